@@ -1,0 +1,34 @@
+//! TypeScript declarations for every core type that crosses into the UI.
+//!
+//! The desktop shell adds its own (the command error) and writes the whole set
+//! to `ui/src/lib/bindings.ts`; a test fails when that file is stale.
+
+use ts_rs::{Config, TS};
+
+use crate::model::*;
+
+/// The ts-rs settings used for every declaration: 64-bit integers become
+/// `number` (counts never come near 2^53).
+pub fn config() -> Config {
+    Config::new().with_large_int("number")
+}
+
+/// `export type X = ...;` for `T`.
+pub fn declare<T: TS>(cfg: &Config) -> String {
+    format!("export {}", T::decl(cfg))
+}
+
+macro_rules! declare_all {
+    ($cfg:expr; $($ty:ty),+ $(,)?) => { vec![$(declare::<$ty>($cfg)),+] };
+}
+
+/// Declarations of the core's IPC types, in a stable order.
+pub fn core_declarations(cfg: &Config) -> Vec<String> {
+    declare_all!(cfg;
+        Venue, VenueInput, Weekday, Group, GroupInput, Membership, GroupDetail, Consent,
+        Attendee, AttendeeInput, AttendeeSummary, ReferralSource, ReferralReason,
+        ReferralStatus, ReferralStatusChange, Referral, ReferralInput,
+        AttendanceHistoryEntry, AttendeeDetail, SessionStatus, Session, SessionInput, Mark,
+        RegisterEntry, Register, SessionNote, WalkIn, StoreInfo, CheckReport,
+    )
+}

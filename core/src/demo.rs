@@ -1,0 +1,228 @@
+//! Sample data for a first look at Refrain: two fictional groups, a dementia
+//! singing group and a social-prescribing drop-in, with members, referrals,
+//! a few past sessions with their registers and notes, and the coming weeks
+//! planned. Every name here is invented.
+
+use chrono::{Days, NaiveDate};
+
+use crate::error::{CoreError, Result};
+use crate::model::*;
+use crate::store::sessions::next_on_or_after;
+use crate::store::{attendees, groups, referrals, register, sessions, venues, Store};
+use crate::validate::fmt_date;
+
+struct Person {
+    full_name: &'static str,
+    preferred: &'static str,
+    born: &'static str,
+    carer: &'static str,
+    access: &'static str,
+    communication: &'static str,
+    source: ReferralSource,
+    referrer: &'static str,
+    organisation: &'static str,
+    reasons: &'static [ReferralReason],
+    status: ReferralStatus,
+}
+
+const SINGING: &[Person] = &[
+    Person { full_name: "Margaret Ellis", preferred: "Peggy", born: "1938-04-12", carer: "Tom Ellis (husband)", access: "Uses a wheelchair", communication: "Hard of hearing: sit on her left", source: ReferralSource::MemoryClinic, referrer: "Dr Anita Rao", organisation: "Ashford Memory Clinic", reasons: &[ReferralReason::DementiaOrMemoryLoss], status: ReferralStatus::Started },
+    Person { full_name: "Arthur Bennett", preferred: "", born: "1941-09-03", carer: "Susan Bennett (daughter)", access: "", communication: "Finds new faces hard: greet him by name", source: ReferralSource::SelfOrFamily, referrer: "Susan Bennett", organisation: "", reasons: &[ReferralReason::DementiaOrMemoryLoss, ReferralReason::Loneliness], status: ReferralStatus::Started },
+    Person { full_name: "Doreen Walsh", preferred: "Dee", born: "1936-01-22", carer: "", access: "Walking frame; needs a chair with arms", communication: "", source: ReferralSource::CareHome, referrer: "Janet Price", organisation: "Elm Court Care Home", reasons: &[ReferralReason::DementiaOrMemoryLoss], status: ReferralStatus::Started },
+    Person { full_name: "Harold Price", preferred: "Harry", born: "1944-06-30", carer: "June Price (wife)", access: "", communication: "Large-print song sheets", source: ReferralSource::MemoryClinic, referrer: "Dr Anita Rao", organisation: "Ashford Memory Clinic", reasons: &[ReferralReason::DementiaOrMemoryLoss], status: ReferralStatus::Started },
+    Person { full_name: "Joan Whitaker", preferred: "", born: "1939-11-08", carer: "", access: "", communication: "", source: ReferralSource::GpLinkWorker, referrer: "Chris Doyle", organisation: "Mill Lane Surgery", reasons: &[ReferralReason::DementiaOrMemoryLoss, ReferralReason::Loneliness], status: ReferralStatus::Started },
+    Person { full_name: "Stanley Cooper", preferred: "Stan", born: "1942-02-17", carer: "Ray Cooper (son)", access: "Step-free access", communication: "Speaks little; responds well to rhythm", source: ReferralSource::CareHome, referrer: "Janet Price", organisation: "Elm Court Care Home", reasons: &[ReferralReason::DementiaOrMemoryLoss], status: ReferralStatus::Started },
+    Person { full_name: "Irene Hughes", preferred: "", born: "1947-07-25", carer: "", access: "", communication: "Welsh is her first language", source: ReferralSource::SelfOrFamily, referrer: "Gwen Hughes", organisation: "", reasons: &[ReferralReason::DementiaOrMemoryLoss], status: ReferralStatus::Accepted },
+    Person { full_name: "Frank Osei", preferred: "", born: "1945-03-14", carer: "Abena Osei (wife)", access: "", communication: "", source: ReferralSource::MemoryClinic, referrer: "Dr Anita Rao", organisation: "Ashford Memory Clinic", reasons: &[ReferralReason::DementiaOrMemoryLoss], status: ReferralStatus::Started },
+];
+
+const DROP_IN: &[Person] = &[
+    Person { full_name: "Sarah Collins", preferred: "", born: "1979-05-02", carer: "", access: "", communication: "", source: ReferralSource::GpLinkWorker, referrer: "Chris Doyle", organisation: "Mill Lane Surgery", reasons: &[ReferralReason::Anxiety, ReferralReason::Loneliness], status: ReferralStatus::Started },
+    Person { full_name: "David Okafor", preferred: "Dave", born: "1961-12-19", carer: "", access: "", communication: "", source: ReferralSource::SocialPrescriber, referrer: "Maya Patel", organisation: "Ashford Primary Care Network", reasons: &[ReferralReason::Loneliness], status: ReferralStatus::Started },
+    Person { full_name: "Linda Marsh", preferred: "", born: "1955-08-07", carer: "", access: "Hearing aids: hearing loop helps", communication: "", source: ReferralSource::GpLinkWorker, referrer: "Chris Doyle", organisation: "Mill Lane Surgery", reasons: &[ReferralReason::Depression, ReferralReason::Loneliness], status: ReferralStatus::Started },
+    Person { full_name: "Mohammed Rahman", preferred: "Mo", born: "1988-03-28", carer: "", access: "", communication: "", source: ReferralSource::LocalOrganisation, referrer: "Kate Shaw", organisation: "Ashford Carers' Hub", reasons: &[ReferralReason::Anxiety], status: ReferralStatus::Started },
+    Person { full_name: "Karen Lewis", preferred: "", born: "1970-10-11", carer: "", access: "", communication: "Prefers to sit near the door", source: ReferralSource::SocialPrescriber, referrer: "Maya Patel", organisation: "Ashford Primary Care Network", reasons: &[ReferralReason::Anxiety, ReferralReason::Depression], status: ReferralStatus::Started },
+    Person { full_name: "Gareth Jones", preferred: "", born: "1958-01-30", carer: "", access: "", communication: "", source: ReferralSource::GpLinkWorker, referrer: "Chris Doyle", organisation: "Mill Lane Surgery", reasons: &[ReferralReason::Loneliness], status: ReferralStatus::Contacted },
+    Person { full_name: "Emily Fraser", preferred: "Em", born: "1992-06-16", carer: "", access: "", communication: "", source: ReferralSource::SelfOrFamily, referrer: "", organisation: "", reasons: &[ReferralReason::Anxiety], status: ReferralStatus::Started },
+];
+
+const SINGING_NOTES: &[&str] = &[
+    "Warm-up with names and a clapping rhythm. Daisy Bell and Pack Up Your Troubles went down well; Peggy led the second verse. Stan kept the beat on the tambourine throughout.",
+    "A quieter week. We slowed the tempo for It's a Long Way to Tipperary and several people joined in by the chorus. Tea and reminiscence about dance halls afterwards.",
+    "Good energy. Arthur recognised We'll Meet Again straight away and sang every word. Dee needed a break halfway; back for the last two songs.",
+    "Seasonal songs. Carers joined the circle for the final song.",
+];
+
+const DROP_IN_NOTES: &[&str] = &[
+    "Drum circle to start, then a group song choice. Two people shared what music means to them. Mo stayed for tea afterwards for the first time.",
+    "Singing and body percussion. Sarah said she had been looking forward to it all week.",
+    "Songwriting: the group wrote a verse together about the river. Lots of laughter.",
+    "Listening and chat. Quieter, but everyone took part in the final song.",
+];
+
+/// Loads the sample data into an empty store, all in one transaction.
+/// Dates are placed around `today`: four past sessions per group with their
+/// registers, and the coming weeks planned.
+pub fn seed(store: &mut Store, today: NaiveDate) -> Result<()> {
+    if !store.is_empty()? {
+        return Err(CoreError::Conflict(
+            "Sample data can only be loaded into an empty Refrain, so that it never mixes with \
+             real records."
+                .into(),
+        ));
+    }
+    store.write(|tx| {
+        let hall = venues::create(
+            tx,
+            &VenueInput {
+                name: "St Mark's Church Hall".into(),
+                address: "12 Vicarage Lane, Ashford".into(),
+                access_notes: "Step-free entrance by the side door. Hearing loop in the main hall. \
+                               Free parking behind the church."
+                    .into(),
+            },
+        )?;
+        let centre = venues::create(
+            tx,
+            &VenueInput {
+                name: "Riverside Community Centre".into(),
+                address: "3 Mill Street, Ashford".into(),
+                access_notes: "Lift to the first floor. Accessible toilet. On-street parking only.".into(),
+            },
+        )?;
+        let plans = [
+            (
+                GroupInput {
+                    name: "Thursday Singing for the Brain".into(),
+                    description: "A friendly singing group for people living with dementia and \
+                                  those who care for them."
+                        .into(),
+                    venue_id: Some(hall.id.clone()),
+                    weekday: Some(Weekday::Thursday),
+                    start_time: "10:30".into(),
+                    end_time: "12:00".into(),
+                    capacity: Some(20),
+                    facilitators: "Alex Morgan (music therapist), Priya Shah (volunteer)".into(),
+                },
+                SINGING,
+                SINGING_NOTES,
+            ),
+            (
+                GroupInput {
+                    name: "Wednesday Drop-in".into(),
+                    description: "A social-prescribing music drop-in for adults referred by GP \
+                                  link workers: singing, drumming and a cup of tea."
+                        .into(),
+                    venue_id: Some(centre.id.clone()),
+                    weekday: Some(Weekday::Wednesday),
+                    start_time: "13:30".into(),
+                    end_time: "15:00".into(),
+                    capacity: Some(16),
+                    facilitators: "Alex Morgan (music therapist)".into(),
+                },
+                DROP_IN,
+                DROP_IN_NOTES,
+            ),
+        ];
+        for (gi, (input, people, notes)) in plans.iter().enumerate() {
+            let group = groups::create(tx, input)?;
+            let joined = today - Days::new(120);
+            let mut ids = Vec::new();
+            for p in people.iter() {
+                let person = attendees::create(
+                    tx,
+                    &AttendeeInput {
+                        full_name: p.full_name.into(),
+                        preferred_name: p.preferred.into(),
+                        date_of_birth: p.born.into(),
+                        carer_name: p.carer.into(),
+                        access_needs: p.access.into(),
+                        communication_needs: p.communication.into(),
+                        consent_participation: Consent { given: true, date: Some(fmt_date(joined)) },
+                        consent_media: Consent { given: ids.len() % 3 != 1, date: Some(fmt_date(joined)) },
+                        consent_share_outcomes: Consent {
+                            given: ids.len() % 4 != 2,
+                            date: Some(fmt_date(joined)),
+                        },
+                        ..Default::default()
+                    },
+                )?;
+                let received = joined - Days::new(14 + ids.len() as u64);
+                let referral = referrals::create(
+                    tx,
+                    &ReferralInput {
+                        attendee_id: person.id.clone(),
+                        source: p.source,
+                        referrer_name: p.referrer.into(),
+                        referrer_organisation: p.organisation.into(),
+                        received_on: fmt_date(received),
+                        reasons: p.reasons.to_vec(),
+                        reason_notes: String::new(),
+                    },
+                )?;
+                let steps = [
+                    (ReferralStatus::Contacted, 3),
+                    (ReferralStatus::Accepted, 7),
+                    (ReferralStatus::Started, 14 + ids.len() as u64),
+                ];
+                for (status, days) in steps {
+                    referrals::set_status(tx, &referral.id, status, &fmt_date(received + Days::new(days)), "")?;
+                    if status == p.status {
+                        break;
+                    }
+                }
+                if p.status == ReferralStatus::Started {
+                    groups::add_member(tx, &group.id, &person.id, joined)?;
+                }
+                ids.push(person.id);
+            }
+
+            // Four past weeks, this week and three ahead.
+            let weekday = input.weekday.expect("sample groups meet weekly");
+            let first = next_on_or_after(today - Days::new(28), weekday);
+            let mut note_no = 0;
+            for week in 0..8u64 {
+                let date = first + Days::new(7 * week);
+                let session = sessions::create(
+                    tx,
+                    &SessionInput {
+                        group_id: group.id.clone(),
+                        date: fmt_date(date),
+                        start_time: input.start_time.clone(),
+                        end_time: input.end_time.clone(),
+                        ..Default::default()
+                    },
+                )?;
+                if date >= today {
+                    continue;
+                }
+                if gi == 1 && week == 1 {
+                    tx.execute(
+                        "UPDATE session SET status = 'cancelled', cancel_reason = ?2 WHERE id = ?1",
+                        rusqlite::params![session.id, "Venue closed for repairs"],
+                    )?;
+                    continue;
+                }
+                for (pi, (p, id)) in people.iter().zip(&ids).enumerate() {
+                    if p.status != ReferralStatus::Started {
+                        continue;
+                    }
+                    let mark = match (pi + week as usize * 3) % 11 {
+                        0 => Mark::Apologies,
+                        4 => Mark::Late,
+                        7 if week % 2 == 0 => Mark::Absent,
+                        9 => Mark::LeftEarly,
+                        _ => Mark::Present,
+                    };
+                    register::set_mark(tx, &session.id, id, Some(mark))?;
+                    if mark.attended() && !p.carer.is_empty() && (pi + week as usize) % 3 != 0 {
+                        register::set_carer_present(tx, &session.id, id, true)?;
+                    }
+                }
+                register::save_note(tx, &session.id, notes[note_no % notes.len()])?;
+                note_no += 1;
+            }
+        }
+        Ok(())
+    })
+}

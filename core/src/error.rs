@@ -1,0 +1,68 @@
+//! The core's one error type. Every rule the core enforces fails with one of these,
+//! in words a therapist can act on; the shell maps them to `{code, message, field}`.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum CoreError {
+    /// Input that breaks a rule. `field` names the input field (camelCase, as the
+    /// UI sends it) so the message can be shown beside it.
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
+
+    /// The request clashes with what is already recorded (e.g. a person already on
+    /// the register, an archived group).
+    #[error("{0}")]
+    Conflict(String),
+
+    #[error("That {what} could not be found. It may have been removed on another screen.")]
+    NotFound { what: &'static str },
+
+    #[error(
+        "This data was written by a newer version of Refrain (data version {found}; this \
+         version understands up to {supported}). Please update Refrain. Nothing has been changed."
+    )]
+    NewerSchema { found: u32, supported: u32 },
+
+    #[error("The data file could not be opened: {0}")]
+    Open(String),
+
+    #[error("The data could not be updated to this version of Refrain: {0}. Nothing has been changed.")]
+    Migration(String),
+
+    #[error("Something went wrong while saving or reading: {0}")]
+    Database(#[from] rusqlite::Error),
+
+    #[error("A file could not be read or written: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl CoreError {
+    /// A stable, machine-readable code for the UI and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Invalid { .. } => "invalid",
+            CoreError::Conflict(_) => "conflict",
+            CoreError::NotFound { .. } => "not_found",
+            CoreError::NewerSchema { .. } => "newer_schema",
+            CoreError::Open(_) => "open_failed",
+            CoreError::Migration(_) => "migration_failed",
+            CoreError::Database(_) => "database",
+            CoreError::Io(_) => "io",
+        }
+    }
+
+    /// The input field a validation message belongs beside, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            CoreError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        CoreError::Invalid { field, message: message.into() }
+    }
+}
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;

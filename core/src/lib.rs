@@ -1,0 +1,19 @@
+//! Refrain's core: the domain, its rules and the care-record store.
+//!
+//! This crate must never depend on Tauri or any UI toolkit: the desktop shell,
+//! the CLI and the benchmarks all use it through the same API. See
+//! ARCHITECTURE.md for the code map.
+
+pub mod bindings;
+pub mod demo;
+pub mod error;
+pub mod model;
+pub mod paths;
+pub mod store;
+pub mod validate;
+
+pub use error::{CoreError, Result};
+pub use store::Store;
+
+/// This build's version, shown in the app and stamped on exports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

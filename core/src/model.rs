@@ -1,0 +1,408 @@
+//! The domain's records as they cross into the UI and the CLI.
+//!
+//! Every type here derives `ts_rs::TS`, so the UI's TypeScript types are generated
+//! from these definitions (see `bindings.rs`). Field names are camelCase on the wire.
+//! Dates are ISO `YYYY-MM-DD` strings, times `HH:MM`, timestamps RFC 3339 UTC.
+//! Input types carry dates and times as plain strings on purpose: the core parses
+//! them, so that "31 February" is refused here with a message, not in the UI.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A place where groups meet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Venue {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    /// Parking, hearing loop, step-free access and the like.
+    pub access_notes: String,
+    pub archived: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VenueInput {
+    pub name: String,
+    pub address: String,
+    pub access_notes: String,
+}
+
+/// Day of the week a group usually meets, Monday first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+/// A group as listed on the Groups screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub venue_id: Option<String>,
+    pub venue_name: Option<String>,
+    pub weekday: Option<Weekday>,
+    /// `HH:MM`
+    pub start_time: Option<String>,
+    /// `HH:MM`
+    pub end_time: Option<String>,
+    pub capacity: Option<u32>,
+    pub facilitators: String,
+    pub archived: bool,
+    /// People who are members today.
+    pub member_count: u32,
+    /// Date of the next planned session, if any.
+    pub next_session: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GroupInput {
+    pub name: String,
+    pub description: String,
+    pub venue_id: Option<String>,
+    pub weekday: Option<Weekday>,
+    /// `HH:MM`, or empty.
+    pub start_time: String,
+    /// `HH:MM`, or empty.
+    pub end_time: String,
+    pub capacity: Option<u32>,
+    pub facilitators: String,
+}
+
+/// A person in a group, with the dates they joined and left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Membership {
+    pub id: String,
+    pub group_id: String,
+    pub group_name: String,
+    pub attendee_id: String,
+    pub attendee_name: String,
+    pub joined_on: String,
+    pub left_on: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupDetail {
+    pub group: Group,
+    /// Current members, by name.
+    pub members: Vec<Membership>,
+    /// People who have left, most recent first.
+    pub former_members: Vec<Membership>,
+    /// Sessions from today on, soonest first.
+    pub upcoming: Vec<Session>,
+    /// Sessions before today, most recent first.
+    pub past: Vec<Session>,
+}
+
+/// One kind of consent and when it was given or withdrawn.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Consent {
+    pub given: bool,
+    /// The date consent was given or withdrawn (`YYYY-MM-DD`), if recorded.
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Attendee {
+    pub id: String,
+    pub full_name: String,
+    pub preferred_name: String,
+    pub date_of_birth: Option<String>,
+    pub phone: String,
+    pub email: String,
+    /// A carer or companion who comes along.
+    pub carer_name: String,
+    pub access_needs: String,
+    pub communication_needs: String,
+    pub notes: String,
+    pub consent_participation: Consent,
+    pub consent_media: Consent,
+    pub consent_share_outcomes: Consent,
+    pub archived: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AttendeeInput {
+    pub full_name: String,
+    pub preferred_name: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub date_of_birth: String,
+    pub phone: String,
+    pub email: String,
+    pub carer_name: String,
+    pub access_needs: String,
+    pub communication_needs: String,
+    pub notes: String,
+    pub consent_participation: Consent,
+    pub consent_media: Consent,
+    pub consent_share_outcomes: Consent,
+}
+
+/// A line in the Attendees list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendeeSummary {
+    pub id: String,
+    pub full_name: String,
+    pub preferred_name: String,
+    /// Names of the groups the person is in today.
+    pub groups: Vec<String>,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ReferralSource {
+    GpLinkWorker,
+    SocialPrescriber,
+    LocalOrganisation,
+    CareHome,
+    MemoryClinic,
+    SelfOrFamily,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ReferralReason {
+    Loneliness,
+    Anxiety,
+    Depression,
+    DementiaOrMemoryLoss,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ReferralStatus {
+    Received,
+    Contacted,
+    Accepted,
+    Declined,
+    Started,
+    Completed,
+    Withdrawn,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralStatusChange {
+    pub status: ReferralStatus,
+    /// The date the change happened (`YYYY-MM-DD`).
+    pub changed_on: String,
+    pub note: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Referral {
+    pub id: String,
+    pub attendee_id: String,
+    pub source: ReferralSource,
+    pub referrer_name: String,
+    pub referrer_organisation: String,
+    pub received_on: String,
+    pub reasons: Vec<ReferralReason>,
+    /// Free text when a reason is "other".
+    pub reason_notes: String,
+    /// The latest status.
+    pub status: ReferralStatus,
+    /// Every status with its date, oldest first.
+    pub history: Vec<ReferralStatusChange>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralInput {
+    pub attendee_id: String,
+    pub source: ReferralSource,
+    #[serde(default)]
+    pub referrer_name: String,
+    #[serde(default)]
+    pub referrer_organisation: String,
+    /// `YYYY-MM-DD`
+    pub received_on: String,
+    #[serde(default)]
+    pub reasons: Vec<ReferralReason>,
+    #[serde(default)]
+    pub reason_notes: String,
+}
+
+/// A session's attendance for one person, as shown in their history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceHistoryEntry {
+    pub session_id: String,
+    pub group_name: String,
+    pub date: String,
+    pub mark: Mark,
+    pub carer_present: bool,
+    pub walk_in: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendeeDetail {
+    pub attendee: Attendee,
+    pub referrals: Vec<Referral>,
+    /// Every membership, current ones first.
+    pub memberships: Vec<Membership>,
+    /// Most recent first.
+    pub attendance: Vec<AttendanceHistoryEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SessionStatus {
+    Planned,
+    Held,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub id: String,
+    pub group_id: String,
+    pub group_name: String,
+    pub date: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub venue_id: Option<String>,
+    pub venue_name: Option<String>,
+    pub status: SessionStatus,
+    pub cancel_reason: Option<String>,
+    pub facilitators: String,
+    /// How many people have a mark on the register.
+    pub marked_count: u32,
+    /// How many of those were there (present, late or left early).
+    pub attended_count: u32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SessionInput {
+    pub group_id: String,
+    /// `YYYY-MM-DD`
+    pub date: String,
+    /// `HH:MM`
+    pub start_time: String,
+    /// `HH:MM`
+    pub end_time: String,
+    /// Defaults to the group's usual venue when empty.
+    pub venue_id: Option<String>,
+    /// Defaults to the group's facilitators when empty.
+    pub facilitators: String,
+}
+
+/// How a person took part in a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Mark {
+    Present,
+    Late,
+    LeftEarly,
+    Absent,
+    Apologies,
+}
+
+impl Mark {
+    /// Whether the person was in the room for at least part of the session.
+    pub fn attended(self) -> bool {
+        matches!(self, Mark::Present | Mark::Late | Mark::LeftEarly)
+    }
+}
+
+/// One line of a session's register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterEntry {
+    pub attendee_id: String,
+    pub full_name: String,
+    pub preferred_name: String,
+    pub carer_name: String,
+    pub access_needs: String,
+    pub communication_needs: String,
+    /// None until the person is marked.
+    pub mark: Option<Mark>,
+    pub carer_present: bool,
+    /// Not a member of the group on the session's date.
+    pub walk_in: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Register {
+    pub session: Session,
+    pub group_archived: bool,
+    /// Members on the session's date, then walk-ins, each by name.
+    pub entries: Vec<RegisterEntry>,
+    pub note: Option<SessionNote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionNote {
+    pub session_id: String,
+    pub body: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Someone joining a session's register who is not a member of the group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum WalkIn {
+    /// A person already in Refrain.
+    Existing { attendee_id: String },
+    /// A new person, created together with their mark.
+    New { attendee: AttendeeInput },
+}
+
+/// Facts about the store, for the About panel and `refrain-cli check`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreInfo {
+    pub app_version: String,
+    pub schema_version: u32,
+    pub data_dir: String,
+    pub is_empty: bool,
+}
+
+/// Result of `refrain-cli check` and the app's health check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckReport {
+    pub schema_version: u32,
+    pub integrity_ok: bool,
+    /// What SQLite's integrity and foreign-key checks reported, if anything.
+    pub problems: Vec<String>,
+    pub counts: Vec<(String, u64)>,
+}

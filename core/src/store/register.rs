@@ -1,0 +1,283 @@
+//! The session register: who is expected, how each person took part, walk-ins
+//! and the group note.
+
+use rusqlite::{named_params, params, Connection, OptionalExtension};
+
+use super::groups::{self, MEMBER_ON};
+use super::sql::{new_id, now};
+use super::{attendees, sessions, today, Store};
+use crate::error::{CoreError, Result};
+use crate::model::{Mark, Register, RegisterEntry, Session, SessionNote, SessionStatus, WalkIn};
+use crate::validate::{self, fmt_date};
+
+fn entries(conn: &Connection, session: &Session) -> Result<Vec<RegisterEntry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "WITH people AS (
+             SELECT m.attendee_id AS id FROM membership m
+              WHERE m.group_id = :group AND {MEMBER_ON}
+             UNION
+             SELECT attendee_id FROM attendance WHERE session_id = :session
+         )
+         SELECT a.id, a.full_name, a.preferred_name, a.carer_name, a.access_needs,
+                a.communication_needs, t.mark, coalesce(t.carer_present, 0),
+                coalesce(t.walk_in, 0)
+         FROM people p
+         JOIN attendee a ON a.id = p.id
+         LEFT JOIN attendance t ON t.session_id = :session AND t.attendee_id = a.id
+         WHERE a.archived_at IS NULL OR t.id IS NOT NULL
+         ORDER BY coalesce(t.walk_in, 0), a.full_name COLLATE NOCASE"
+    ))?;
+    let rows = stmt.query_map(
+        named_params! {":group": session.group_id, ":on": session.date, ":session": session.id},
+        |r| {
+            Ok(RegisterEntry {
+                attendee_id: r.get(0)?,
+                full_name: r.get(1)?,
+                preferred_name: r.get(2)?,
+                carer_name: r.get(3)?,
+                access_needs: r.get(4)?,
+                communication_needs: r.get(5)?,
+                mark: r.get(6)?,
+                carer_present: r.get(7)?,
+                walk_in: r.get(8)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn note(conn: &Connection, session_id: &str) -> Result<Option<SessionNote>> {
+    Ok(conn
+        .query_row(
+            "SELECT session_id, body, created_at, updated_at FROM session_note WHERE session_id = ?1",
+            [session_id],
+            |r| {
+                Ok(SessionNote {
+                    session_id: r.get(0)?,
+                    body: r.get(1)?,
+                    created_at: r.get(2)?,
+                    updated_at: r.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+fn register(conn: &Connection, session_id: &str) -> Result<Register> {
+    let session = sessions::get(conn, session_id)?;
+    let group_archived: bool = conn.query_row(
+        "SELECT archived_at IS NOT NULL FROM practice_group WHERE id = ?1",
+        [&session.group_id],
+        |r| r.get(0),
+    )?;
+    let entries = entries(conn, &session)?;
+    let note = note(conn, session_id)?;
+    Ok(Register { session, group_archived, entries, note })
+}
+
+/// A session whose register may be changed: it exists, is not cancelled, and
+/// its group is active.
+fn open_session(conn: &Connection, session_id: &str) -> Result<Session> {
+    let session = sessions::get(conn, session_id)?;
+    groups::check_active(conn, &session.group_id)?;
+    if session.status == SessionStatus::Cancelled {
+        return Err(CoreError::Conflict(
+            "This session was cancelled, so its register can't be marked.".into(),
+        ));
+    }
+    Ok(session)
+}
+
+fn is_member_on(conn: &Connection, group_id: &str, attendee_id: &str, on: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        &format!(
+            "SELECT EXISTS (SELECT 1 FROM membership m
+                             WHERE m.group_id = :group AND m.attendee_id = :person AND {MEMBER_ON})"
+        ),
+        named_params! {":group": group_id, ":person": attendee_id, ":on": on},
+        |r| r.get(0),
+    )?)
+}
+
+fn has_row(conn: &Connection, session_id: &str, attendee_id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM attendance WHERE session_id = ?1 AND attendee_id = ?2)",
+        params![session_id, attendee_id],
+        |r| r.get(0),
+    )?)
+}
+
+fn check_mark_fits_date(session: &Session, mark: Mark) -> Result<()> {
+    if mark.attended() && session.date > fmt_date(today()) {
+        return Err(CoreError::Conflict(format!(
+            "This session is on {}, which hasn't come yet. You can record apologies or an \
+             absence ahead of time, but not who came.",
+            session.date
+        )));
+    }
+    Ok(())
+}
+
+/// A session is "held" once anyone has been marked as attending.
+fn refresh_status(conn: &Connection, session_id: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE session SET
+             status = CASE WHEN EXISTS (SELECT 1 FROM attendance WHERE session_id = ?1
+                                         AND mark IN ('present', 'late', 'left_early'))
+                           THEN 'held' ELSE 'planned' END,
+             updated_at = ?2
+         WHERE id = ?1 AND status != 'cancelled'",
+        params![session_id, now()],
+    )?;
+    Ok(())
+}
+
+fn insert_mark(conn: &Connection, session_id: &str, attendee_id: &str, mark: Mark, walk_in: bool) -> Result<()> {
+    let ts = now();
+    conn.execute(
+        "INSERT INTO attendance (id, session_id, attendee_id, mark, walk_in, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+         ON CONFLICT (session_id, attendee_id) DO UPDATE SET mark = excluded.mark,
+             updated_at = excluded.updated_at",
+        params![new_id(), session_id, attendee_id, mark, walk_in, ts],
+    )?;
+    Ok(())
+}
+
+/// Marks one person on a session's register; `None` clears their mark (and
+/// takes a walk-in off the register).
+pub(crate) fn set_mark(conn: &Connection, session_id: &str, attendee_id: &str, mark: Option<Mark>) -> Result<()> {
+    let session = open_session(conn, session_id)?;
+    let person = attendees::get(conn, attendee_id)?;
+    let member = is_member_on(conn, &session.group_id, attendee_id, &session.date)?;
+    let on_register = member || has_row(conn, session_id, attendee_id)?;
+    if !on_register {
+        return Err(CoreError::Conflict(format!(
+            "{} isn't on this register. Add them as a walk-in instead.",
+            person.full_name
+        )));
+    }
+    match mark {
+        Some(mark) => {
+            check_mark_fits_date(&session, mark)?;
+            insert_mark(conn, session_id, attendee_id, mark, !member)?;
+        }
+        None => {
+            conn.execute(
+                "DELETE FROM attendance WHERE session_id = ?1 AND attendee_id = ?2",
+                params![session_id, attendee_id],
+            )?;
+        }
+    }
+    refresh_status(conn, session_id)
+}
+
+pub(crate) fn set_carer_present(conn: &Connection, session_id: &str, attendee_id: &str, present: bool) -> Result<()> {
+    open_session(conn, session_id)?;
+    let person = attendees::get(conn, attendee_id)?;
+    let n = conn.execute(
+        "UPDATE attendance SET carer_present = ?3, updated_at = ?4
+         WHERE session_id = ?1 AND attendee_id = ?2",
+        params![session_id, attendee_id, present, now()],
+    )?;
+    if n == 0 {
+        return Err(CoreError::Conflict(format!(
+            "Mark whether {} came before noting their carer.",
+            person.preferred_name_or_full()
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn add_walk_in(conn: &Connection, session_id: &str, walk_in: &WalkIn, join_group: bool) -> Result<()> {
+    let session = open_session(conn, session_id)?;
+    check_mark_fits_date(&session, Mark::Present)?;
+    let person = match walk_in {
+        WalkIn::Existing { attendee_id } => {
+            let p = attendees::get(conn, attendee_id)?;
+            if p.archived {
+                return Err(CoreError::Conflict(format!(
+                    "{}'s record is archived. Restore it first.",
+                    p.full_name
+                )));
+            }
+            p
+        }
+        WalkIn::New { attendee } => attendees::create(conn, attendee)?,
+    };
+    let member = is_member_on(conn, &session.group_id, &person.id, &session.date)?;
+    if member || has_row(conn, session_id, &person.id)? {
+        return Err(CoreError::Conflict(format!("{} is already on this register.", person.full_name)));
+    }
+    insert_mark(conn, session_id, &person.id, Mark::Present, true)?;
+    if join_group {
+        let on = validate::date("date", &session.date)?;
+        groups::add_member(conn, &session.group_id, &person.id, on)?;
+    }
+    refresh_status(conn, session_id)
+}
+
+pub(crate) fn save_note(conn: &Connection, session_id: &str, body: &str) -> Result<SessionNote> {
+    let body = validate::long_text("body", "the note", body)?;
+    let session = sessions::get(conn, session_id)?;
+    groups::check_active(conn, &session.group_id)?;
+    let ts = now();
+    conn.execute(
+        "INSERT INTO session_note (id, session_id, body, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?4)
+         ON CONFLICT (session_id) DO UPDATE SET body = excluded.body,
+             updated_at = excluded.updated_at",
+        params![new_id(), session_id, body, ts],
+    )?;
+    note(conn, session_id)?.ok_or(CoreError::NotFound { what: "note" })
+}
+
+impl Store {
+    pub fn register(&self, session_id: &str) -> Result<Register> {
+        register(self.conn(), session_id)
+    }
+
+    /// Marks one person on a session's register; `None` clears their mark
+    /// (and takes a walk-in off the register). Returns the updated register.
+    pub fn set_mark(&mut self, session_id: &str, attendee_id: &str, mark: Option<Mark>) -> Result<Register> {
+        self.write(|tx| {
+            set_mark(tx, session_id, attendee_id, mark)?;
+            register(tx, session_id)
+        })
+    }
+
+    /// Records whether the person's carer or companion came too.
+    pub fn set_carer_present(&mut self, session_id: &str, attendee_id: &str, present: bool) -> Result<Register> {
+        self.write(|tx| {
+            set_carer_present(tx, session_id, attendee_id, present)?;
+            register(tx, session_id)
+        })
+    }
+
+    /// Adds someone who is not a member to the register, marked present. A
+    /// person already on the register is refused, so nobody is counted twice.
+    /// A new person is created in the same transaction.
+    pub fn add_walk_in(&mut self, session_id: &str, walk_in: &WalkIn, join_group: bool) -> Result<Register> {
+        self.write(|tx| {
+            add_walk_in(tx, session_id, walk_in, join_group)?;
+            register(tx, session_id)
+        })
+    }
+
+    /// Saves the session's group note (one per session), replacing the last
+    /// version.
+    pub fn save_session_note(&mut self, session_id: &str, body: &str) -> Result<SessionNote> {
+        self.write(|tx| save_note(tx, session_id, body))
+    }
+}
+
+impl crate::model::Attendee {
+    /// The name to use when speaking to or about the person.
+    pub fn preferred_name_or_full(&self) -> &str {
+        if self.preferred_name.trim().is_empty() {
+            &self.full_name
+        } else {
+            &self.preferred_name
+        }
+    }
+}

@@ -1,0 +1,480 @@
+//! The store and the domain's rules, through the core's public API, on real
+//! SQLite files in temporary folders.
+
+use refrain_core::model::*;
+use refrain_core::store::{SCHEMA_VERSION, DB_FILE};
+use refrain_core::{CoreError, Store};
+use rusqlite::Connection;
+use tempfile::TempDir;
+
+fn store() -> (TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in_dir(dir.path()).unwrap();
+    (dir, store)
+}
+
+fn group_input(name: &str) -> GroupInput {
+    GroupInput {
+        name: name.into(),
+        weekday: Some(Weekday::Thursday),
+        start_time: "10:30".into(),
+        end_time: "12:00".into(),
+        facilitators: "Alex Morgan".into(),
+        ..Default::default()
+    }
+}
+
+fn person(store: &mut Store, name: &str) -> Attendee {
+    store
+        .create_attendee(&AttendeeInput { full_name: name.into(), ..Default::default() })
+        .unwrap()
+}
+
+/// A group with three members who joined on 2025-01-01 and one session on
+/// Thursday 2025-03-06.
+fn group_with_session(store: &mut Store) -> (Group, Vec<Attendee>, Session) {
+    let group = store.create_group(&group_input("Thursday Singing")).unwrap();
+    let people: Vec<Attendee> = ["Margaret Ellis", "Arthur Bennett", "Doreen Walsh"]
+        .iter()
+        .map(|n| person(store, n))
+        .collect();
+    for p in &people {
+        store.add_member(&group.id, &p.id, "2025-01-01").unwrap();
+    }
+    let session = store
+        .create_session(&SessionInput {
+            group_id: group.id.clone(),
+            date: "2025-03-06".into(),
+            start_time: "10:30".into(),
+            end_time: "12:00".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    (group, people, session)
+}
+
+fn count(dir: &TempDir, table: &str) -> i64 {
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+fn field_of(err: CoreError) -> String {
+    match err {
+        CoreError::Invalid { field, .. } => field.to_string(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_new_file_is_migrated_to_the_current_schema_with_safe_settings() {
+    let (dir, store) = store();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert!(store.is_empty().unwrap());
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let report = store.check().unwrap();
+    assert!(report.integrity_ok, "{:?}", report.problems);
+    assert_eq!(report.schema_version, SCHEMA_VERSION);
+    // Opening again is a no-op migration.
+    drop(store);
+    let again = Store::open_in_dir(dir.path()).unwrap();
+    assert_eq!(again.schema_version().unwrap(), SCHEMA_VERSION);
+}
+
+#[test]
+fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(&format!(
+            "CREATE TABLE future_thing (x TEXT); PRAGMA user_version = {};",
+            SCHEMA_VERSION + 1
+        ))
+        .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open_in_dir(dir.path()).err().expect("newer schema must be refused");
+    assert!(matches!(err, CoreError::NewerSchema { found, supported }
+        if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION));
+    assert_eq!(err.code(), "newer_schema");
+    assert!(err.to_string().contains("newer version of Refrain"));
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file must not be modified");
+    assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists());
+}
+
+#[test]
+fn everything_recorded_is_there_after_reopening() {
+    let (dir, mut store) = store();
+    let (group, people, session) = group_with_session(&mut store);
+    store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap();
+    store.set_mark(&session.id, &people[1].id, Some(Mark::Apologies)).unwrap();
+    store.save_session_note(&session.id, "Daisy Bell went down well.").unwrap();
+    drop(store);
+
+    let store = Store::open_in_dir(dir.path()).unwrap();
+    let reg = store.register(&session.id).unwrap();
+    assert_eq!(reg.session.group_name, group.name);
+    assert_eq!(reg.session.status, SessionStatus::Held);
+    let marks: Vec<(&str, Option<Mark>)> =
+        reg.entries.iter().map(|e| (e.full_name.as_str(), e.mark)).collect();
+    assert_eq!(
+        marks,
+        vec![
+            ("Arthur Bennett", Some(Mark::Apologies)),
+            ("Doreen Walsh", None),
+            ("Margaret Ellis", Some(Mark::Present)),
+        ]
+    );
+    assert_eq!(reg.note.unwrap().body, "Daisy Bell went down well.");
+}
+
+#[test]
+fn empty_names_are_refused_beside_their_field() {
+    let (_dir, mut store) = store();
+    assert_eq!(field_of(store.create_group(&group_input("   ")).unwrap_err()), "name");
+    assert_eq!(
+        field_of(store.create_attendee(&AttendeeInput::default()).unwrap_err()),
+        "fullName"
+    );
+    assert_eq!(field_of(store.create_venue(&VenueInput::default()).unwrap_err()), "name");
+    assert!(store.is_empty().unwrap(), "nothing is written for refused input");
+}
+
+#[test]
+fn end_before_start_is_refused_for_groups_and_sessions() {
+    let (_dir, mut store) = store();
+    let mut input = group_input("Drop-in");
+    input.end_time = "09:00".into();
+    assert_eq!(field_of(store.create_group(&input).unwrap_err()), "endTime");
+
+    let group = store.create_group(&group_input("Drop-in")).unwrap();
+    let err = store
+        .create_session(&SessionInput {
+            group_id: group.id,
+            date: "2025-03-06".into(),
+            start_time: "14:00".into(),
+            end_time: "13:00".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), "The end time must be after the start time.");
+    assert_eq!(field_of(err), "endTime");
+}
+
+#[test]
+fn dates_that_do_not_exist_are_refused() {
+    let (dir, mut store) = store();
+    let group = store.create_group(&group_input("Drop-in")).unwrap();
+    let err = store
+        .create_session(&SessionInput {
+            group_id: group.id.clone(),
+            date: "2025-02-29".into(),
+            start_time: "10:00".into(),
+            end_time: "11:00".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), "2025-02-29 is not a date that exists.");
+    let p = person(&mut store, "Joan Whitaker");
+    assert_eq!(field_of(store.add_member(&group.id, &p.id, "2025-04-31").unwrap_err()), "joinedOn");
+    let err = store
+        .create_attendee(&AttendeeInput {
+            full_name: "Frank Osei".into(),
+            date_of_birth: "1945-13-14".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(field_of(err), "dateOfBirth");
+    assert_eq!(count(&dir, "session"), 0);
+    assert_eq!(count(&dir, "membership"), 0);
+}
+
+#[test]
+fn nobody_is_on_a_register_twice() {
+    let (dir, mut store) = store();
+    let (_group, people, session) = group_with_session(&mut store);
+    // A member can't be added again as a walk-in.
+    let err = store
+        .add_walk_in(&session.id, &WalkIn::Existing { attendee_id: people[0].id.clone() }, false)
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert_eq!(err.to_string(), "Margaret Ellis is already on this register.");
+
+    // A walk-in can't be added twice.
+    let visitor = person(&mut store, "Irene Hughes");
+    let walk_in = WalkIn::Existing { attendee_id: visitor.id.clone() };
+    store.add_walk_in(&session.id, &walk_in, false).unwrap();
+    let err = store.add_walk_in(&session.id, &walk_in, false).unwrap_err();
+    assert_eq!(err.to_string(), "Irene Hughes is already on this register.");
+
+    // Marking again changes the mark; it never adds a second line.
+    store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap();
+    let reg = store.set_mark(&session.id, &people[0].id, Some(Mark::Late)).unwrap();
+    assert_eq!(reg.entries.len(), 4);
+    assert_eq!(reg.entries.iter().filter(|e| e.attendee_id == people[0].id).count(), 1);
+    assert_eq!(count(&dir, "attendance"), 2);
+}
+
+#[test]
+fn an_archived_group_cannot_be_changed() {
+    let (_dir, mut store) = store();
+    let (group, people, session) = group_with_session(&mut store);
+    store.archive_group(&group.id).unwrap();
+    let outsider = person(&mut store, "Stanley Cooper");
+
+    let refusals = [
+        store.add_member(&group.id, &outsider.id, "2025-02-01").map(|_| ()),
+        store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).map(|_| ()),
+        store.save_session_note(&session.id, "note").map(|_| ()),
+        store.generate_sessions(&group.id, "2025-03-01", 4).map(|_| ()),
+        store.update_group(&group.id, &group_input("New name")).map(|_| ()),
+        store
+            .create_session(&SessionInput {
+                group_id: group.id.clone(),
+                date: "2025-03-13".into(),
+                start_time: "10:30".into(),
+                end_time: "12:00".into(),
+                ..Default::default()
+            })
+            .map(|_| ()),
+    ];
+    for r in refusals {
+        let err = r.unwrap_err();
+        assert_eq!(err.code(), "conflict");
+        assert!(err.to_string().contains("is archived"), "{err}");
+    }
+    // Its history is still readable, and it can be restored.
+    assert!(store.register(&session.id).unwrap().group_archived);
+    assert!(store.list_groups(false).unwrap().is_empty());
+    assert_eq!(store.list_groups(true).unwrap().len(), 1);
+    store.restore_group(&group.id).unwrap();
+    store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap();
+}
+
+#[test]
+fn weekly_sessions_are_generated_on_the_usual_day_skipping_existing_ones() {
+    let (_dir, mut store) = store();
+    let group = store.create_group(&group_input("Thursday Singing")).unwrap();
+    // 2025-03-03 is a Monday; the group meets on Thursdays.
+    let made = store.generate_sessions(&group.id, "2025-03-03", 4).unwrap();
+    let dates: Vec<&str> = made.iter().map(|s| s.date.as_str()).collect();
+    assert_eq!(dates, ["2025-03-06", "2025-03-13", "2025-03-20", "2025-03-27"]);
+    assert!(made.iter().all(|s| s.start_time == "10:30" && s.end_time == "12:00"));
+    assert!(made.iter().all(|s| s.status == SessionStatus::Planned && s.facilitators == "Alex Morgan"));
+
+    // Asking again from the same day adds only the weeks not yet planned.
+    let more = store.generate_sessions(&group.id, "2025-03-06", 6).unwrap();
+    let dates: Vec<&str> = more.iter().map(|s| s.date.as_str()).collect();
+    assert_eq!(dates, ["2025-04-03", "2025-04-10"]);
+
+    assert_eq!(field_of(store.generate_sessions(&group.id, "", 0).unwrap_err()), "count");
+    assert_eq!(field_of(store.generate_sessions(&group.id, "", 53).unwrap_err()), "count");
+    let no_day = store.create_group(&GroupInput { name: "Pop-up".into(), ..Default::default() }).unwrap();
+    assert_eq!(field_of(store.generate_sessions(&no_day.id, "", 3).unwrap_err()), "weekday");
+}
+
+#[test]
+fn the_register_lists_members_on_the_day_then_walk_ins() {
+    let (_dir, mut store) = store();
+    let (group, people, session) = group_with_session(&mut store);
+    let late_joiner = person(&mut store, "Harold Price");
+    store.add_member(&group.id, &late_joiner.id, "2025-03-07").unwrap();
+    let leaver = person(&mut store, "Joan Whitaker");
+    let m = store.add_member(&group.id, &leaver.id, "2025-01-01").unwrap();
+    store.end_membership(&m.id, "2025-02-01").unwrap();
+
+    let visitor = person(&mut store, "Frank Osei");
+    let reg = store
+        .add_walk_in(&session.id, &WalkIn::Existing { attendee_id: visitor.id.clone() }, true)
+        .unwrap();
+    let names: Vec<(&str, bool)> =
+        reg.entries.iter().map(|e| (e.full_name.as_str(), e.walk_in)).collect();
+    assert_eq!(
+        names,
+        [("Arthur Bennett", false), ("Doreen Walsh", false), ("Margaret Ellis", false), ("Frank Osei", true)]
+    );
+    assert_eq!(reg.entries[3].mark, Some(Mark::Present));
+    assert_eq!(reg.session.status, SessionStatus::Held);
+    // "Also add them to the group" made Frank a member from that day.
+    let detail = store.group_detail(&group.id).unwrap();
+    assert!(detail.members.iter().any(|m| m.attendee_id == visitor.id && m.joined_on == "2025-03-06"));
+
+    // Someone who is not on the register can't be marked.
+    let err = store.set_mark(&session.id, &late_joiner.id, Some(Mark::Present)).unwrap_err();
+    assert!(err.to_string().contains("isn't on this register"));
+
+    // A new person can walk in, created with their mark in one step.
+    let reg = store
+        .add_walk_in(
+            &session.id,
+            &WalkIn::New { attendee: AttendeeInput { full_name: "Emily Fraser".into(), ..Default::default() } },
+            false,
+        )
+        .unwrap();
+    assert!(reg.entries.iter().any(|e| e.full_name == "Emily Fraser" && e.walk_in));
+
+    // Clearing a walk-in's mark takes them off the register.
+    let reg = store.set_mark(&session.id, &visitor.id, None).unwrap();
+    assert!(reg.entries.iter().all(|e| e.attendee_id != visitor.id || !e.walk_in || e.mark.is_none()));
+}
+
+#[test]
+fn carers_are_noted_only_for_marked_people() {
+    let (_dir, mut store) = store();
+    let (_g, people, session) = group_with_session(&mut store);
+    let err = store.set_carer_present(&session.id, &people[0].id, true).unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap();
+    let reg = store.set_carer_present(&session.id, &people[0].id, true).unwrap();
+    let entry = reg.entries.iter().find(|e| e.attendee_id == people[0].id).unwrap();
+    assert!(entry.carer_present);
+}
+
+#[test]
+fn cancelled_and_future_sessions_limit_what_can_be_marked() {
+    let (_dir, mut store) = store();
+    let (group, people, session) = group_with_session(&mut store);
+    let err = store.cancel_session(&session.id, "  ").unwrap_err();
+    assert_eq!(field_of(err), "reason");
+    let cancelled = store.cancel_session(&session.id, "Hall flooded").unwrap();
+    assert_eq!(cancelled.status, SessionStatus::Cancelled);
+    assert_eq!(cancelled.cancel_reason.as_deref(), Some("Hall flooded"));
+    let err = store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap_err();
+    assert!(err.to_string().contains("cancelled"));
+
+    let future = store
+        .create_session(&SessionInput {
+            group_id: group.id.clone(),
+            date: "2199-01-01".into(),
+            start_time: "10:30".into(),
+            end_time: "12:00".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let err = store.set_mark(&future.id, &people[0].id, Some(Mark::Present)).unwrap_err();
+    assert!(err.to_string().contains("hasn't come yet"));
+    let reg = store.set_mark(&future.id, &people[0].id, Some(Mark::Apologies)).unwrap();
+    assert_eq!(reg.session.status, SessionStatus::Planned, "apologies alone don't make a session held");
+}
+
+#[test]
+fn a_session_with_marks_cannot_be_cancelled() {
+    let (_dir, mut store) = store();
+    let (_g, people, session) = group_with_session(&mut store);
+    store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap();
+    assert_eq!(store.cancel_session(&session.id, "Snow").unwrap_err().code(), "conflict");
+}
+
+#[test]
+fn referral_status_changes_are_all_kept_in_order() {
+    let (_dir, mut store) = store();
+    let p = person(&mut store, "Sarah Collins");
+    let referral = store
+        .add_referral(&ReferralInput {
+            attendee_id: p.id.clone(),
+            source: ReferralSource::GpLinkWorker,
+            referrer_name: "Chris Doyle".into(),
+            referrer_organisation: "Mill Lane Surgery".into(),
+            received_on: "2025-01-10".into(),
+            reasons: vec![ReferralReason::Loneliness, ReferralReason::Anxiety, ReferralReason::Loneliness],
+            reason_notes: String::new(),
+        })
+        .unwrap();
+    assert_eq!(referral.status, ReferralStatus::Received);
+    assert_eq!(referral.reasons, [ReferralReason::Anxiety, ReferralReason::Loneliness]);
+    store.set_referral_status(&referral.id, ReferralStatus::Contacted, "2025-01-12", "Phoned").unwrap();
+    let r = store.set_referral_status(&referral.id, ReferralStatus::Accepted, "2025-01-20", "").unwrap();
+    assert_eq!(r.status, ReferralStatus::Accepted);
+    let history: Vec<(ReferralStatus, &str)> =
+        r.history.iter().map(|h| (h.status, h.changed_on.as_str())).collect();
+    assert_eq!(
+        history,
+        [
+            (ReferralStatus::Received, "2025-01-10"),
+            (ReferralStatus::Contacted, "2025-01-12"),
+            (ReferralStatus::Accepted, "2025-01-20"),
+        ]
+    );
+    assert_eq!(r.history[1].note, "Phoned");
+    let err = store.set_referral_status(&referral.id, ReferralStatus::Started, "2025-01-01", "").unwrap_err();
+    assert_eq!(field_of(err), "changedOn");
+    let detail = store.attendee_detail(&p.id).unwrap();
+    assert_eq!(detail.referrals.len(), 1);
+    assert_eq!(detail.referrals[0].history.len(), 3);
+}
+
+#[test]
+fn people_are_found_by_any_part_of_either_name() {
+    let (_dir, mut store) = store();
+    let mut input = AttendeeInput { full_name: "Margaret Ellis".into(), ..Default::default() };
+    input.preferred_name = "Peggy".into();
+    store.create_attendee(&input).unwrap();
+    person(&mut store, "Arthur Bennett");
+    person(&mut store, "100% Real Name");
+    let names = |q: &str, store: &Store| -> Vec<String> {
+        store.search_attendees(q, false).unwrap().into_iter().map(|a| a.full_name).collect()
+    };
+    assert_eq!(names("peg", &store), ["Margaret Ellis"]);
+    assert_eq!(names("ELL", &store), ["Margaret Ellis"]);
+    assert_eq!(names("%", &store), ["100% Real Name"], "LIKE wildcards are matched literally");
+    assert_eq!(names("", &store).len(), 3);
+}
+
+#[test]
+fn archived_people_leave_the_list_but_keep_their_history() {
+    let (_dir, mut store) = store();
+    let (_g, people, session) = group_with_session(&mut store);
+    store.set_mark(&session.id, &people[2].id, Some(Mark::Present)).unwrap();
+    store.archive_attendee(&people[2].id).unwrap();
+    assert_eq!(store.search_attendees("", false).unwrap().len(), 2);
+    assert_eq!(store.search_attendees("", true).unwrap().len(), 3);
+    let reg = store.register(&session.id).unwrap();
+    assert!(reg.entries.iter().any(|e| e.attendee_id == people[2].id), "marked people stay on past registers");
+    assert_eq!(store.attendee_detail(&people[2].id).unwrap().attendance.len(), 1);
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_half_written() {
+    let (dir, mut store) = store();
+    let (_g, _people, session) = group_with_session(&mut store);
+    let before = (count(&dir, "attendee"), count(&dir, "attendance"));
+    // Make the last step of a walk-in (joining the group) fail, as a full disk would.
+    Connection::open(dir.path().join(DB_FILE))
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER fail_join BEFORE INSERT ON membership
+             BEGIN SELECT RAISE(ABORT, 'simulated failure'); END;",
+        )
+        .unwrap();
+    let err = store
+        .add_walk_in(
+            &session.id,
+            &WalkIn::New { attendee: AttendeeInput { full_name: "Gareth Jones".into(), ..Default::default() } },
+            true,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "database");
+    assert_eq!((count(&dir, "attendee"), count(&dir, "attendance")), before);
+}
+
+#[test]
+fn sample_data_loads_once_into_an_empty_store() {
+    let (_dir, mut store) = store();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
+    refrain_core::demo::seed(&mut store, today).unwrap();
+    let groups = store.list_groups(false).unwrap();
+    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["Thursday Singing for the Brain", "Wednesday Drop-in"]);
+    let week = store.sessions_in_week(today).unwrap();
+    assert_eq!(week.len(), 2, "each group meets once this week");
+    let singing = store.sessions_of_group(&groups[0].id, 100).unwrap();
+    let held: Vec<&Session> = singing.iter().filter(|s| s.status == SessionStatus::Held).collect();
+    assert_eq!(held.len(), 4);
+    assert!(held.iter().all(|s| s.attended_count > 0));
+    let report = store.check().unwrap();
+    assert!(report.integrity_ok);
+    let err = refrain_core::demo::seed(&mut store, today).unwrap_err();
+    assert_eq!(err.code(), "conflict");
+}

@@ -1,0 +1,28 @@
+//! The UI's TypeScript types, generated from the Rust types that cross the IPC
+//! boundary. `cargo test` fails when ui/src/lib/bindings.ts is stale; run
+//! `REFRAIN_UPDATE_BINDINGS=1 cargo test --test bindings` to rewrite it.
+
+use refrain_core::bindings::{config, core_declarations, declare};
+
+use crate::error::CommandError;
+
+/// Where the generated file lives, relative to the repository root.
+pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
+
+/// The whole generated file.
+pub fn typescript() -> String {
+    let cfg = config();
+    let mut decls = core_declarations(&cfg);
+    decls.push(declare::<CommandError>(&cfg));
+    let mut out = String::from(
+        "// Generated from Refrain's Rust types by ts-rs. Do not edit by hand:\n\
+         // run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test bindings` after changing them.\n\n",
+    );
+    for d in decls {
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,60 @@
+//! The shell's error: what a command returns when it fails. It crosses the IPC
+//! boundary as `{code, message, field}` (the `CommandError` TypeScript type),
+//! never as a bare string and never as a panic.
+
+use refrain_core::CoreError;
+use serde::{Serialize, Serializer};
+use ts_rs::TS;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Core(#[from] CoreError),
+
+    /// The store could not be opened at start-up; every command reports why.
+    #[error("{message}")]
+    StoreUnavailable { code: &'static str, message: String },
+
+    #[error("Refrain could not find a folder to keep its data in. Set REFRAIN_DATA_DIR to a folder.")]
+    NoDataDir,
+}
+
+/// The wire form of [`AppError`].
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, TS)]
+pub struct CommandError {
+    /// Stable and machine-readable: `invalid`, `conflict`, `not_found`,
+    /// `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
+    /// `no_data_dir`.
+    pub code: String,
+    /// A sentence for the person using the app.
+    pub message: String,
+    /// For `invalid`: the input field (camelCase) the message belongs beside.
+    pub field: Option<String>,
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Core(e) => e.code(),
+            AppError::StoreUnavailable { code, .. } => code,
+            AppError::NoDataDir => "no_data_dir",
+        }
+    }
+
+    pub fn to_wire(&self) -> CommandError {
+        CommandError {
+            code: self.code().to_string(),
+            message: self.to_string(),
+            field: match self {
+                AppError::Core(e) => e.field().map(str::to_string),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl Serialize for AppError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_wire().serialize(serializer)
+    }
+}

@@ -1,0 +1,164 @@
+//! The commands as the UI calls them: through Tauri's IPC on the mock runtime,
+//! with camelCase arguments in and `{code, message, field}` errors out.
+
+use refrain_app::error::CommandError;
+use refrain_app::state::AppState;
+use refrain_core::model::*;
+use refrain_core::Store;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+struct App {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+impl App {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::from_store(Store::open_in_dir(dir.path()).unwrap());
+        Self::with_state(dir, state)
+    }
+
+    fn with_state(dir: tempfile::TempDir, state: AppState) -> Self {
+        let app = refrain_app::with_app(mock_builder(), state)
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+        App { _dir: dir, _app: app, window }
+    }
+
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, CommandError> {
+        self.call_raw(cmd, args)
+            .map_err(|e| serde_json::from_value(e.clone()).unwrap_or_else(|_| panic!("untyped error: {e}")))
+    }
+
+    fn call_raw(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn ok<T: DeserializeOwned>(&self, cmd: &str, args: Value) -> T {
+        let v = self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e:?}"));
+        serde_json::from_value(v).unwrap()
+    }
+}
+
+#[test]
+fn a_register_is_taken_through_the_commands() {
+    let app = App::new();
+    let info: StoreInfo = app.ok("app_info", json!({}));
+    assert!(info.is_empty);
+
+    let group: Group = app.ok(
+        "create_group",
+        json!({"input": {"name": "Tuesday Sing-along", "weekday": "tuesday",
+                         "startTime": "10:30", "endTime": "12:00"}}),
+    );
+    let mut ids = Vec::new();
+    for name in ["Margaret Ellis", "Arthur Bennett"] {
+        let p: Attendee = app.ok("create_attendee", json!({"input": {"fullName": name}}));
+        let _: Membership = app.ok(
+            "add_member",
+            json!({"groupId": group.id, "attendeeId": p.id, "joinedOn": "2025-01-01"}),
+        );
+        ids.push(p.id);
+    }
+    let session: Session = app.ok(
+        "create_session",
+        json!({"input": {"groupId": group.id, "date": "2025-03-04", "startTime": "10:30", "endTime": "12:00"}}),
+    );
+    let reg: Register = app.ok(
+        "set_mark",
+        json!({"sessionId": session.id, "attendeeId": ids[0], "mark": "leftEarly"}),
+    );
+    assert_eq!(reg.entries.iter().find(|e| e.attendee_id == ids[0]).unwrap().mark, Some(Mark::LeftEarly));
+    let _: Register = app.ok("set_mark", json!({"sessionId": session.id, "attendeeId": ids[0], "mark": null}));
+    let note: SessionNote = app.ok("save_session_note", json!({"sessionId": session.id, "body": "Daisy Bell"}));
+    assert_eq!(note.body, "Daisy Bell");
+
+    let reg: Register = app.ok("get_register", json!({"sessionId": session.id}));
+    assert_eq!(reg.entries.len(), 2);
+    assert!(reg.entries.iter().all(|e| e.mark.is_none()));
+    assert_eq!(reg.note.unwrap().body, "Daisy Bell");
+}
+
+#[test]
+fn validation_errors_name_the_field_they_belong_to() {
+    let app = App::new();
+    let err = app
+        .call("create_group", json!({"input": {"name": "Drop-in", "startTime": "14:00", "endTime": "13:00"}}))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        CommandError {
+            code: "invalid".into(),
+            message: "The end time must be after the start time.".into(),
+            field: Some("endTime".into()),
+        }
+    );
+    let err = app.call("create_attendee", json!({"input": {"fullName": "  "}})).unwrap_err();
+    assert_eq!((err.code.as_str(), err.field.as_deref()), ("invalid", Some("fullName")));
+}
+
+#[test]
+fn missing_records_and_conflicts_have_their_own_codes() {
+    let app = App::new();
+    let err = app.call("get_group", json!({"id": "no-such-id"})).unwrap_err();
+    assert_eq!(err.code, "not_found");
+    assert!(err.field.is_none());
+
+    let _: () = app.ok("load_demo_data", json!({}));
+    let err = app.call("load_demo_data", json!({})).unwrap_err();
+    assert_eq!(err.code, "conflict");
+    let groups: Vec<Group> = app.ok("list_groups", json!({"includeArchived": false}));
+    assert_eq!(groups.len(), 2);
+}
+
+#[test]
+fn a_store_that_could_not_be_opened_is_reported_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(refrain_core::store::DB_FILE);
+    rusqlite_user_version(&path, refrain_core::store::SCHEMA_VERSION + 5);
+    std::env::set_var(refrain_core::paths::DATA_DIR_ENV, dir.path());
+    let state = AppState::open();
+    let app = App::with_state(tempfile::tempdir().unwrap(), state);
+    let err = app.call("app_info", json!({})).unwrap_err();
+    assert_eq!(err.code, "newer_schema");
+    assert!(err.message.contains("Please update Refrain"));
+    let err = app.call("list_groups", json!({"includeArchived": false})).unwrap_err();
+    assert_eq!(err.code, "newer_schema");
+}
+
+fn rusqlite_user_version(path: &std::path::Path, v: u32) {
+    // A file as a newer Refrain would leave it.
+    drop(Store::open(path).unwrap());
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "user_version", v).unwrap();
+}
+
+#[test]
+fn malformed_arguments_are_refused_not_panicked_on() {
+    // Tauri refuses arguments that don't fit the command's types before the
+    // command runs; the UI's api module turns that into a CommandError.
+    let app = App::new();
+    let err = app
+        .call_raw("set_mark", json!({"sessionId": "x", "attendeeId": "y", "mark": "asleep"}))
+        .unwrap_err();
+    assert!(err.as_str().unwrap_or_default().contains("mark"), "{err}");
+    // The app still answers afterwards.
+    let info: StoreInfo = app.ok("app_info", json!({}));
+    assert!(info.is_empty);
+}
