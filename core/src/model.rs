@@ -302,6 +302,8 @@ pub struct Session {
     pub marked_count: u32,
     /// How many of those were there (present, late or left early).
     pub attended_count: u32,
+    /// How many people are on the register: members on the day, and walk-ins.
+    pub expected_count: u32,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -378,7 +380,7 @@ pub struct SessionNote {
 
 /// Someone joining a session's register who is not a member of the group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
 pub enum WalkIn {
     /// A person already in Refrain.
     Existing { attendee_id: String },

@@ -15,6 +15,9 @@ const SELECT: &str = "SELECT s.id, s.group_id, g.name, s.date, s.start_time, s.e
         (SELECT count(*) FROM attendance a WHERE a.session_id = s.id),
         (SELECT count(*) FROM attendance a WHERE a.session_id = s.id
             AND a.mark IN ('present', 'late', 'left_early')),
+        (SELECT count(*) FROM membership m WHERE m.group_id = s.group_id
+            AND m.joined_on <= s.date AND (m.left_on IS NULL OR m.left_on > s.date))
+          + (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.walk_in),
         s.created_at, s.updated_at
     FROM session s
     JOIN practice_group g ON g.id = s.group_id
@@ -35,8 +38,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
         facilitators: r.get(10)?,
         marked_count: r.get(11)?,
         attended_count: r.get(12)?,
-        created_at: r.get(13)?,
-        updated_at: r.get(14)?,
+        expected_count: r.get(13)?,
+        created_at: r.get(14)?,
+        updated_at: r.get(15)?,
     })
 }
 

@@ -1,0 +1,212 @@
+// Generated from Refrain's Rust types by ts-rs. Do not edit by hand:
+// run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test bindings` after changing them.
+
+export type Venue = { id: string, name: string, address: string, 
+/**
+ * Parking, hearing loop, step-free access and the like.
+ */
+accessNotes: string, archived: boolean, createdAt: string, updatedAt: string, };
+
+export type VenueInput = { name: string, address: string, accessNotes: string, };
+
+export type Weekday = "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+
+export type Group = { id: string, name: string, description: string, venueId: string | null, venueName: string | null, weekday: Weekday | null, 
+/**
+ * `HH:MM`
+ */
+startTime: string | null, 
+/**
+ * `HH:MM`
+ */
+endTime: string | null, capacity: number | null, facilitators: string, archived: boolean, 
+/**
+ * People who are members today.
+ */
+memberCount: number, 
+/**
+ * Date of the next planned session, if any.
+ */
+nextSession: string | null, createdAt: string, updatedAt: string, };
+
+export type GroupInput = { name: string, description: string, venueId: string | null, weekday: Weekday | null, 
+/**
+ * `HH:MM`, or empty.
+ */
+startTime: string, 
+/**
+ * `HH:MM`, or empty.
+ */
+endTime: string, capacity: number | null, facilitators: string, };
+
+export type Membership = { id: string, groupId: string, groupName: string, attendeeId: string, attendeeName: string, joinedOn: string, leftOn: string | null, };
+
+export type GroupDetail = { group: Group, 
+/**
+ * Current members, by name.
+ */
+members: Array<Membership>, 
+/**
+ * People who have left, most recent first.
+ */
+formerMembers: Array<Membership>, 
+/**
+ * Sessions from today on, soonest first.
+ */
+upcoming: Array<Session>, 
+/**
+ * Sessions before today, most recent first.
+ */
+past: Array<Session>, };
+
+export type Consent = { given: boolean, 
+/**
+ * The date consent was given or withdrawn (`YYYY-MM-DD`), if recorded.
+ */
+date: string | null, };
+
+export type Attendee = { id: string, fullName: string, preferredName: string, dateOfBirth: string | null, phone: string, email: string, 
+/**
+ * A carer or companion who comes along.
+ */
+carerName: string, accessNeeds: string, communicationNeeds: string, notes: string, consentParticipation: Consent, consentMedia: Consent, consentShareOutcomes: Consent, archived: boolean, createdAt: string, updatedAt: string, };
+
+export type AttendeeInput = { fullName: string, preferredName: string, 
+/**
+ * `YYYY-MM-DD`, or empty.
+ */
+dateOfBirth: string, phone: string, email: string, carerName: string, accessNeeds: string, communicationNeeds: string, notes: string, consentParticipation: Consent, consentMedia: Consent, consentShareOutcomes: Consent, };
+
+export type AttendeeSummary = { id: string, fullName: string, preferredName: string, 
+/**
+ * Names of the groups the person is in today.
+ */
+groups: Array<string>, archived: boolean, };
+
+export type ReferralSource = "gpLinkWorker" | "socialPrescriber" | "localOrganisation" | "careHome" | "memoryClinic" | "selfOrFamily" | "other";
+
+export type ReferralReason = "loneliness" | "anxiety" | "depression" | "dementiaOrMemoryLoss" | "other";
+
+export type ReferralStatus = "received" | "contacted" | "accepted" | "declined" | "started" | "completed" | "withdrawn";
+
+export type ReferralStatusChange = { status: ReferralStatus, 
+/**
+ * The date the change happened (`YYYY-MM-DD`).
+ */
+changedOn: string, note: string, recordedAt: string, };
+
+export type Referral = { id: string, attendeeId: string, source: ReferralSource, referrerName: string, referrerOrganisation: string, receivedOn: string, reasons: Array<ReferralReason>, 
+/**
+ * Free text when a reason is "other".
+ */
+reasonNotes: string, 
+/**
+ * The latest status.
+ */
+status: ReferralStatus, 
+/**
+ * Every status with its date, oldest first.
+ */
+history: Array<ReferralStatusChange>, createdAt: string, updatedAt: string, };
+
+export type ReferralInput = { attendeeId: string, source: ReferralSource, referrerName: string, referrerOrganisation: string, 
+/**
+ * `YYYY-MM-DD`
+ */
+receivedOn: string, reasons: Array<ReferralReason>, reasonNotes: string, };
+
+export type AttendanceHistoryEntry = { sessionId: string, groupName: string, date: string, mark: Mark, carerPresent: boolean, walkIn: boolean, };
+
+export type AttendeeDetail = { attendee: Attendee, referrals: Array<Referral>, 
+/**
+ * Every membership, current ones first.
+ */
+memberships: Array<Membership>, 
+/**
+ * Most recent first.
+ */
+attendance: Array<AttendanceHistoryEntry>, };
+
+export type SessionStatus = "planned" | "held" | "cancelled";
+
+export type Session = { id: string, groupId: string, groupName: string, date: string, startTime: string, endTime: string, venueId: string | null, venueName: string | null, status: SessionStatus, cancelReason: string | null, facilitators: string, 
+/**
+ * How many people have a mark on the register.
+ */
+markedCount: number, 
+/**
+ * How many of those were there (present, late or left early).
+ */
+attendedCount: number, 
+/**
+ * How many people are on the register: members on the day, and walk-ins.
+ */
+expectedCount: number, createdAt: string, updatedAt: string, };
+
+export type SessionInput = { groupId: string, 
+/**
+ * `YYYY-MM-DD`
+ */
+date: string, 
+/**
+ * `HH:MM`
+ */
+startTime: string, 
+/**
+ * `HH:MM`
+ */
+endTime: string, 
+/**
+ * Defaults to the group's usual venue when empty.
+ */
+venueId: string | null, 
+/**
+ * Defaults to the group's facilitators when empty.
+ */
+facilitators: string, };
+
+export type Mark = "present" | "late" | "leftEarly" | "absent" | "apologies";
+
+export type RegisterEntry = { attendeeId: string, fullName: string, preferredName: string, carerName: string, accessNeeds: string, communicationNeeds: string, 
+/**
+ * None until the person is marked.
+ */
+mark: Mark | null, carerPresent: boolean, 
+/**
+ * Not a member of the group on the session's date.
+ */
+walkIn: boolean, };
+
+export type Register = { session: Session, groupArchived: boolean, 
+/**
+ * Members on the session's date, then walk-ins, each by name.
+ */
+entries: Array<RegisterEntry>, note: SessionNote | null, };
+
+export type SessionNote = { sessionId: string, body: string, createdAt: string, updatedAt: string, };
+
+export type WalkIn = { "kind": "existing", attendeeId: string, } | { "kind": "new", attendee: AttendeeInput, };
+
+export type StoreInfo = { appVersion: string, schemaVersion: number, dataDir: string, isEmpty: boolean, };
+
+export type CheckReport = { schemaVersion: number, integrityOk: boolean, 
+/**
+ * What SQLite's integrity and foreign-key checks reported, if anything.
+ */
+problems: Array<string>, counts: Array<[string, number]>, };
+
+export type CommandError = { 
+/**
+ * Stable and machine-readable: `invalid`, `conflict`, `not_found`,
+ * `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
+ * `no_data_dir`.
+ */
+code: string, 
+/**
+ * A sentence for the person using the app.
+ */
+message: string, 
+/**
+ * For `invalid`: the input field (camelCase) the message belongs beside.
+ */
+field: string | null, };

@@ -1,0 +1,585 @@
+// DEV ONLY: an in-memory stand-in for the Rust side, used when the Vite dev
+// server is opened in an ordinary browser (no window.__TAURI_INTERNALS__).
+// It follows the IPC contract closely enough to click through every screen;
+// the real rules live in the core. Nothing here is stored or sent anywhere.
+import type {
+  Attendee,
+  AttendeeDetail,
+  AttendeeInput,
+  AttendeeSummary,
+  CommandError,
+  Group,
+  GroupInput,
+  Mark,
+  Membership,
+  Referral,
+  ReferralInput,
+  ReferralStatus,
+  Register,
+  Session,
+  SessionInput,
+  SessionNote,
+  StoreInfo,
+  Venue,
+  VenueInput,
+  WalkIn,
+  Weekday,
+} from './bindings';
+import { addDays, mondayOf, todayIso, weekdayOf } from './dates';
+import type { Invoker } from './api';
+
+type Row = { mark: Mark; carerPresent: boolean; walkIn: boolean };
+type GroupRow = Omit<Group, 'venueName' | 'memberCount' | 'nextSession'>;
+type SessionRow = Omit<Session, 'groupName' | 'venueName' | 'markedCount' | 'attendedCount' | 'expectedCount'>;
+
+function fail(code: string, message: string, field: string | null = null): never {
+  const e: CommandError = { code, message, field };
+  throw e;
+}
+const invalid = (field: string, message: string): never => fail('invalid', message, field);
+
+export function createMockBackend(opts: { today?: string } = {}) {
+  const today = () => opts.today ?? todayIso();
+  let n = 0;
+  const newId = () => `mock-${++n}`;
+  const now = () => new Date().toISOString();
+
+  const venues = new Map<string, Venue>();
+  const groups = new Map<string, GroupRow>();
+  const attendees = new Map<string, Attendee>();
+  const memberships = new Map<string, Membership>();
+  const sessions = new Map<string, SessionRow>();
+  const attendance = new Map<string, Map<string, Row>>(); // session -> attendee -> row
+  const notes = new Map<string, SessionNote>();
+  const referrals = new Map<string, Referral>();
+
+  const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
+  const isTime = (s: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s);
+  const need = <T>(v: T | undefined, what: string): T => v ?? fail('not_found', `That ${what} could not be found.`);
+
+  function checkDate(field: string, v: string) {
+    if (!v.trim()) invalid(field, 'Please enter a date.');
+    if (!isDate(v.trim())) invalid(field, `${v} is not a date that exists.`);
+  }
+  function checkTimes(start: string, end: string) {
+    if (!isTime(start)) invalid('startTime', 'Please enter a time like 14:30.');
+    if (!isTime(end)) invalid('endTime', 'Please enter a time like 15:30.');
+    if (end <= start) invalid('endTime', 'The end time must be after the start time.');
+  }
+
+  function groupOut(g: GroupRow): Group {
+    const members = [...memberships.values()].filter((m) => m.groupId === g.id && !m.leftOn);
+    const next = [...sessions.values()]
+      .filter((s) => s.groupId === g.id && s.date >= today() && s.status !== 'cancelled')
+      .map((s) => s.date)
+      .sort()[0];
+    return {
+      ...g,
+      venueName: g.venueId ? (venues.get(g.venueId)?.name ?? null) : null,
+      memberCount: members.length,
+      nextSession: next ?? null,
+    };
+  }
+
+  function sessionOut(s: SessionRow): Session {
+    const rows = [...(attendance.get(s.id)?.values() ?? [])];
+    return {
+      ...s,
+      groupName: groups.get(s.groupId)?.name ?? '',
+      venueName: s.venueId ? (venues.get(s.venueId)?.name ?? null) : null,
+      markedCount: rows.length,
+      attendedCount: rows.filter((r) => ['present', 'late', 'leftEarly'].includes(r.mark)).length,
+      expectedCount:
+        [...memberships.values()].filter(
+          (m) => m.groupId === s.groupId && m.joinedOn <= s.date && (!m.leftOn || m.leftOn > s.date),
+        ).length + rows.filter((r) => r.walkIn).length,
+    };
+  }
+
+  const memberOn = (groupId: string, attendeeId: string, on: string) =>
+    [...memberships.values()].some(
+      (m) => m.groupId === groupId && m.attendeeId === attendeeId && m.joinedOn <= on && (!m.leftOn || m.leftOn > on),
+    );
+
+  function activeGroup(id: string): GroupRow {
+    const g = need(groups.get(id), 'group');
+    if (g.archived) fail('conflict', `${g.name} is archived. Restore it to make changes.`);
+    return g;
+  }
+
+  function register(sessionId: string): Register {
+    const s = need(sessions.get(sessionId), 'session');
+    const g = need(groups.get(s.groupId), 'group');
+    const rows = attendance.get(s.id) ?? new Map<string, Row>();
+    const ids = new Set<string>([
+      ...[...memberships.values()].filter((m) => memberOn(g.id, m.attendeeId, s.date)).map((m) => m.attendeeId),
+      ...rows.keys(),
+    ]);
+    const entries = [...ids]
+      .map((id) => attendees.get(id)!)
+      .filter((a) => a && (!a.archived || rows.has(a.id)))
+      .map((a) => {
+        const r = rows.get(a.id);
+        return {
+          attendeeId: a.id,
+          fullName: a.fullName,
+          preferredName: a.preferredName,
+          carerName: a.carerName,
+          accessNeeds: a.accessNeeds,
+          communicationNeeds: a.communicationNeeds,
+          mark: r?.mark ?? null,
+          carerPresent: r?.carerPresent ?? false,
+          walkIn: r?.walkIn ?? false,
+        };
+      })
+      .sort((a, b) => Number(a.walkIn) - Number(b.walkIn) || a.fullName.localeCompare(b.fullName));
+    return { session: sessionOut(s), groupArchived: g.archived, entries, note: notes.get(s.id) ?? null };
+  }
+
+  function openSession(id: string): SessionRow {
+    const s = need(sessions.get(id), 'session');
+    activeGroup(s.groupId);
+    if (s.status === 'cancelled') fail('conflict', "This session was cancelled, so its register can't be marked.");
+    return s;
+  }
+
+  function refreshStatus(s: SessionRow) {
+    if (s.status === 'cancelled') return;
+    const rows = [...(attendance.get(s.id)?.values() ?? [])];
+    s.status = rows.some((r) => ['present', 'late', 'leftEarly'].includes(r.mark)) ? 'held' : 'planned';
+  }
+
+  function checkFits(s: SessionRow, mark: Mark) {
+    if (['present', 'late', 'leftEarly'].includes(mark) && s.date > today()) {
+      fail('conflict', `This session is on ${s.date}, which hasn't come yet.`);
+    }
+  }
+
+  function cleanAttendee(input: AttendeeInput) {
+    if (!input.fullName.trim()) invalid('fullName', "Please enter the person's full name.");
+    if (input.dateOfBirth.trim()) {
+      checkDate('dateOfBirth', input.dateOfBirth);
+      if (input.dateOfBirth > today()) invalid('dateOfBirth', "The date of birth can't be in the future.");
+    }
+    if (input.email.trim() && !input.email.includes('@')) invalid('email', "That doesn't look like an email address.");
+    for (const k of ['consentParticipation', 'consentMedia', 'consentShareOutcomes'] as const) {
+      const d = input[k].date;
+      if (d) {
+        checkDate(k, d);
+        if (d > today()) invalid(k, "A consent date can't be in the future.");
+      }
+    }
+  }
+
+  function createAttendee(input: AttendeeInput): Attendee {
+    cleanAttendee(input);
+    const a: Attendee = {
+      id: newId(),
+      ...input,
+      fullName: input.fullName.trim(),
+      preferredName: input.preferredName.trim(),
+      dateOfBirth: input.dateOfBirth.trim() || null,
+      archived: false,
+      createdAt: now(),
+      updatedAt: now(),
+    };
+    attendees.set(a.id, a);
+    return a;
+  }
+
+  function cleanGroup(input: GroupInput) {
+    if (!input.name.trim()) invalid('name', 'Please enter a name for the group.');
+    if (input.venueId && !venues.get(input.venueId)) invalid('venueId', 'That venue could not be found.');
+    if (input.startTime || input.endTime) checkTimes(input.startTime, input.endTime);
+    if (input.capacity !== null && input.capacity < 1) invalid('capacity', 'Capacity must be at least 1, or left empty.');
+  }
+
+  function addMember(groupId: string, attendeeId: string, joinedOn: string): Membership {
+    const g = activeGroup(groupId);
+    const a = need(attendees.get(attendeeId), 'person');
+    checkDate('joinedOn', joinedOn);
+    if ([...memberships.values()].some((m) => m.groupId === groupId && m.attendeeId === attendeeId && !m.leftOn)) {
+      fail('conflict', `${a.fullName} is already in ${g.name}.`);
+    }
+    const m: Membership = {
+      id: newId(),
+      groupId,
+      groupName: g.name,
+      attendeeId,
+      attendeeName: a.fullName,
+      joinedOn,
+      leftOn: null,
+    };
+    memberships.set(m.id, m);
+    return m;
+  }
+
+  function createSession(input: SessionInput): Session {
+    const g = activeGroup(input.groupId);
+    checkDate('date', input.date);
+    checkTimes(input.startTime, input.endTime);
+    if ([...sessions.values()].some((s) => s.groupId === g.id && s.date === input.date && s.startTime === input.startTime)) {
+      invalid('date', `${g.name} already has a session on ${input.date} at ${input.startTime}.`);
+    }
+    const s: SessionRow = {
+      id: newId(),
+      groupId: g.id,
+      date: input.date,
+      startTime: input.startTime,
+      endTime: input.endTime,
+      venueId: input.venueId || g.venueId,
+      status: 'planned',
+      cancelReason: null,
+      facilitators: input.facilitators || g.facilitators,
+      createdAt: now(),
+      updatedAt: now(),
+    };
+    sessions.set(s.id, s);
+    return sessionOut(s);
+  }
+
+  function generate(groupId: string, from: string, count: number): Session[] {
+    const g = activeGroup(groupId);
+    if (count < 1 || count > 52) invalid('count', 'Choose between 1 and 52 sessions.');
+    if (!g.weekday || !g.startTime || !g.endTime) invalid('weekday', "Set the group's usual day, start and end time first.");
+    let date = from || today();
+    if (from) checkDate('from', from);
+    while (weekdayOf(date) !== g.weekday) date = addDays(date, 1);
+    const made: Session[] = [];
+    while (made.length < count) {
+      const taken = [...sessions.values()].some((s) => s.groupId === g.id && s.date === date && s.startTime === g.startTime);
+      if (!taken) {
+        made.push(
+          createSession({ groupId, date, startTime: g.startTime!, endTime: g.endTime!, venueId: null, facilitators: '' }),
+        );
+      } else if (made.length === 0 && count === 1) {
+        break;
+      }
+      date = addDays(date, 7);
+      if (date > addDays(today(), 7 * 120)) break;
+    }
+    return made;
+  }
+
+  function loadDemo() {
+    if (attendees.size || groups.size || venues.size) fail('conflict', 'Sample data can only be loaded into an empty Refrain.');
+    const hall: Venue = {
+      id: newId(),
+      name: 'St Anne’s Church Hall',
+      address: '12 Mill Lane\nHebden Bridge',
+      accessNotes: 'Step-free entrance at the side. Hearing loop. Parking for four cars.',
+      archived: false,
+      createdAt: now(),
+      updatedAt: now(),
+    };
+    const library: Venue = { ...hall, id: newId(), name: 'Central Library, Room 2', address: 'Market Street', accessNotes: 'Lift to first floor.' };
+    venues.set(hall.id, hall);
+    venues.set(library.id, library);
+    const mkGroup = (name: string, weekday: Weekday, startTime: string, endTime: string, venueId: string): GroupRow => {
+      const g: GroupRow = {
+        id: newId(),
+        name,
+        description: 'A friendly singing group.',
+        venueId,
+        weekday,
+        startTime,
+        endTime,
+        capacity: 16,
+        facilitators: 'Sam and Priya',
+        archived: false,
+        createdAt: now(),
+        updatedAt: now(),
+      };
+      groups.set(g.id, g);
+      return g;
+    };
+    const todayWd = weekdayOf(today()) ?? 'monday';
+    const g1 = mkGroup('Singing for the Brain', todayWd, '14:00', '15:30', hall.id);
+    const g2 = mkGroup('Tuesday Drop-in Choir', 'tuesday', '10:30', '12:00', library.id);
+    const people: [string, string, string, string, string][] = [
+      ['Margaret Ellis', 'Peggy', 'Joan Ellis', 'Uses a walking frame', 'Hard of hearing: sit her near the front'],
+      ['Arthur Bennett', '', '', '', ''],
+      ['Doreen Walsh', 'Dot', 'Ray Walsh', '', 'Prefers short questions'],
+      ['Kwame Mensah', '', '', 'Wheelchair user', ''],
+      ['Eileen O’Connor', '', '', '', ''],
+      ['Harold Price', 'Harry', 'Susan Price', '', ''],
+    ];
+    const monday = mondayOf(today());
+    people.forEach(([fullName, preferredName, carerName, accessNeeds, communicationNeeds], i) => {
+      const a = createAttendee({
+        fullName,
+        preferredName,
+        dateOfBirth: `19${40 + i}-0${(i % 9) + 1}-1${i}`,
+        phone: '',
+        email: '',
+        carerName,
+        accessNeeds,
+        communicationNeeds,
+        notes: '',
+        consentParticipation: { given: true, date: addDays(monday, -60) },
+        consentMedia: { given: i % 2 === 0, date: addDays(monday, -60) },
+        consentShareOutcomes: { given: false, date: null },
+      });
+      addMember(i < 4 ? g1.id : g2.id, a.id, addDays(monday, -90));
+    });
+    generate(g1.id, addDays(monday, -21), 8);
+    generate(g2.id, addDays(monday, -21), 8);
+    const first = [...attendees.values()][0];
+    referrals.set('seed-ref', {
+      id: 'seed-ref',
+      attendeeId: first.id,
+      source: 'memoryClinic',
+      referrerName: 'Dr Okafor',
+      referrerOrganisation: 'Calder Memory Service',
+      receivedOn: addDays(monday, -100),
+      reasons: ['dementiaOrMemoryLoss', 'loneliness'],
+      reasonNotes: '',
+      status: 'started',
+      history: [
+        { status: 'received', changedOn: addDays(monday, -100), note: '', recordedAt: now() },
+        { status: 'started', changedOn: addDays(monday, -90), note: 'First session went well.', recordedAt: now() },
+      ],
+      createdAt: now(),
+      updatedAt: now(),
+    });
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler names its own arguments
+  const handlers: Record<string, (a: any) => unknown> = {
+    app_info: (): StoreInfo => ({
+      appVersion: '0.0.0-dev',
+      schemaVersion: 1,
+      dataDir: '(in memory, dev only)',
+      isEmpty: attendees.size === 0 && groups.size === 0 && venues.size === 0,
+    }),
+    load_demo_data: () => (loadDemo(), null),
+
+    list_venues: ({ includeArchived }) =>
+      [...venues.values()].filter((v) => includeArchived || !v.archived).sort((a, b) => a.name.localeCompare(b.name)),
+    create_venue: ({ input }: { input: VenueInput }) => {
+      if (!input.name.trim()) invalid('name', "Please enter the venue's name.");
+      const v: Venue = { id: newId(), ...input, name: input.name.trim(), archived: false, createdAt: now(), updatedAt: now() };
+      venues.set(v.id, v);
+      return v;
+    },
+    update_venue: ({ id, input }: { id: string; input: VenueInput }) => {
+      const v = need(venues.get(id), 'venue');
+      if (!input.name.trim()) invalid('name', "Please enter the venue's name.");
+      Object.assign(v, input, { updatedAt: now() });
+      return v;
+    },
+    archive_venue: ({ id }) => ((need(venues.get(id), 'venue').archived = true), null),
+
+    list_groups: ({ includeArchived }) =>
+      [...groups.values()]
+        .filter((g) => includeArchived || !g.archived)
+        .map(groupOut)
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    get_group: ({ id }) => {
+      const g = need(groups.get(id), 'group');
+      const ms = [...memberships.values()].filter((m) => m.groupId === id);
+      const ss = [...sessions.values()].filter((s) => s.groupId === id).map(sessionOut);
+      return {
+        group: groupOut(g),
+        members: ms.filter((m) => !m.leftOn).sort((a, b) => a.attendeeName.localeCompare(b.attendeeName)),
+        formerMembers: ms.filter((m) => m.leftOn).sort((a, b) => b.leftOn!.localeCompare(a.leftOn!)),
+        upcoming: ss.filter((s) => s.date >= today()).sort((a, b) => a.date.localeCompare(b.date)),
+        past: ss.filter((s) => s.date < today()).sort((a, b) => b.date.localeCompare(a.date)),
+      };
+    },
+    create_group: ({ input }: { input: GroupInput }) => {
+      cleanGroup(input);
+      const g: GroupRow = {
+        id: newId(),
+        ...input,
+        name: input.name.trim(),
+        startTime: input.startTime || null,
+        endTime: input.endTime || null,
+        archived: false,
+        createdAt: now(),
+        updatedAt: now(),
+      };
+      groups.set(g.id, g);
+      return groupOut(g);
+    },
+    update_group: ({ id, input }: { id: string; input: GroupInput }) => {
+      const g = activeGroup(id);
+      cleanGroup(input);
+      Object.assign(g, input, { startTime: input.startTime || null, endTime: input.endTime || null, updatedAt: now() });
+      return groupOut(g);
+    },
+    archive_group: ({ id }) => ((need(groups.get(id), 'group').archived = true), null),
+    restore_group: ({ id }) => ((need(groups.get(id), 'group').archived = false), null),
+    add_member: ({ groupId, attendeeId, joinedOn }) => addMember(groupId, attendeeId, joinedOn),
+    end_membership: ({ membershipId, leftOn }) => {
+      const m = need(memberships.get(membershipId), 'membership');
+      activeGroup(m.groupId);
+      if (m.leftOn) fail('conflict', 'This person has already left the group.');
+      checkDate('leftOn', leftOn);
+      if (leftOn < m.joinedOn) invalid('leftOn', `The leaving date can't be before they joined (${m.joinedOn}).`);
+      m.leftOn = leftOn;
+      return null;
+    },
+
+    list_attendees: ({ query, includeArchived }): AttendeeSummary[] => {
+      const q = String(query).toLowerCase();
+      return [...attendees.values()]
+        .filter((a) => includeArchived || !a.archived)
+        .filter((a) => !q || a.fullName.toLowerCase().includes(q) || a.preferredName.toLowerCase().includes(q))
+        .sort((a, b) => a.fullName.localeCompare(b.fullName))
+        .map((a) => ({
+          id: a.id,
+          fullName: a.fullName,
+          preferredName: a.preferredName,
+          archived: a.archived,
+          groups: [...memberships.values()].filter((m) => m.attendeeId === a.id && !m.leftOn).map((m) => m.groupName),
+        }));
+    },
+    get_attendee: ({ id }): AttendeeDetail => {
+      const a = need(attendees.get(id), 'person');
+      const ms = [...memberships.values()].filter((m) => m.attendeeId === id);
+      const hist = [...attendance.entries()]
+        .filter(([, rows]) => rows.has(id))
+        .map(([sid, rows]) => {
+          const s = sessions.get(sid)!;
+          const r = rows.get(id)!;
+          return {
+            sessionId: sid,
+            groupName: groups.get(s.groupId)?.name ?? '',
+            date: s.date,
+            mark: r.mark,
+            carerPresent: r.carerPresent,
+            walkIn: r.walkIn,
+          };
+        })
+        .sort((x, y) => y.date.localeCompare(x.date));
+      return {
+        attendee: a,
+        referrals: [...referrals.values()].filter((r) => r.attendeeId === id),
+        memberships: [...ms.filter((m) => !m.leftOn), ...ms.filter((m) => m.leftOn)],
+        attendance: hist,
+      };
+    },
+    create_attendee: ({ input }) => createAttendee(input),
+    update_attendee: ({ id, input }: { id: string; input: AttendeeInput }) => {
+      const a = need(attendees.get(id), 'person');
+      cleanAttendee(input);
+      Object.assign(a, input, { dateOfBirth: input.dateOfBirth || null, updatedAt: now() });
+      for (const m of memberships.values()) if (m.attendeeId === id) m.attendeeName = a.fullName;
+      return a;
+    },
+    archive_attendee: ({ id }) => ((need(attendees.get(id), 'person').archived = true), null),
+
+    add_referral: ({ input }: { input: ReferralInput }) => {
+      need(attendees.get(input.attendeeId), 'person');
+      checkDate('receivedOn', input.receivedOn);
+      if (input.receivedOn > today()) invalid('receivedOn', "The date received can't be in the future.");
+      if (input.reasons.includes('other') && !input.reasonNotes.trim()) invalid('reasonNotes', 'Please say what the other reason is.');
+      const r: Referral = {
+        id: newId(),
+        ...input,
+        status: 'received',
+        history: [{ status: 'received', changedOn: input.receivedOn, note: '', recordedAt: now() }],
+        createdAt: now(),
+        updatedAt: now(),
+      };
+      referrals.set(r.id, r);
+      return r;
+    },
+    set_referral_status: ({ referralId, status, changedOn, note }: { referralId: string; status: ReferralStatus; changedOn: string; note: string }) => {
+      const r = need(referrals.get(referralId), 'referral');
+      checkDate('changedOn', changedOn);
+      if (changedOn > today()) invalid('changedOn', "The date of the change can't be in the future.");
+      if (changedOn < r.receivedOn) invalid('changedOn', `The date can't be before the referral was received (${r.receivedOn}).`);
+      if (status === r.status) invalid('status', 'The referral already has that status.');
+      r.status = status;
+      r.history.push({ status, changedOn, note, recordedAt: now() });
+      return r;
+    },
+
+    create_session: ({ input }) => createSession(input),
+    generate_sessions: ({ groupId, from, count }) => generate(groupId, from, count),
+    cancel_session: ({ id, reason }) => {
+      const s = need(sessions.get(id), 'session');
+      activeGroup(s.groupId);
+      if (!String(reason).trim()) invalid('reason', 'Please enter a reason for cancelling.');
+      if (s.status === 'cancelled') fail('conflict', 'This session is already cancelled.');
+      if (attendance.get(id)?.size) fail('conflict', "This session already has people marked on its register, so it can't be cancelled.");
+      s.status = 'cancelled';
+      s.cancelReason = String(reason).trim();
+      return sessionOut(s);
+    },
+    this_week: () => {
+      const mon = mondayOf(today());
+      const sun = addDays(mon, 6);
+      return [...sessions.values()]
+        .filter((s) => s.date >= mon && s.date <= sun && !groups.get(s.groupId)?.archived)
+        .map(sessionOut)
+        .sort((a, b) => (a.date + a.startTime).localeCompare(b.date + b.startTime));
+    },
+
+    get_register: ({ sessionId }) => register(sessionId),
+    set_mark: ({ sessionId, attendeeId, mark }: { sessionId: string; attendeeId: string; mark: Mark | null }) => {
+      const s = openSession(sessionId);
+      const a = need(attendees.get(attendeeId), 'person');
+      const rows = attendance.get(s.id) ?? new Map<string, Row>();
+      attendance.set(s.id, rows);
+      const member = memberOn(s.groupId, attendeeId, s.date);
+      if (!member && !rows.has(attendeeId)) fail('conflict', `${a.fullName} isn't on this register. Add them as a walk-in instead.`);
+      if (mark) {
+        checkFits(s, mark);
+        const prev = rows.get(attendeeId);
+        rows.set(attendeeId, { mark, carerPresent: prev?.carerPresent ?? false, walkIn: !member });
+      } else {
+        rows.delete(attendeeId);
+      }
+      refreshStatus(s);
+      return register(s.id);
+    },
+    set_carer_present: ({ sessionId, attendeeId, present }) => {
+      const s = openSession(sessionId);
+      const a = need(attendees.get(attendeeId), 'person');
+      const row = attendance.get(s.id)?.get(attendeeId);
+      if (!row) fail('conflict', `Mark whether ${a.preferredName || a.fullName} came before noting their carer.`);
+      row.carerPresent = !!present;
+      return register(s.id);
+    },
+    add_walk_in: ({ sessionId, walkIn, joinGroup }: { sessionId: string; walkIn: WalkIn; joinGroup: boolean }) => {
+      const s = openSession(sessionId);
+      checkFits(s, 'present');
+      let person: Attendee;
+      if (walkIn.kind === 'existing') {
+        person = need(attendees.get(walkIn.attendeeId), 'person');
+        if (person.archived) fail('conflict', `${person.fullName}'s record is archived. Restore it first.`);
+      } else {
+        person = createAttendee(walkIn.attendee);
+      }
+      const rows = attendance.get(s.id) ?? new Map<string, Row>();
+      attendance.set(s.id, rows);
+      if (memberOn(s.groupId, person.id, s.date) || rows.has(person.id)) {
+        fail('conflict', `${person.fullName} is already on this register.`);
+      }
+      rows.set(person.id, { mark: 'present', carerPresent: false, walkIn: true });
+      if (joinGroup) addMember(s.groupId, person.id, s.date);
+      refreshStatus(s);
+      return register(s.id);
+    },
+    save_session_note: ({ sessionId, body }) => {
+      const s = need(sessions.get(sessionId), 'session');
+      activeGroup(s.groupId);
+      const prev = notes.get(s.id);
+      const note: SessionNote = { sessionId: s.id, body: String(body), createdAt: prev?.createdAt ?? now(), updatedAt: now() };
+      notes.set(s.id, note);
+      return note;
+    },
+  };
+
+  const invoke: Invoker = async (cmd, args = {}) => {
+    const h = handlers[cmd];
+    if (!h) fail('unknown', `The dev stand-in has no command called ${cmd}.`);
+    // Hand back copies, as the real IPC does, so the UI can't change our state.
+    return structuredClone(h(args));
+  };
+
+  return { invoke };
+}

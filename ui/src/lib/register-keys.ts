@@ -1,0 +1,54 @@
+// The register's keyboard: which key does what on a focused row.
+import type { Mark } from './bindings';
+
+export type RegisterAction =
+  | { type: 'mark'; mark: Mark }
+  | { type: 'carer' }
+  | { type: 'move'; to: 'next' | 'previous' | 'first' | 'last' };
+
+const MARK_BY_KEY: Record<string, Mark> = {
+  p: 'present',
+  l: 'late',
+  e: 'leftEarly',
+  a: 'absent',
+  s: 'apologies',
+};
+
+export type KeyLike = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>;
+
+/** Null when the key means nothing on the register (so the browser keeps it). */
+export function registerAction(e: KeyLike): RegisterAction | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  switch (e.key) {
+    case 'ArrowDown':
+      return { type: 'move', to: 'next' };
+    case 'ArrowUp':
+      return { type: 'move', to: 'previous' };
+    case 'Home':
+      return { type: 'move', to: 'first' };
+    case 'End':
+      return { type: 'move', to: 'last' };
+  }
+  if (e.key.length !== 1) return null;
+  const k = e.key.toLowerCase();
+  if (k === 'j') return { type: 'move', to: 'next' };
+  if (k === 'k') return { type: 'move', to: 'previous' };
+  if (k === 'c') return { type: 'carer' };
+  const mark = MARK_BY_KEY[k];
+  return mark ? { type: 'mark', mark } : null;
+}
+
+/** Index after a move, clamped to the list. */
+export function moveIndex(current: number, to: 'next' | 'previous' | 'first' | 'last', length: number): number {
+  if (length === 0) return -1;
+  switch (to) {
+    case 'next':
+      return Math.min(current + 1, length - 1);
+    case 'previous':
+      return Math.max(current - 1, 0);
+    case 'first':
+      return 0;
+    case 'last':
+      return length - 1;
+  }
+}

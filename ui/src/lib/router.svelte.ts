@@ -1,0 +1,98 @@
+// A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
+// #/attendees, #/attendees/new, #/attendees/<id>, #/sessions/<id>, #/venues.
+
+export type Route =
+  | { name: 'today' }
+  | { name: 'groups' }
+  | { name: 'group-new' }
+  | { name: 'group'; id: string }
+  | { name: 'attendees' }
+  | { name: 'attendee-new' }
+  | { name: 'attendee'; id: string }
+  | { name: 'session'; id: string }
+  | { name: 'venues' }
+  | { name: 'not-found'; path: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+  const [head, id, ...rest] = path.split('/').map((s) => decodeURIComponent(s));
+  if (rest.length > 0) return { name: 'not-found', path };
+  switch (head) {
+    case '':
+    case 'today':
+      return id ? { name: 'not-found', path } : { name: 'today' };
+    case 'groups':
+      if (!id) return { name: 'groups' };
+      return id === 'new' ? { name: 'group-new' } : { name: 'group', id };
+    case 'attendees':
+      if (!id) return { name: 'attendees' };
+      return id === 'new' ? { name: 'attendee-new' } : { name: 'attendee', id };
+    case 'sessions':
+      return id ? { name: 'session', id } : { name: 'not-found', path };
+    case 'venues':
+      return id ? { name: 'not-found', path } : { name: 'venues' };
+    default:
+      return { name: 'not-found', path };
+  }
+}
+
+export const paths = {
+  today: () => '#/today',
+  groups: () => '#/groups',
+  newGroup: () => '#/groups/new',
+  group: (id: string) => `#/groups/${encodeURIComponent(id)}`,
+  attendees: () => '#/attendees',
+  newAttendee: () => '#/attendees/new',
+  attendee: (id: string) => `#/attendees/${encodeURIComponent(id)}`,
+  session: (id: string) => `#/sessions/${encodeURIComponent(id)}`,
+  venues: () => '#/venues',
+};
+
+/** Which nav item a route belongs under. */
+export function section(r: Route): 'today' | 'groups' | 'attendees' | 'venues' | null {
+  switch (r.name) {
+    case 'today':
+    case 'session':
+      return 'today';
+    case 'groups':
+    case 'group':
+    case 'group-new':
+      return 'groups';
+    case 'attendees':
+    case 'attendee':
+    case 'attendee-new':
+      return 'attendees';
+    case 'venues':
+      return 'venues';
+    default:
+      return null;
+  }
+}
+
+class Router {
+  route = $state<Route>(parseRoute(typeof location === 'undefined' ? '' : location.hash));
+
+  constructor() {
+    if (typeof window !== 'undefined') {
+      window.addEventListener('hashchange', () => {
+        this.route = parseRoute(location.hash);
+      });
+    }
+  }
+
+  go(hash: string): void {
+    if (location.hash === hash) {
+      this.route = parseRoute(hash);
+    } else {
+      location.hash = hash;
+      // hashchange also fires, but set now so the screen changes at once.
+      this.route = parseRoute(hash);
+    }
+  }
+}
+
+export const router = new Router();
+
+export function navigate(hash: string): void {
+  router.go(hash);
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { moveIndex, registerAction } from '../lib/register-keys';
+
+const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  ...mods,
+});
+
+describe('registerAction', () => {
+  it.each([
+    ['p', 'present'],
+    ['P', 'present'],
+    ['l', 'late'],
+    ['e', 'leftEarly'],
+    ['a', 'absent'],
+    ['s', 'apologies'],
+  ])('%s marks %s', (k, mark) => {
+    expect(registerAction(key(k))).toEqual({ type: 'mark', mark });
+  });
+
+  it('c toggles the carer', () => {
+    expect(registerAction(key('c'))).toEqual({ type: 'carer' });
+  });
+
+  it('moves with arrows, j/k, Home and End', () => {
+    expect(registerAction(key('ArrowDown'))).toEqual({ type: 'move', to: 'next' });
+    expect(registerAction(key('j'))).toEqual({ type: 'move', to: 'next' });
+    expect(registerAction(key('ArrowUp'))).toEqual({ type: 'move', to: 'previous' });
+    expect(registerAction(key('k'))).toEqual({ type: 'move', to: 'previous' });
+    expect(registerAction(key('Home'))).toEqual({ type: 'move', to: 'first' });
+    expect(registerAction(key('End'))).toEqual({ type: 'move', to: 'last' });
+  });
+
+  it('leaves shortcuts with modifiers, and other keys, to the browser', () => {
+    expect(registerAction(key('p', { ctrlKey: true }))).toBeNull();
+    expect(registerAction(key('a', { metaKey: true }))).toBeNull();
+    expect(registerAction(key('Enter'))).toBeNull();
+    expect(registerAction(key(' '))).toBeNull();
+    expect(registerAction(key('Tab'))).toBeNull();
+    expect(registerAction(key('x'))).toBeNull();
+  });
+});
+
+describe('moveIndex', () => {
+  it('stays inside the list', () => {
+    expect(moveIndex(0, 'previous', 3)).toBe(0);
+    expect(moveIndex(2, 'next', 3)).toBe(2);
+    expect(moveIndex(1, 'next', 3)).toBe(2);
+    expect(moveIndex(1, 'first', 3)).toBe(0);
+    expect(moveIndex(0, 'last', 3)).toBe(2);
+    expect(moveIndex(0, 'next', 0)).toBe(-1);
+  });
+});

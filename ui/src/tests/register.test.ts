@@ -1,0 +1,274 @@
+// The register screen with the api module mocked: keys and clicks must call
+// the right command with the right arguments.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import type { Register } from '../lib/bindings';
+import { entry, register } from './fixtures';
+
+vi.mock('../lib/api', () => ({
+  getRegister: vi.fn(),
+  setMark: vi.fn(),
+  setCarerPresent: vi.fn(),
+  addWalkIn: vi.fn(),
+  saveSessionNote: vi.fn(),
+  cancelSession: vi.fn(),
+  listAttendees: vi.fn(),
+}));
+
+import * as api from '../lib/api';
+import SessionRegister from '../screens/SessionRegister.svelte';
+
+const m = vi.mocked(api);
+
+/** The core answers with the whole register; echo the change back. */
+function echoMarks(start: Register) {
+  let current = structuredClone(start);
+  m.setMark.mockImplementation(async (_s, attendeeId, mark) => {
+    current = structuredClone(current);
+    const e = current.entries.find((x) => x.attendeeId === attendeeId)!;
+    e.mark = mark;
+    return current;
+  });
+  m.setCarerPresent.mockImplementation(async (_s, attendeeId, present) => {
+    current = structuredClone(current);
+    current.entries.find((x) => x.attendeeId === attendeeId)!.carerPresent = present;
+    return current;
+  });
+}
+
+async function open(reg: Register = register()) {
+  m.getRegister.mockResolvedValue(structuredClone(reg));
+  echoMarks(reg);
+  m.listAttendees.mockResolvedValue([]);
+  render(SessionRegister, { id: reg.session.id });
+  await screen.findAllByTestId('register-row');
+  return userEvent.setup();
+}
+
+const rows = () => screen.getAllByTestId('register-row');
+const row = (name: string) => rows().find((r) => r.getAttribute('aria-label') === name)!;
+
+beforeEach(() => {
+  vi.clearAllMocks();
+});
+
+describe('register layout', () => {
+  it('shows the group as h1, the date, and a row per person named by full name', async () => {
+    await open();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Thursday Singing for the Brain');
+    expect(screen.getByRole('heading', { level: 2, name: 'Thursday 5 March 2020' })).toBeTruthy();
+    expect(rows().map((r) => r.getAttribute('aria-label'))).toEqual(['Margaret Ellis', 'Arthur Bennett', 'Doreen Walsh']);
+    const peggy = within(row('Margaret Ellis'));
+    expect(peggy.getByText('Peggy')).toBeTruthy();
+    expect(peggy.getByText('Carer: Joan Ellis')).toBeTruthy();
+    for (const label of ['Present', 'Late', 'Left early', 'Absent', 'Apologies']) {
+      const b = peggy.getByRole('button', { name: `${label} Margaret Ellis` });
+      expect(b.getAttribute('aria-pressed')).toBe('false');
+    }
+  });
+});
+
+describe('register keyboard', () => {
+  it('P, L, E, A and S mark the focused row', async () => {
+    const user = await open();
+    row('Margaret Ellis').focus();
+    const expected: [string, string][] = [
+      ['p', 'present'],
+      ['l', 'late'],
+      ['e', 'leftEarly'],
+      ['a', 'absent'],
+      ['s', 'apologies'],
+    ];
+    for (const [k, mark] of expected) {
+      await user.keyboard(k);
+      await waitFor(() => expect(m.setMark).toHaveBeenLastCalledWith('S1', 'A1', mark));
+    }
+    expect(m.setMark).toHaveBeenCalledTimes(5);
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Apologies Margaret Ellis' }).getAttribute('aria-pressed')).toBe('true'),
+    );
+    expect(screen.getByRole('button', { name: 'Present Margaret Ellis' }).getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('Down/Up and j/k move between rows, and marks go to the row that has focus', async () => {
+    const user = await open();
+    row('Margaret Ellis').focus();
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(row('Arthur Bennett'));
+    await user.keyboard('p');
+    await waitFor(() => expect(m.setMark).toHaveBeenLastCalledWith('S1', 'A2', 'present'));
+    await user.keyboard('j');
+    expect(document.activeElement).toBe(row('Doreen Walsh'));
+    await user.keyboard('{ArrowDown}'); // stays on the last row
+    expect(document.activeElement).toBe(row('Doreen Walsh'));
+    await user.keyboard('k');
+    await user.keyboard('{ArrowUp}');
+    expect(document.activeElement).toBe(row('Margaret Ellis'));
+    await user.keyboard('S');
+    await waitFor(() => expect(m.setMark).toHaveBeenLastCalledWith('S1', 'A1', 'apologies'));
+  });
+
+  it('only the focused row is in the tab order', async () => {
+    const user = await open();
+    row('Margaret Ellis').focus();
+    expect(rows().map((r) => r.tabIndex)).toEqual([0, -1, -1]);
+    await user.keyboard('{ArrowDown}');
+    expect(rows().map((r) => r.tabIndex)).toEqual([-1, 0, -1]);
+  });
+
+  it('C toggles the carer once the person is marked', async () => {
+    const reg = register({ entries: [entry({ mark: 'present' })] });
+    const user = await open(reg);
+    row('Margaret Ellis').focus();
+    await user.keyboard('c');
+    await waitFor(() => expect(m.setCarerPresent).toHaveBeenLastCalledWith('S1', 'A1', true));
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Carer came for Margaret Ellis' }).getAttribute('aria-pressed')).toBe('true'),
+    );
+    await user.keyboard('C');
+    await waitFor(() => expect(m.setCarerPresent).toHaveBeenLastCalledWith('S1', 'A1', false));
+  });
+
+  it('C on an unmarked person explains instead of calling the core', async () => {
+    const user = await open();
+    row('Margaret Ellis').focus();
+    await user.keyboard('c');
+    expect(m.setCarerPresent).not.toHaveBeenCalled();
+  });
+
+  it('pressing the key for the mark a person already has does nothing', async () => {
+    const user = await open(register({ entries: [entry({ mark: 'present' })] }));
+    row('Margaret Ellis').focus();
+    await user.keyboard('p');
+    expect(m.setMark).not.toHaveBeenCalled();
+  });
+
+  it('clicking the pressed mark clears it (sends null)', async () => {
+    const user = await open(register({ entries: [entry({ mark: 'late' })] }));
+    await user.click(screen.getByRole('button', { name: 'Late Margaret Ellis' }));
+    await waitFor(() => expect(m.setMark).toHaveBeenLastCalledWith('S1', 'A1', null));
+  });
+
+  it('does not mark a cancelled session', async () => {
+    const reg = register();
+    reg.session.status = 'cancelled';
+    reg.session.cancelReason = 'Snow';
+    const user = await open(reg);
+    expect(screen.getByText(/This session was cancelled/)).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Present Margaret Ellis' }) as HTMLButtonElement).disabled).toBe(true);
+    row('Margaret Ellis').focus();
+    await user.keyboard('p');
+    expect(m.setMark).not.toHaveBeenCalled();
+  });
+
+  it('shows counts of present, marked and total', async () => {
+    await open(
+      register({
+        entries: [
+          entry({ mark: 'present' }),
+          entry({ attendeeId: 'A2', fullName: 'Arthur Bennett', mark: 'apologies' }),
+          entry({ attendeeId: 'A3', fullName: 'Doreen Walsh', mark: null }),
+        ],
+      }),
+    );
+    const summary = document.querySelector('.register-summary')!.textContent!.replace(/\s+/g, ' ');
+    expect(summary).toContain('1 present');
+    expect(summary).toContain('2 marked');
+    expect(summary).toContain('3 on the register');
+  });
+});
+
+describe('walk-ins', () => {
+  it('creating a new person sends {kind:"new", attendee} with the full name', async () => {
+    const user = await open();
+    m.addWalkIn.mockImplementation(async () => register());
+    await user.click(screen.getByRole('button', { name: 'Add walk-in' }));
+    const dialog = screen.getByRole('dialog');
+    await user.click(within(dialog).getByLabelText('Also add them to the group'));
+    await user.type(within(dialog).getByLabelText('Full name'), 'Ada Lovelace');
+    await user.type(within(dialog).getByLabelText('Carer or companion'), 'Charles');
+    await user.click(within(dialog).getByRole('button', { name: 'Add as walk-in' }));
+    await waitFor(() => expect(m.addWalkIn).toHaveBeenCalledTimes(1));
+    const [sessionId, walkIn, joinGroup] = m.addWalkIn.mock.calls[0];
+    expect(sessionId).toBe('S1');
+    expect(joinGroup).toBe(true);
+    expect(walkIn.kind).toBe('new');
+    if (walkIn.kind !== 'new') throw new Error('unreachable');
+    expect(walkIn.attendee.fullName).toBe('Ada Lovelace');
+    expect(walkIn.attendee.carerName).toBe('Charles');
+    expect(walkIn.attendee.consentParticipation).toEqual({ given: false, date: null });
+    expect(Object.keys(walkIn)).toEqual(['kind', 'attendee']);
+  });
+
+  it('refuses a new walk-in with no full name, beside the Full name box', async () => {
+    const user = await open();
+    await user.click(screen.getByRole('button', { name: 'Add walk-in' }));
+    const dialog = screen.getByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Add as walk-in' }));
+    expect(m.addWalkIn).not.toHaveBeenCalled();
+    const name = within(dialog).getByLabelText('Full name');
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('picking someone found by search sends {kind:"existing", attendeeId}', async () => {
+    const user = await open();
+    m.listAttendees.mockResolvedValue([
+      { id: 'A9', fullName: 'Kwame Mensah', preferredName: '', groups: [], archived: false },
+    ]);
+    m.addWalkIn.mockImplementation(async () =>
+      register({ entries: [...register().entries, entry({ attendeeId: 'A9', fullName: 'Kwame Mensah', walkIn: true, mark: 'present' })] }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Add walk-in' }));
+    const dialog = screen.getByRole('dialog');
+    await user.type(within(dialog).getByLabelText('Find a person'), 'Kwa');
+    await user.click(await within(dialog).findByRole('button', { name: 'Add Kwame Mensah' }));
+    await waitFor(() =>
+      expect(m.addWalkIn).toHaveBeenCalledWith('S1', { kind: 'existing', attendeeId: 'A9' }, false),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(within(row('Kwame Mensah')).getByText('Walk-in')).toBeTruthy();
+  });
+
+  it('shows a conflict from the core inside the dialog', async () => {
+    const user = await open();
+    m.listAttendees.mockResolvedValue([{ id: 'A9', fullName: 'Kwame Mensah', preferredName: '', groups: [], archived: false }]);
+    m.addWalkIn.mockRejectedValue({ code: 'conflict', message: "Kwame Mensah's record is archived.", field: null });
+    await user.click(screen.getByRole('button', { name: 'Add walk-in' }));
+    const dialog = screen.getByRole('dialog');
+    await user.click(await within(dialog).findByRole('button', { name: 'Add Kwame Mensah' }));
+    await waitFor(() =>
+      expect(within(dialog).getAllByRole('alert').some((a) => a.textContent?.includes('record is archived'))).toBe(true),
+    );
+  });
+});
+
+describe('group note', () => {
+  it('saves after typing stops, and says so', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      m.saveSessionNote.mockResolvedValue({ sessionId: 'S1', body: 'x', createdAt: '', updatedAt: '' });
+      const user = await open();
+      const u = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+      void user;
+      await u.type(screen.getByLabelText('Group note'), 'Lovely');
+      expect(screen.getByText('Not saved yet')).toBeTruthy();
+      expect(m.saveSessionNote).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(900);
+      await waitFor(() => expect(m.saveSessionNote).toHaveBeenCalledTimes(1));
+      expect(m.saveSessionNote).toHaveBeenCalledWith('S1', 'Lovely');
+      await waitFor(() => expect(screen.getByText('Saved')).toBeTruthy());
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('saves at once with "Save note"', async () => {
+    m.saveSessionNote.mockResolvedValue({ sessionId: 'S1', body: 'x', createdAt: '', updatedAt: '' });
+    const user = await open();
+    await user.type(screen.getByLabelText('Group note'), 'Good');
+    await user.click(screen.getByRole('button', { name: 'Save note' }));
+    await waitFor(() => expect(m.saveSessionNote).toHaveBeenCalledWith('S1', 'Good'));
+    expect(m.saveSessionNote).toHaveBeenCalledTimes(1);
+  });
+});

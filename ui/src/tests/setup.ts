@@ -1,0 +1,23 @@
+// jsdom lacks a few things the app uses; give it just enough.
+import { afterEach } from 'vitest';
+import { setInvoker } from '../lib/api';
+import { notices } from '../lib/notices.svelte';
+
+if (typeof HTMLDialogElement !== 'undefined') {
+  if (!HTMLDialogElement.prototype.showModal) {
+    HTMLDialogElement.prototype.showModal = function (this: HTMLDialogElement) {
+      this.setAttribute('open', '');
+    };
+  }
+  if (!HTMLDialogElement.prototype.close) {
+    HTMLDialogElement.prototype.close = function (this: HTMLDialogElement) {
+      this.removeAttribute('open');
+    };
+  }
+}
+
+afterEach(() => {
+  setInvoker(null);
+  notices.clear();
+  location.hash = '';
+});

@@ -1,0 +1,72 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { session } from './fixtures';
+
+vi.mock('../lib/api', () => ({
+  appInfo: vi.fn(),
+  thisWeek: vi.fn(),
+  loadDemoData: vi.fn(),
+}));
+
+import * as api from '../lib/api';
+import Today from '../screens/Today.svelte';
+import { todayIso } from '../lib/dates';
+
+const m = vi.mocked(api);
+const info = (isEmpty: boolean) => ({ appVersion: '1.0.0', schemaVersion: 1, dataDir: '/tmp', isEmpty });
+
+beforeEach(() => vi.clearAllMocks());
+
+describe('Today', () => {
+  it('offers "Create a group" and "Load sample data" on first run', async () => {
+    m.appInfo.mockResolvedValue(info(true));
+    m.thisWeek.mockResolvedValue([]);
+    render(Today);
+    expect(await screen.findByRole('button', { name: 'Create a group' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Load sample data' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'This week' })).toBeNull();
+  });
+
+  it('loads the sample data, then shows the week', async () => {
+    m.appInfo.mockResolvedValueOnce(info(true)).mockResolvedValue(info(false));
+    m.thisWeek
+      .mockResolvedValueOnce([])
+      .mockResolvedValue([session({ id: 'S7', date: todayIso(), groupName: 'Singing for the Brain' })]);
+    m.loadDemoData.mockResolvedValue(null);
+    render(Today);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Load sample data' }));
+    expect(m.loadDemoData).toHaveBeenCalledTimes(1);
+    await screen.findByRole('heading', { name: 'This week' });
+    expect(m.appInfo).toHaveBeenCalledTimes(2);
+    const link = screen.getByRole('link', { name: /^Open register for Singing for the Brain on / });
+    expect(link.getAttribute('href')).toBe('#/sessions/S7');
+    expect(screen.queryByRole('button', { name: 'Load sample data' })).toBeNull();
+  });
+
+  it('does not offer the sample data once there are records', async () => {
+    m.appInfo.mockResolvedValue(info(false));
+    m.thisWeek.mockResolvedValue([
+      session({ id: 'S1', date: '2026-11-19', groupName: 'Thursday Singing for the Brain', markedCount: 7, attendedCount: 5, expectedCount: 9 }),
+    ]);
+    render(Today);
+    const link = await screen.findByRole('link', {
+      name: 'Open register for Thursday Singing for the Brain on Thursday 19 November 2026',
+    });
+    expect(link.textContent).toContain('5 came, 7 of 9 marked');
+    expect(link.textContent).toContain('14:00 to 15:30');
+    expect(screen.queryByRole('button', { name: 'Load sample data' })).toBeNull();
+  });
+
+  it('shows a load failure in words with a way to try again', async () => {
+    m.appInfo.mockRejectedValue({ code: 'database', message: 'The data file could not be opened.', field: null });
+    m.thisWeek.mockResolvedValue([]);
+    render(Today);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The data file could not be opened.');
+    m.appInfo.mockResolvedValue(info(true));
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Create a group' })).toBeTruthy());
+  });
+});
