@@ -7,7 +7,9 @@ use refrain_core::model::*;
 use refrain_core::Store;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
@@ -28,13 +30,20 @@ impl App {
         let app = refrain_app::with_app(mock_builder(), state)
             .build(mock_context(noop_assets()))
             .unwrap();
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-        App { _dir: dir, _app: app, window }
+        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        App {
+            _dir: dir,
+            _app: app,
+            window,
+        }
     }
 
     fn call(&self, cmd: &str, args: Value) -> Result<Value, CommandError> {
-        self.call_raw(cmd, args)
-            .map_err(|e| serde_json::from_value(e.clone()).unwrap_or_else(|_| panic!("untyped error: {e}")))
+        self.call_raw(cmd, args).map_err(|e| {
+            serde_json::from_value(e.clone()).unwrap_or_else(|_| panic!("untyped error: {e}"))
+        })
     }
 
     fn call_raw(&self, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -51,7 +60,9 @@ impl App {
     }
 
     fn ok<T: DeserializeOwned>(&self, cmd: &str, args: Value) -> T {
-        let v = self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e:?}"));
+        let v = self
+            .call(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e:?}"));
         serde_json::from_value(v).unwrap()
     }
 }
@@ -84,9 +95,22 @@ fn a_register_is_taken_through_the_commands() {
         "set_mark",
         json!({"sessionId": session.id, "attendeeId": ids[0], "mark": "leftEarly"}),
     );
-    assert_eq!(reg.entries.iter().find(|e| e.attendee_id == ids[0]).unwrap().mark, Some(Mark::LeftEarly));
-    let _: Register = app.ok("set_mark", json!({"sessionId": session.id, "attendeeId": ids[0], "mark": null}));
-    let note: SessionNote = app.ok("save_session_note", json!({"sessionId": session.id, "body": "Daisy Bell"}));
+    assert_eq!(
+        reg.entries
+            .iter()
+            .find(|e| e.attendee_id == ids[0])
+            .unwrap()
+            .mark,
+        Some(Mark::LeftEarly)
+    );
+    let _: Register = app.ok(
+        "set_mark",
+        json!({"sessionId": session.id, "attendeeId": ids[0], "mark": null}),
+    );
+    let note: SessionNote = app.ok(
+        "save_session_note",
+        json!({"sessionId": session.id, "body": "Daisy Bell"}),
+    );
     assert_eq!(note.body, "Daisy Bell");
 
     let reg: Register = app.ok("get_register", json!({"sessionId": session.id}));
@@ -99,7 +123,10 @@ fn a_register_is_taken_through_the_commands() {
 fn validation_errors_name_the_field_they_belong_to() {
     let app = App::new();
     let err = app
-        .call("create_group", json!({"input": {"name": "Drop-in", "startTime": "14:00", "endTime": "13:00"}}))
+        .call(
+            "create_group",
+            json!({"input": {"name": "Drop-in", "startTime": "14:00", "endTime": "13:00"}}),
+        )
         .unwrap_err();
     assert_eq!(
         err,
@@ -109,14 +136,21 @@ fn validation_errors_name_the_field_they_belong_to() {
             field: Some("endTime".into()),
         }
     );
-    let err = app.call("create_attendee", json!({"input": {"fullName": "  "}})).unwrap_err();
-    assert_eq!((err.code.as_str(), err.field.as_deref()), ("invalid", Some("fullName")));
+    let err = app
+        .call("create_attendee", json!({"input": {"fullName": "  "}}))
+        .unwrap_err();
+    assert_eq!(
+        (err.code.as_str(), err.field.as_deref()),
+        ("invalid", Some("fullName"))
+    );
 }
 
 #[test]
 fn missing_records_and_conflicts_have_their_own_codes() {
     let app = App::new();
-    let err = app.call("get_group", json!({"id": "no-such-id"})).unwrap_err();
+    let err = app
+        .call("get_group", json!({"id": "no-such-id"}))
+        .unwrap_err();
     assert_eq!(err.code, "not_found");
     assert!(err.field.is_none());
 
@@ -138,7 +172,9 @@ fn a_store_that_could_not_be_opened_is_reported_by_every_command() {
     let err = app.call("app_info", json!({})).unwrap_err();
     assert_eq!(err.code, "newer_schema");
     assert!(err.message.contains("Please update Refrain"));
-    let err = app.call("list_groups", json!({"includeArchived": false})).unwrap_err();
+    let err = app
+        .call("list_groups", json!({"includeArchived": false}))
+        .unwrap_err();
     assert_eq!(err.code, "newer_schema");
 }
 
@@ -155,7 +191,10 @@ fn malformed_arguments_are_refused_not_panicked_on() {
     // command runs; the UI's api module turns that into a CommandError.
     let app = App::new();
     let err = app
-        .call_raw("set_mark", json!({"sessionId": "x", "attendeeId": "y", "mark": "asleep"}))
+        .call_raw(
+            "set_mark",
+            json!({"sessionId": "x", "attendeeId": "y", "mark": "asleep"}),
+        )
         .unwrap_err();
     assert!(err.as_str().unwrap_or_default().contains("mark"), "{err}");
     // The app still answers afterwards.

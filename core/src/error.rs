@@ -8,7 +8,10 @@ pub enum CoreError {
     /// Input that breaks a rule. `field` names the input field (camelCase, as the
     /// UI sends it) so the message can be shown beside it.
     #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
 
     /// The request clashes with what is already recorded (e.g. a person already on
     /// the register, an archived group).
@@ -27,7 +30,9 @@ pub enum CoreError {
     #[error("The data file could not be opened: {0}")]
     Open(String),
 
-    #[error("The data could not be updated to this version of Refrain: {0}. Nothing has been changed.")]
+    #[error(
+        "The data could not be updated to this version of Refrain: {0}. Nothing has been changed."
+    )]
     Migration(String),
 
     #[error("Something went wrong while saving or reading: {0}")]
@@ -61,7 +66,10 @@ impl CoreError {
     }
 
     pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        CoreError::Invalid { field, message: message.into() }
+        CoreError::Invalid {
+            field,
+            message: message.into(),
+        }
     }
 }
 

@@ -380,7 +380,11 @@ pub struct SessionNote {
 
 /// Someone joining a session's register who is not a member of the group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 pub enum WalkIn {
     /// A person already in Refrain.
     Existing { attendee_id: String },

@@ -25,7 +25,10 @@ pub fn short_text(field: &'static str, what: &str, value: &str) -> Result<String
     if v.chars().count() > MAX_NAME {
         return Err(CoreError::invalid(
             field,
-            format!("{} is too long: please keep it under {MAX_NAME} characters.", capitalise(what)),
+            format!(
+                "{} is too long: please keep it under {MAX_NAME} characters.",
+                capitalise(what)
+            ),
         ));
     }
     Ok(v.to_string())
@@ -36,7 +39,11 @@ pub fn long_text(field: &'static str, what: &str, value: &str) -> Result<String>
     if value.len() > MAX_TEXT {
         return Err(CoreError::invalid(
             field,
-            format!("{} is too long to save ({} characters at most).", capitalise(what), MAX_TEXT),
+            format!(
+                "{} is too long to save ({} characters at most).",
+                capitalise(what),
+                MAX_TEXT
+            ),
         ));
     }
     Ok(value.to_string())
@@ -60,11 +67,18 @@ pub fn date(field: &'static str, value: &str) -> Result<NaiveDate> {
             format!("“{v}” is not a date Refrain understands. Please use the form 2026-03-19."),
         ));
     }
-    let (y, m, d) = (parts[0].parse::<i32>(), parts[1].parse::<u32>(), parts[2].parse::<u32>());
+    let (y, m, d) = (
+        parts[0].parse::<i32>(),
+        parts[1].parse::<u32>(),
+        parts[2].parse::<u32>(),
+    );
     match (y, m, d) {
         (Ok(y), Ok(m), Ok(d)) if (1900..=2200).contains(&y) => NaiveDate::from_ymd_opt(y, m, d)
             .ok_or_else(|| CoreError::invalid(field, format!("{v} is not a date that exists."))),
-        _ => Err(CoreError::invalid(field, format!("{v} is not a date that exists."))),
+        _ => Err(CoreError::invalid(
+            field,
+            format!("{v} is not a date that exists."),
+        )),
     }
 }
 
@@ -88,7 +102,9 @@ pub fn time(field: &'static str, value: &str) -> Result<NaiveTime> {
         .map_err(|_| {
             CoreError::invalid(
                 field,
-                format!("“{v}” is not a time Refrain understands. Please use 24-hour form, like 14:30."),
+                format!(
+                    "“{v}” is not a time Refrain understands. Please use 24-hour form, like 14:30."
+                ),
             )
         })
 }
@@ -103,7 +119,10 @@ pub fn time_span(
     let s = time(start_field, start)?;
     let e = time(end_field, end)?;
     if e <= s {
-        return Err(CoreError::invalid(end_field, "The end time must be after the start time."));
+        return Err(CoreError::invalid(
+            end_field,
+            "The end time must be after the start time.",
+        ));
     }
     Ok((fmt_time(s), fmt_time(e)))
 }
@@ -130,12 +149,24 @@ mod tests {
 
     #[test]
     fn dates_that_do_not_exist_are_refused_with_the_field() {
-        for bad in ["2026-02-30", "2025-02-29", "2026-13-01", "2026-04-31", "2026-00-10"] {
+        for bad in [
+            "2026-02-30",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-04-31",
+            "2026-00-10",
+        ] {
             let err = date("date", bad).unwrap_err();
             assert_eq!(err.field(), Some("date"), "{bad}");
-            assert!(err.to_string().contains("not a date that exists"), "{bad}: {err}");
+            assert!(
+                err.to_string().contains("not a date that exists"),
+                "{bad}: {err}"
+            );
         }
-        assert_eq!(date("date", "2024-02-29").unwrap(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+        assert_eq!(
+            date("date", "2024-02-29").unwrap(),
+            NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+        );
     }
 
     #[test]
@@ -144,7 +175,10 @@ mod tests {
             let err = date("date", bad).unwrap_err();
             assert!(err.to_string().contains("2026-03-19"), "{bad}: {err}");
         }
-        assert!(date("date", "  ").unwrap_err().to_string().contains("Please enter a date"));
+        assert!(date("date", "  ")
+            .unwrap_err()
+            .to_string()
+            .contains("Please enter a date"));
     }
 
     #[test]
@@ -156,7 +190,10 @@ mod tests {
             time_span("startTime", "9:05", "endTime", "10:30:00").unwrap(),
             ("09:05".to_string(), "10:30".to_string())
         );
-        assert_eq!(time("startTime", "25:00").unwrap_err().field(), Some("startTime"));
+        assert_eq!(
+            time("startTime", "25:00").unwrap_err().field(),
+            Some("startTime")
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! SQLite files in temporary folders.
 
 use refrain_core::model::*;
-use refrain_core::store::{SCHEMA_VERSION, DB_FILE};
+use refrain_core::store::{DB_FILE, SCHEMA_VERSION};
 use refrain_core::{CoreError, Store};
 use rusqlite::Connection;
 use tempfile::TempDir;
@@ -26,14 +26,19 @@ fn group_input(name: &str) -> GroupInput {
 
 fn person(store: &mut Store, name: &str) -> Attendee {
     store
-        .create_attendee(&AttendeeInput { full_name: name.into(), ..Default::default() })
+        .create_attendee(&AttendeeInput {
+            full_name: name.into(),
+            ..Default::default()
+        })
         .unwrap()
 }
 
 /// A group with three members who joined on 2025-01-01 and one session on
 /// Thursday 2025-03-06.
 fn group_with_session(store: &mut Store) -> (Group, Vec<Attendee>, Session) {
-    let group = store.create_group(&group_input("Thursday Singing")).unwrap();
+    let group = store
+        .create_group(&group_input("Thursday Singing"))
+        .unwrap();
     let people: Vec<Attendee> = ["Margaret Ellis", "Arthur Bennett", "Doreen Walsh"]
         .iter()
         .map(|n| person(store, n))
@@ -55,7 +60,8 @@ fn group_with_session(store: &mut Store) -> (Group, Vec<Attendee>, Session) {
 
 fn count(dir: &TempDir, table: &str) -> i64 {
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
 }
 
 fn field_of(err: CoreError) -> String {
@@ -71,7 +77,9 @@ fn a_new_file_is_migrated_to_the_current_schema_with_safe_settings() {
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     assert!(store.is_empty().unwrap());
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     let report = store.check().unwrap();
     assert!(report.integrity_ok, "{:?}", report.problems);
@@ -95,12 +103,18 @@ fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
         .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let err = Store::open_in_dir(dir.path()).err().expect("newer schema must be refused");
+    let err = Store::open_in_dir(dir.path())
+        .err()
+        .expect("newer schema must be refused");
     assert!(matches!(err, CoreError::NewerSchema { found, supported }
         if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION));
     assert_eq!(err.code(), "newer_schema");
     assert!(err.to_string().contains("newer version of Refrain"));
-    assert_eq!(std::fs::read(&path).unwrap(), before, "the file must not be modified");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file must not be modified"
+    );
     assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists());
 }
 
@@ -108,17 +122,26 @@ fn a_store_from_a_newer_version_is_refused_and_left_untouched() {
 fn everything_recorded_is_there_after_reopening() {
     let (dir, mut store) = store();
     let (group, people, session) = group_with_session(&mut store);
-    store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap();
-    store.set_mark(&session.id, &people[1].id, Some(Mark::Apologies)).unwrap();
-    store.save_session_note(&session.id, "Daisy Bell went down well.").unwrap();
+    store
+        .set_mark(&session.id, &people[0].id, Some(Mark::Present))
+        .unwrap();
+    store
+        .set_mark(&session.id, &people[1].id, Some(Mark::Apologies))
+        .unwrap();
+    store
+        .save_session_note(&session.id, "Daisy Bell went down well.")
+        .unwrap();
     drop(store);
 
     let store = Store::open_in_dir(dir.path()).unwrap();
     let reg = store.register(&session.id).unwrap();
     assert_eq!(reg.session.group_name, group.name);
     assert_eq!(reg.session.status, SessionStatus::Held);
-    let marks: Vec<(&str, Option<Mark>)> =
-        reg.entries.iter().map(|e| (e.full_name.as_str(), e.mark)).collect();
+    let marks: Vec<(&str, Option<Mark>)> = reg
+        .entries
+        .iter()
+        .map(|e| (e.full_name.as_str(), e.mark))
+        .collect();
     assert_eq!(
         marks,
         vec![
@@ -133,13 +156,26 @@ fn everything_recorded_is_there_after_reopening() {
 #[test]
 fn empty_names_are_refused_beside_their_field() {
     let (_dir, mut store) = store();
-    assert_eq!(field_of(store.create_group(&group_input("   ")).unwrap_err()), "name");
     assert_eq!(
-        field_of(store.create_attendee(&AttendeeInput::default()).unwrap_err()),
+        field_of(store.create_group(&group_input("   ")).unwrap_err()),
+        "name"
+    );
+    assert_eq!(
+        field_of(
+            store
+                .create_attendee(&AttendeeInput::default())
+                .unwrap_err()
+        ),
         "fullName"
     );
-    assert_eq!(field_of(store.create_venue(&VenueInput::default()).unwrap_err()), "name");
-    assert!(store.is_empty().unwrap(), "nothing is written for refused input");
+    assert_eq!(
+        field_of(store.create_venue(&VenueInput::default()).unwrap_err()),
+        "name"
+    );
+    assert!(
+        store.is_empty().unwrap(),
+        "nothing is written for refused input"
+    );
 }
 
 #[test]
@@ -159,7 +195,10 @@ fn end_before_start_is_refused_for_groups_and_sessions() {
             ..Default::default()
         })
         .unwrap_err();
-    assert_eq!(err.to_string(), "The end time must be after the start time.");
+    assert_eq!(
+        err.to_string(),
+        "The end time must be after the start time."
+    );
     assert_eq!(field_of(err), "endTime");
 }
 
@@ -178,7 +217,14 @@ fn dates_that_do_not_exist_are_refused() {
         .unwrap_err();
     assert_eq!(err.to_string(), "2025-02-29 is not a date that exists.");
     let p = person(&mut store, "Joan Whitaker");
-    assert_eq!(field_of(store.add_member(&group.id, &p.id, "2025-04-31").unwrap_err()), "joinedOn");
+    assert_eq!(
+        field_of(
+            store
+                .add_member(&group.id, &p.id, "2025-04-31")
+                .unwrap_err()
+        ),
+        "joinedOn"
+    );
     let err = store
         .create_attendee(&AttendeeInput {
             full_name: "Frank Osei".into(),
@@ -197,23 +243,44 @@ fn nobody_is_on_a_register_twice() {
     let (_group, people, session) = group_with_session(&mut store);
     // A member can't be added again as a walk-in.
     let err = store
-        .add_walk_in(&session.id, &WalkIn::Existing { attendee_id: people[0].id.clone() }, false)
+        .add_walk_in(
+            &session.id,
+            &WalkIn::Existing {
+                attendee_id: people[0].id.clone(),
+            },
+            false,
+        )
         .unwrap_err();
     assert_eq!(err.code(), "conflict");
-    assert_eq!(err.to_string(), "Margaret Ellis is already on this register.");
+    assert_eq!(
+        err.to_string(),
+        "Margaret Ellis is already on this register."
+    );
 
     // A walk-in can't be added twice.
     let visitor = person(&mut store, "Irene Hughes");
-    let walk_in = WalkIn::Existing { attendee_id: visitor.id.clone() };
+    let walk_in = WalkIn::Existing {
+        attendee_id: visitor.id.clone(),
+    };
     store.add_walk_in(&session.id, &walk_in, false).unwrap();
     let err = store.add_walk_in(&session.id, &walk_in, false).unwrap_err();
     assert_eq!(err.to_string(), "Irene Hughes is already on this register.");
 
     // Marking again changes the mark; it never adds a second line.
-    store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap();
-    let reg = store.set_mark(&session.id, &people[0].id, Some(Mark::Late)).unwrap();
+    store
+        .set_mark(&session.id, &people[0].id, Some(Mark::Present))
+        .unwrap();
+    let reg = store
+        .set_mark(&session.id, &people[0].id, Some(Mark::Late))
+        .unwrap();
     assert_eq!(reg.entries.len(), 4);
-    assert_eq!(reg.entries.iter().filter(|e| e.attendee_id == people[0].id).count(), 1);
+    assert_eq!(
+        reg.entries
+            .iter()
+            .filter(|e| e.attendee_id == people[0].id)
+            .count(),
+        1
+    );
     assert_eq!(count(&dir, "attendance"), 2);
 }
 
@@ -225,11 +292,19 @@ fn an_archived_group_cannot_be_changed() {
     let outsider = person(&mut store, "Stanley Cooper");
 
     let refusals = [
-        store.add_member(&group.id, &outsider.id, "2025-02-01").map(|_| ()),
-        store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).map(|_| ()),
+        store
+            .add_member(&group.id, &outsider.id, "2025-02-01")
+            .map(|_| ()),
+        store
+            .set_mark(&session.id, &people[0].id, Some(Mark::Present))
+            .map(|_| ()),
         store.save_session_note(&session.id, "note").map(|_| ()),
-        store.generate_sessions(&group.id, "2025-03-01", 4).map(|_| ()),
-        store.update_group(&group.id, &group_input("New name")).map(|_| ()),
+        store
+            .generate_sessions(&group.id, "2025-03-01", 4)
+            .map(|_| ()),
+        store
+            .update_group(&group.id, &group_input("New name"))
+            .map(|_| ()),
         store
             .create_session(&SessionInput {
                 group_id: group.id.clone(),
@@ -250,85 +325,174 @@ fn an_archived_group_cannot_be_changed() {
     assert!(store.list_groups(false).unwrap().is_empty());
     assert_eq!(store.list_groups(true).unwrap().len(), 1);
     store.restore_group(&group.id).unwrap();
-    store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap();
+    store
+        .set_mark(&session.id, &people[0].id, Some(Mark::Present))
+        .unwrap();
 }
 
 #[test]
 fn weekly_sessions_are_generated_on_the_usual_day_skipping_existing_ones() {
     let (_dir, mut store) = store();
-    let group = store.create_group(&group_input("Thursday Singing")).unwrap();
+    let group = store
+        .create_group(&group_input("Thursday Singing"))
+        .unwrap();
     // 2025-03-03 is a Monday; the group meets on Thursdays.
     let made = store.generate_sessions(&group.id, "2025-03-03", 4).unwrap();
     let dates: Vec<&str> = made.iter().map(|s| s.date.as_str()).collect();
-    assert_eq!(dates, ["2025-03-06", "2025-03-13", "2025-03-20", "2025-03-27"]);
-    assert!(made.iter().all(|s| s.start_time == "10:30" && s.end_time == "12:00"));
-    assert!(made.iter().all(|s| s.status == SessionStatus::Planned && s.facilitators == "Alex Morgan"));
+    assert_eq!(
+        dates,
+        ["2025-03-06", "2025-03-13", "2025-03-20", "2025-03-27"]
+    );
+    assert!(made
+        .iter()
+        .all(|s| s.start_time == "10:30" && s.end_time == "12:00"));
+    assert!(made
+        .iter()
+        .all(|s| s.status == SessionStatus::Planned && s.facilitators == "Alex Morgan"));
 
     // Asking again from the same day adds only the weeks not yet planned.
     let more = store.generate_sessions(&group.id, "2025-03-06", 6).unwrap();
     let dates: Vec<&str> = more.iter().map(|s| s.date.as_str()).collect();
     assert_eq!(dates, ["2025-04-03", "2025-04-10"]);
 
-    assert_eq!(field_of(store.generate_sessions(&group.id, "", 0).unwrap_err()), "count");
-    assert_eq!(field_of(store.generate_sessions(&group.id, "", 53).unwrap_err()), "count");
-    let no_day = store.create_group(&GroupInput { name: "Pop-up".into(), ..Default::default() }).unwrap();
-    assert_eq!(field_of(store.generate_sessions(&no_day.id, "", 3).unwrap_err()), "weekday");
+    assert_eq!(
+        field_of(store.generate_sessions(&group.id, "", 0).unwrap_err()),
+        "count"
+    );
+    assert_eq!(
+        field_of(store.generate_sessions(&group.id, "", 53).unwrap_err()),
+        "count"
+    );
+    let no_day = store
+        .create_group(&GroupInput {
+            name: "Pop-up".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        field_of(store.generate_sessions(&no_day.id, "", 3).unwrap_err()),
+        "weekday"
+    );
 }
 
 #[test]
 fn the_register_lists_members_on_the_day_then_walk_ins() {
     let (_dir, mut store) = store();
     let (group, people, session) = group_with_session(&mut store);
+    let unmarked = store.register(&session.id).unwrap();
+    let mut ids: Vec<&str> = unmarked
+        .entries
+        .iter()
+        .map(|e| e.attendee_id.as_str())
+        .collect();
+    let mut expected: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    ids.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(ids, expected, "exactly the members on the day");
+    assert_eq!(unmarked.session.expected_count, 3);
     let late_joiner = person(&mut store, "Harold Price");
-    store.add_member(&group.id, &late_joiner.id, "2025-03-07").unwrap();
+    store
+        .add_member(&group.id, &late_joiner.id, "2025-03-07")
+        .unwrap();
     let leaver = person(&mut store, "Joan Whitaker");
-    let m = store.add_member(&group.id, &leaver.id, "2025-01-01").unwrap();
+    let m = store
+        .add_member(&group.id, &leaver.id, "2025-01-01")
+        .unwrap();
     store.end_membership(&m.id, "2025-02-01").unwrap();
 
     let visitor = person(&mut store, "Frank Osei");
     let reg = store
-        .add_walk_in(&session.id, &WalkIn::Existing { attendee_id: visitor.id.clone() }, true)
+        .add_walk_in(
+            &session.id,
+            &WalkIn::Existing {
+                attendee_id: visitor.id.clone(),
+            },
+            true,
+        )
         .unwrap();
-    let names: Vec<(&str, bool)> =
-        reg.entries.iter().map(|e| (e.full_name.as_str(), e.walk_in)).collect();
+    let names: Vec<(&str, bool)> = reg
+        .entries
+        .iter()
+        .map(|e| (e.full_name.as_str(), e.walk_in))
+        .collect();
     assert_eq!(
         names,
-        [("Arthur Bennett", false), ("Doreen Walsh", false), ("Margaret Ellis", false), ("Frank Osei", true)]
+        [
+            ("Arthur Bennett", false),
+            ("Doreen Walsh", false),
+            ("Margaret Ellis", false),
+            ("Frank Osei", true)
+        ]
     );
     assert_eq!(reg.entries[3].mark, Some(Mark::Present));
     assert_eq!(reg.session.status, SessionStatus::Held);
     // "Also add them to the group" made Frank a member from that day.
     let detail = store.group_detail(&group.id).unwrap();
-    assert!(detail.members.iter().any(|m| m.attendee_id == visitor.id && m.joined_on == "2025-03-06"));
+    assert!(detail
+        .members
+        .iter()
+        .any(|m| m.attendee_id == visitor.id && m.joined_on == "2025-03-06"));
 
     // Someone who is not on the register can't be marked.
-    let err = store.set_mark(&session.id, &late_joiner.id, Some(Mark::Present)).unwrap_err();
+    let err = store
+        .set_mark(&session.id, &late_joiner.id, Some(Mark::Present))
+        .unwrap_err();
     assert!(err.to_string().contains("isn't on this register"));
 
     // A new person can walk in, created with their mark in one step.
     let reg = store
         .add_walk_in(
             &session.id,
-            &WalkIn::New { attendee: AttendeeInput { full_name: "Emily Fraser".into(), ..Default::default() } },
+            &WalkIn::New {
+                attendee: AttendeeInput {
+                    full_name: "Emily Fraser".into(),
+                    ..Default::default()
+                },
+            },
             false,
         )
         .unwrap();
-    assert!(reg.entries.iter().any(|e| e.full_name == "Emily Fraser" && e.walk_in));
+    let emily = reg
+        .entries
+        .iter()
+        .find(|e| e.full_name == "Emily Fraser")
+        .expect("Emily is listed");
+    assert!(emily.walk_in);
+    assert_eq!(reg.session.expected_count, 5);
 
-    // Clearing a walk-in's mark takes them off the register.
+    // Clearing a walk-in's mark takes them off the register...
+    let emily_id = emily.attendee_id.clone();
+    let reg = store.set_mark(&session.id, &emily_id, None).unwrap();
+    assert!(reg.entries.iter().all(|e| e.attendee_id != emily_id));
+    // ...but Frank joined the group that day, so he stays, unmarked.
     let reg = store.set_mark(&session.id, &visitor.id, None).unwrap();
-    assert!(reg.entries.iter().all(|e| e.attendee_id != visitor.id || !e.walk_in || e.mark.is_none()));
+    let frank = reg
+        .entries
+        .iter()
+        .find(|e| e.attendee_id == visitor.id)
+        .expect("Frank is a member now");
+    assert_eq!(frank.mark, None);
 }
 
 #[test]
 fn carers_are_noted_only_for_marked_people() {
     let (_dir, mut store) = store();
     let (_g, people, session) = group_with_session(&mut store);
-    let err = store.set_carer_present(&session.id, &people[0].id, true).unwrap_err();
+    let err = store
+        .set_carer_present(&session.id, &people[0].id, true)
+        .unwrap_err();
     assert_eq!(err.code(), "conflict");
-    store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap();
-    let reg = store.set_carer_present(&session.id, &people[0].id, true).unwrap();
-    let entry = reg.entries.iter().find(|e| e.attendee_id == people[0].id).unwrap();
+    store
+        .set_mark(&session.id, &people[0].id, Some(Mark::Present))
+        .unwrap();
+    let reg = store
+        .set_carer_present(&session.id, &people[0].id, true)
+        .unwrap();
+    let entry = reg
+        .entries
+        .iter()
+        .find(|e| e.attendee_id == people[0].id)
+        .unwrap();
     assert!(entry.carer_present);
 }
 
@@ -341,7 +505,9 @@ fn cancelled_and_future_sessions_limit_what_can_be_marked() {
     let cancelled = store.cancel_session(&session.id, "Hall flooded").unwrap();
     assert_eq!(cancelled.status, SessionStatus::Cancelled);
     assert_eq!(cancelled.cancel_reason.as_deref(), Some("Hall flooded"));
-    let err = store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap_err();
+    let err = store
+        .set_mark(&session.id, &people[0].id, Some(Mark::Present))
+        .unwrap_err();
     assert!(err.to_string().contains("cancelled"));
 
     let future = store
@@ -353,18 +519,34 @@ fn cancelled_and_future_sessions_limit_what_can_be_marked() {
             ..Default::default()
         })
         .unwrap();
-    let err = store.set_mark(&future.id, &people[0].id, Some(Mark::Present)).unwrap_err();
+    let err = store
+        .set_mark(&future.id, &people[0].id, Some(Mark::Present))
+        .unwrap_err();
     assert!(err.to_string().contains("hasn't come yet"));
-    let reg = store.set_mark(&future.id, &people[0].id, Some(Mark::Apologies)).unwrap();
-    assert_eq!(reg.session.status, SessionStatus::Planned, "apologies alone don't make a session held");
+    let reg = store
+        .set_mark(&future.id, &people[0].id, Some(Mark::Apologies))
+        .unwrap();
+    assert_eq!(
+        reg.session.status,
+        SessionStatus::Planned,
+        "apologies alone don't make a session held"
+    );
 }
 
 #[test]
 fn a_session_with_marks_cannot_be_cancelled() {
     let (_dir, mut store) = store();
     let (_g, people, session) = group_with_session(&mut store);
-    store.set_mark(&session.id, &people[0].id, Some(Mark::Present)).unwrap();
-    assert_eq!(store.cancel_session(&session.id, "Snow").unwrap_err().code(), "conflict");
+    store
+        .set_mark(&session.id, &people[0].id, Some(Mark::Present))
+        .unwrap();
+    assert_eq!(
+        store
+            .cancel_session(&session.id, "Snow")
+            .unwrap_err()
+            .code(),
+        "conflict"
+    );
 }
 
 #[test]
@@ -378,17 +560,36 @@ fn referral_status_changes_are_all_kept_in_order() {
             referrer_name: "Chris Doyle".into(),
             referrer_organisation: "Mill Lane Surgery".into(),
             received_on: "2025-01-10".into(),
-            reasons: vec![ReferralReason::Loneliness, ReferralReason::Anxiety, ReferralReason::Loneliness],
+            reasons: vec![
+                ReferralReason::Loneliness,
+                ReferralReason::Anxiety,
+                ReferralReason::Loneliness,
+            ],
             reason_notes: String::new(),
         })
         .unwrap();
     assert_eq!(referral.status, ReferralStatus::Received);
-    assert_eq!(referral.reasons, [ReferralReason::Anxiety, ReferralReason::Loneliness]);
-    store.set_referral_status(&referral.id, ReferralStatus::Contacted, "2025-01-12", "Phoned").unwrap();
-    let r = store.set_referral_status(&referral.id, ReferralStatus::Accepted, "2025-01-20", "").unwrap();
+    assert_eq!(
+        referral.reasons,
+        [ReferralReason::Anxiety, ReferralReason::Loneliness]
+    );
+    store
+        .set_referral_status(
+            &referral.id,
+            ReferralStatus::Contacted,
+            "2025-01-12",
+            "Phoned",
+        )
+        .unwrap();
+    let r = store
+        .set_referral_status(&referral.id, ReferralStatus::Accepted, "2025-01-20", "")
+        .unwrap();
     assert_eq!(r.status, ReferralStatus::Accepted);
-    let history: Vec<(ReferralStatus, &str)> =
-        r.history.iter().map(|h| (h.status, h.changed_on.as_str())).collect();
+    let history: Vec<(ReferralStatus, &str)> = r
+        .history
+        .iter()
+        .map(|h| (h.status, h.changed_on.as_str()))
+        .collect();
     assert_eq!(
         history,
         [
@@ -398,7 +599,9 @@ fn referral_status_changes_are_all_kept_in_order() {
         ]
     );
     assert_eq!(r.history[1].note, "Phoned");
-    let err = store.set_referral_status(&referral.id, ReferralStatus::Started, "2025-01-01", "").unwrap_err();
+    let err = store
+        .set_referral_status(&referral.id, ReferralStatus::Started, "2025-01-01", "")
+        .unwrap_err();
     assert_eq!(field_of(err), "changedOn");
     let detail = store.attendee_detail(&p.id).unwrap();
     assert_eq!(detail.referrals.len(), 1);
@@ -408,17 +611,29 @@ fn referral_status_changes_are_all_kept_in_order() {
 #[test]
 fn people_are_found_by_any_part_of_either_name() {
     let (_dir, mut store) = store();
-    let mut input = AttendeeInput { full_name: "Margaret Ellis".into(), ..Default::default() };
+    let mut input = AttendeeInput {
+        full_name: "Margaret Ellis".into(),
+        ..Default::default()
+    };
     input.preferred_name = "Peggy".into();
     store.create_attendee(&input).unwrap();
     person(&mut store, "Arthur Bennett");
     person(&mut store, "100% Real Name");
     let names = |q: &str, store: &Store| -> Vec<String> {
-        store.search_attendees(q, false).unwrap().into_iter().map(|a| a.full_name).collect()
+        store
+            .search_attendees(q, false)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.full_name)
+            .collect()
     };
     assert_eq!(names("peg", &store), ["Margaret Ellis"]);
     assert_eq!(names("ELL", &store), ["Margaret Ellis"]);
-    assert_eq!(names("%", &store), ["100% Real Name"], "LIKE wildcards are matched literally");
+    assert_eq!(
+        names("%", &store),
+        ["100% Real Name"],
+        "LIKE wildcards are matched literally"
+    );
     assert_eq!(names("", &store).len(), 3);
 }
 
@@ -426,13 +641,25 @@ fn people_are_found_by_any_part_of_either_name() {
 fn archived_people_leave_the_list_but_keep_their_history() {
     let (_dir, mut store) = store();
     let (_g, people, session) = group_with_session(&mut store);
-    store.set_mark(&session.id, &people[2].id, Some(Mark::Present)).unwrap();
+    store
+        .set_mark(&session.id, &people[2].id, Some(Mark::Present))
+        .unwrap();
     store.archive_attendee(&people[2].id).unwrap();
     assert_eq!(store.search_attendees("", false).unwrap().len(), 2);
     assert_eq!(store.search_attendees("", true).unwrap().len(), 3);
     let reg = store.register(&session.id).unwrap();
-    assert!(reg.entries.iter().any(|e| e.attendee_id == people[2].id), "marked people stay on past registers");
-    assert_eq!(store.attendee_detail(&people[2].id).unwrap().attendance.len(), 1);
+    assert!(
+        reg.entries.iter().any(|e| e.attendee_id == people[2].id),
+        "marked people stay on past registers"
+    );
+    assert_eq!(
+        store
+            .attendee_detail(&people[2].id)
+            .unwrap()
+            .attendance
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -451,7 +678,12 @@ fn a_failed_write_leaves_nothing_half_written() {
     let err = store
         .add_walk_in(
             &session.id,
-            &WalkIn::New { attendee: AttendeeInput { full_name: "Gareth Jones".into(), ..Default::default() } },
+            &WalkIn::New {
+                attendee: AttendeeInput {
+                    full_name: "Gareth Jones".into(),
+                    ..Default::default()
+                },
+            },
             true,
         )
         .unwrap_err();
@@ -466,11 +698,17 @@ fn sample_data_loads_once_into_an_empty_store() {
     refrain_core::demo::seed(&mut store, today).unwrap();
     let groups = store.list_groups(false).unwrap();
     let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-    assert_eq!(names, ["Thursday Singing for the Brain", "Wednesday Drop-in"]);
+    assert_eq!(
+        names,
+        ["Thursday Singing for the Brain", "Wednesday Drop-in"]
+    );
     let week = store.sessions_in_week(today).unwrap();
     assert_eq!(week.len(), 2, "each group meets once this week");
     let singing = store.sessions_of_group(&groups[0].id, 100).unwrap();
-    let held: Vec<&Session> = singing.iter().filter(|s| s.status == SessionStatus::Held).collect();
+    let held: Vec<&Session> = singing
+        .iter()
+        .filter(|s| s.status == SessionStatus::Held)
+        .collect();
     assert_eq!(held.len(), 4);
     assert!(held.iter().all(|s| s.attended_count > 0));
     let report = store.check().unwrap();

@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use refrain_core::{paths, store::today, CoreError, Store};
 
 #[derive(Parser)]
-#[command(name = "refrain-cli", version, about = "Refrain's command-line companion")]
+#[command(
+    name = "refrain-cli",
+    version,
+    about = "Refrain's command-line companion"
+)]
 struct Cli {
     /// The data folder (default: $REFRAIN_DATA_DIR, else the app's data folder).
     #[arg(long, global = true, value_name = "DIR")]
@@ -61,9 +65,9 @@ fn main() -> ExitCode {
 }
 
 fn open(dir: Option<PathBuf>) -> Result<Store, CoreError> {
-    let dir = dir.or_else(paths::data_dir).ok_or_else(|| {
-        CoreError::Open("no data folder could be found; pass --data-dir".into())
-    })?;
+    let dir = dir
+        .or_else(paths::data_dir)
+        .ok_or_else(|| CoreError::Open("no data folder could be found; pass --data-dir".into()))?;
     Store::open_in_dir(&dir)
 }
 
@@ -71,7 +75,11 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
     let mut store = open(cli.data_dir)?;
     match cli.command {
         Command::Init => {
-            println!("Refrain store ready at {} (schema version {})", store.path().display(), store.schema_version()?);
+            println!(
+                "Refrain store ready at {} (schema version {})",
+                store.path().display(),
+                store.schema_version()?
+            );
         }
         Command::SeedDemo => {
             refrain_core::demo::seed(&mut store, today())?;
@@ -80,7 +88,14 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Check => {
             let report = store.check()?;
             println!("schema version: {}", report.schema_version);
-            println!("integrity: {}", if report.integrity_ok { "ok" } else { "PROBLEMS FOUND" });
+            println!(
+                "integrity: {}",
+                if report.integrity_ok {
+                    "ok"
+                } else {
+                    "PROBLEMS FOUND"
+                }
+            );
             for p in &report.problems {
                 println!("  problem: {p}");
             }
@@ -91,7 +106,12 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Command::List { what, group, archived, json } => {
+        Command::List {
+            what,
+            group,
+            archived,
+            json,
+        } => {
             let out = match what {
                 ListWhat::Groups => {
                     let groups = store.list_groups(archived)?;
@@ -137,8 +157,14 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
                             .map(|s| {
                                 format!(
                                     "{}\t{} {}-{}\t{}\t{:?}\t{}/{} attended",
-                                    s.id, s.date, s.start_time, s.end_time, s.group_name, s.status,
-                                    s.attended_count, s.marked_count
+                                    s.id,
+                                    s.date,
+                                    s.start_time,
+                                    s.end_time,
+                                    s.group_name,
+                                    s.status,
+                                    s.attended_count,
+                                    s.marked_count
                                 )
                             })
                             .collect()

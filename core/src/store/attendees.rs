@@ -4,7 +4,9 @@ use super::groups::{memberships_of_attendee, MEMBER_ON};
 use super::sql::{like_pattern, new_id, now};
 use super::{referrals, today, Store};
 use crate::error::{CoreError, Result};
-use crate::model::{AttendanceHistoryEntry, Attendee, AttendeeDetail, AttendeeInput, AttendeeSummary, Consent};
+use crate::model::{
+    AttendanceHistoryEntry, Attendee, AttendeeDetail, AttendeeInput, AttendeeSummary, Consent,
+};
 use crate::validate::{self, fmt_date};
 
 const SELECT: &str = "SELECT id, full_name, preferred_name, date_of_birth, phone, email,
@@ -27,9 +29,18 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Attendee> {
         access_needs: r.get(7)?,
         communication_needs: r.get(8)?,
         notes: r.get(9)?,
-        consent_participation: Consent { given: r.get(10)?, date: r.get(11)? },
-        consent_media: Consent { given: r.get(12)?, date: r.get(13)? },
-        consent_share_outcomes: Consent { given: r.get(14)?, date: r.get(15)? },
+        consent_participation: Consent {
+            given: r.get(10)?,
+            date: r.get(11)?,
+        },
+        consent_media: Consent {
+            given: r.get(12)?,
+            date: r.get(13)?,
+        },
+        consent_share_outcomes: Consent {
+            given: r.get(14)?,
+            date: r.get(15)?,
+        },
         archived: r.get(16)?,
         created_at: r.get(17)?,
         updated_at: r.get(18)?,
@@ -51,10 +62,16 @@ fn clean_consent(field: &'static str, c: &Consent) -> Result<CleanConsent> {
     let date = validate::optional_date(field, c.date.as_deref().unwrap_or(""))?;
     if let Some(d) = date {
         if d > today() {
-            return Err(CoreError::invalid(field, "A consent date can't be in the future."));
+            return Err(CoreError::invalid(
+                field,
+                "A consent date can't be in the future.",
+            ));
         }
     }
-    Ok(CleanConsent { given: c.given, date: date.map(fmt_date) })
+    Ok(CleanConsent {
+        given: c.given,
+        date: date.map(fmt_date),
+    })
 }
 
 struct Clean {
@@ -76,16 +93,26 @@ fn clean(input: &AttendeeInput) -> Result<Clean> {
     let date_of_birth = validate::optional_date("dateOfBirth", &input.date_of_birth)?;
     if let Some(d) = date_of_birth {
         if d > today() {
-            return Err(CoreError::invalid("dateOfBirth", "The date of birth can't be in the future."));
+            return Err(CoreError::invalid(
+                "dateOfBirth",
+                "The date of birth can't be in the future.",
+            ));
         }
     }
     let email = validate::short_text("email", "the email address", &input.email)?;
     if !email.is_empty() && !(email.contains('@') && !email.contains(' ')) {
-        return Err(CoreError::invalid("email", "That doesn't look like an email address."));
+        return Err(CoreError::invalid(
+            "email",
+            "That doesn't look like an email address.",
+        ));
     }
     Ok(Clean {
         full_name: validate::name("fullName", "the person's full name", &input.full_name)?,
-        preferred_name: validate::short_text("preferredName", "the preferred name", &input.preferred_name)?,
+        preferred_name: validate::short_text(
+            "preferredName",
+            "the preferred name",
+            &input.preferred_name,
+        )?,
         date_of_birth: date_of_birth.map(fmt_date),
         phone: validate::short_text("phone", "the phone number", &input.phone)?,
         email,
@@ -138,7 +165,11 @@ pub(crate) fn create(conn: &Connection, input: &AttendeeInput) -> Result<Attende
 impl Store {
     /// People whose full or preferred name contains `query` (any case), by
     /// name, at most 200.
-    pub fn search_attendees(&self, query: &str, include_archived: bool) -> Result<Vec<AttendeeSummary>> {
+    pub fn search_attendees(
+        &self,
+        query: &str,
+        include_archived: bool,
+    ) -> Result<Vec<AttendeeSummary>> {
         let sql = format!(
             "SELECT a.id, a.full_name, a.preferred_name, a.archived_at IS NOT NULL,
                     (SELECT group_concat(g.name, char(31)) FROM membership m
@@ -205,7 +236,12 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(AttendeeDetail { attendee, referrals, memberships, attendance })
+        Ok(AttendeeDetail {
+            attendee,
+            referrals,
+            memberships,
+            attendance,
+        })
     }
 
     pub fn create_attendee(&mut self, input: &AttendeeInput) -> Result<Attendee> {

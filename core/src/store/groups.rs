@@ -8,8 +8,7 @@ use crate::model::{Group, GroupDetail, GroupInput, Membership, Weekday};
 use crate::validate::{self, fmt_date};
 
 /// Members on a date: joined on or before it, not yet left.
-pub(crate) const MEMBER_ON: &str =
-    "m.joined_on <= :on AND (m.left_on IS NULL OR m.left_on > :on)";
+pub(crate) const MEMBER_ON: &str = "m.joined_on <= :on AND (m.left_on IS NULL OR m.left_on > :on)";
 
 fn select() -> String {
     format!(
@@ -86,7 +85,11 @@ struct Clean {
 fn clean(conn: &Connection, input: &GroupInput) -> Result<Clean> {
     let name = validate::name("name", "a name for the group", &input.name)?;
     let description = validate::long_text("description", "the description", &input.description)?;
-    let venue_id = input.venue_id.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let venue_id = input
+        .venue_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     if let Some(v) = venue_id {
         venues::check_usable(conn, "venueId", v)?;
     }
@@ -98,7 +101,10 @@ fn clean(conn: &Connection, input: &GroupInput) -> Result<Clean> {
         }
     };
     if input.capacity == Some(0) {
-        return Err(CoreError::invalid("capacity", "Capacity must be at least 1, or left empty."));
+        return Err(CoreError::invalid(
+            "capacity",
+            "Capacity must be at least 1, or left empty.",
+        ));
     }
     Ok(Clean {
         name,
@@ -108,7 +114,11 @@ fn clean(conn: &Connection, input: &GroupInput) -> Result<Clean> {
         start_time,
         end_time,
         capacity: input.capacity,
-        facilitators: validate::short_text("facilitators", "the facilitators", &input.facilitators)?,
+        facilitators: validate::short_text(
+            "facilitators",
+            "the facilitators",
+            &input.facilitators,
+        )?,
     })
 }
 
@@ -153,7 +163,10 @@ pub(crate) fn membership_from_row(r: &Row<'_>) -> rusqlite::Result<Membership> {
     })
 }
 
-pub(crate) fn memberships_of_attendee(conn: &Connection, attendee_id: &str) -> Result<Vec<Membership>> {
+pub(crate) fn memberships_of_attendee(
+    conn: &Connection,
+    attendee_id: &str,
+) -> Result<Vec<Membership>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{MEMBERSHIP_SELECT} WHERE m.attendee_id = ?1
          ORDER BY m.left_on IS NOT NULL, m.joined_on DESC"
@@ -192,7 +205,9 @@ pub(crate) fn add_member(
         |r| r.get(0),
     )?;
     if clash {
-        return Err(CoreError::Conflict(format!("{person} is already a member of {group_name}.")));
+        return Err(CoreError::Conflict(format!(
+            "{person} is already a member of {group_name}."
+        )));
     }
     let id = new_id();
     conn.execute(
@@ -200,7 +215,11 @@ pub(crate) fn add_member(
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         params![id, group_id, attendee_id, on, now()],
     )?;
-    Ok(conn.query_row(&format!("{MEMBERSHIP_SELECT} WHERE m.id = ?1"), [&id], membership_from_row)?)
+    Ok(conn.query_row(
+        &format!("{MEMBERSHIP_SELECT} WHERE m.id = ?1"),
+        [&id],
+        membership_from_row,
+    )?)
 }
 
 impl Store {
@@ -247,7 +266,13 @@ impl Store {
         };
         let upcoming = sessions::of_group(self.conn(), id, &on, true, 100)?;
         let past = sessions::of_group(self.conn(), id, &on, false, 100)?;
-        Ok(GroupDetail { group, members, former_members, upcoming, past })
+        Ok(GroupDetail {
+            group,
+            members,
+            former_members,
+            upcoming,
+            past,
+        })
     }
 
     pub fn create_group(&mut self, input: &GroupInput) -> Result<Group> {
@@ -307,7 +332,12 @@ impl Store {
     }
 
     /// Adds a person to a group from `joined_on` (a `YYYY-MM-DD` date).
-    pub fn add_member(&mut self, group_id: &str, attendee_id: &str, joined_on: &str) -> Result<Membership> {
+    pub fn add_member(
+        &mut self,
+        group_id: &str,
+        attendee_id: &str,
+        joined_on: &str,
+    ) -> Result<Membership> {
         let joined = validate::date("joinedOn", joined_on)?;
         self.write(|tx| add_member(tx, group_id, attendee_id, joined))
     }
@@ -327,7 +357,9 @@ impl Store {
                 row.ok_or(CoreError::NotFound { what: "membership" })?;
             check_active(tx, &group_id)?;
             if left_on.is_some() {
-                return Err(CoreError::Conflict("This person has already left the group.".into()));
+                return Err(CoreError::Conflict(
+                    "This person has already left the group.".into(),
+                ));
             }
             let left = fmt_date(left);
             if left < joined_on {

@@ -56,7 +56,10 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| CoreError::Open(format!("{}: {e}", path.display())))?;
         if found > SCHEMA_VERSION {
-            return Err(CoreError::NewerSchema { found, supported: SCHEMA_VERSION });
+            return Err(CoreError::NewerSchema {
+                found,
+                supported: SCHEMA_VERSION,
+            });
         }
 
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -67,7 +70,10 @@ impl Store {
         schema::migrations()
             .to_latest(&mut conn)
             .map_err(|e| CoreError::Migration(e.to_string()))?;
-        Ok(Store { conn, path: path.to_path_buf() })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -87,7 +93,9 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<u32> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     /// True when nothing has been recorded yet (the first-run state).
@@ -150,7 +158,8 @@ impl Store {
             "session_note",
         ] {
             let n: i64 =
-                self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+                self.conn
+                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
             counts.push((table.to_string(), n.max(0) as u64));
         }
         Ok(CheckReport {

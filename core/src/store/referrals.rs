@@ -57,7 +57,9 @@ fn query(conn: &Connection, clause: &str, arg: &str) -> Result<Vec<Referral>> {
 }
 
 pub(crate) fn get(conn: &Connection, id: &str) -> Result<Referral> {
-    query(conn, "WHERE id = ?1", id)?.pop().ok_or(CoreError::NotFound { what: "referral" })
+    query(conn, "WHERE id = ?1", id)?
+        .pop()
+        .ok_or(CoreError::NotFound { what: "referral" })
 }
 
 /// A person's referrals, newest first.
@@ -69,7 +71,13 @@ pub(crate) fn of_attendee(conn: &Connection, attendee_id: &str) -> Result<Vec<Re
     )
 }
 
-fn insert_status(conn: &Connection, referral_id: &str, status: ReferralStatus, on: &str, note: &str) -> Result<()> {
+fn insert_status(
+    conn: &Connection,
+    referral_id: &str,
+    status: ReferralStatus,
+    on: &str,
+    note: &str,
+) -> Result<()> {
     let ts = now();
     conn.execute(
         "INSERT INTO referral_status_change (id, referral_id, status, changed_on, note, created_at, updated_at)
@@ -88,15 +96,22 @@ pub(crate) fn create(conn: &Connection, input: &ReferralInput) -> Result<Referra
     attendees::get(conn, &input.attendee_id)?;
     let received = validate::date("receivedOn", &input.received_on)?;
     if received > today() {
-        return Err(CoreError::invalid("receivedOn", "The date received can't be in the future."));
+        return Err(CoreError::invalid(
+            "receivedOn",
+            "The date received can't be in the future.",
+        ));
     }
     let received = fmt_date(received);
     let mut reasons: Vec<&str> = input.reasons.iter().map(|r| r.as_db()).collect();
     reasons.sort_unstable();
     reasons.dedup();
-    let reason_notes = validate::long_text("reasonNotes", "the notes on reasons", &input.reason_notes)?;
+    let reason_notes =
+        validate::long_text("reasonNotes", "the notes on reasons", &input.reason_notes)?;
     if input.reasons.contains(&ReferralReason::Other) && reason_notes.trim().is_empty() {
-        return Err(CoreError::invalid("reasonNotes", "Please say what the other reason is."));
+        return Err(CoreError::invalid(
+            "reasonNotes",
+            "Please say what the other reason is.",
+        ));
     }
     let id = new_id();
     let ts = now();
@@ -109,7 +124,11 @@ pub(crate) fn create(conn: &Connection, input: &ReferralInput) -> Result<Referra
             input.attendee_id,
             input.source,
             validate::short_text("referrerName", "the referrer's name", &input.referrer_name)?,
-            validate::short_text("referrerOrganisation", "the organisation", &input.referrer_organisation)?,
+            validate::short_text(
+                "referrerOrganisation",
+                "the organisation",
+                &input.referrer_organisation
+            )?,
             received,
             serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into()),
             reason_notes,
@@ -137,7 +156,10 @@ pub(crate) fn set_status(
     let (received_on, current) = current.ok_or(CoreError::NotFound { what: "referral" })?;
     let on = validate::date("changedOn", changed_on)?;
     if on > today() {
-        return Err(CoreError::invalid("changedOn", "The date of the change can't be in the future."));
+        return Err(CoreError::invalid(
+            "changedOn",
+            "The date of the change can't be in the future.",
+        ));
     }
     let on = fmt_date(on);
     if on < received_on {
@@ -147,7 +169,10 @@ pub(crate) fn set_status(
         ));
     }
     if current == status {
-        return Err(CoreError::invalid("status", "The referral already has that status."));
+        return Err(CoreError::invalid(
+            "status",
+            "The referral already has that status.",
+        ));
     }
     let note = validate::long_text("note", "the note", note)?;
     insert_status(conn, referral_id, status, &on, &note)?;

@@ -72,7 +72,12 @@ fn register(conn: &Connection, session_id: &str) -> Result<Register> {
     )?;
     let entries = entries(conn, &session)?;
     let note = note(conn, session_id)?;
-    Ok(Register { session, group_archived, entries, note })
+    Ok(Register {
+        session,
+        group_archived,
+        entries,
+        note,
+    })
 }
 
 /// A session whose register may be changed: it exists, is not cancelled, and
@@ -132,7 +137,13 @@ fn refresh_status(conn: &Connection, session_id: &str) -> Result<()> {
     Ok(())
 }
 
-fn insert_mark(conn: &Connection, session_id: &str, attendee_id: &str, mark: Mark, walk_in: bool) -> Result<()> {
+fn insert_mark(
+    conn: &Connection,
+    session_id: &str,
+    attendee_id: &str,
+    mark: Mark,
+    walk_in: bool,
+) -> Result<()> {
     let ts = now();
     conn.execute(
         "INSERT INTO attendance (id, session_id, attendee_id, mark, walk_in, created_at, updated_at)
@@ -146,7 +157,12 @@ fn insert_mark(conn: &Connection, session_id: &str, attendee_id: &str, mark: Mar
 
 /// Marks one person on a session's register; `None` clears their mark (and
 /// takes a walk-in off the register).
-pub(crate) fn set_mark(conn: &Connection, session_id: &str, attendee_id: &str, mark: Option<Mark>) -> Result<()> {
+pub(crate) fn set_mark(
+    conn: &Connection,
+    session_id: &str,
+    attendee_id: &str,
+    mark: Option<Mark>,
+) -> Result<()> {
     let session = open_session(conn, session_id)?;
     let person = attendees::get(conn, attendee_id)?;
     let member = is_member_on(conn, &session.group_id, attendee_id, &session.date)?;
@@ -172,7 +188,12 @@ pub(crate) fn set_mark(conn: &Connection, session_id: &str, attendee_id: &str, m
     refresh_status(conn, session_id)
 }
 
-pub(crate) fn set_carer_present(conn: &Connection, session_id: &str, attendee_id: &str, present: bool) -> Result<()> {
+pub(crate) fn set_carer_present(
+    conn: &Connection,
+    session_id: &str,
+    attendee_id: &str,
+    present: bool,
+) -> Result<()> {
     open_session(conn, session_id)?;
     let person = attendees::get(conn, attendee_id)?;
     let n = conn.execute(
@@ -189,7 +210,12 @@ pub(crate) fn set_carer_present(conn: &Connection, session_id: &str, attendee_id
     Ok(())
 }
 
-pub(crate) fn add_walk_in(conn: &Connection, session_id: &str, walk_in: &WalkIn, join_group: bool) -> Result<()> {
+pub(crate) fn add_walk_in(
+    conn: &Connection,
+    session_id: &str,
+    walk_in: &WalkIn,
+    join_group: bool,
+) -> Result<()> {
     let session = open_session(conn, session_id)?;
     check_mark_fits_date(&session, Mark::Present)?;
     let person = match walk_in {
@@ -207,7 +233,10 @@ pub(crate) fn add_walk_in(conn: &Connection, session_id: &str, walk_in: &WalkIn,
     };
     let member = is_member_on(conn, &session.group_id, &person.id, &session.date)?;
     if member || has_row(conn, session_id, &person.id)? {
-        return Err(CoreError::Conflict(format!("{} is already on this register.", person.full_name)));
+        return Err(CoreError::Conflict(format!(
+            "{} is already on this register.",
+            person.full_name
+        )));
     }
     insert_mark(conn, session_id, &person.id, Mark::Present, true)?;
     if join_group {
@@ -239,7 +268,12 @@ impl Store {
 
     /// Marks one person on a session's register; `None` clears their mark
     /// (and takes a walk-in off the register). Returns the updated register.
-    pub fn set_mark(&mut self, session_id: &str, attendee_id: &str, mark: Option<Mark>) -> Result<Register> {
+    pub fn set_mark(
+        &mut self,
+        session_id: &str,
+        attendee_id: &str,
+        mark: Option<Mark>,
+    ) -> Result<Register> {
         self.write(|tx| {
             set_mark(tx, session_id, attendee_id, mark)?;
             register(tx, session_id)
@@ -247,7 +281,12 @@ impl Store {
     }
 
     /// Records whether the person's carer or companion came too.
-    pub fn set_carer_present(&mut self, session_id: &str, attendee_id: &str, present: bool) -> Result<Register> {
+    pub fn set_carer_present(
+        &mut self,
+        session_id: &str,
+        attendee_id: &str,
+        present: bool,
+    ) -> Result<Register> {
         self.write(|tx| {
             set_carer_present(tx, session_id, attendee_id, present)?;
             register(tx, session_id)
@@ -257,7 +296,12 @@ impl Store {
     /// Adds someone who is not a member to the register, marked present. A
     /// person already on the register is refused, so nobody is counted twice.
     /// A new person is created in the same transaction.
-    pub fn add_walk_in(&mut self, session_id: &str, walk_in: &WalkIn, join_group: bool) -> Result<Register> {
+    pub fn add_walk_in(
+        &mut self,
+        session_id: &str,
+        walk_in: &WalkIn,
+        join_group: bool,
+    ) -> Result<Register> {
         self.write(|tx| {
             add_walk_in(tx, session_id, walk_in, join_group)?;
             register(tx, session_id)

@@ -15,9 +15,11 @@ const SELECT: &str = "SELECT s.id, s.group_id, g.name, s.date, s.start_time, s.e
         (SELECT count(*) FROM attendance a WHERE a.session_id = s.id),
         (SELECT count(*) FROM attendance a WHERE a.session_id = s.id
             AND a.mark IN ('present', 'late', 'left_early')),
-        (SELECT count(*) FROM membership m WHERE m.group_id = s.group_id
-            AND m.joined_on <= s.date AND (m.left_on IS NULL OR m.left_on > s.date))
-          + (SELECT count(*) FROM attendance a WHERE a.session_id = s.id AND a.walk_in),
+        (SELECT count(*) FROM (
+            SELECT m.attendee_id FROM membership m WHERE m.group_id = s.group_id
+               AND m.joined_on <= s.date AND (m.left_on IS NULL OR m.left_on > s.date)
+            UNION
+            SELECT a.attendee_id FROM attendance a WHERE a.session_id = s.id)),
         s.created_at, s.updated_at
     FROM session s
     JOIN practice_group g ON g.id = s.group_id
@@ -45,14 +47,24 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
 }
 
 pub(crate) fn get(conn: &Connection, id: &str) -> Result<Session> {
-    conn.query_row(&format!("{SELECT} WHERE s.id = ?1 AND s.archived_at IS NULL"), [id], from_row)
-        .optional()?
-        .ok_or(CoreError::NotFound { what: "session" })
+    conn.query_row(
+        &format!("{SELECT} WHERE s.id = ?1 AND s.archived_at IS NULL"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or(CoreError::NotFound { what: "session" })
 }
 
 /// A group's sessions from `on` forward (soonest first) or before it (most
 /// recent first).
-pub(crate) fn of_group(conn: &Connection, group_id: &str, on: &str, upcoming: bool, limit: u32) -> Result<Vec<Session>> {
+pub(crate) fn of_group(
+    conn: &Connection,
+    group_id: &str,
+    on: &str,
+    upcoming: bool,
+    limit: u32,
+) -> Result<Vec<Session>> {
     let sql = if upcoming {
         format!(
             "{SELECT} WHERE s.group_id = :group AND s.date >= :on AND s.archived_at IS NULL
@@ -65,7 +77,10 @@ pub(crate) fn of_group(conn: &Connection, group_id: &str, on: &str, upcoming: bo
         )
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(named_params! {":group": group_id, ":on": on, ":limit": limit}, from_row)?;
+    let rows = stmt.query_map(
+        named_params! {":group": group_id, ":on": on, ":limit": limit},
+        from_row,
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -92,7 +107,16 @@ fn insert(
         "INSERT INTO session (id, group_id, date, start_time, end_time, venue_id, status,
              facilitators, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'planned', ?7, ?8, ?8)",
-        params![id, group_id, date, start, end, venue_id, facilitators, now()],
+        params![
+            id,
+            group_id,
+            date,
+            start,
+            end,
+            venue_id,
+            facilitators,
+            now()
+        ],
     )?;
     Ok(id)
 }
@@ -101,31 +125,51 @@ pub(crate) fn create(conn: &Connection, input: &SessionInput) -> Result<Session>
     groups::check_active(conn, &input.group_id)?;
     let group = groups::get(conn, &input.group_id)?;
     let date = fmt_date(validate::date("date", &input.date)?);
-    let (start, end) = validate::time_span("startTime", &input.start_time, "endTime", &input.end_time)?;
-    let venue_id = match input.venue_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let (start, end) =
+        validate::time_span("startTime", &input.start_time, "endTime", &input.end_time)?;
+    let venue_id = match input
+        .venue_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(v) => {
             venues::check_usable(conn, "venueId", v)?;
             Some(v.to_string())
         }
         None => group.venue_id.clone(),
     };
-    let facilitators = match validate::short_text("facilitators", "the facilitators", &input.facilitators)? {
-        f if f.is_empty() => group.facilitators.clone(),
-        f => f,
-    };
+    let facilitators =
+        match validate::short_text("facilitators", "the facilitators", &input.facilitators)? {
+            f if f.is_empty() => group.facilitators.clone(),
+            f => f,
+        };
     if date_taken(conn, &group.id, &date, &start)? {
         return Err(CoreError::invalid(
             "date",
             format!("{} already has a session on {date} at {start}.", group.name),
         ));
     }
-    let id = insert(conn, &group.id, &date, &start, &end, venue_id.as_deref(), &facilitators)?;
+    let id = insert(
+        conn,
+        &group.id,
+        &date,
+        &start,
+        &end,
+        venue_id.as_deref(),
+        &facilitators,
+    )?;
     get(conn, &id)
 }
 
 /// The next `count` weekly sessions on the group's usual day and time, on or
 /// after `from`; dates that already have a session at that time are skipped.
-pub(crate) fn generate(conn: &Connection, group_id: &str, from: NaiveDate, count: u32) -> Result<Vec<Session>> {
+pub(crate) fn generate(
+    conn: &Connection,
+    group_id: &str,
+    from: NaiveDate,
+    count: u32,
+) -> Result<Vec<Session>> {
     groups::check_active(conn, group_id)?;
     let group = groups::get(conn, group_id)?;
     if count == 0 || count > MAX_GENERATE {
@@ -134,7 +178,9 @@ pub(crate) fn generate(conn: &Connection, group_id: &str, from: NaiveDate, count
             format!("Choose between 1 and {MAX_GENERATE} sessions."),
         ));
     }
-    let (Some(weekday), Some(start), Some(end)) = (group.weekday, &group.start_time, &group.end_time) else {
+    let (Some(weekday), Some(start), Some(end)) =
+        (group.weekday, &group.start_time, &group.end_time)
+    else {
         return Err(CoreError::invalid(
             "weekday",
             "Set the group's usual day, start and end time first.",
@@ -146,7 +192,15 @@ pub(crate) fn generate(conn: &Connection, group_id: &str, from: NaiveDate, count
     while made < count {
         let d = fmt_date(date);
         if !date_taken(conn, &group.id, &d, start)? {
-            ids.push(insert(conn, &group.id, &d, start, end, group.venue_id.as_deref(), &group.facilitators)?);
+            ids.push(insert(
+                conn,
+                &group.id,
+                &d,
+                start,
+                end,
+                group.venue_id.as_deref(),
+                &group.facilitators,
+            )?);
         }
         made += 1;
         date = date + Days::new(7);
@@ -201,7 +255,12 @@ impl Store {
 
     /// Plans the next `count` weekly sessions from `from` (`YYYY-MM-DD`, or
     /// empty for today).
-    pub fn generate_sessions(&mut self, group_id: &str, from: &str, count: u32) -> Result<Vec<Session>> {
+    pub fn generate_sessions(
+        &mut self,
+        group_id: &str,
+        from: &str,
+        count: u32,
+    ) -> Result<Vec<Session>> {
         let from = match from.trim() {
             "" => today(),
             f => validate::date("from", f)?,
@@ -216,7 +275,9 @@ impl Store {
             let session = get(tx, id)?;
             groups::check_active(tx, &session.group_id)?;
             if session.status == SessionStatus::Cancelled {
-                return Err(CoreError::Conflict("This session is already cancelled.".into()));
+                return Err(CoreError::Conflict(
+                    "This session is already cancelled.".into(),
+                ));
             }
             if session.marked_count > 0 {
                 return Err(CoreError::Conflict(

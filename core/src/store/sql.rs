@@ -102,7 +102,9 @@ impl Weekday {
     }
 
     pub fn from_number(n: i64) -> Option<Self> {
-        usize::try_from(n - 1).ok().and_then(|i| Weekday::ALL.get(i).copied())
+        usize::try_from(n - 1)
+            .ok()
+            .and_then(|i| Weekday::ALL.get(i).copied())
     }
 
     pub fn to_chrono(self) -> chrono::Weekday {

@@ -56,7 +56,11 @@ pub(crate) fn create(conn: &Connection, input: &VenueInput) -> Result<Venue> {
 /// Checks that a venue chosen for a group or session exists and is in use.
 pub(crate) fn check_usable(conn: &Connection, field: &'static str, id: &str) -> Result<()> {
     let archived: Option<bool> = conn
-        .query_row("SELECT archived_at IS NOT NULL FROM venue WHERE id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT archived_at IS NOT NULL FROM venue WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .optional()?;
     match archived {
         None => Err(CoreError::invalid(field, "That venue could not be found.")),
@@ -70,9 +74,8 @@ pub(crate) fn check_usable(conn: &Connection, field: &'static str, id: &str) -> 
 
 impl Store {
     pub fn list_venues(&self, include_archived: bool) -> Result<Vec<Venue>> {
-        let sql = format!(
-            "{SELECT} WHERE (?1 OR archived_at IS NULL) ORDER BY name COLLATE NOCASE"
-        );
+        let sql =
+            format!("{SELECT} WHERE (?1 OR archived_at IS NULL) ORDER BY name COLLATE NOCASE");
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([include_archived], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
