@@ -18,7 +18,7 @@ pub fn app_info(state: State<'_, AppState>) -> Res<StoreInfo> {
 
 #[tauri::command(async)]
 pub fn load_demo_data(state: State<'_, AppState>) -> Res<()> {
-    state.with(|s| refrain_core::demo::seed(s, today()))
+    state.with(|s| refrain_core::demo::seed(s, today(), None))
 }
 
 #[tauri::command(async)]
@@ -87,7 +87,11 @@ pub fn add_member(
 }
 
 #[tauri::command(async)]
-pub fn end_membership(state: State<'_, AppState>, membership_id: String, left_on: String) -> Res<()> {
+pub fn end_membership(
+    state: State<'_, AppState>,
+    membership_id: String,
+    left_on: String,
+) -> Res<()> {
     state.with(|s| s.end_membership(&membership_id, &left_on))
 }
 
@@ -111,7 +115,11 @@ pub fn create_attendee(state: State<'_, AppState>, input: AttendeeInput) -> Res<
 }
 
 #[tauri::command(async)]
-pub fn update_attendee(state: State<'_, AppState>, id: String, input: AttendeeInput) -> Res<Attendee> {
+pub fn update_attendee(
+    state: State<'_, AppState>,
+    id: String,
+    input: AttendeeInput,
+) -> Res<Attendee> {
     state.with(|s| s.update_attendee(&id, &input))
 }
 
@@ -202,6 +210,10 @@ pub fn add_walk_in(
 }
 
 #[tauri::command(async)]
-pub fn save_session_note(state: State<'_, AppState>, session_id: String, body: String) -> Res<SessionNote> {
+pub fn save_session_note(
+    state: State<'_, AppState>,
+    session_id: String,
+    body: String,
+) -> Res<SessionNote> {
     state.with(|s| s.save_session_note(&session_id, &body))
 }

@@ -15,8 +15,14 @@ pub enum AppError {
     #[error("{message}")]
     StoreUnavailable { code: &'static str, message: String },
 
-    #[error("Refrain could not find a folder to keep its data in. Set REFRAIN_DATA_DIR to a folder.")]
+    #[error(
+        "Refrain could not find a folder to keep its data in. Set REFRAIN_DATA_DIR to a folder."
+    )]
     NoDataDir,
+
+    /// Something that runs one at a time is already running.
+    #[error("{0}")]
+    Busy(String),
 }
 
 /// The wire form of [`AppError`].
@@ -24,7 +30,7 @@ pub enum AppError {
 pub struct CommandError {
     /// Stable and machine-readable: `invalid`, `conflict`, `not_found`,
     /// `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
-    /// `no_data_dir`.
+    /// `no_data_dir`, `busy`, and the audio engine's codes.
     pub code: String,
     /// A sentence for the person using the app.
     pub message: String,
@@ -38,6 +44,7 @@ impl AppError {
             AppError::Core(e) => e.code(),
             AppError::StoreUnavailable { code, .. } => code,
             AppError::NoDataDir => "no_data_dir",
+            AppError::Busy(_) => "busy",
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod bindings;
 pub mod commands;
 pub mod error;
+// pending: pub mod music;
 pub mod state;
 
 use state::AppState;
@@ -51,7 +52,10 @@ macro_rules! refrain_handler {
 
 /// Gives a builder Refrain's state and commands, on any Tauri runtime (the
 /// real one, or the mock runtime in tests).
-pub fn with_app<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+pub fn with_app<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    state: AppState,
+) -> tauri::Builder<R> {
     builder.manage(state).invoke_handler(refrain_handler!())
 }
 

@@ -19,19 +19,29 @@ impl AppState {
             None => Err(("no_data_dir", AppError::NoDataDir.to_string())),
             Some(dir) => Store::open_in_dir(&dir).map_err(|e| (e.code(), e.to_string())),
         };
-        AppState { store: store.map(Mutex::new) }
+        AppState {
+            store: store.map(Mutex::new),
+        }
     }
 
     pub fn from_store(store: Store) -> Self {
-        AppState { store: Ok(Mutex::new(store)) }
+        AppState {
+            store: Ok(Mutex::new(store)),
+        }
     }
 
     /// Runs `f` with the store, mapping its error for the UI.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> Result<T, AppError> {
-        let lock = self.store.as_ref().map_err(|(code, message)| AppError::StoreUnavailable {
-            code,
-            message: message.clone(),
-        })?;
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, CoreError>,
+    ) -> Result<T, AppError> {
+        let lock = self
+            .store
+            .as_ref()
+            .map_err(|(code, message)| AppError::StoreUnavailable {
+                code,
+                message: message.clone(),
+            })?;
         // Every write is one transaction, so a panic elsewhere cannot leave
         // the store half written: a poisoned lock is safe to take over.
         let mut store = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

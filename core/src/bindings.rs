@@ -29,6 +29,8 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         Attendee, AttendeeInput, AttendeeSummary, ReferralSource, ReferralReason,
         ReferralStatus, ReferralStatusChange, Referral, ReferralInput,
         AttendanceHistoryEntry, AttendeeDetail, SessionStatus, Session, SessionInput, Mark,
-        RegisterEntry, Register, SessionNote, WalkIn, StoreInfo, CheckReport,
+        RegisterEntry, Register, SessionNote, WalkIn, StoreInfo, CheckReport, Track, RefusalReason,
+        RefusedFile, ImportReport, ImportProgress, PlaylistKind, PlaylistEntry, Playlist,
+        PlaylistSummary, PlaylistInput, PlayerStatus, PlayerState,
     )
 }

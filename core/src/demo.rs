@@ -3,6 +3,8 @@
 //! a few past sessions with their registers and notes, and the coming weeks
 //! planned. Every name here is invented.
 
+use std::path::Path;
+
 use chrono::{Days, NaiveDate};
 
 use crate::error::{CoreError, Result};
@@ -246,10 +248,18 @@ const DROP_IN_NOTES: &[&str] = &[
     "Listening and chat. Quieter, but everyone took part in the final song.",
 ];
 
-/// Loads the sample data into an empty store, all in one transaction.
-/// Dates are placed around `today`: four past sessions per group with their
-/// registers, and the coming weeks planned.
-pub fn seed(store: &mut Store, today: NaiveDate) -> Result<()> {
+/// Loads the sample data into an empty store: the records in one
+/// transaction, then, when `sample_music` is given, the sample tracks with a
+/// setlist for the singing group and a personal playlist. Dates are placed
+/// around `today`: four past sessions per group with their registers, and the
+/// coming weeks planned.
+pub fn seed(store: &mut Store, today: NaiveDate, sample_music: Option<&Path>) -> Result<()> {
+    seed_records(store, today)?;
+    let _ = sample_music; // pending: seed_music(store, dir)
+    Ok(())
+}
+
+fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
     if !store.is_empty()? {
         return Err(CoreError::Conflict(
             "Sample data can only be loaded into an empty Refrain, so that it never mixes with \

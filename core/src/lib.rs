@@ -4,9 +4,11 @@
 //! the CLI and the benchmarks all use it through the same API. See
 //! ARCHITECTURE.md for the code map.
 
+pub mod audio;
 pub mod bindings;
 pub mod demo;
 pub mod error;
+// pending: pub mod library;
 pub mod model;
 pub mod paths;
 pub mod store;

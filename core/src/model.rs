@@ -304,6 +304,9 @@ pub struct Session {
     pub attended_count: u32,
     /// How many people are on the register: members on the day, and walk-ins.
     pub expected_count: u32,
+    /// The setlist attached to this session, if any.
+    pub setlist_id: Option<String>,
+    pub setlist_name: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -411,4 +414,167 @@ pub struct CheckReport {
     /// What SQLite's integrity and foreign-key checks reported, if anything.
     pub problems: Vec<String>,
     pub counts: Vec<(String, u64)>,
+}
+
+// ---------------------------------------------------------------------------
+// Music: the track library, playlists and the player.
+// ---------------------------------------------------------------------------
+
+/// A piece of music in the library. Its file is a copy kept in the library
+/// folder, named by its content hash, so the same file is stored once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Track {
+    pub id: String,
+    pub title: String,
+    pub artist: String,
+    pub album: String,
+    pub year: Option<i32>,
+    pub duration_ms: Option<u32>,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u32>,
+    /// `wav`, `flac`, `mp3`, `ogg` or `m4a`.
+    pub format: String,
+    /// The file's name when it was imported.
+    pub original_name: String,
+    pub tags: Vec<String>,
+    /// The library's copy of the file is gone (deleted or damaged on disk).
+    pub missing: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Why a file was not added to the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum RefusalReason {
+    NotAudio,
+    UnsupportedCodec,
+    Corrupt,
+    Unreadable,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedFile {
+    /// The file's name (not its full path).
+    pub file_name: String,
+    pub reason: RefusalReason,
+    /// What went wrong, in plain words.
+    pub message: String,
+}
+
+/// What an import did, file by file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    pub imported: Vec<Track>,
+    /// Files whose music was already in the library.
+    pub already_there: Vec<Track>,
+    pub refused: Vec<RefusedFile>,
+    /// The import was cancelled before every file was looked at.
+    pub cancelled: bool,
+}
+
+/// Progress of a running import, sent several times a second.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+    /// The file being looked at now.
+    pub current: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum PlaylistKind {
+    /// An ordered list of tracks for a group's sessions.
+    Setlist,
+    /// Songs that matter to one person.
+    Personal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaylistEntry {
+    pub id: String,
+    /// 0-based place in the playlist.
+    pub position: u32,
+    pub track: Track,
+    /// E.g. "sings along, key of G".
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Playlist {
+    pub id: String,
+    pub kind: PlaylistKind,
+    pub name: String,
+    /// For a setlist: its group.
+    pub group_id: Option<String>,
+    /// For a personal playlist: whose it is.
+    pub attendee_id: Option<String>,
+    pub entries: Vec<PlaylistEntry>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A playlist in a list, without its entries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaylistSummary {
+    pub id: String,
+    pub kind: PlaylistKind,
+    pub name: String,
+    pub group_id: Option<String>,
+    pub group_name: Option<String>,
+    pub attendee_id: Option<String>,
+    pub attendee_name: Option<String>,
+    pub track_count: u32,
+    pub duration_ms: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PlaylistInput {
+    pub name: String,
+    /// Required for a setlist.
+    pub group_id: Option<String>,
+    /// Required for a personal playlist.
+    pub attendee_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum PlayerStatus {
+    /// Nothing loaded.
+    Idle,
+    Playing,
+    Paused,
+    /// The queue finished or was stopped.
+    Stopped,
+    /// No sound output could be opened; the player retries when asked.
+    NoOutput,
+}
+
+/// What the player is doing, reported to the UI at least four times a second.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlayerState {
+    pub status: PlayerStatus,
+    pub track: Option<Track>,
+    pub position_ms: u32,
+    pub duration_ms: Option<u32>,
+    /// 0.0 to 1.0.
+    pub volume: f32,
+    pub looping: bool,
+    /// The playing track's place in the queue, and the queue's length.
+    pub queue_index: Option<u32>,
+    pub queue_length: u32,
+    /// Where the queue came from, e.g. a setlist's name.
+    pub queue_name: String,
+    /// A plain message when something went wrong ("That file is missing…").
+    pub message: Option<String>,
 }

@@ -21,7 +21,13 @@ fn init_seed_check_and_list() {
     let dir = tempfile::tempdir().unwrap();
     let (ok, out, _) = cli(dir.path(), &["init"]);
     assert!(ok);
-    assert!(out.contains("schema version 1"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "schema version {}",
+            refrain_core::store::SCHEMA_VERSION
+        )),
+        "{out}"
+    );
 
     let (ok, out, _) = cli(dir.path(), &["seed-demo"]);
     assert!(ok, "{out}");

@@ -5,6 +5,8 @@
 
 pub(crate) mod attendees;
 pub(crate) mod groups;
+// pending: pub mod library;
+// pending: pub(crate) mod playlists;
 pub(crate) mod referrals;
 pub(crate) mod register;
 pub(crate) mod schema;
@@ -156,6 +158,9 @@ impl Store {
             "session",
             "attendance",
             "session_note",
+            "track",
+            "playlist",
+            "playlist_entry",
         ] {
             let n: i64 =
                 self.conn

@@ -134,11 +134,73 @@ CREATE TABLE session_note (
 ) STRICT;
 "#;
 
+const V2_MUSIC: &str = r#"
+CREATE TABLE track (
+    id             TEXT PRIMARY KEY NOT NULL,
+    title          TEXT NOT NULL,
+    artist         TEXT NOT NULL DEFAULT '',
+    album          TEXT NOT NULL DEFAULT '',
+    year           INTEGER,
+    duration_ms    INTEGER,
+    sample_rate    INTEGER,
+    channels       INTEGER,
+    format         TEXT NOT NULL,
+    original_name  TEXT NOT NULL,
+    content_hash   TEXT NOT NULL UNIQUE,   -- blake3 of the file; names the library's copy
+    file_name      TEXT NOT NULL,          -- the copy's name inside the library folder
+    size_bytes     INTEGER NOT NULL,
+    archived_at    TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+) STRICT;
+CREATE INDEX track_by_title ON track (title COLLATE NOCASE);
+
+CREATE TABLE track_tag (
+    track_id    TEXT NOT NULL REFERENCES track(id),
+    tag         TEXT NOT NULL CHECK (length(tag) > 0),
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (track_id, tag)
+) STRICT;
+CREATE INDEX track_tag_by_tag ON track_tag (tag);
+
+CREATE TABLE playlist (
+    id           TEXT PRIMARY KEY NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('setlist', 'personal')),
+    name         TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    group_id     TEXT REFERENCES practice_group(id),
+    attendee_id  TEXT REFERENCES attendee(id),
+    archived_at  TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    CHECK ((kind = 'setlist' AND group_id IS NOT NULL AND attendee_id IS NULL)
+        OR (kind = 'personal' AND attendee_id IS NOT NULL AND group_id IS NULL))
+) STRICT;
+CREATE INDEX playlist_by_group ON playlist (group_id);
+CREATE INDEX playlist_by_attendee ON playlist (attendee_id);
+
+CREATE TABLE playlist_entry (
+    id           TEXT PRIMARY KEY NOT NULL,
+    playlist_id  TEXT NOT NULL REFERENCES playlist(id),
+    track_id     TEXT NOT NULL REFERENCES track(id),
+    position     INTEGER NOT NULL CHECK (position >= 0),
+    note         TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+) STRICT;
+CREATE INDEX playlist_entry_by_playlist ON playlist_entry (playlist_id, position);
+
+ALTER TABLE session ADD COLUMN setlist_id TEXT REFERENCES playlist(id);
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1).foreign_key_check()])
+    Migrations::new(vec![
+        M::up(V1).foreign_key_check(),
+        M::up(V2_MUSIC).foreign_key_check(),
+    ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;

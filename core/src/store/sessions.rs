@@ -20,10 +20,12 @@ const SELECT: &str = "SELECT s.id, s.group_id, g.name, s.date, s.start_time, s.e
                AND m.joined_on <= s.date AND (m.left_on IS NULL OR m.left_on > s.date)
             UNION
             SELECT a.attendee_id FROM attendance a WHERE a.session_id = s.id)),
+        s.setlist_id, p.name,
         s.created_at, s.updated_at
     FROM session s
     JOIN practice_group g ON g.id = s.group_id
-    LEFT JOIN venue v ON v.id = s.venue_id";
+    LEFT JOIN venue v ON v.id = s.venue_id
+    LEFT JOIN playlist p ON p.id = s.setlist_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
     Ok(Session {
@@ -41,8 +43,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
         marked_count: r.get(11)?,
         attended_count: r.get(12)?,
         expected_count: r.get(13)?,
-        created_at: r.get(14)?,
-        updated_at: r.get(15)?,
+        setlist_id: r.get(14)?,
+        setlist_name: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
     })
 }
 

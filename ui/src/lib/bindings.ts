@@ -141,7 +141,11 @@ attendedCount: number,
 /**
  * How many people are on the register: members on the day, and walk-ins.
  */
-expectedCount: number, createdAt: string, updatedAt: string, };
+expectedCount: number, 
+/**
+ * The setlist attached to this session, if any.
+ */
+setlistId: string | null, setlistName: string | null, createdAt: string, updatedAt: string, };
 
 export type SessionInput = { groupId: string, 
 /**
@@ -195,11 +199,107 @@ export type CheckReport = { schemaVersion: number, integrityOk: boolean,
  */
 problems: Array<string>, counts: Array<[string, number]>, };
 
+export type Track = { id: string, title: string, artist: string, album: string, year: number | null, durationMs: number | null, sampleRate: number | null, channels: number | null, 
+/**
+ * `wav`, `flac`, `mp3`, `ogg` or `m4a`.
+ */
+format: string, 
+/**
+ * The file's name when it was imported.
+ */
+originalName: string, tags: Array<string>, 
+/**
+ * The library's copy of the file is gone (deleted or damaged on disk).
+ */
+missing: boolean, createdAt: string, updatedAt: string, };
+
+export type RefusalReason = "notAudio" | "unsupportedCodec" | "corrupt" | "unreadable";
+
+export type RefusedFile = { 
+/**
+ * The file's name (not its full path).
+ */
+fileName: string, reason: RefusalReason, 
+/**
+ * What went wrong, in plain words.
+ */
+message: string, };
+
+export type ImportReport = { imported: Array<Track>, 
+/**
+ * Files whose music was already in the library.
+ */
+alreadyThere: Array<Track>, refused: Array<RefusedFile>, 
+/**
+ * The import was cancelled before every file was looked at.
+ */
+cancelled: boolean, };
+
+export type ImportProgress = { done: number, total: number, 
+/**
+ * The file being looked at now.
+ */
+current: string, };
+
+export type PlaylistKind = "setlist" | "personal";
+
+export type PlaylistEntry = { id: string, 
+/**
+ * 0-based place in the playlist.
+ */
+position: number, track: Track, 
+/**
+ * E.g. "sings along, key of G".
+ */
+note: string, };
+
+export type Playlist = { id: string, kind: PlaylistKind, name: string, 
+/**
+ * For a setlist: its group.
+ */
+groupId: string | null, 
+/**
+ * For a personal playlist: whose it is.
+ */
+attendeeId: string | null, entries: Array<PlaylistEntry>, createdAt: string, updatedAt: string, };
+
+export type PlaylistSummary = { id: string, kind: PlaylistKind, name: string, groupId: string | null, groupName: string | null, attendeeId: string | null, attendeeName: string | null, trackCount: number, durationMs: number, };
+
+export type PlaylistInput = { name: string, 
+/**
+ * Required for a setlist.
+ */
+groupId: string | null, 
+/**
+ * Required for a personal playlist.
+ */
+attendeeId: string | null, };
+
+export type PlayerStatus = "idle" | "playing" | "paused" | "stopped" | "noOutput";
+
+export type PlayerState = { status: PlayerStatus, track: Track | null, positionMs: number, durationMs: number | null, 
+/**
+ * 0.0 to 1.0.
+ */
+volume: number, looping: boolean, 
+/**
+ * The playing track's place in the queue, and the queue's length.
+ */
+queueIndex: number | null, queueLength: number, 
+/**
+ * Where the queue came from, e.g. a setlist's name.
+ */
+queueName: string, 
+/**
+ * A plain message when something went wrong ("That file is missing…").
+ */
+message: string | null, };
+
 export type CommandError = { 
 /**
  * Stable and machine-readable: `invalid`, `conflict`, `not_found`,
  * `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
- * `no_data_dir`.
+ * `no_data_dir`, `busy`, and the audio engine's codes.
  */
 code: string, 
 /**
