@@ -27,7 +27,16 @@ enum Command {
     /// Create the store (or bring an existing one up to date) and say where it is.
     Init,
     /// Load the sample groups, people and sessions into an empty store.
-    SeedDemo,
+    SeedDemo {
+        /// A folder of music to import as the sample library (e.g. assets/music).
+        #[arg(long, value_name = "DIR")]
+        music: Option<PathBuf>,
+    },
+    /// Import music files or folders into the library.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Check the store's integrity and report its schema version and contents.
     Check,
     /// List records.
@@ -51,6 +60,7 @@ enum ListWhat {
     Groups,
     Attendees,
     Sessions,
+    Tracks,
 }
 
 fn main() -> ExitCode {
@@ -81,9 +91,38 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
                 store.schema_version()?
             );
         }
-        Command::SeedDemo => {
-            refrain_core::demo::seed(&mut store, today())?;
+        Command::SeedDemo { music } => {
+            refrain_core::demo::seed(&mut store, today(), music.as_deref())?;
             println!("Sample data loaded into {}", store.path().display());
+        }
+        Command::Import { paths } => {
+            let library = store.library_dir();
+            let never = std::sync::atomic::AtomicBool::new(false);
+            let report = refrain_core::library::import(
+                &paths,
+                &library,
+                &never,
+                |_| {},
+                |p| store.add_track(p),
+            )?;
+            for t in &report.imported {
+                println!("imported\t{}\t{}", t.original_name, t.title);
+            }
+            for t in &report.already_there {
+                println!("already there\t{}\t{}", t.original_name, t.title);
+            }
+            for r in &report.refused {
+                println!("refused\t{}\t{}", r.file_name, r.message);
+            }
+            println!(
+                "{} imported, {} already there, {} refused",
+                report.imported.len(),
+                report.already_there.len(),
+                report.refused.len()
+            );
+            if !report.refused.is_empty() {
+                return Ok(ExitCode::from(1));
+            }
         }
         Command::Check => {
             let report = store.check()?;
@@ -165,6 +204,29 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
                                     s.status,
                                     s.attended_count,
                                     s.marked_count
+                                )
+                            })
+                            .collect()
+                    }
+                }
+                ListWhat::Tracks => {
+                    let tracks = store.list_tracks("", "")?;
+                    if json {
+                        to_json(&tracks)
+                    } else {
+                        tracks
+                            .iter()
+                            .map(|t| {
+                                format!(
+                                    "{}\t{}\t{}\t{}\t{}{}",
+                                    t.id,
+                                    t.title,
+                                    t.artist,
+                                    t.format,
+                                    t.duration_ms
+                                        .map(|ms| format!("{}:{:02}", ms / 60_000, ms / 1000 % 60))
+                                        .unwrap_or_else(|| "-".into()),
+                                    if t.missing { "\t(missing)" } else { "" }
                                 )
                             })
                             .collect()

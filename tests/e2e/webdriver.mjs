@@ -1,0 +1,251 @@
+// A tiny W3C WebDriver client for tauri-driver, built on Node's own fetch.
+// Just what the end-to-end tests need: sessions, finding elements, clicking,
+// typing, reading, scripts, screenshots and a polling wait.
+
+import { writeFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+// W3C's key for an element reference in JSON.
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+export const DRIVER_URL = process.env.REFRAIN_WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
+
+// No single command should take this long; a hung driver fails fast and clearly.
+const COMMAND_TIMEOUT_MS = 60_000;
+
+/** Special keys for sendKeys/keys (W3C code points). */
+export const Key = {
+  Enter: '\uE007',
+  Tab: '\uE004',
+  Escape: '\uE00C',
+  Backspace: '\uE003',
+  ArrowUp: '\uE013',
+  ArrowDown: '\uE015',
+  Control: '\uE009',
+};
+
+export class WebDriverError extends Error {
+  constructor(method, path, status, value) {
+    super(`${method} ${path} -> ${status} ${value?.error ?? ''}: ${value?.message ?? JSON.stringify(value)}`);
+    this.error = value?.error;
+  }
+}
+
+async function call(method, path, body) {
+  const res = await fetch(DRIVER_URL + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(COMMAND_TIMEOUT_MS),
+  }).catch((e) => {
+    throw new WebDriverError(method, path, 'no answer', { message: e.message });
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    throw new WebDriverError(method, path, res.status, { message: text.slice(0, 500) });
+  }
+  if (!res.ok || json.value?.error) throw new WebDriverError(method, path, res.status, json.value);
+  return json.value;
+}
+
+/** Ask the driver whether it is ready (GET /status). */
+export async function status() {
+  return call('GET', '/status');
+}
+
+/** Start the app (tauri-driver launches it) and return a session. */
+export async function newSession(application, extraOptions = {}) {
+  const value = await call('POST', '/session', {
+    capabilities: {
+      alwaysMatch: {
+        browserName: 'wry',
+        'tauri:options': { application, ...extraOptions },
+      },
+    },
+  });
+  return new Session(value.sessionId);
+}
+
+/** Quote any string as an XPath literal, even one holding both ' and ". */
+export function xpathLiteral(s) {
+  if (!s.includes("'")) return `'${s}'`;
+  if (!s.includes('"')) return `"${s}"`;
+  return `concat('${s.split("'").join(`', "'", '`)}')`;
+}
+
+/**
+ * XPath for a control a person would find by its name: a button or link whose
+ * aria-label or visible text is `name` (whitespace-normalised).
+ */
+export function byName(name, { tags = ['button', 'a'], startsWith = false } = {}) {
+  const n = xpathLiteral(name);
+  const self = tags.map((t) => `self::${t}`).join(' or ');
+  const match = (expr) => (startsWith ? `starts-with(${expr}, ${n})` : `${expr}=${n}`);
+  return `//*[(${self}) and (${match('normalize-space(@aria-label)')} or (not(@aria-label) and ${match('normalize-space(.)')}))]`;
+}
+
+/** XPath for the form control labelled `label` by a <label for=...>. */
+export function byLabel(label, scope = '') {
+  const n = xpathLiteral(label);
+  return `${scope}//*[@id=${scope}//label[normalize-space(.)=${n}]/@for]`;
+}
+
+export class Session {
+  constructor(id) {
+    this.id = id;
+  }
+
+  cmd(method, path, body) {
+    return call(method, `/session/${this.id}${path}`, body);
+  }
+
+  async findElements(using, value) {
+    const found = await this.cmd('POST', '/elements', { using, value });
+    return found.map((e) => new Element(this, e[ELEMENT]));
+  }
+
+  async findElement(using, value) {
+    const e = await this.cmd('POST', '/element', { using, value });
+    return new Element(this, e[ELEMENT]);
+  }
+
+  xpath(value) {
+    return this.findElement('xpath', value);
+  }
+
+  css(value) {
+    return this.findElement('css selector', value);
+  }
+
+  /** Poll `fn` until it returns something truthy (errors count as "not yet"). */
+  async waitFor(fn, { timeout = 10_000, interval = 100, message = 'condition' } = {}) {
+    const deadline = Date.now() + timeout;
+    let lastError;
+    for (;;) {
+      try {
+        const v = await fn();
+        if (v) return v;
+      } catch (e) {
+        lastError = e;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`Timed out after ${timeout} ms waiting for ${message}${lastError ? `: ${lastError.message}` : ''}`);
+      }
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+
+  /** Wait until exactly one displayed element matches the XPath and return it. */
+  async waitForXPath(value, opts = {}) {
+    return this.waitFor(
+      async () => {
+        const all = await this.findElements('xpath', value);
+        const shown = [];
+        for (const el of all) if (await el.isDisplayed()) shown.push(el);
+        return shown.length > 0 ? shown[0] : null;
+      },
+      { message: `element ${value}`, ...opts },
+    );
+  }
+
+  /** Wait for a button or link by its accessible name (aria-label or text). */
+  waitForName(name, opts = {}) {
+    return this.waitForXPath(byName(name, opts), opts);
+  }
+
+  /** Wait for the control labelled `label` (inside an open dialog when there is one). */
+  waitForLabel(label, opts = {}) {
+    return this.waitForXPath(byLabel(label, opts.scope ?? ''), opts);
+  }
+
+  executeScript(script, args = []) {
+    return this.cmd('POST', '/execute/sync', { script, args: args.map(toWire) });
+  }
+
+  /** Press keys on whatever has focus (W3C actions). */
+  async keys(text) {
+    const actions = [];
+    for (const ch of text) actions.push({ type: 'keyDown', value: ch }, { type: 'keyUp', value: ch });
+    await this.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] });
+    await this.cmd('DELETE', '/actions');
+  }
+
+  /** Save a PNG of the window, once the page has drawn its latest changes. */
+  async screenshot(file) {
+    await this.executeScript('return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))');
+    const b64 = await this.cmd('GET', '/screenshot');
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, Buffer.from(b64, 'base64'));
+    return file;
+  }
+
+  title() {
+    return this.cmd('GET', '/title');
+  }
+
+  /** End the session: tauri-driver closes the app. */
+  async deleteSession() {
+    await this.cmd('DELETE', '');
+  }
+}
+
+export class Element {
+  constructor(session, id) {
+    this.session = session;
+    this.id = id;
+  }
+
+  cmd(method, path, body) {
+    return this.session.cmd(method, `/element/${this.id}${path}`, body);
+  }
+
+  /**
+   * Click like a person: bring the element (for an <option>, its list) to the
+   * middle of its scrolling screen first. WebKit's driver does not scroll a
+   * half-visible element inside a scrolling box before clicking it.
+   */
+  async click() {
+    await this.session.executeScript(
+      `const el = arguments[0];
+       (el.closest('select') ?? el).scrollIntoView({ block: 'center', inline: 'nearest' });`,
+      [this],
+    );
+    return this.cmd('POST', '/click', {});
+  }
+
+  clear() {
+    return this.cmd('POST', '/clear', {});
+  }
+
+  sendKeys(text) {
+    return this.cmd('POST', '/value', { text });
+  }
+
+  getText() {
+    return this.cmd('GET', '/text');
+  }
+
+  getAttribute(name) {
+    return this.cmd('GET', `/attribute/${encodeURIComponent(name)}`);
+  }
+
+  getProperty(name) {
+    return this.cmd('GET', `/property/${encodeURIComponent(name)}`);
+  }
+
+  isDisplayed() {
+    return this.cmd('GET', '/displayed');
+  }
+
+  async findElements(using, value) {
+    const found = await this.cmd('POST', '/elements', { using, value });
+    return found.map((e) => new Element(this.session, e[ELEMENT]));
+  }
+}
+
+function toWire(arg) {
+  return arg instanceof Element ? { [ELEMENT]: arg.id } : arg;
+}
