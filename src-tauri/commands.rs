@@ -2,11 +2,15 @@
 //! the error; every rule lives in refrain-core. They run off the main thread
 //! (`async`), so a slow disk never freezes the window.
 
+use std::path::PathBuf;
+
+use refrain_core::audio::QueueItem;
 use refrain_core::model::*;
 use refrain_core::store::today;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::error::AppError;
+use crate::music::{self, MusicState};
 use crate::state::AppState;
 
 type Res<T> = Result<T, AppError>;
@@ -17,8 +21,9 @@ pub fn app_info(state: State<'_, AppState>) -> Res<StoreInfo> {
 }
 
 #[tauri::command(async)]
-pub fn load_demo_data(state: State<'_, AppState>) -> Res<()> {
-    state.with(|s| refrain_core::demo::seed(s, today(), None))
+pub fn load_demo_data<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Res<()> {
+    let music = music::sample_music_dir(&app);
+    state.with(|s| refrain_core::demo::seed(s, today(), music.as_deref()))
 }
 
 #[tauri::command(async)]
@@ -216,4 +221,209 @@ pub fn save_session_note(
     body: String,
 ) -> Res<SessionNote> {
     state.with(|s| s.save_session_note(&session_id, &body))
+}
+
+// ---------------------------------------------------------------------------
+// Music: the library
+
+#[tauri::command(async)]
+pub fn list_tracks(state: State<'_, AppState>, query: String, tag: String) -> Res<Vec<Track>> {
+    state.with(|s| s.list_tracks(&query, &tag))
+}
+
+#[tauri::command(async)]
+pub fn list_tags(state: State<'_, AppState>) -> Res<Vec<String>> {
+    state.with(|s| s.list_tags())
+}
+
+#[tauri::command(async)]
+pub fn set_track_tags(
+    state: State<'_, AppState>,
+    track_id: String,
+    tags: Vec<String>,
+) -> Res<Track> {
+    state.with(|s| s.set_track_tags(&track_id, &tags))
+}
+
+#[tauri::command(async)]
+pub fn archive_track(state: State<'_, AppState>, id: String) -> Res<()> {
+    state.with(|s| s.archive_track(&id))
+}
+
+#[tauri::command(async)]
+pub fn import_tracks<R: Runtime>(app: AppHandle<R>, paths: Vec<PathBuf>) -> Res<ImportReport> {
+    music::import(&app, paths)
+}
+
+#[tauri::command(async)]
+pub fn import_sample_music<R: Runtime>(app: AppHandle<R>) -> Res<ImportReport> {
+    let dir = music::sample_music_dir(&app).ok_or_else(|| {
+        AppError::Busy("The sample music is not installed with this copy of Refrain.".into())
+    })?;
+    music::import(&app, vec![dir])
+}
+
+#[tauri::command]
+pub fn cancel_import(music: State<'_, MusicState>) {
+    music.cancel_import();
+}
+
+// ---------------------------------------------------------------------------
+// Music: playlists
+
+#[tauri::command(async)]
+pub fn list_playlists(
+    state: State<'_, AppState>,
+    kind: Option<PlaylistKind>,
+    group_id: Option<String>,
+    attendee_id: Option<String>,
+) -> Res<Vec<PlaylistSummary>> {
+    state.with(|s| s.list_playlists(kind, group_id.as_deref(), attendee_id.as_deref()))
+}
+
+#[tauri::command(async)]
+pub fn get_playlist(state: State<'_, AppState>, id: String) -> Res<Playlist> {
+    state.with(|s| s.playlist(&id))
+}
+
+#[tauri::command(async)]
+pub fn create_playlist(
+    state: State<'_, AppState>,
+    kind: PlaylistKind,
+    input: PlaylistInput,
+) -> Res<Playlist> {
+    state.with(|s| s.create_playlist(kind, &input))
+}
+
+#[tauri::command(async)]
+pub fn rename_playlist(state: State<'_, AppState>, id: String, name: String) -> Res<Playlist> {
+    state.with(|s| s.rename_playlist(&id, &name))
+}
+
+#[tauri::command(async)]
+pub fn archive_playlist(state: State<'_, AppState>, id: String) -> Res<()> {
+    state.with(|s| s.archive_playlist(&id))
+}
+
+#[tauri::command(async)]
+pub fn add_to_playlist(
+    state: State<'_, AppState>,
+    playlist_id: String,
+    track_id: String,
+    note: String,
+) -> Res<Playlist> {
+    state.with(|s| s.add_to_playlist(&playlist_id, &track_id, &note))
+}
+
+#[tauri::command(async)]
+pub fn remove_from_playlist(state: State<'_, AppState>, entry_id: String) -> Res<Playlist> {
+    state.with(|s| s.remove_from_playlist(&entry_id))
+}
+
+#[tauri::command(async)]
+pub fn move_playlist_entry(
+    state: State<'_, AppState>,
+    entry_id: String,
+    to_position: u32,
+) -> Res<Playlist> {
+    state.with(|s| s.move_playlist_entry(&entry_id, to_position))
+}
+
+#[tauri::command(async)]
+pub fn set_entry_note(state: State<'_, AppState>, entry_id: String, note: String) -> Res<Playlist> {
+    state.with(|s| s.set_entry_note(&entry_id, &note))
+}
+
+#[tauri::command(async)]
+pub fn attach_setlist(
+    state: State<'_, AppState>,
+    session_id: String,
+    playlist_id: Option<String>,
+) -> Res<Session> {
+    state.with(|s| s.attach_setlist(&session_id, playlist_id.as_deref()))
+}
+
+// ---------------------------------------------------------------------------
+// Music: the player. Every command answers with the player's new state.
+
+#[tauri::command(async)]
+pub fn player_state(music: State<'_, MusicState>) -> PlayerState {
+    music.player.state()
+}
+
+#[tauri::command(async)]
+pub fn play_playlist(
+    state: State<'_, AppState>,
+    music: State<'_, MusicState>,
+    playlist_id: String,
+    start_index: u32,
+) -> Res<PlayerState> {
+    let (name, queue) = music::playlist_queue(&state, &playlist_id)?;
+    Ok(music.player.play(name, queue, start_index as usize)?)
+}
+
+#[tauri::command(async)]
+pub fn play_track(
+    state: State<'_, AppState>,
+    music: State<'_, MusicState>,
+    track_id: String,
+) -> Res<PlayerState> {
+    let item = state.with(|s| {
+        Ok(QueueItem {
+            track: s.track(&track_id)?,
+            path: s.track_path(&track_id)?,
+        })
+    })?;
+    let name = item.track.title.clone();
+    Ok(music.player.play(name, vec![item], 0)?)
+}
+
+#[tauri::command(async)]
+pub fn player_pause(music: State<'_, MusicState>) -> PlayerState {
+    music.player.pause()
+}
+
+#[tauri::command(async)]
+pub fn player_resume(music: State<'_, MusicState>) -> PlayerState {
+    music.player.resume()
+}
+
+#[tauri::command(async)]
+pub fn player_stop(music: State<'_, MusicState>) -> PlayerState {
+    music.player.stop()
+}
+
+#[tauri::command(async)]
+pub fn player_next(music: State<'_, MusicState>) -> PlayerState {
+    music.player.next()
+}
+
+#[tauri::command(async)]
+pub fn player_previous(music: State<'_, MusicState>) -> PlayerState {
+    music.player.previous()
+}
+
+#[tauri::command(async)]
+pub fn player_seek(music: State<'_, MusicState>, position_ms: u32) -> PlayerState {
+    music.player.seek(position_ms)
+}
+
+#[tauri::command(async)]
+pub fn player_set_volume(music: State<'_, MusicState>, volume: f32) -> PlayerState {
+    music.player.set_volume(volume)
+}
+
+#[tauri::command(async)]
+pub fn player_fade_out(music: State<'_, MusicState>, ms: u32) -> PlayerState {
+    music.player.fade_out(ms)
+}
+
+#[tauri::command(async)]
+pub fn player_set_looping(music: State<'_, MusicState>, looping: bool) -> PlayerState {
+    music.player.set_looping(looping)
+}
+
+#[tauri::command(async)]
+pub fn player_retry_output(music: State<'_, MusicState>) -> PlayerState {
+    music.player.retry_output()
 }

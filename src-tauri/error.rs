@@ -2,6 +2,7 @@
 //! boundary as `{code, message, field}` (the `CommandError` TypeScript type),
 //! never as a bare string and never as a panic.
 
+use refrain_core::audio::AudioError;
 use refrain_core::CoreError;
 use serde::{Serialize, Serializer};
 use ts_rs::TS;
@@ -20,6 +21,10 @@ pub enum AppError {
     )]
     NoDataDir,
 
+    /// The player or a music file (no output, a missing or broken file).
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+
     /// Something that runs one at a time is already running.
     #[error("{0}")]
     Busy(String),
@@ -30,7 +35,8 @@ pub enum AppError {
 pub struct CommandError {
     /// Stable and machine-readable: `invalid`, `conflict`, `not_found`,
     /// `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
-    /// `no_data_dir`, `busy`, and the audio engine's codes.
+    /// `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
+    /// `unsupported_codec`, `corrupt`, `missing_file`, `unreadable`, `no_output`.
     pub code: String,
     /// A sentence for the person using the app.
     pub message: String,
@@ -44,6 +50,7 @@ impl AppError {
             AppError::Core(e) => e.code(),
             AppError::StoreUnavailable { code, .. } => code,
             AppError::NoDataDir => "no_data_dir",
+            AppError::Audio(e) => e.code(),
             AppError::Busy(_) => "busy",
         }
     }

@@ -4,10 +4,11 @@
 pub mod bindings;
 pub mod commands;
 pub mod error;
-// pending: pub mod music;
+pub mod music;
 pub mod state;
 
 use state::AppState;
+use tauri::Manager;
 
 /// Every command the UI may call, for the builder and the tests.
 #[macro_export]
@@ -46,6 +47,36 @@ macro_rules! refrain_handler {
             $crate::commands::set_carer_present,
             $crate::commands::add_walk_in,
             $crate::commands::save_session_note,
+            $crate::commands::list_tracks,
+            $crate::commands::list_tags,
+            $crate::commands::set_track_tags,
+            $crate::commands::archive_track,
+            $crate::commands::import_tracks,
+            $crate::commands::import_sample_music,
+            $crate::commands::cancel_import,
+            $crate::commands::list_playlists,
+            $crate::commands::get_playlist,
+            $crate::commands::create_playlist,
+            $crate::commands::rename_playlist,
+            $crate::commands::archive_playlist,
+            $crate::commands::add_to_playlist,
+            $crate::commands::remove_from_playlist,
+            $crate::commands::move_playlist_entry,
+            $crate::commands::set_entry_note,
+            $crate::commands::attach_setlist,
+            $crate::commands::player_state,
+            $crate::commands::play_playlist,
+            $crate::commands::play_track,
+            $crate::commands::player_pause,
+            $crate::commands::player_resume,
+            $crate::commands::player_stop,
+            $crate::commands::player_next,
+            $crate::commands::player_previous,
+            $crate::commands::player_seek,
+            $crate::commands::player_set_volume,
+            $crate::commands::player_fade_out,
+            $crate::commands::player_set_looping,
+            $crate::commands::player_retry_output,
         ]
     };
 }
@@ -56,11 +87,19 @@ pub fn with_app<R: tauri::Runtime>(
     builder: tauri::Builder<R>,
     state: AppState,
 ) -> tauri::Builder<R> {
-    builder.manage(state).invoke_handler(refrain_handler!())
+    builder
+        .manage(state)
+        .setup(|app| {
+            // The player lives as long as the app, whatever screen is showing.
+            app.manage(music::MusicState::start(app.handle()));
+            Ok(())
+        })
+        .invoke_handler(refrain_handler!())
 }
 
 pub fn run() {
     with_app(tauri::Builder::default(), AppState::open())
+        .plugin(tauri_plugin_dialog::init())
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("error while running Refrain");
 }

@@ -255,7 +255,106 @@ const DROP_IN_NOTES: &[&str] = &[
 /// coming weeks planned.
 pub fn seed(store: &mut Store, today: NaiveDate, sample_music: Option<&Path>) -> Result<()> {
     seed_records(store, today)?;
-    let _ = sample_music; // pending: seed_music(store, dir)
+    if let Some(dir) = sample_music {
+        seed_music(store, today, dir)?;
+    }
+    Ok(())
+}
+
+/// Notes for the setlist, by the start of a track's title.
+const SETLIST_NOTES: &[(&str, &str)] = &[
+    (
+        "Daisy Bell",
+        "Warm-up: sway in three. Everyone knows the chorus.",
+    ),
+    (
+        "A Long Way to Tipperary",
+        "Marching feel: tap knees. Key of F.",
+    ),
+    ("My Bonnie", "Arms up on \"Bring back\". Gentle, key of G."),
+    ("Oh Susanna", "Shakers out for the chorus. Key of C."),
+];
+
+/// Imports the sample tracks from `dir`, then gives the singing group a
+/// setlist (attached to its coming sessions) and one member a personal
+/// playlist. A track that cannot be read is left out, never fatal.
+fn seed_music(store: &mut Store, today: NaiveDate, dir: &Path) -> Result<()> {
+    let library = store.library_dir();
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let report = crate::library::import(
+        &[dir.to_path_buf()],
+        &library,
+        &never,
+        |_| {},
+        |p| store.add_track(p),
+    )?;
+    let mut tracks: Vec<Track> = report
+        .imported
+        .into_iter()
+        .chain(report.already_there)
+        .collect();
+    if tracks.is_empty() {
+        return Ok(());
+    }
+    let note_of = |t: &Track| {
+        SETLIST_NOTES
+            .iter()
+            .find(|(title, _)| t.title.starts_with(title) || t.original_name.starts_with(title))
+            .map(|(_, n)| *n)
+    };
+    // The setlist's order: the tracks the notes name, in that order, then the rest.
+    tracks.sort_by_key(|t| {
+        SETLIST_NOTES
+            .iter()
+            .position(|(title, _)| t.title.starts_with(title) || t.original_name.starts_with(title))
+            .unwrap_or(usize::MAX)
+    });
+    let groups = store.list_groups(false)?;
+    let Some(singing) = groups.iter().find(|g| g.name.starts_with("Thursday")) else {
+        return Ok(());
+    };
+    let setlist = store.create_playlist(
+        PlaylistKind::Setlist,
+        &PlaylistInput {
+            name: "Thursday warm-ups and favourites".into(),
+            group_id: Some(singing.id.clone()),
+            attendee_id: None,
+        },
+    )?;
+    for t in &tracks {
+        store.add_to_playlist(&setlist.id, &t.id, note_of(t).unwrap_or(""))?;
+    }
+    for s in store.sessions_of_group(&singing.id, 100)? {
+        if s.status != SessionStatus::Cancelled && s.date.as_str() >= fmt_date(today).as_str() {
+            store.attach_setlist(&s.id, Some(&setlist.id))?;
+        }
+    }
+    let detail = store.group_detail(&singing.id)?;
+    if let Some(member) = detail.members.first() {
+        let person = store.attendee(&member.attendee_id)?;
+        let called = if person.preferred_name.trim().is_empty() {
+            person.full_name.clone()
+        } else {
+            person.preferred_name.clone()
+        };
+        let personal = store.create_playlist(
+            PlaylistKind::Personal,
+            &PlaylistInput {
+                name: format!("{called}'s songs"),
+                group_id: None,
+                attendee_id: Some(person.id.clone()),
+            },
+        )?;
+        let picks = [
+            ("Daisy Bell", "Her wedding song: sings every word."),
+            ("My Bonnie", ""),
+        ];
+        for (title, note) in picks {
+            if let Some(t) = tracks.iter().find(|t| t.title.starts_with(title)) {
+                store.add_to_playlist(&personal.id, &t.id, note)?;
+            }
+        }
+    }
     Ok(())
 }
 

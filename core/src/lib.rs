@@ -8,7 +8,7 @@ pub mod audio;
 pub mod bindings;
 pub mod demo;
 pub mod error;
-// pending: pub mod library;
+pub mod library;
 pub mod model;
 pub mod paths;
 pub mod store;

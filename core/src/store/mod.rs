@@ -5,8 +5,8 @@
 
 pub(crate) mod attendees;
 pub(crate) mod groups;
-// pending: pub mod library;
-// pending: pub(crate) mod playlists;
+pub mod library;
+pub(crate) mod playlists;
 pub(crate) mod referrals;
 pub(crate) mod register;
 pub(crate) mod schema;

@@ -1,6 +1,8 @@
 // The one door to the Rust side. Screens call these functions, never `invoke`.
 // Every function rejects with a CommandError ({code, message, field}).
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import { open as openDialog, type OpenDialogOptions } from '@tauri-apps/plugin-dialog';
 import type {
   Attendee,
   AttendeeDetail,
@@ -10,8 +12,15 @@ import type {
   Group,
   GroupDetail,
   GroupInput,
+  ImportProgress,
+  ImportReport,
   Mark,
   Membership,
+  PlayerState,
+  Playlist,
+  PlaylistInput,
+  PlaylistKind,
+  PlaylistSummary,
   Referral,
   ReferralInput,
   ReferralStatus,
@@ -20,6 +29,7 @@ import type {
   SessionInput,
   SessionNote,
   StoreInfo,
+  Track,
   Venue,
   VenueInput,
   WalkIn,
@@ -27,12 +37,29 @@ import type {
 import { toCommandError } from './errors';
 
 export type Invoker = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
+export type Unlisten = () => void;
+/** Subscribes to a backend event; resolves with the way to stop listening. */
+export type EventSource = (event: string, handler: (payload: unknown) => void) => Promise<Unlisten>;
+/** The native "choose files or a folder" window (Tauri's dialog plugin). */
+export type FilePicker = (options: OpenDialogOptions) => Promise<string | string[] | null>;
 
 let invoker: Invoker | null = null;
+let events: EventSource | null = null;
+let picker: FilePicker | null = null;
 
 /** Swap the backend (tests, or the dev-only mock). Pass null to go back to the default. */
 export function setInvoker(fn: Invoker | null): void {
   invoker = fn;
+}
+
+/** Swap where backend events come from (tests, or the dev-only mock). Null: the default. */
+export function setEventSource(fn: EventSource | null): void {
+  events = fn;
+}
+
+/** Swap the file picker (tests, or the dev-only mock). Null: the default. */
+export function setFilePicker(fn: FilePicker | null): void {
+  picker = fn;
 }
 
 function hasTauri(): boolean {
@@ -47,7 +74,10 @@ async function backend(): Promise<Invoker> {
     // Opening the Vite dev server in an ordinary browser: use an in-memory
     // stand-in. This branch (and the module) is left out of production builds.
     const { createMockBackend } = await import('./mock-backend');
-    invoker = createMockBackend().invoke;
+    const mock = createMockBackend();
+    invoker = mock.invoke;
+    events ??= mock.listen;
+    picker ??= mock.pick;
   } else {
     invoker = async () => {
       const err: CommandError = {
@@ -59,6 +89,46 @@ async function backend(): Promise<Invoker> {
     };
   }
   return invoker;
+}
+
+const noEvents: EventSource = async () => () => {};
+
+async function eventSource(): Promise<EventSource> {
+  if (events) return events;
+  if (hasTauri()) {
+    events = (name, handler) => listen(name, (e) => handler(e.payload));
+    return events;
+  }
+  if (import.meta.env.DEV) {
+    await backend(); // the dev mock brings its own events
+    if (events) return events;
+  }
+  return noEvents;
+}
+
+async function filePicker(): Promise<FilePicker> {
+  if (picker) return picker;
+  if (hasTauri()) {
+    picker = (options) => openDialog(options);
+    return picker;
+  }
+  if (import.meta.env.DEV) {
+    await backend();
+    if (picker) return picker;
+  }
+  return async () => {
+    const err: CommandError = {
+      code: 'no_backend',
+      message: 'Refrain could not open the window for choosing files. Please close and reopen the app.',
+      field: null,
+    };
+    throw err;
+  };
+}
+
+async function subscribe<T>(event: string, handler: (payload: T) => void): Promise<Unlisten> {
+  const source = await eventSource();
+  return source(event, (payload) => handler(payload as T));
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -124,3 +194,72 @@ export const addWalkIn = (sessionId: string, walkIn: WalkIn, joinGroup: boolean)
   call<Register>('add_walk_in', { sessionId, walkIn, joinGroup });
 export const saveSessionNote = (sessionId: string, body: string) =>
   call<SessionNote>('save_session_note', { sessionId, body });
+
+// Music: the library
+export const listTracks = (query: string, tag: string) => call<Track[]>('list_tracks', { query, tag });
+export const listTags = () => call<string[]>('list_tags');
+export const setTrackTags = (trackId: string, tags: string[]) => call<Track>('set_track_tags', { trackId, tags });
+export const archiveTrack = (id: string) => call<null>('archive_track', { id });
+/** Files and/or folders. Resolves when the import ends; progress comes by `onImportProgress`. */
+export const importTracks = (paths: string[]) => call<ImportReport>('import_tracks', { paths });
+export const importSampleMusic = () => call<ImportReport>('import_sample_music');
+export const cancelImport = () => call<null>('cancel_import');
+export const onImportProgress = (handler: (p: ImportProgress) => void) =>
+  subscribe<ImportProgress>('import-progress', handler);
+
+export const MUSIC_EXTENSIONS = ['wav', 'flac', 'mp3', 'ogg', 'oga', 'm4a', 'aac'];
+
+async function pick(options: OpenDialogOptions): Promise<string[]> {
+  try {
+    const chosen = await (await filePicker())(options);
+    if (chosen == null) return [];
+    return Array.isArray(chosen) ? chosen : [chosen];
+  } catch (e) {
+    throw toCommandError(e);
+  }
+}
+/** The paths of the music files chosen, or [] if the person closed the window. */
+export const pickMusicFiles = () =>
+  pick({ multiple: true, directory: false, filters: [{ name: 'Music', extensions: MUSIC_EXTENSIONS }] });
+/** The folder chosen, or null. */
+export const pickMusicFolder = async (): Promise<string | null> =>
+  (await pick({ directory: true, multiple: false }))[0] ?? null;
+
+// Music: playlists (setlists for groups, personal playlists for people)
+export const listPlaylists = (kind: PlaylistKind | null, groupId: string | null, attendeeId: string | null) =>
+  call<PlaylistSummary[]>('list_playlists', { kind, groupId, attendeeId });
+export const getPlaylist = (id: string) => call<Playlist>('get_playlist', { id });
+export const createPlaylist = (kind: PlaylistKind, input: PlaylistInput) =>
+  call<Playlist>('create_playlist', { kind, input });
+export const renamePlaylist = (id: string, name: string) => call<Playlist>('rename_playlist', { id, name });
+export const archivePlaylist = (id: string) => call<null>('archive_playlist', { id });
+export const addToPlaylist = (playlistId: string, trackId: string, note: string) =>
+  call<Playlist>('add_to_playlist', { playlistId, trackId, note });
+export const removeFromPlaylist = (entryId: string) => call<Playlist>('remove_from_playlist', { entryId });
+/** `toPosition` is 0-based. */
+export const movePlaylistEntry = (entryId: string, toPosition: number) =>
+  call<Playlist>('move_playlist_entry', { entryId, toPosition });
+export const setEntryNote = (entryId: string, note: string) => call<Playlist>('set_entry_note', { entryId, note });
+export const attachSetlist = (sessionId: string, playlistId: string | null) =>
+  call<Session>('attach_setlist', { sessionId, playlistId });
+
+// Music: the player. Every call resolves with the player's new state; the
+// state also arrives by `onPlayerState` while playing and on every change.
+export const playerState = () => call<PlayerState>('player_state');
+export const playPlaylist = (playlistId: string, startIndex: number) =>
+  call<PlayerState>('play_playlist', { playlistId, startIndex });
+export const playTrack = (trackId: string) => call<PlayerState>('play_track', { trackId });
+export const playerPause = () => call<PlayerState>('player_pause');
+export const playerResume = () => call<PlayerState>('player_resume');
+export const playerStop = () => call<PlayerState>('player_stop');
+export const playerNext = () => call<PlayerState>('player_next');
+export const playerPrevious = () => call<PlayerState>('player_previous');
+export const playerSeek = (positionMs: number) =>
+  call<PlayerState>('player_seek', { positionMs: Math.max(0, Math.round(positionMs)) });
+/** 0 to 1. */
+export const playerSetVolume = (volume: number) =>
+  call<PlayerState>('player_set_volume', { volume: Math.min(1, Math.max(0, volume)) });
+export const playerFadeOut = (ms: number) => call<PlayerState>('player_fade_out', { ms: Math.max(0, Math.round(ms)) });
+export const playerSetLooping = (looping: boolean) => call<PlayerState>('player_set_looping', { looping });
+export const playerRetryOutput = () => call<PlayerState>('player_retry_output');
+export const onPlayerState = (handler: (s: PlayerState) => void) => subscribe<PlayerState>('player-state', handler);

@@ -299,7 +299,8 @@ export type CommandError = {
 /**
  * Stable and machine-readable: `invalid`, `conflict`, `not_found`,
  * `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
- * `no_data_dir`, `busy`, and the audio engine's codes.
+ * `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
+ * `unsupported_codec`, `corrupt`, `missing_file`, `unreadable`, `no_output`.
  */
 code: string, 
 /**

@@ -1,5 +1,13 @@
 // Plain words for the values the core sends as camelCase strings.
-import type { Mark, ReferralReason, ReferralSource, ReferralStatus, SessionStatus } from './bindings';
+import type {
+  Mark,
+  PlaylistKind,
+  ReferralReason,
+  ReferralSource,
+  ReferralStatus,
+  RefusalReason,
+  SessionStatus,
+} from './bindings';
 
 export const MARKS: readonly Mark[] = ['present', 'late', 'leftEarly', 'absent', 'apologies'];
 
@@ -91,3 +99,15 @@ export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, string> = {
 export function callName(p: { preferredName: string; fullName: string }): string {
   return p.preferredName.trim() || p.fullName;
 }
+
+export const REFUSAL_REASON_LABELS: Record<RefusalReason, string> = {
+  notAudio: 'not a music file',
+  unsupportedCodec: "a kind of music file Refrain can't play",
+  corrupt: 'the file is damaged',
+  unreadable: "the file couldn't be read",
+};
+
+export const PLAYLIST_KIND_LABELS: Record<PlaylistKind, string> = {
+  setlist: 'Setlist',
+  personal: 'Playlist',
+};

@@ -10,8 +10,14 @@ import type {
   CommandError,
   Group,
   GroupInput,
+  ImportReport,
   Mark,
   Membership,
+  PlayerState,
+  Playlist,
+  PlaylistInput,
+  PlaylistKind,
+  PlaylistSummary,
   Referral,
   ReferralInput,
   ReferralStatus,
@@ -20,17 +26,48 @@ import type {
   SessionInput,
   SessionNote,
   StoreInfo,
+  Track,
   Venue,
   VenueInput,
   WalkIn,
   Weekday,
 } from './bindings';
 import { addDays, mondayOf, todayIso, weekdayOf } from './dates';
-import type { Invoker } from './api';
+import type { EventSource, FilePicker, Invoker } from './api';
+import { idlePlayerState } from './music';
 
 type Row = { mark: Mark; carerPresent: boolean; walkIn: boolean };
 type GroupRow = Omit<Group, 'venueName' | 'memberCount' | 'nextSession'>;
-type SessionRow = Omit<Session, 'groupName' | 'venueName' | 'markedCount' | 'attendedCount' | 'expectedCount'>;
+type SessionRow = Omit<
+  Session,
+  'groupName' | 'venueName' | 'markedCount' | 'attendedCount' | 'expectedCount' | 'setlistName'
+>;
+type EntryRow = { id: string; trackId: string; note: string };
+type PlaylistRow = Omit<Playlist, 'entries'> & { entries: EntryRow[]; archived: boolean };
+type QueueItem = { track: Track };
+
+/** The sample music that "ships" with the dev stand-in: [title, artist, year, seconds, tags]. */
+const SAMPLE_MUSIC: [string, string, number, number, string[]][] = [
+  ['Daisy Bell', 'Harry Dacre', 1892, 154, ['warm-up', 'sing-along', '1890s']],
+  ['Pack Up Your Troubles', 'Felix Powell', 1915, 142, ['sing-along', '1910s']],
+  ["It's a Long Way to Tipperary", 'Jack Judge', 1912, 171, ['sing-along', '1910s']],
+  ['Keep the Home Fires Burning', 'Ivor Novello', 1914, 188, ['calming', '1910s']],
+  ['Let Me Call You Sweetheart', 'Leo Friedman', 1910, 165, ['calming', '1910s']],
+  ['Shine On, Harvest Moon', 'Nora Bayes', 1908, 149, ['warm-up', '1900s']],
+  ['Greensleeves', 'Traditional', 1580, 203, ['calming']],
+  ['Skye Boat Song', 'Traditional', 1884, 196, ['calming', 'goodbye']],
+];
+
+/** What the dev file picker "finds" (there is no real disk in the browser). */
+const PICKED_FILES = [
+  '/home/sam/Music/Moon River.mp3',
+  '/home/sam/Music/Que Sera, Sera.flac',
+  '/home/sam/Music/Shopping list.txt',
+  '/home/sam/Music/Old radio show.wma',
+];
+const PICKED_FOLDER = '/home/sam/Music/Old favourites';
+const FOLDER_FILES = ['Blue Moon.flac', "We'll Meet Again.mp3", 'Cover.jpg', 'Damaged tape.mp3', 'White Cliffs of Dover.ogg'];
+const AUDIO_EXTENSIONS = ['wav', 'flac', 'mp3', 'ogg', 'oga', 'm4a', 'aac'];
 
 function fail(code: string, message: string, field: string | null = null): never {
   const e: CommandError = { code, message, field };
@@ -38,7 +75,7 @@ function fail(code: string, message: string, field: string | null = null): never
 }
 const invalid = (field: string, message: string): never => fail('invalid', message, field);
 
-export function createMockBackend(opts: { today?: string } = {}) {
+export function createMockBackend(opts: { today?: string; importStepMs?: number; tickMs?: number } = {}) {
   const today = () => opts.today ?? todayIso();
   let n = 0;
   const newId = () => `mock-${++n}`;
@@ -52,6 +89,21 @@ export function createMockBackend(opts: { today?: string } = {}) {
   const attendance = new Map<string, Map<string, Row>>(); // session -> attendee -> row
   const notes = new Map<string, SessionNote>();
   const referrals = new Map<string, Referral>();
+  const tracks = new Map<string, Track>();
+  const playlists = new Map<string, PlaylistRow>();
+
+  // ----- Events -----
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const emit = (event: string, payload: unknown) => {
+    for (const h of listeners.get(event) ?? []) h(structuredClone(payload));
+  };
+  const listen: EventSource = async (event, handler) => {
+    const set = listeners.get(event) ?? new Set();
+    listeners.set(event, set);
+    set.add(handler);
+    return () => set.delete(handler);
+  };
+  const pick: FilePicker = async (options) => (options.directory ? PICKED_FOLDER : [...PICKED_FILES]);
 
   const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
   const isTime = (s: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s);
@@ -87,6 +139,7 @@ export function createMockBackend(opts: { today?: string } = {}) {
       ...s,
       groupName: groups.get(s.groupId)?.name ?? '',
       venueName: s.venueId ? (venues.get(s.venueId)?.name ?? null) : null,
+      setlistName: s.setlistId ? (playlists.get(s.setlistId)?.name ?? null) : null,
       markedCount: rows.length,
       attendedCount: rows.filter((r) => ['present', 'late', 'leftEarly'].includes(r.mark)).length,
       expectedCount:
@@ -231,6 +284,7 @@ export function createMockBackend(opts: { today?: string } = {}) {
       status: 'planned',
       cancelReason: null,
       facilitators: input.facilitators || g.facilitators,
+      setlistId: null,
       createdAt: now(),
       updatedAt: now(),
     };
@@ -342,6 +396,203 @@ export function createMockBackend(opts: { today?: string } = {}) {
       createdAt: now(),
       updatedAt: now(),
     });
+  }
+
+  // ----- Music: the library -----
+  const archivedTracks = new Set<string>();
+  const liveTracks = () => [...tracks.values()].filter((t) => !archivedTracks.has(t.id));
+
+  function newTrack(title: string, artist: string, format: string, originalName: string, seconds: number, year: number | null, tags: string[] = []): Track {
+    const t: Track = {
+      id: newId(),
+      title,
+      artist,
+      album: '',
+      year,
+      durationMs: seconds * 1000,
+      sampleRate: 44100,
+      channels: 2,
+      format,
+      originalName,
+      tags,
+      missing: false,
+      createdAt: now(),
+      updatedAt: now(),
+    };
+    tracks.set(t.id, t);
+    return t;
+  }
+
+  function cleanTags(tags: unknown): string[] {
+    if (!Array.isArray(tags)) invalid('tags', 'Tags must be a list.');
+    const out: string[] = [];
+    for (const raw of tags as unknown[]) {
+      const tag = String(raw).trim();
+      if (!tag) continue;
+      if (tag.length > 40) invalid('tags', `"${tag.slice(0, 20)}…" is too long for a tag. Keep tags short, like "calming".`);
+      if (!out.some((x) => x.toLowerCase() === tag.toLowerCase())) out.push(tag);
+    }
+    return out;
+  }
+
+  let importRunning = false;
+  let importCancel = false;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+
+  async function runImport(files: { name: string; make: () => Track | { refused: ImportReport['refused'][number] } }[]) {
+    if (importRunning) fail('busy', 'An import is already running. Wait for it to finish, or cancel it.');
+    importRunning = true;
+    importCancel = false;
+    const report: ImportReport = { imported: [], alreadyThere: [], refused: [], cancelled: false };
+    try {
+      for (let i = 0; i < files.length; i++) {
+        if (importCancel) {
+          report.cancelled = true;
+          break;
+        }
+        emit('import-progress', { done: i, total: files.length, current: files[i].name });
+        await sleep(opts.importStepMs ?? 400);
+        const existing = liveTracks().find((t) => t.originalName === files[i].name);
+        if (existing) {
+          report.alreadyThere.push(existing);
+          continue;
+        }
+        const made = files[i].make();
+        if ('refused' in made) report.refused.push(made.refused);
+        else report.imported.push(made);
+      }
+      if (!report.cancelled) emit('import-progress', { done: files.length, total: files.length, current: '' });
+    } finally {
+      importRunning = false;
+    }
+    return report;
+  }
+
+  function fromPath(path: string) {
+    const name = fileName(path);
+    const ext = (name.split('.').pop() ?? '').toLowerCase();
+    const title = name.replace(/\.[^.]+$/, '');
+    return {
+      name,
+      make: () => {
+        if (ext === 'wma') {
+          return { refused: { fileName: name, reason: 'unsupportedCodec' as const, message: 'Windows Media Audio files are not supported.' } };
+        }
+        if (!AUDIO_EXTENSIONS.includes(ext)) {
+          return { refused: { fileName: name, reason: 'notAudio' as const, message: 'This file does not contain music.' } };
+        }
+        if (/damaged/i.test(name)) {
+          return { refused: { fileName: name, reason: 'corrupt' as const, message: 'Part of the file is missing or scrambled.' } };
+        }
+        return newTrack(title, '', ext === 'oga' ? 'ogg' : ext === 'aac' ? 'm4a' : ext, name, 120 + ((title.length * 37) % 120), null);
+      },
+    };
+  }
+
+  // ----- Music: playlists -----
+  function playlistOut(p: PlaylistRow): Playlist {
+    const { archived: _archived, entries, ...rest } = p;
+    void _archived;
+    return {
+      ...rest,
+      entries: entries.map((e, i) => ({ id: e.id, position: i, track: tracks.get(e.trackId)!, note: e.note })),
+    };
+  }
+  function summaryOut(p: PlaylistRow): PlaylistSummary {
+    const ts = p.entries.map((e) => tracks.get(e.trackId)!);
+    return {
+      id: p.id,
+      kind: p.kind,
+      name: p.name,
+      groupId: p.groupId,
+      groupName: p.groupId ? (groups.get(p.groupId)?.name ?? null) : null,
+      attendeeId: p.attendeeId,
+      attendeeName: p.attendeeId ? (attendees.get(p.attendeeId)?.fullName ?? null) : null,
+      trackCount: ts.length,
+      durationMs: ts.reduce((n, t) => n + (t.durationMs ?? 0), 0),
+    };
+  }
+  const livePlaylist = (id: string) => {
+    const p = need(playlists.get(id), 'playlist');
+    if (p.archived) fail('not_found', 'That playlist has been archived.');
+    return p;
+  };
+  function entryOwner(entryId: string): [PlaylistRow, number] {
+    for (const p of playlists.values()) {
+      const i = p.entries.findIndex((e) => e.id === entryId);
+      if (i >= 0 && !p.archived) return [p, i];
+    }
+    return fail('not_found', 'That track is no longer in the playlist.');
+  }
+  const touch = (p: PlaylistRow) => ((p.updatedAt = now()), playlistOut(p));
+
+  // ----- Music: the player (pretends to play, ticking the position along) -----
+  let state: PlayerState = idlePlayerState();
+  let queue: QueueItem[] = [];
+  let ticker: ReturnType<typeof setInterval> | null = null;
+  let fadeTimer: ReturnType<typeof setTimeout> | null = null;
+  const tickMs = opts.tickMs ?? 250;
+
+  function publish(): PlayerState {
+    emit('player-state', state);
+    return state;
+  }
+  function setTicking(on: boolean) {
+    if (on && !ticker) ticker = setInterval(tick, tickMs);
+    if (!on && ticker) {
+      clearInterval(ticker);
+      ticker = null;
+    }
+  }
+  function tick() {
+    if (state.status !== 'playing') return setTicking(false);
+    const duration = state.durationMs ?? 0;
+    const pos = state.positionMs + tickMs;
+    if (pos < duration) {
+      state = { ...state, positionMs: pos };
+    } else if (state.looping) {
+      state = { ...state, positionMs: 0 };
+    } else if (state.queueIndex !== null && state.queueIndex + 1 < queue.length) {
+      load(state.queueIndex + 1, true);
+    } else {
+      state = { ...state, status: 'stopped', positionMs: 0 };
+      setTicking(false);
+    }
+    publish();
+  }
+  function load(index: number, play: boolean) {
+    const item = queue[index];
+    if (!item) fail('invalid', 'There is nothing there to play.');
+    const missing = item.track.missing;
+    state = {
+      ...state,
+      status: missing ? 'stopped' : play ? 'playing' : 'paused',
+      track: item.track,
+      positionMs: 0,
+      durationMs: item.track.durationMs,
+      queueIndex: index,
+      queueLength: queue.length,
+      message: missing ? `The file for ${item.track.title} is missing, so it can't be played.` : null,
+    };
+    setTicking(state.status === 'playing');
+  }
+  function startQueue(name: string, items: QueueItem[], startIndex: number): PlayerState {
+    if (items.length === 0) fail('invalid', 'There is no music in this playlist yet.');
+    if (startIndex < 0 || startIndex >= items.length) invalid('startIndex', 'That track is not in the playlist.');
+    if (fadeTimer) clearTimeout(fadeTimer);
+    queue = items;
+    state = { ...state, queueName: name };
+    load(startIndex, true);
+    return publish();
+  }
+  const needTrack = () => state.track ?? fail('invalid', 'Nothing is playing.');
+
+  function dispose() {
+    setTicking(false);
+    if (fadeTimer) clearTimeout(fadeTimer);
+    importCancel = true;
+    listeners.clear();
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler names its own arguments
@@ -572,14 +823,201 @@ export function createMockBackend(opts: { today?: string } = {}) {
       notes.set(s.id, note);
       return note;
     },
+
+    // ----- Music: the library -----
+    list_tracks: ({ query, tag }: { query: string; tag: string }) => {
+      const q = String(query ?? '').trim().toLowerCase();
+      const tg = String(tag ?? '').trim().toLowerCase();
+      return liveTracks()
+        .filter((t) => !q || t.title.toLowerCase().includes(q) || t.artist.toLowerCase().includes(q))
+        .filter((t) => !tg || t.tags.some((x) => x.toLowerCase() === tg))
+        .sort((a, b) => a.title.localeCompare(b.title));
+    },
+    list_tags: () =>
+      [...new Set(liveTracks().flatMap((t) => t.tags))].sort((a, b) =>
+        a.localeCompare(b),
+      ),
+    set_track_tags: ({ trackId, tags }: { trackId: string; tags: string[] }) => {
+      const t = need(tracks.get(trackId), 'track');
+      t.tags = cleanTags(tags);
+      t.updatedAt = now();
+      return t;
+    },
+    archive_track: ({ id }) => (need(tracks.get(id), 'track'), archivedTracks.add(id), null),
+    import_tracks: ({ paths }: { paths: string[] }) => {
+      if (!Array.isArray(paths) || paths.length === 0) invalid('paths', 'Choose some music files or a folder first.');
+      const files = paths.flatMap((p) =>
+        p === PICKED_FOLDER ? FOLDER_FILES.map((f) => fromPath(`${PICKED_FOLDER}/${f}`)) : [fromPath(p)],
+      );
+      return runImport(files);
+    },
+    import_sample_music: () =>
+      runImport(
+        SAMPLE_MUSIC.map(([title, artist, year, seconds, tags]) => ({
+          name: `${title}.flac`,
+          make: () => newTrack(title, artist, 'flac', `${title}.flac`, seconds, year, [...tags]),
+        })),
+      ),
+    cancel_import: () => ((importCancel = importRunning), null),
+
+    // ----- Music: playlists -----
+    list_playlists: ({ kind, groupId, attendeeId }: { kind: PlaylistKind | null; groupId: string | null; attendeeId: string | null }) =>
+      [...playlists.values()]
+        .filter((p) => !p.archived)
+        .filter((p) => !kind || p.kind === kind)
+        .filter((p) => !groupId || p.groupId === groupId)
+        .filter((p) => !attendeeId || p.attendeeId === attendeeId)
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map(summaryOut),
+    get_playlist: ({ id }) => playlistOut(livePlaylist(id)),
+    create_playlist: ({ kind, input }: { kind: PlaylistKind; input: PlaylistInput }) => {
+      const name = String(input?.name ?? '').trim();
+      if (!name) invalid('name', kind === 'setlist' ? 'Please enter a name for the setlist.' : 'Please enter a name for the playlist.');
+      if (kind === 'setlist') {
+        if (!input.groupId) invalid('groupId', 'A setlist belongs to a group.');
+        activeGroup(input.groupId!);
+      } else {
+        if (!input.attendeeId) invalid('attendeeId', 'A personal playlist belongs to a person.');
+        need(attendees.get(input.attendeeId!), 'person');
+      }
+      const p: PlaylistRow = {
+        id: newId(),
+        kind,
+        name,
+        groupId: kind === 'setlist' ? input.groupId : null,
+        attendeeId: kind === 'personal' ? input.attendeeId : null,
+        entries: [],
+        archived: false,
+        createdAt: now(),
+        updatedAt: now(),
+      };
+      playlists.set(p.id, p);
+      return playlistOut(p);
+    },
+    rename_playlist: ({ id, name }: { id: string; name: string }) => {
+      const p = livePlaylist(id);
+      if (!String(name).trim()) invalid('name', 'Please enter a name.');
+      p.name = String(name).trim();
+      return touch(p);
+    },
+    archive_playlist: ({ id }) => ((livePlaylist(id).archived = true), null),
+    add_to_playlist: ({ playlistId, trackId, note }: { playlistId: string; trackId: string; note: string }) => {
+      const p = livePlaylist(playlistId);
+      need(tracks.get(trackId), 'track');
+      p.entries.push({ id: newId(), trackId, note: String(note ?? '') });
+      return touch(p);
+    },
+    remove_from_playlist: ({ entryId }) => {
+      const [p, i] = entryOwner(entryId);
+      p.entries.splice(i, 1);
+      return touch(p);
+    },
+    move_playlist_entry: ({ entryId, toPosition }: { entryId: string; toPosition: number }) => {
+      const [p, i] = entryOwner(entryId);
+      if (!Number.isInteger(toPosition) || toPosition < 0 || toPosition >= p.entries.length) {
+        invalid('toPosition', 'That place is not in the playlist.');
+      }
+      const [e] = p.entries.splice(i, 1);
+      p.entries.splice(toPosition, 0, e);
+      return touch(p);
+    },
+    set_entry_note: ({ entryId, note }: { entryId: string; note: string }) => {
+      const [p, i] = entryOwner(entryId);
+      p.entries[i].note = String(note).trim();
+      return touch(p);
+    },
+    attach_setlist: ({ sessionId, playlistId }: { sessionId: string; playlistId: string | null }) => {
+      const s = need(sessions.get(sessionId), 'session');
+      activeGroup(s.groupId);
+      if (playlistId) {
+        const p = livePlaylist(playlistId);
+        if (p.kind !== 'setlist' || p.groupId !== s.groupId) invalid('playlistId', "That setlist isn't one of this group's.");
+      }
+      s.setlistId = playlistId;
+      s.updatedAt = now();
+      return sessionOut(s);
+    },
+
+    // ----- Music: the player -----
+    player_state: () => state,
+    play_playlist: ({ playlistId, startIndex }: { playlistId: string; startIndex: number }) => {
+      const p = livePlaylist(playlistId);
+      return startQueue(p.name, playlistOut(p).entries.map((e) => ({ track: e.track })), startIndex);
+    },
+    play_track: ({ trackId }) => {
+      const t = need(tracks.get(trackId), 'track');
+      return startQueue('The library', [{ track: t }], 0);
+    },
+    player_pause: () => {
+      needTrack();
+      if (state.status === 'playing') state = { ...state, status: 'paused' };
+      setTicking(false);
+      return publish();
+    },
+    player_resume: () => {
+      const t = needTrack();
+      if (t.missing) fail('invalid', `The file for ${t.title} is missing, so it can't be played.`);
+      state = { ...state, status: 'playing', message: null };
+      setTicking(true);
+      return publish();
+    },
+    player_stop: () => {
+      if (fadeTimer) clearTimeout(fadeTimer);
+      state = { ...state, status: state.track ? 'stopped' : 'idle', positionMs: 0 };
+      setTicking(false);
+      return publish();
+    },
+    player_next: () => {
+      needTrack();
+      const i = (state.queueIndex ?? 0) + 1;
+      if (i >= queue.length) fail('invalid', 'This is the last track.');
+      load(i, state.status === 'playing' || state.status === 'paused');
+      return publish();
+    },
+    player_previous: () => {
+      needTrack();
+      const i = state.queueIndex ?? 0;
+      if (state.positionMs > 3000 || i === 0) state = { ...state, positionMs: 0 };
+      else load(i - 1, state.status === 'playing');
+      return publish();
+    },
+    player_seek: ({ positionMs }: { positionMs: number }) => {
+      needTrack();
+      state = { ...state, positionMs: Math.max(0, Math.min(positionMs, state.durationMs ?? positionMs)) };
+      return publish();
+    },
+    player_set_volume: ({ volume }: { volume: number }) => {
+      if (!(volume >= 0 && volume <= 1)) invalid('volume', 'The volume must be between 0 and 1.');
+      state = { ...state, volume };
+      return publish();
+    },
+    player_fade_out: ({ ms }: { ms: number }) => {
+      needTrack();
+      if (fadeTimer) clearTimeout(fadeTimer);
+      const volume = state.volume;
+      fadeTimer = setTimeout(() => {
+        state = { ...state, status: 'stopped', positionMs: 0, volume };
+        setTicking(false);
+        publish();
+      }, ms);
+      return publish();
+    },
+    player_set_looping: ({ looping }: { looping: boolean }) => {
+      state = { ...state, looping: !!looping };
+      return publish();
+    },
+    player_retry_output: () => {
+      if (state.status === 'noOutput') state = { ...state, status: state.track ? 'paused' : 'idle', message: null };
+      return publish();
+    },
   };
 
   const invoke: Invoker = async (cmd, args = {}) => {
     const h = handlers[cmd];
     if (!h) fail('unknown', `The dev stand-in has no command called ${cmd}.`);
     // Hand back copies, as the real IPC does, so the UI can't change our state.
-    return structuredClone(h(args));
+    return structuredClone(await h(args));
   };
 
-  return { invoke };
+  return { invoke, listen, pick, dispose };
 }

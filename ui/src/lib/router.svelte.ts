@@ -1,5 +1,6 @@
 // A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
-// #/attendees, #/attendees/new, #/attendees/<id>, #/sessions/<id>, #/venues.
+// #/attendees, #/attendees/new, #/attendees/<id>, #/sessions/<id>, #/music,
+// #/playlists/<id>, #/venues.
 
 export type Route =
   | { name: 'today' }
@@ -10,6 +11,8 @@ export type Route =
   | { name: 'attendee-new' }
   | { name: 'attendee'; id: string }
   | { name: 'session'; id: string }
+  | { name: 'music' }
+  | { name: 'playlist'; id: string }
   | { name: 'venues' }
   | { name: 'not-found'; path: string };
 
@@ -29,6 +32,10 @@ export function parseRoute(hash: string): Route {
       return id === 'new' ? { name: 'attendee-new' } : { name: 'attendee', id };
     case 'sessions':
       return id ? { name: 'session', id } : { name: 'not-found', path };
+    case 'music':
+      return id ? { name: 'not-found', path } : { name: 'music' };
+    case 'playlists':
+      return id ? { name: 'playlist', id } : { name: 'not-found', path };
     case 'venues':
       return id ? { name: 'not-found', path } : { name: 'venues' };
     default:
@@ -45,11 +52,13 @@ export const paths = {
   newAttendee: () => '#/attendees/new',
   attendee: (id: string) => `#/attendees/${encodeURIComponent(id)}`,
   session: (id: string) => `#/sessions/${encodeURIComponent(id)}`,
+  music: () => '#/music',
+  playlist: (id: string) => `#/playlists/${encodeURIComponent(id)}`,
   venues: () => '#/venues',
 };
 
 /** Which nav item a route belongs under. */
-export function section(r: Route): 'today' | 'groups' | 'attendees' | 'venues' | null {
+export function section(r: Route): 'today' | 'groups' | 'attendees' | 'music' | 'venues' | null {
   switch (r.name) {
     case 'today':
     case 'session':
@@ -62,6 +71,9 @@ export function section(r: Route): 'today' | 'groups' | 'attendees' | 'venues' |
     case 'attendee':
     case 'attendee-new':
       return 'attendees';
+    case 'music':
+    case 'playlist':
+      return 'music';
     case 'venues':
       return 'venues';
     default:

@@ -48,6 +48,76 @@ describe('api', () => {
     });
   });
 
+  it('sends the music commands with camelCase argument keys', async () => {
+    const fn = capture();
+    await api.listTracks('daisy', 'warm-up');
+    await api.setTrackTags('T1', ['warm-up', '1950s']);
+    await api.importTracks(['/music/a.flac', '/music/folder']);
+    await api.importSampleMusic();
+    await api.cancelImport();
+    await api.listPlaylists('personal', null, 'A1');
+    await api.createPlaylist('setlist', { name: 'Spring', groupId: 'G1', attendeeId: null });
+    await api.addToPlaylist('PL1', 'T1', '');
+    await api.movePlaylistEntry('E1', 0);
+    await api.setEntryNote('E1', 'key of G');
+    await api.attachSetlist('S1', null);
+    await api.playPlaylist('PL1', 2);
+    await api.playerSeek(61_234.6);
+    await api.playerSetVolume(1.4);
+    await api.playerFadeOut(4000);
+    await api.playerSetLooping(true);
+    await api.playerRetryOutput();
+    expect(fn.mock.calls).toEqual([
+      ['list_tracks', { query: 'daisy', tag: 'warm-up' }],
+      ['set_track_tags', { trackId: 'T1', tags: ['warm-up', '1950s'] }],
+      ['import_tracks', { paths: ['/music/a.flac', '/music/folder'] }],
+      ['import_sample_music', undefined],
+      ['cancel_import', undefined],
+      ['list_playlists', { kind: 'personal', groupId: null, attendeeId: 'A1' }],
+      ['create_playlist', { kind: 'setlist', input: { name: 'Spring', groupId: 'G1', attendeeId: null } }],
+      ['add_to_playlist', { playlistId: 'PL1', trackId: 'T1', note: '' }],
+      ['move_playlist_entry', { entryId: 'E1', toPosition: 0 }],
+      ['set_entry_note', { entryId: 'E1', note: 'key of G' }],
+      ['attach_setlist', { sessionId: 'S1', playlistId: null }],
+      ['play_playlist', { playlistId: 'PL1', startIndex: 2 }],
+      ['player_seek', { positionMs: 61_235 }],
+      ['player_set_volume', { volume: 1 }],
+      ['player_fade_out', { ms: 4000 }],
+      ['player_set_looping', { looping: true }],
+      ['player_retry_output', undefined],
+    ]);
+  });
+
+  it('asks the file picker for music files or one folder', async () => {
+    const pick = vi.fn(async (o: { directory?: boolean }) => (o.directory ? '/music/Old favourites' : ['/a.mp3', '/b.flac']));
+    api.setFilePicker(pick);
+    expect(await api.pickMusicFiles()).toEqual(['/a.mp3', '/b.flac']);
+    expect(pick.mock.calls[0][0]).toEqual({
+      multiple: true,
+      directory: false,
+      filters: [{ name: 'Music', extensions: ['wav', 'flac', 'mp3', 'ogg', 'oga', 'm4a', 'aac'] }],
+    });
+    expect(await api.pickMusicFolder()).toBe('/music/Old favourites');
+    expect(pick.mock.calls[1][0]).toMatchObject({ directory: true });
+    api.setFilePicker(async () => null);
+    expect(await api.pickMusicFiles()).toEqual([]);
+    expect(await api.pickMusicFolder()).toBeNull();
+  });
+
+  it('passes backend events to their handlers until unsubscribed', async () => {
+    const handlers = new Map<string, (p: unknown) => void>();
+    api.setEventSource(async (event, handler) => {
+      handlers.set(event, handler);
+      return () => handlers.delete(event);
+    });
+    const seen: unknown[] = [];
+    const stop = await api.onImportProgress((p) => seen.push(p));
+    handlers.get('import-progress')!({ done: 1, total: 2, current: 'a.flac' });
+    stop();
+    expect(handlers.has('import-progress')).toBe(false);
+    expect(seen).toEqual([{ done: 1, total: 2, current: 'a.flac' }]);
+  });
+
   it('rejects with a CommandError whatever the backend threw', async () => {
     api.setInvoker(async () => {
       throw { code: 'invalid', message: 'Please enter a name for the group.', field: 'name' };

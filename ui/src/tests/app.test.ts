@@ -1,25 +1,42 @@
 // The whole app against the dev mock backend: first run, sample data, a
 // register, and adding a member. Checks the screens and contract fit together.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
 import { createMockBackend } from '../lib/mock-backend';
 import App from '../App.svelte';
 import { router } from '../lib/router.svelte';
+import { player } from '../lib/player.svelte';
+
+let dispose: () => void = () => {};
 
 function start() {
-  const backend = createMockBackend();
+  const backend = createMockBackend({ importStepMs: 0, tickMs: 60_000 });
   api.setInvoker(backend.invoke);
+  api.setEventSource(backend.listen);
+  api.setFilePicker(backend.pick);
+  dispose = backend.dispose;
+  player.reset();
   router.go('#/today');
   render(App);
   return { user: userEvent.setup(), backend };
 }
 
+afterEach(() => dispose());
+
 describe('Refrain app (mock backend)', () => {
-  it('has the four nav links', async () => {
+  it('has the five nav links and the music player', async () => {
     start();
     const nav = screen.getByRole('navigation', { name: 'Main' });
+    expect(within(nav).getAllByRole('link').map((l) => l.textContent?.trim())).toEqual([
+      'Today',
+      'Groups',
+      'Attendees',
+      'Music',
+      'Venues',
+    ]);
+    expect(within(screen.getByRole('region', { name: 'Music player' })).getByText('Nothing playing')).toBeTruthy();
     for (const name of ['Today', 'Groups', 'Attendees', 'Venues']) {
       expect(within(nav).getByRole('link', { name })).toBeTruthy();
     }
@@ -99,5 +116,56 @@ describe('Refrain app (mock backend)', () => {
     const msg = document.getElementById(date.getAttribute('aria-describedby')!.split(' ').pop()!)!;
     expect(msg.textContent).toBe('Choir already has a session on 2026-11-20 at 10:00.');
     expect(document.activeElement).toBe(date);
+  });
+
+  it('adds the sample music, plays a track, and keeps playing across screens', async () => {
+    const { user } = start();
+    await user.click(await screen.findByRole('link', { name: 'Music' }));
+    await user.click(await screen.findByRole('button', { name: 'Add the sample music' }));
+    expect(await screen.findByRole('heading', { name: 'Import finished' })).toBeTruthy();
+    expect(screen.getByText(/8 added, 0 already in the library/)).toBeTruthy();
+    await user.click(await screen.findByRole('button', { name: 'Play Greensleeves' }));
+    const bar = () => within(screen.getByRole('region', { name: 'Music player' }));
+    await waitFor(() => expect(bar().getByText('Greensleeves')).toBeTruthy());
+    expect(bar().getByRole('button', { name: 'Pause' })).toBeTruthy();
+
+    await user.click(screen.getByRole('link', { name: 'Groups' }));
+    await screen.findByRole('heading', { level: 1, name: 'Groups' });
+    expect(bar().getByText('Greensleeves')).toBeTruthy();
+    expect(bar().getByRole('button', { name: 'Pause' })).toBeTruthy();
+  });
+
+  it('makes a setlist for a group, fills it, and plays it from the register', async () => {
+    const { user } = start();
+    await user.click(await screen.findByRole('button', { name: 'Load sample data' }));
+    await screen.findAllByRole('link', { name: /^Open register for Singing for the Brain on / });
+    await api.importSampleMusic();
+
+    await user.click(screen.getByRole('link', { name: 'Groups' }));
+    await user.click(await screen.findByRole('link', { name: 'Singing for the Brain' }));
+    await user.click(await screen.findByRole('button', { name: 'New setlist' }));
+    await user.type(within(screen.getByRole('dialog')).getByLabelText('Setlist name'), 'Spring term');
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Create setlist' }));
+    await screen.findByRole('heading', { level: 1, name: 'Spring term' });
+
+    await user.click(screen.getByRole('button', { name: 'Add tracks' }));
+    const dialog = screen.getByRole('dialog');
+    await user.click(await within(dialog).findByRole('button', { name: 'Add Daisy Bell' }));
+    await user.click(await within(dialog).findByRole('button', { name: 'Add Greensleeves' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(screen.getAllByTestId('entry-row')).toHaveLength(2));
+
+    await user.click(screen.getByRole('link', { name: 'Today' }));
+    const open = await screen.findAllByRole('link', { name: /^Open register for Singing for the Brain on / });
+    await user.click(open.find((l) => l.classList.contains('is-today')) ?? open[0]);
+    const select = await screen.findByLabelText('Setlist for this session');
+    await waitFor(() => expect((select as HTMLSelectElement).disabled).toBe(false));
+    await user.selectOptions(select, 'Spring term (2 tracks)');
+    const play = screen.getByRole('button', { name: 'Play setlist' }) as HTMLButtonElement;
+    await waitFor(() => expect(play.disabled).toBe(false));
+    await user.click(play);
+    const bar = within(screen.getByRole('region', { name: 'Music player' }));
+    await waitFor(() => expect(bar.getByText('Spring term, 1 of 2')).toBeTruthy());
+    expect(bar.getByText('Daisy Bell')).toBeTruthy();
   });
 });

@@ -1,5 +1,14 @@
 // Small builders for test data, typed against the bindings.
-import type { Register, RegisterEntry, Session } from '../lib/bindings';
+import type {
+  PlayerState,
+  Playlist,
+  PlaylistEntry,
+  PlaylistSummary,
+  Register,
+  RegisterEntry,
+  Session,
+  Track,
+} from '../lib/bindings';
 
 export function session(over: Partial<Session> = {}): Session {
   return {
@@ -17,6 +26,8 @@ export function session(over: Partial<Session> = {}): Session {
     markedCount: 0,
     attendedCount: 0,
     expectedCount: 0,
+    setlistId: null,
+    setlistName: null,
     createdAt: '2020-01-01T00:00:00Z',
     updatedAt: '2020-01-01T00:00:00Z',
     ...over,
@@ -48,6 +59,82 @@ export function register(over: Partial<Register> = {}): Register {
       entry({ attendeeId: 'A3', fullName: 'Doreen Walsh', preferredName: 'Dot', carerName: '', accessNeeds: '' }),
     ],
     note: null,
+    ...over,
+  };
+}
+
+export function track(over: Partial<Track> = {}): Track {
+  return {
+    id: 'T1',
+    title: 'Daisy Bell',
+    artist: 'Harry Dacre',
+    album: '',
+    year: 1892,
+    durationMs: 154_000,
+    sampleRate: 44100,
+    channels: 2,
+    format: 'flac',
+    originalName: 'Daisy Bell.flac',
+    tags: ['warm-up'],
+    missing: false,
+    createdAt: '2020-01-01T00:00:00Z',
+    updatedAt: '2020-01-01T00:00:00Z',
+    ...over,
+  };
+}
+
+export function playerState(over: Partial<PlayerState> = {}): PlayerState {
+  return {
+    status: 'playing',
+    track: track(),
+    positionMs: 0,
+    durationMs: 154_000,
+    volume: 0.8,
+    looping: false,
+    queueIndex: 1,
+    queueLength: 8,
+    queueName: 'Thursday setlist',
+    message: null,
+    ...over,
+  };
+}
+
+export function playlistEntry(id: string, t: Track, note = ''): PlaylistEntry {
+  return { id, position: 0, track: t, note };
+}
+
+/** A playlist whose entries are numbered in order. */
+export function playlist(over: Partial<Playlist> = {}): Playlist {
+  const p: Playlist = {
+    id: 'PL1',
+    kind: 'setlist',
+    name: 'Spring term',
+    groupId: 'G1',
+    attendeeId: null,
+    entries: [
+      playlistEntry('E1', track()),
+      playlistEntry('E2', track({ id: 'T2', title: 'Pack Up Your Troubles', artist: 'Felix Powell', durationMs: 142_000 })),
+      playlistEntry('E3', track({ id: 'T3', title: 'Greensleeves', artist: 'Traditional', durationMs: 203_000 })),
+    ],
+    createdAt: '2020-01-01T00:00:00Z',
+    updatedAt: '2020-01-01T00:00:00Z',
+    ...over,
+  };
+  p.entries = p.entries.map((e, i) => ({ ...e, position: i }));
+  return p;
+}
+
+export function playlistSummary(over: Partial<PlaylistSummary> = {}): PlaylistSummary {
+  return {
+    id: 'PL1',
+    kind: 'setlist',
+    name: 'Spring term',
+    groupId: 'G1',
+    groupName: 'Thursday Singing for the Brain',
+    attendeeId: null,
+    attendeeName: null,
+    trackCount: 3,
+    durationMs: 499_000,
     ...over,
   };
 }

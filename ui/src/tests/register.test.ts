@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import type { Register } from '../lib/bindings';
-import { entry, register } from './fixtures';
+import { entry, playerState, playlistSummary, register, session } from './fixtures';
 
 vi.mock('../lib/api', () => ({
   getRegister: vi.fn(),
@@ -14,6 +14,9 @@ vi.mock('../lib/api', () => ({
   saveSessionNote: vi.fn(),
   cancelSession: vi.fn(),
   listAttendees: vi.fn(),
+  listPlaylists: vi.fn(),
+  attachSetlist: vi.fn(),
+  playPlaylist: vi.fn(),
 }));
 
 import * as api from '../lib/api';
@@ -49,8 +52,21 @@ async function open(reg: Register = register()) {
 const rows = () => screen.getAllByTestId('register-row');
 const row = (name: string) => rows().find((r) => r.getAttribute('aria-label') === name)!;
 
+const SETLIST = playlistSummary({ id: 'SL1', name: 'Spring term' });
+const PEGGY_FAVOURITES = playlistSummary({
+  id: 'PL-A1',
+  kind: 'personal',
+  name: 'Peggy’s favourites',
+  groupId: null,
+  groupName: null,
+  attendeeId: 'A1',
+  attendeeName: 'Margaret Ellis',
+});
+
 beforeEach(() => {
   vi.clearAllMocks();
+  m.listPlaylists.mockImplementation(async (kind) => (kind === 'setlist' ? [SETLIST] : [PEGGY_FAVOURITES]));
+  m.playPlaylist.mockResolvedValue(playerState());
 });
 
 describe('register layout', () => {
@@ -270,5 +286,66 @@ describe('group note', () => {
     await user.click(screen.getByRole('button', { name: 'Save note' }));
     await waitFor(() => expect(m.saveSessionNote).toHaveBeenCalledWith('S1', 'Good'));
     expect(m.saveSessionNote).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('music on the register', () => {
+  it('asks for the group’s setlists and everyone’s personal playlists in two calls', async () => {
+    await open();
+    await screen.findByRole('button', { name: "Play Peggy's music" });
+    expect(m.listPlaylists).toHaveBeenCalledTimes(2);
+    expect(m.listPlaylists).toHaveBeenCalledWith('setlist', 'G1', null);
+    expect(m.listPlaylists).toHaveBeenCalledWith('personal', null, null);
+  });
+
+  it('"Play <name>\'s music" plays that person’s playlist, and only people with one get the button', async () => {
+    const user = await open();
+    const peggy = within(row('Margaret Ellis'));
+    await user.click(await peggy.findByRole('button', { name: "Play Peggy's music" }));
+    expect(m.playPlaylist).toHaveBeenCalledWith('PL-A1', 0);
+    expect(within(row('Arthur Bennett')).queryByRole('button', { name: /music/ })).toBeNull();
+    // Clicking it doesn't mark anyone.
+    expect(m.setMark).not.toHaveBeenCalled();
+  });
+
+  it('offers a small menu when someone has more than one playlist', async () => {
+    m.listPlaylists.mockImplementation(async (kind) =>
+      kind === 'setlist'
+        ? []
+        : [
+            PEGGY_FAVOURITES,
+            { ...PEGGY_FAVOURITES, id: 'PL-A1b', name: 'Wedding songs' },
+            { ...PEGGY_FAVOURITES, id: 'PL-A3', attendeeId: 'A3', name: 'Dot’s songs' },
+          ],
+    );
+    const user = await open();
+    const peggy = within(row('Margaret Ellis'));
+    const more = await peggy.findByRole('button', { name: "More of Peggy's music" });
+    expect(more.getAttribute('aria-expanded')).toBe('false');
+    await user.click(more);
+    await user.click(peggy.getByRole('button', { name: 'Play Wedding songs' }));
+    expect(m.playPlaylist).toHaveBeenCalledWith('PL-A1b', 0);
+    expect(peggy.queryByRole('button', { name: 'Play Wedding songs' })).toBeNull();
+    await user.click(within(row('Doreen Walsh')).getByRole('button', { name: "Play Dot's music" }));
+    expect(m.playPlaylist).toHaveBeenLastCalledWith('PL-A3', 0);
+  });
+
+  it('attaches a setlist to the session and plays it', async () => {
+    m.attachSetlist.mockResolvedValue(session({ setlistId: 'SL1', setlistName: 'Spring term' }));
+    const user = await open();
+    const select = await screen.findByLabelText('Setlist for this session');
+    await waitFor(() => expect((select as HTMLSelectElement).disabled).toBe(false));
+    const play = screen.getByRole('button', { name: 'Play setlist' }) as HTMLButtonElement;
+    expect(play.disabled).toBe(true);
+    await user.selectOptions(select, 'Spring term (3 tracks)');
+    expect(m.attachSetlist).toHaveBeenCalledWith('S1', 'SL1');
+    await waitFor(() => expect(play.disabled).toBe(false));
+    await user.click(play);
+    expect(m.playPlaylist).toHaveBeenCalledWith('SL1', 0);
+
+    m.attachSetlist.mockResolvedValue(session());
+    await user.selectOptions(select, 'None');
+    expect(m.attachSetlist).toHaveBeenLastCalledWith('S1', null);
+    await waitFor(() => expect(play.disabled).toBe(true));
   });
 });

@@ -1,6 +1,6 @@
 // jsdom lacks a few things the app uses; give it just enough.
 import { afterEach } from 'vitest';
-import { setInvoker } from '../lib/api';
+import { setEventSource, setFilePicker, setInvoker } from '../lib/api';
 import { notices } from '../lib/notices.svelte';
 
 if (typeof HTMLDialogElement !== 'undefined') {
@@ -18,6 +18,8 @@ if (typeof HTMLDialogElement !== 'undefined') {
 
 afterEach(() => {
   setInvoker(null);
+  setEventSource(null);
+  setFilePicker(null);
   notices.clear();
   location.hash = '';
 });
