@@ -11,6 +11,7 @@ packages=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
   libasound2-dev
   xvfb webkit2gtk-driver imagemagick sqlite3
+  pulseaudio pulseaudio-utils libasound2-plugins
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

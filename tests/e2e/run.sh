@@ -24,7 +24,7 @@ if [ ! -x "$app" ]; then
   echo "e2e: no app binary at $app (build it with: cargo build --bin refrain)" >&2
   exit 1
 fi
-for tool in Xvfb WebKitWebDriver node; do
+for tool in Xvfb WebKitWebDriver node pulseaudio parec; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "e2e: $tool is missing; run scripts/setup.sh (packages xvfb, webkit2gtk-driver, nodejs)" >&2
     exit 1
@@ -82,6 +82,28 @@ export XDG_RUNTIME_DIR="$work/runtime"
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 export NO_AT_BRIDGE=1
 
+# A sound output that plays in real time with no sound card: a PulseAudio
+# null sink, reached through ALSA's pulse plugin. Its monitor lets the tests
+# record what the app played.
+export PULSE_RUNTIME_PATH="$XDG_RUNTIME_DIR/pulse"
+export PULSE_SERVER="unix:$PULSE_RUNTIME_PATH/native"
+pulseaudio --daemonize=no --exit-idle-time=-1 --disallow-exit --disallow-module-loading=false \
+  --use-pid-file=false -n \
+  --load="module-null-sink sink_name=refrain_e2e rate=48000" \
+  --load="module-native-protocol-unix socket=$PULSE_RUNTIME_PATH/native auth-anonymous=1" \
+  >"$work/pulseaudio.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
+pactl info >/dev/null 2>&1 || { echo "e2e: PulseAudio did not start" >&2; exit 1; }
+pactl set-default-sink refrain_e2e
+export REFRAIN_E2E_MONITOR=refrain_e2e.monitor
+cat >"$work/asound.conf" <<'ALSA'
+</usr/share/alsa/alsa.conf>
+pcm.!default { type pulse }
+ctl.!default { type pulse }
+ALSA
+export ALSA_CONFIG_PATH="$work/asound.conf"
+
 # tauri-driver on 4444 (or the next free port), WebKitWebDriver beside it.
 port=$(free_port 4444)
 native_port=$(free_port $((port + 1)))
@@ -105,4 +127,6 @@ mkdir -p "$REFRAIN_E2E_ARTIFACTS"
 rm -f "$REFRAIN_E2E_ARTIFACTS/failure.png"
 
 echo "e2e: app $app, display :$display, driver port $port, data $REFRAIN_DATA_DIR"
-node --test --test-reporter=spec --test-concurrency=1 tests/e2e/*.test.mjs
+# One at a time, in the order of their numbers: later tests use what the
+# earlier ones made (the music test uses the register test's group).
+node --test --test-reporter=spec --test-concurrency=1 tests/e2e/[0-9][0-9]-*.test.mjs

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { newSession, byName, xpathLiteral } from './webdriver.mjs';
+import { choose, control, field, fill, heading, nav, noDialog, press, scripted, use } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const DATA_DIR = process.env.REFRAIN_DATA_DIR;
@@ -29,98 +30,6 @@ const TODAY = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate
 let app = null;
 
 const shot = (name) => app.screenshot(join(ARTIFACTS, name));
-
-// Fields that would not take typed text and were set by script instead.
-const scripted = new Set();
-
-// ---- Finding things the way a person does: by names and labels ----------
-
-/** A button or link by its accessible name, inside the open dialog if there is one. */
-async function control(name, opts = {}) {
-  const inDialog = await app.findElements('xpath', '//dialog[@open]');
-  const scope = inDialog.length > 0 ? '//dialog[@open]' : '';
-  return app.waitForXPath(scope + byName(name, opts), { message: `"${name}"`, ...opts });
-}
-
-async function press(name, opts) {
-  await (await control(name, opts)).click();
-}
-
-/** A link in the main navigation. */
-async function nav(name) {
-  await (await app.waitForXPath(`//nav[@aria-label='Main']//a[normalize-space(.)=${xpathLiteral(name)}]`)).click();
-  await heading(name === 'Today' ? null : name);
-}
-
-/** The field labelled `label` (in the open dialog, if there is one). */
-async function field(label) {
-  const inDialog = await app.findElements('xpath', '//dialog[@open]');
-  const scope = inDialog.length > 0 ? '//dialog[@open]' : '';
-  const l = xpathLiteral(label);
-  return app.waitForXPath(`${scope}//*[(self::input or self::textarea or self::select) and @id=${scope}//label[normalize-space(.)=${l}]/@for]`, {
-    message: `field "${label}"`,
-  });
-}
-
-/**
- * Type into a field like a person. WebKitGTK may draw date and time inputs as
- * its own widget that ignores typed text; then set the value as the browser
- * would and fire the same events, so the UI sees an ordinary edit.
- */
-async function fill(label, value) {
-  const el = await field(label);
-  // WebKitGTK draws <input type="date"> as month/day/year boxes in the C locale
-  // (day/month/year in others): type the date the way the box shows it.
-  const typed = [value];
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (iso && (await el.getAttribute('type')) === 'date') {
-    const [, y, m, d] = iso;
-    typed.push(`${m}/${d}/${y}`, `${d}/${m}/${y}`);
-  }
-  for (const text of typed) {
-    await el.clear();
-    await el.sendKeys(text);
-    if ((await el.getProperty('value')) === value) return el;
-  }
-  scripted.add(label);
-  await app.executeScript(
-    `const el = arguments[0];
-     const set = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), 'value').set;
-     set.call(el, arguments[1]);
-     el.dispatchEvent(new Event('input', { bubbles: true }));
-     el.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [el, value],
-  );
-  assert.equal(await el.getProperty('value'), value, `"${label}" should hold ${value}`);
-  return el;
-}
-
-/** Choose an option in the <select> labelled `label` by its visible text. */
-async function choose(label, optionText) {
-  const select = await field(label);
-  const [option] = await select.findElements('xpath', `./option[normalize-space(.)=${xpathLiteral(optionText)}]`);
-  assert.ok(option, `"${label}" should offer ${optionText}`);
-  await option.click();
-  if (await option.getProperty('selected')) return;
-  scripted.add(label);
-  await app.executeScript(
-    `arguments[0].selected = true;
-     arguments[1].dispatchEvent(new Event('change', { bubbles: true }));`,
-    [option, select],
-  );
-}
-
-/** Wait for the page's h1; null means any h1 will do. */
-async function heading(text) {
-  const xp = text ? `//h1[normalize-space(.)=${xpathLiteral(text)}]` : '//h1';
-  return app.waitForXPath(xp, { message: `heading "${text ?? 'any'}"` });
-}
-
-async function noDialog() {
-  await app.waitFor(async () => (await app.findElements('xpath', '//dialog[@open]')).length === 0, {
-    message: 'the dialog to close',
-  });
-}
 
 async function markButton(mark, person) {
   return app.waitForXPath(`//button[@aria-label=${xpathLiteral(`${mark} ${person}`)}]`);
@@ -207,6 +116,7 @@ test('take the register, close Refrain, and find it all again', { timeout: 180_0
   await step(t, 'first run shows the empty state', async () => {
     assert.ok(!existsSync(DB), `the data folder should start empty, but ${DB} exists`);
     app = await newSession(APP);
+    use(app);
     await control('Create a group', { timeout: 20_000 });
     await control('Load sample data');
     // The app made its store in the folder it was given, not the user's own.
@@ -323,6 +233,7 @@ test('take the register, close Refrain, and find it all again', { timeout: 180_0
 
   await step(t, 'open Refrain again and find everything', async () => {
     app = await newSession(APP);
+    use(app);
     // Not the first-run welcome any more.
     await heading('This week');
     assert.equal((await app.findElements('xpath', byName('Create a group'))).length, 0);

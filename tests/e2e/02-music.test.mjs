@@ -1,0 +1,199 @@
+// Music, end to end, in the real app with real sound: a therapist adds the
+// sample music, builds a setlist for their group, plays it, watches the
+// position move, pauses, and skips to the next song. The music keeps playing
+// while they move to another screen.
+//
+// Run through tests/e2e/run.sh after 01-register.test.mjs (it uses that test's
+// group). run.sh gives the app a sound output: a PulseAudio null sink, which
+// plays in real time, and whose monitor this test records to check that what
+// comes out is really music while playing and silence while paused.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { newSession, xpathLiteral } from './webdriver.mjs';
+import { control, fill, heading, nav, noDialog, press, use } from './person.mjs';
+
+const APP = process.env.REFRAIN_APP_BIN;
+const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
+const MONITOR = process.env.REFRAIN_E2E_MONITOR;
+
+const GROUP = 'Tuesday Sing-along';
+const SETLIST = 'Warm-ups';
+const DAISY = 'Daisy Bell (A Bicycle Built for Two)';
+const SUSANNA = 'Oh! Susanna';
+const BONNIE = 'My Bonnie Lies Over the Ocean';
+
+/** @type {import('./webdriver.mjs').Session | null} */
+let app = null;
+
+const shot = (name) => app.screenshot(join(ARTIFACTS, name));
+
+/** What the mini player shows: the title and "m:ss / m:ss". */
+async function nowPlaying() {
+  const [title, time] = await app.executeScript(
+    `const player = document.querySelector('[data-testid="mini-player"]');
+     return [player.querySelector('.player-title')?.textContent.trim() ?? '',
+             player.querySelector('[data-testid="player-time"]')?.textContent.trim() ?? ''];`,
+  );
+  const [pos] = time.split('/').map((t) => t.trim());
+  const [m, s] = pos.split(':').map(Number);
+  return { title, seconds: m * 60 + s, time };
+}
+
+/**
+ * Records `ms` of what the app is playing (the null sink's monitor) and
+ * returns its loudness (RMS of the samples, 0 to 1).
+ */
+function recordLoudness(ms) {
+  return new Promise((resolve, reject) => {
+    const rec = spawn('parec', ['-d', MONITOR, '--raw', '--format=float32le', '--rate=48000', '--channels=1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const chunks = [];
+    let err = '';
+    rec.stdout.on('data', (c) => chunks.push(c));
+    rec.stderr.on('data', (c) => (err += c));
+    rec.on('error', reject);
+    rec.on('close', () => {
+      const buf = Buffer.concat(chunks);
+      const n = Math.floor(buf.length / 4);
+      if (n < 48000 * (ms / 1000) * 0.5) {
+        reject(new Error(`recorded only ${n} samples in ${ms} ms: ${err}`));
+        return;
+      }
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const v = buf.readFloatLE(i * 4);
+        sum += v * v;
+      }
+      resolve(Math.sqrt(sum / n));
+    });
+    setTimeout(() => rec.kill('SIGTERM'), ms);
+  });
+}
+
+before(() => {
+  assert.ok(APP && existsSync(APP), 'REFRAIN_APP_BIN must name the built app (run tests/e2e/run.sh)');
+  assert.ok(MONITOR, 'REFRAIN_E2E_MONITOR must name the sound monitor (run tests/e2e/run.sh)');
+});
+
+after(async () => {
+  if (app) {
+    try {
+      await shot('music-failure.png');
+    } catch {
+      // The window may already be gone.
+    }
+    await app.deleteSession().catch(() => {});
+    app = null;
+  }
+});
+
+let broken = null;
+function step(t, name, fn) {
+  return t.test(name, { skip: broken ? `after "${broken}" failed` : false }, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      broken = name;
+      throw e;
+    }
+  });
+}
+
+test('add music, build a setlist, play it, pause and skip', { timeout: 180_000 }, async (t) => {
+  await step(t, 'add the sample music to the library', async () => {
+    app = await newSession(APP);
+    use(app);
+    await heading('This week');
+    await nav('Music');
+    await press('Add the sample music', { timeout: 20_000 });
+    await app.waitForXPath("//*[@role='status' and contains(normalize-space(.), '4 added, 0 already in the library')]", {
+      message: 'the import report',
+      timeout: 30_000,
+    });
+    for (const title of [DAISY, SUSANNA, BONNIE]) {
+      await control(`Play ${title}`);
+    }
+    await shot('music-library.png');
+  });
+
+  await step(t, 'build a setlist for the group', async () => {
+    await nav('Groups');
+    await press(GROUP);
+    await heading(GROUP);
+    await press('New setlist');
+    await fill('Setlist name', SETLIST);
+    await press('Create setlist');
+    await heading(SETLIST);
+    await press('Add tracks');
+    for (const title of [DAISY, SUSANNA, BONNIE]) {
+      await press(`Add ${title}`);
+      await app.waitForXPath(`//ol//li[@aria-label=${xpathLiteral(`${[DAISY, SUSANNA, BONNIE].indexOf(title) + 1}. ${title}`)}]`, {
+        message: `${title} in the setlist`,
+      });
+    }
+    await press('Done');
+    await noDialog();
+    // By keyboard-reachable buttons: My Bonnie goes up one place.
+    await press(`Move ${BONNIE} up`);
+    await app.waitForXPath(`//ol//li[@aria-label=${xpathLiteral(`2. ${BONNIE}`)}]`, { message: 'My Bonnie second' });
+    await app.waitForXPath(`//ol//li[@aria-label=${xpathLiteral(`3. ${SUSANNA}`)}]`, { message: 'Oh! Susanna third' });
+    await shot('music-setlist.png');
+  });
+
+  await step(t, 'play the setlist and hear it', async () => {
+    await press('Play setlist');
+    await app.waitFor(async () => (await nowPlaying()).title === DAISY, { message: `${DAISY} to be playing` });
+    await control('Pause');
+    await app.waitFor(async () => (await nowPlaying()).seconds >= 2, {
+      message: 'the position to move past 0:02',
+      timeout: 15_000,
+    });
+    const loud = await recordLoudness(1500);
+    assert.ok(loud > 0.01, `the music should be heard while playing (loudness ${loud.toFixed(4)})`);
+    await shot('music-playing.png');
+  });
+
+  await step(t, 'the music keeps playing on another screen', async () => {
+    const before = (await nowPlaying()).seconds;
+    await nav('Attendees');
+    await app.waitFor(async () => (await nowPlaying()).seconds >= before + 1, {
+      message: 'the position to keep moving on the Attendees screen',
+    });
+    assert.equal((await nowPlaying()).title, DAISY);
+  });
+
+  await step(t, 'pause: the position stops and the sound goes quiet', async () => {
+    await press('Pause');
+    await control('Play');
+    const held = await nowPlaying();
+    await new Promise((r) => setTimeout(r, 400));
+    const quiet = await recordLoudness(1500);
+    const after = await nowPlaying();
+    assert.equal(after.time, held.time, 'the position should not move while paused');
+    assert.ok(quiet < 0.001, `nothing should be heard while paused (loudness ${quiet.toFixed(4)})`);
+    await shot('music-paused.png');
+  });
+
+  await step(t, 'next: the second song of the setlist', async () => {
+    await press('Next');
+    await app.waitFor(async () => (await nowPlaying()).title === BONNIE, { message: `${BONNIE} after Next` });
+    await app.waitForXPath("//*[@data-testid='mini-player']//*[contains(normalize-space(.), '2 of 3')]", {
+      message: 'the queue place "2 of 3"',
+    });
+    if ((await app.findElements('xpath', "//*[@data-testid='mini-player']//button[@aria-label='Play']")).length > 0) {
+      await press('Play');
+    }
+    await app.waitFor(async () => (await nowPlaying()).seconds >= 1, { message: 'the second song to play' });
+    const loud = await recordLoudness(1000);
+    assert.ok(loud > 0.01, `the second song should be heard (loudness ${loud.toFixed(4)})`);
+    await shot('music-next.png');
+    await press('Stop');
+    await app.deleteSession();
+    app = null;
+  });
+});

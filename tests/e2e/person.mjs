@@ -1,0 +1,110 @@
+// Acting like a person in the real window: finding controls by their
+// accessible names and labels, typing, choosing, waiting for headings. Shared
+// by every end-to-end test; `use(session)` says which app window to act in.
+
+import assert from 'node:assert/strict';
+import { byName, xpathLiteral } from './webdriver.mjs';
+
+/** @type {import('./webdriver.mjs').Session | null} */
+let session = null;
+
+/** Fields that would not take typed text and were set by script instead. */
+export const scripted = new Set();
+
+/** Act in this app window from now on. */
+export function use(s) {
+  session = s;
+}
+
+function current() {
+  assert.ok(session, 'no app window is open');
+  return session;
+}
+
+/** A button or link by its accessible name, inside the open dialog if there is one. */
+export async function control(name, opts = {}) {
+  const inDialog = await current().findElements('xpath', '//dialog[@open]');
+  const scope = inDialog.length > 0 ? '//dialog[@open]' : '';
+  return current().waitForXPath(scope + byName(name, opts), { message: `"${name}"`, ...opts });
+}
+
+export async function press(name, opts) {
+  await (await control(name, opts)).click();
+}
+
+/** A link in the main navigation. */
+export async function nav(name) {
+  await (await current().waitForXPath(`//nav[@aria-label='Main']//a[normalize-space(.)=${xpathLiteral(name)}]`)).click();
+  await heading(name === 'Today' ? null : name);
+}
+
+/** The field labelled `label` (in the open dialog, if there is one). */
+export async function field(label) {
+  const inDialog = await current().findElements('xpath', '//dialog[@open]');
+  const scope = inDialog.length > 0 ? '//dialog[@open]' : '';
+  const l = xpathLiteral(label);
+  return current().waitForXPath(`${scope}//*[(self::input or self::textarea or self::select) and @id=${scope}//label[normalize-space(.)=${l}]/@for]`, {
+    message: `field "${label}"`,
+  });
+}
+
+/**
+ * Type into a field like a person. WebKitGTK may draw date and time inputs as
+ * its own widget that ignores typed text; then set the value as the browser
+ * would and fire the same events, so the UI sees an ordinary edit.
+ */
+export async function fill(label, value) {
+  const el = await field(label);
+  // WebKitGTK draws <input type="date"> as month/day/year boxes in the C locale
+  // (day/month/year in others): type the date the way the box shows it.
+  const typed = [value];
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (iso && (await el.getAttribute('type')) === 'date') {
+    const [, y, m, d] = iso;
+    typed.push(`${m}/${d}/${y}`, `${d}/${m}/${y}`);
+  }
+  for (const text of typed) {
+    await el.clear();
+    await el.sendKeys(text);
+    if ((await el.getProperty('value')) === value) return el;
+  }
+  scripted.add(label);
+  await current().executeScript(
+    `const el = arguments[0];
+     const set = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), 'value').set;
+     set.call(el, arguments[1]);
+     el.dispatchEvent(new Event('input', { bubbles: true }));
+     el.dispatchEvent(new Event('change', { bubbles: true }));`,
+    [el, value],
+  );
+  assert.equal(await el.getProperty('value'), value, `"${label}" should hold ${value}`);
+  return el;
+}
+
+/** Choose an option in the <select> labelled `label` by its visible text. */
+export async function choose(label, optionText) {
+  const select = await field(label);
+  const [option] = await select.findElements('xpath', `./option[normalize-space(.)=${xpathLiteral(optionText)}]`);
+  assert.ok(option, `"${label}" should offer ${optionText}`);
+  await option.click();
+  if (await option.getProperty('selected')) return;
+  scripted.add(label);
+  await current().executeScript(
+    `arguments[0].selected = true;
+     arguments[1].dispatchEvent(new Event('change', { bubbles: true }));`,
+    [option, select],
+  );
+}
+
+/** Wait for the page's h1; null means any h1 will do. */
+export async function heading(text) {
+  const xp = text ? `//h1[normalize-space(.)=${xpathLiteral(text)}]` : '//h1';
+  return current().waitForXPath(xp, { message: `heading "${text ?? 'any'}"` });
+}
+
+export async function noDialog() {
+  await current().waitFor(async () => (await current().findElements('xpath', '//dialog[@open]')).length === 0, {
+    message: 'the dialog to close',
+  });
+}
+
