@@ -421,3 +421,69 @@ fn a_person_has_their_own_playlists() {
     assert_eq!(renamed.name, "Peggy's favourites");
     assert_eq!(renamed.entries[0].track.id, tracks[1].id);
 }
+
+#[test]
+fn the_sample_data_brings_the_sample_music_a_setlist_and_a_personal_playlist() {
+    let (_dir, mut store) = store();
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 12).unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/music");
+    refrain_core::demo::seed(&mut store, today, Some(&samples)).unwrap();
+
+    // Every sample song, with the tags the generator wrote into it.
+    let tracks = store.list_tracks("", "").unwrap();
+    let mut titles: Vec<&str> = tracks.iter().map(|t| t.title.as_str()).collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        [
+            "Daisy Bell (A Bicycle Built for Two)",
+            "It's a Long Way to Tipperary",
+            "My Bonnie Lies Over the Ocean",
+            "Oh! Susanna"
+        ]
+    );
+    let daisy = tracks
+        .iter()
+        .find(|t| t.title.starts_with("Daisy"))
+        .unwrap();
+    assert_eq!(
+        (daisy.artist.as_str(), daisy.year, daisy.format.as_str()),
+        ("Harry Dacre", Some(1892), "ogg")
+    );
+    let formats: std::collections::BTreeSet<&str> =
+        tracks.iter().map(|t| t.format.as_str()).collect();
+    assert_eq!(
+        formats.into_iter().collect::<Vec<_>>(),
+        ["flac", "ogg", "wav"]
+    );
+
+    // The singing group's setlist, in its planned order with notes, on every
+    // coming session and on none of the past ones.
+    let groups = store.list_groups(false).unwrap();
+    let singing = groups
+        .iter()
+        .find(|g| g.name == "Thursday Singing for the Brain")
+        .unwrap();
+    let setlists = store
+        .list_playlists(Some(PlaylistKind::Setlist), Some(&singing.id), None)
+        .unwrap();
+    assert_eq!(setlists.len(), 1);
+    let setlist = store.playlist(&setlists[0].id).unwrap();
+    assert!(setlist.entries[0].track.title.starts_with("Daisy Bell"));
+    assert!(setlist.entries.iter().all(|e| !e.note.is_empty()));
+    assert_eq!(setlist.entries.len(), 4);
+    let sessions = store.sessions_of_group(&singing.id, 100).unwrap();
+    assert!(sessions.iter().any(|s| s.date.as_str() >= "2025-03-12"));
+    for s in &sessions {
+        let expected = (s.date.as_str() >= "2025-03-12").then(|| setlist.id.clone());
+        assert_eq!(s.setlist_id, expected, "session on {}", s.date);
+    }
+
+    // One member has their own playlist, shown on their page.
+    let personal = store
+        .list_playlists(Some(PlaylistKind::Personal), None, None)
+        .unwrap();
+    assert_eq!(personal.len(), 1);
+    assert!(personal[0].track_count >= 1);
+    assert!(personal[0].name.ends_with("'s songs"));
+}
