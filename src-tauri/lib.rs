@@ -89,9 +89,10 @@ pub fn with_app<R: tauri::Runtime>(
 ) -> tauri::Builder<R> {
     builder
         .manage(state)
+        // The player lives as long as the app, whatever screen is showing.
+        .manage(music::MusicState::start())
         .setup(|app| {
-            // The player lives as long as the app, whatever screen is showing.
-            app.manage(music::MusicState::start(app.handle()));
+            app.state::<music::MusicState>().connect(app.handle());
             Ok(())
         })
         .invoke_handler(refrain_handler!())

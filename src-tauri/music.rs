@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use refrain_core::audio::{Player, QueueItem};
 use refrain_core::model::{ImportReport, PlayerState};
@@ -15,24 +16,42 @@ use crate::state::AppState;
 pub const PLAYER_EVENT: &str = "player-state";
 pub const IMPORT_EVENT: &str = "import-progress";
 
+/// Sends the player's state to the window, once the window's app is known.
+type StateSink = Arc<OnceLock<Box<dyn Fn(PlayerState) + Send + Sync>>>;
+
 pub struct MusicState {
     pub player: Player,
+    sink: StateSink,
     import_cancel: AtomicBool,
     import_running: AtomicBool,
 }
 
 impl MusicState {
-    /// Starts the player, whose every state change goes to the window.
-    pub fn start<R: Runtime>(app: &AppHandle<R>) -> Self {
-        let handle = app.clone();
+    /// Starts the player. Its state changes go nowhere until [`connect`].
+    ///
+    /// [`connect`]: MusicState::connect
+    pub fn start() -> Self {
+        let sink: StateSink = Arc::new(OnceLock::new());
+        let to_window = sink.clone();
         let player = Player::spawn(move |state: PlayerState| {
-            let _ = handle.emit(PLAYER_EVENT, state);
+            if let Some(send) = to_window.get() {
+                send(state);
+            }
         });
         MusicState {
             player,
+            sink,
             import_cancel: AtomicBool::new(false),
             import_running: AtomicBool::new(false),
         }
+    }
+
+    /// From now on, every state change goes to the window as a `player-state` event.
+    pub fn connect<R: Runtime>(&self, app: &AppHandle<R>) {
+        let handle = app.clone();
+        let _ = self.sink.set(Box::new(move |state| {
+            let _ = handle.emit(PLAYER_EVENT, state);
+        }));
     }
 
     pub fn cancel_import(&self) {

@@ -201,3 +201,55 @@ fn malformed_arguments_are_refused_not_panicked_on() {
     let info: StoreInfo = app.ok("app_info", json!({}));
     assert!(info.is_empty);
 }
+
+#[test]
+fn music_goes_through_the_commands_with_typed_errors() {
+    let app = App::new();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("Shopping list.mp3");
+    std::fs::write(&fake, "eggs, milk, tea bags\n").unwrap();
+    let song = dir.path().join("Oh Susanna.wav");
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/music");
+    std::fs::copy(samples.join("Oh Susanna.wav"), &song).unwrap();
+
+    let report: ImportReport = app.ok("import_tracks", json!({"paths": [fake, song]}));
+    assert_eq!(report.imported.len(), 1);
+    assert_eq!(report.imported[0].title, "Oh! Susanna");
+    assert_eq!(report.refused.len(), 1);
+    assert_eq!(report.refused[0].reason, RefusalReason::NotAudio);
+    let track = &report.imported[0];
+
+    // A setlist needs its group; the error names the field.
+    let err = app
+        .call(
+            "create_playlist",
+            json!({"kind": "setlist", "input": {"name": "Warm-ups"}}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err.code.as_str(), err.field.as_deref()),
+        ("invalid", Some("groupId"))
+    );
+
+    // The player answers every command with its state, never a panic, even
+    // with no sound output here.
+    let state: PlayerState = app.ok("player_state", json!({}));
+    assert!(matches!(
+        state.status,
+        PlayerStatus::Idle | PlayerStatus::NoOutput
+    ));
+    let err = app
+        .call("play_track", json!({"trackId": "no-such-track"}))
+        .unwrap_err();
+    assert_eq!(err.code, "not_found");
+    match app.call("play_track", json!({"trackId": track.id})) {
+        Ok(v) => {
+            let s: PlayerState = serde_json::from_value(v).unwrap();
+            assert_eq!(s.track.map(|t| t.id), Some(track.id.clone()));
+        }
+        Err(e) => assert_eq!(e.code, "no_output", "{e:?}"),
+    }
+    let state: PlayerState = app.ok("player_set_volume", json!({"volume": 7.0}));
+    assert_eq!(state.volume, 1.0, "volume is clamped to 100%");
+    let _: PlayerState = app.ok("player_stop", json!({}));
+}
