@@ -7,6 +7,10 @@ use crate::error::{CoreError, Result};
 use crate::model::{Group, GroupDetail, GroupInput, Membership, Weekday};
 use crate::validate::{self, fmt_date};
 
+/// How many past sessions a group's page lists (most recent first): a
+/// term's worth, enough to look back on, and quick at any age of the group.
+pub const RECENT_PAST_SESSIONS: u32 = 30;
+
 /// Members on a date: joined on or before it, not yet left.
 pub(crate) const MEMBER_ON: &str = "m.joined_on <= :on AND (m.left_on IS NULL OR m.left_on > :on)";
 
@@ -242,7 +246,9 @@ impl Store {
     }
 
     /// Everything the group's page shows: members, former members, and its
-    /// sessions either side of today (the 100 most recent past ones).
+    /// sessions either side of today: the coming ones (up to 100) and the
+    /// [`RECENT_PAST_SESSIONS`] most recent past ones. Older sessions are in
+    /// the attendance reports.
     pub fn group_detail(&self, id: &str) -> Result<GroupDetail> {
         let group = get(self.conn(), id)?;
         let on = fmt_date(today());
@@ -265,7 +271,7 @@ impl Store {
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         };
         let upcoming = sessions::of_group(self.conn(), id, &on, true, 100)?;
-        let past = sessions::of_group(self.conn(), id, &on, false, 100)?;
+        let past = sessions::of_group(self.conn(), id, &on, false, RECENT_PAST_SESSIONS)?;
         Ok(GroupDetail {
             group,
             members,

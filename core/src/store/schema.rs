@@ -193,14 +193,30 @@ CREATE INDEX playlist_entry_by_playlist ON playlist_entry (playlist_id, position
 ALTER TABLE session ADD COLUMN setlist_id TEXT REFERENCES playlist(id);
 "#;
 
+/// Indexes shaped for the screens' counts at a decade's scale (see
+/// docs/benchmarks.md): who is a member on a date is answered from the
+/// membership index alone, and a person's history from the attendance index.
+const V3_INDEXES: &str = r#"
+DROP INDEX membership_by_group;
+CREATE INDEX membership_by_group ON membership (group_id, left_on, joined_on, attendee_id);
+DROP INDEX membership_by_attendee;
+CREATE INDEX membership_by_attendee ON membership (attendee_id, left_on, joined_on, group_id);
+DROP INDEX session_by_group_date;
+CREATE INDEX session_by_group_date ON session (group_id, date, start_time);
+DROP INDEX attendance_by_attendee;
+CREATE INDEX attendance_by_attendee
+    ON attendance (attendee_id, session_id, mark, carer_present, walk_in);
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1).foreign_key_check(),
         M::up(V2_MUSIC).foreign_key_check(),
+        M::up(V3_INDEXES),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;

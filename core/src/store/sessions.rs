@@ -15,11 +15,18 @@ const SELECT: &str = "SELECT s.id, s.group_id, g.name, s.date, s.start_time, s.e
         (SELECT count(*) FROM attendance a WHERE a.session_id = s.id),
         (SELECT count(*) FROM attendance a WHERE a.session_id = s.id
             AND a.mark IN ('present', 'late', 'left_early')),
-        (SELECT count(*) FROM (
-            SELECT m.attendee_id FROM membership m WHERE m.group_id = s.group_id
-               AND m.joined_on <= s.date AND (m.left_on IS NULL OR m.left_on > s.date)
-            UNION
-            SELECT a.attendee_id FROM attendance a WHERE a.session_id = s.id)),
+        -- Expected: members on the day, plus people marked who were not members
+        -- (walk-ins). Each person once. Two index ranges instead of an OR, and
+        -- no temporary set, so a week of sessions stays quick.
+        ((SELECT count(*) FROM membership m WHERE m.group_id = s.group_id
+               AND m.left_on IS NULL AND m.joined_on <= s.date)
+         + (SELECT count(*) FROM membership m WHERE m.group_id = s.group_id
+               AND m.left_on > s.date AND m.joined_on <= s.date)
+         + (SELECT count(*) FROM attendance a WHERE a.session_id = s.id
+               AND NOT EXISTS (SELECT 1 FROM membership m
+                                WHERE m.attendee_id = a.attendee_id AND m.group_id = s.group_id
+                                  AND m.joined_on <= s.date
+                                  AND (m.left_on IS NULL OR m.left_on > s.date)))),
         s.setlist_id, p.name,
         s.created_at, s.updated_at
     FROM session s
