@@ -716,3 +716,49 @@ fn sample_data_loads_once_into_an_empty_store() {
     let err = refrain_core::demo::seed(&mut store, today, None).unwrap_err();
     assert_eq!(err.code(), "conflict");
 }
+
+#[test]
+fn a_store_from_an_older_version_is_brought_up_to_date_with_its_records() {
+    // A store as schema v2 left it: a group of three members (one who has
+    // left), a session with a member and a walk-in marked.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        refrain_core::store::schema::migrations()
+            .to_version(&mut conn, 2)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO practice_group (id, name, created_at, updated_at)
+                 VALUES ('g', 'Tuesday Sing-along', 't', 't');
+             INSERT INTO attendee (id, full_name, created_at, updated_at) VALUES
+                 ('a1', 'Margaret Ellis', 't', 't'), ('a2', 'Arthur Bennett', 't', 't'),
+                 ('a3', 'Doreen Walsh', 't', 't'), ('w', 'Sam Walker', 't', 't');
+             INSERT INTO membership (id, group_id, attendee_id, joined_on, left_on, created_at, updated_at) VALUES
+                 ('m1', 'g', 'a1', '2025-01-01', NULL, 't', 't'),
+                 ('m2', 'g', 'a2', '2025-01-01', '2025-06-01', 't', 't'),
+                 ('m3', 'g', 'a3', '2025-02-01', NULL, 't', 't');
+             INSERT INTO session (id, group_id, date, start_time, end_time, status, created_at, updated_at)
+                 VALUES ('s', 'g', '2025-03-04', '10:30', '12:00', 'held', 't', 't');
+             INSERT INTO attendance (id, session_id, attendee_id, mark, walk_in, created_at, updated_at) VALUES
+                 ('x1', 's', 'a1', 'present', 0, 't', 't'),
+                 ('x2', 's', 'w', 'present', 1, 't', 't');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let session = store.session("s").unwrap();
+    // Three members on the day (Arthur left later) and the walk-in.
+    assert_eq!(
+        (
+            session.marked_count,
+            session.attended_count,
+            session.expected_count
+        ),
+        (2, 2, 4)
+    );
+    let detail = store.attendee_detail("a1").unwrap();
+    assert_eq!(detail.attendance.len(), 1);
+    assert!(store.check().unwrap().integrity_ok);
+}

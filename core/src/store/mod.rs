@@ -9,7 +9,7 @@ pub mod library;
 pub(crate) mod playlists;
 pub(crate) mod referrals;
 pub(crate) mod register;
-pub(crate) mod schema;
+pub mod schema;
 pub(crate) mod sessions;
 pub mod sql;
 pub(crate) mod venues;
