@@ -8,6 +8,9 @@ bash scripts/setup.sh
 
 step() { printf '\n== %s ==\n' "$*"; }
 
+step "UI type check (svelte-check)"
+npm --prefix ui run check
+
 step "UI unit tests (Vitest)"
 npm --prefix ui test
 
