@@ -705,6 +705,11 @@ impl Engine {
     }
 
     fn position_ms(&self) -> u32 {
+        // Paused, the place is the one where the pause was asked for (the
+        // music's short ramp to silence goes on a few ms past it).
+        if self.status == PlayerStatus::Paused {
+            return self.held_ms;
+        }
         match &self.live {
             Some(live) => frames_to_ms(live.control.position.load(Ordering::Relaxed), live.rate),
             None => self.held_ms,
@@ -856,7 +861,7 @@ impl Engine {
             match self.start_one(i, at_ms, paused) {
                 Ok(()) => {
                     self.index = Some(i);
-                    self.held_ms = 0;
+                    self.held_ms = at_ms;
                     self.status = if paused {
                         PlayerStatus::Paused
                     } else {
@@ -922,7 +927,9 @@ impl Engine {
         }
         if i + 1 < self.queue.len() {
             let keep = self.message.take();
-            self.start_from(i + 1, 0, false);
+            // Paused just as the song ended: the next one waits, paused.
+            let paused = self.status == PlayerStatus::Paused;
+            self.start_from(i + 1, 0, paused);
             self.message = match (keep, self.message.take()) {
                 (Some(a), Some(b)) => Some(format!("{a} {b}")),
                 (a, b) => a.or(b),
@@ -965,6 +972,7 @@ impl Engine {
                 if self.status == PlayerStatus::Playing {
                     if let Some(live) = &self.live {
                         live.control.paused.store(true, Ordering::Relaxed);
+                        self.held_ms = self.position_ms();
                         self.status = PlayerStatus::Paused;
                     }
                 }
@@ -1121,6 +1129,7 @@ impl Engine {
                 if let Some(old) = old {
                     old.control.stop.store(true, Ordering::Relaxed);
                 }
+                self.held_ms = at_ms;
                 Ok(())
             }
             Err(e) => {
@@ -1268,6 +1277,12 @@ mod tests {
             playing.position_ms >= held && playing.position_ms < held + 200,
             "{playing:?}"
         );
+    }
+
+    #[test]
+    fn the_player_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<super::super::Player>();
     }
 
     #[test]

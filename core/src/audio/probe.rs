@@ -7,7 +7,7 @@
 
 use std::cell::Cell;
 use std::fs::File;
-use std::io;
+use std::io::{self, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use symphonia::core::codecs::{self, CodecParameters, CodecType, DecoderOptions, CODEC_TYPE_NULL};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::{FormatOptions, FormatReader};
-use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
+use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions, ReadBytes};
 use symphonia::core::meta::{MetadataOptions, MetadataRevision, StandardTagKey, Value};
 use symphonia::core::probe::{Hint, Instantiate, Probe, QueryDescriptor};
 use symphonia::core::units::TimeBase;
@@ -44,7 +44,8 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, AudioError>) -> Result<T, A
 // ---------------------------------------------------------------------------
 
 thread_local! {
-    static DETECTED: Cell<Option<&'static str>> = const { Cell::new(None) };
+    /// The container whose marker the probe found, and where in the file.
+    static DETECTED: Cell<Option<(&'static str, u64)>> = const { Cell::new(None) };
 }
 
 trait Container: FormatReader + QueryDescriptor + 'static {
@@ -77,7 +78,8 @@ fn instantiate<R: Container>(
     source: MediaSourceStream,
     options: &FormatOptions,
 ) -> symphonia::core::errors::Result<Box<dyn FormatReader>> {
-    DETECTED.with(|d| d.set(Some(R::NAME)));
+    let at = source.pos();
+    DETECTED.with(|d| d.set(Some((R::NAME, at))));
     Ok(Box::new(R::try_new(source, options)?))
 }
 
@@ -165,6 +167,25 @@ pub(crate) fn codec_name(codec: CodecType) -> String {
 // Opening
 // ---------------------------------------------------------------------------
 
+/// How far past the start of its music a container's marker may be found
+/// for the file to count as that container (a few stray bytes happen).
+const MARKER_SLACK: u64 = 16;
+
+/// Where a file's music starts: after an ID3v2 tag in front, if any.
+fn music_start(path: &Path) -> u64 {
+    let mut head = [0u8; 10];
+    let read = File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    if read.is_err() || &head[..3] != b"ID3" {
+        return 0;
+    }
+    // The tag's size: four 7-bit bytes, then a footer of 10 if flagged.
+    let size = head[6..10]
+        .iter()
+        .fold(0u64, |n, b| (n << 7) | u64::from(b & 0x7f));
+    let footer = if head[5] & 0x10 != 0 { 10 } else { 0 };
+    10 + size + footer
+}
+
 /// A file whose container is recognised and whose music has a decoder.
 pub(crate) struct Opened {
     pub format: Box<dyn FormatReader>,
@@ -196,11 +217,17 @@ pub(crate) fn open(path: &Path) -> Result<Opened, AudioError> {
     };
     DETECTED.with(|d| d.set(None));
     let probed = probe_registry().format(&hint, stream, &format_opts, &MetadataOptions::default());
-    let container = DETECTED.with(|d| d.take());
-    let mut probed = match (probed, container) {
+    let detected = DETECTED.with(|d| d.take());
+    let mut probed = match (probed, detected) {
         (Ok(p), Some(_)) => p,
         // No container marker found: not music.
         (Err(_), None) | (Ok(_), None) => return Err(AudioError::NotAudio),
+        // A marker deep inside the file whose reader gave up: the probe
+        // searches the whole start of a file, and a text that mentions
+        // "RIFF" or "fLaC" is not a damaged music file.
+        (Err(_), Some((_, at))) if at > music_start(path) + MARKER_SLACK => {
+            return Err(AudioError::NotAudio)
+        }
         // The container was recognised but its reader gave up.
         (Err(SymError::Unsupported(what)), Some(_)) => {
             return Err(AudioError::UnsupportedCodec(what.to_string()))
@@ -210,7 +237,7 @@ pub(crate) fn open(path: &Path) -> Result<Opened, AudioError> {
         }
         (Err(_), Some(_)) => return Err(AudioError::Corrupt),
     };
-    let container = container.unwrap_or("wav");
+    let container = detected.map_or("wav", |(name, _)| name);
     let probed_tags = probed
         .metadata
         .get()
@@ -316,23 +343,14 @@ pub(crate) fn ts_to_frames(ts: u64, tb: Option<TimeBase>, rate: u32) -> u64 {
     }
 }
 
-/// Ticks of `tb` in `frames` frames at `rate`.
-pub(crate) fn frames_to_ts(frames: u64, tb: Option<TimeBase>, rate: u32) -> u64 {
-    match tb {
-        Some(tb) if tb.numer > 0 && rate > 0 => {
-            let v = u128::from(frames) * u128::from(tb.denom)
-                / (u128::from(tb.numer) * u128::from(rate));
-            u64::try_from(v).unwrap_or(u64::MAX)
-        }
-        _ => frames,
-    }
-}
-
 pub(crate) fn frames_to_ms(frames: u64, rate: u32) -> u32 {
     if rate == 0 {
         return 0;
     }
-    u32::try_from(u128::from(frames) * 1000 / u128::from(rate)).unwrap_or(u32::MAX)
+    // To the nearest millisecond, so that a position in ms survives the trip
+    // to frames and back.
+    u32::try_from((u128::from(frames) * 1000 + u128::from(rate / 2)) / u128::from(rate))
+        .unwrap_or(u32::MAX)
 }
 
 /// Reads a file's facts: opens it, decodes its first packets to be sure it
@@ -377,12 +395,8 @@ fn probe_inner(path: &Path) -> Result<AudioInfo, AudioError> {
     // Decode the first packets: a file that opens but does not decode is
     // not music Refrain can play.
     let mut bad = 0;
-    let (mut rate, mut channels) = (
-        params.sample_rate,
-        params.channels.map(|c| c.count() as u32),
-    );
     let mut counted_ts: u64 = 0;
-    loop {
+    let (rate, channels) = loop {
         let packet = match format.next_packet() {
             Ok(p) => p,
             Err(SymError::ResetRequired) => return Err(AudioError::Corrupt),
@@ -395,9 +409,7 @@ fn probe_inner(path: &Path) -> Result<AudioInfo, AudioError> {
         match decoder.decode(&packet) {
             Ok(buf) if buf.frames() > 0 => {
                 let spec = buf.spec();
-                rate = Some(spec.rate);
-                channels = Some(spec.channels.count() as u32);
-                break;
+                break (spec.rate, spec.channels.count() as u32);
             }
             Ok(_) => {}
             Err(SymError::DecodeError(_)) => {
@@ -411,19 +423,16 @@ fn probe_inner(path: &Path) -> Result<AudioInfo, AudioError> {
             }
             Err(e) => return Err(stream_error(&e)),
         }
-    }
-    let rate = rate.filter(|r| *r > 0).ok_or(AudioError::Corrupt)?;
-    if channels.unwrap_or(0) == 0 {
+    };
+    if rate == 0 || channels == 0 {
         return Err(AudioError::Corrupt);
     }
 
     // Length: from the container, or by reading through the packets.
-    let tb = params.time_base.or_else(|| {
-        Some(TimeBase {
-            numer: 1,
-            denom: rate,
-        })
-    });
+    let tb = params.time_base.or(Some(TimeBase {
+        numer: 1,
+        denom: rate,
+    }));
     let frames = match params.n_frames {
         Some(n) if n > 0 => Some(n),
         _ => {
@@ -451,7 +460,7 @@ fn probe_inner(path: &Path) -> Result<AudioInfo, AudioError> {
         year,
         duration_ms,
         sample_rate: Some(rate),
-        channels,
+        channels: Some(channels),
         format: container,
     })
 }
@@ -481,17 +490,6 @@ mod tests {
         assert_eq!(
             ts_to_frames(5, Some(TimeBase { numer: 1, denom: 0 }), 44_100),
             5
-        );
-        assert_eq!(
-            frames_to_ts(
-                48_000,
-                Some(TimeBase {
-                    numer: 1,
-                    denom: 1000
-                }),
-                48_000
-            ),
-            1000
         );
         assert_eq!(frames_to_ms(u64::MAX, 1), u32::MAX);
         assert_eq!(frames_to_ms(10, 0), 0);

@@ -14,7 +14,7 @@ use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::Decoder as SymDecoder;
 use symphonia::core::errors::{Error as SymError, SeekErrorKind};
 use symphonia::core::formats::{FormatReader, SeekMode, SeekTo};
-use symphonia::core::units::{Time, TimeBase};
+use symphonia::core::units::TimeBase;
 
 use super::probe::{self, guard, Opened, MAX_BAD_PACKETS_AT_START};
 use super::AudioError;
@@ -165,12 +165,17 @@ impl TrackDecoder {
             target = target.min(total);
         }
         let result = guard(|| {
-            let time = Time::from(frames_to_duration(target, rate));
+            if self.total_frames.is_some_and(|total| target >= total) {
+                return Ok(true);
+            }
+            // By timestamp, worked out exactly (a time in seconds can come
+            // back a frame short).
+            let ts = frames_to_ts(target, self.time_base, rate);
             match self.format.seek(
                 SeekMode::Accurate,
-                SeekTo::Time {
-                    time,
-                    track_id: Some(self.track_id),
+                SeekTo::TimeStamp {
+                    ts,
+                    track_id: self.track_id,
                 },
             ) {
                 Ok(seeked) => {
@@ -183,6 +188,9 @@ impl TrackDecoder {
                 }
                 // Past the last packet: the music is over.
                 Err(SymError::SeekError(SeekErrorKind::OutOfRange)) => Ok(true),
+                Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    Ok(true)
+                }
                 Err(SymError::SeekError(_)) => Err(AudioError::Invalid(
                     "This music cannot jump to another point.".into(),
                 )),
@@ -318,8 +326,21 @@ pub(crate) fn frames_to_duration(frames: u64, rate: u32) -> Duration {
     Duration::new(secs, (rest * 1_000_000_000 / u64::from(rate)) as u32)
 }
 
+/// Ticks of `tb` in `frames` frames at `rate`, rounded up so that the
+/// timestamp is never before the frame.
+fn frames_to_ts(frames: u64, tb: Option<TimeBase>, rate: u32) -> u64 {
+    match tb {
+        Some(tb) if tb.numer > 0 && rate > 0 => {
+            let den = u128::from(tb.numer) * u128::from(rate);
+            let v = (u128::from(frames) * u128::from(tb.denom)).div_ceil(den);
+            u64::try_from(v).unwrap_or(u64::MAX)
+        }
+        _ => frames,
+    }
+}
+
 pub(crate) fn duration_to_frames(d: Duration, rate: u32) -> u64 {
-    let v = d.as_nanos() * u128::from(rate) / 1_000_000_000;
+    let v = (d.as_nanos() * u128::from(rate) + 500_000_000) / 1_000_000_000;
     u64::try_from(v).unwrap_or(u64::MAX)
 }
 
@@ -333,7 +354,10 @@ impl Iterator for TrackDecoder {
         }
         let sample = self.buffer.as_ref()?.samples().get(self.cursor).copied()?;
         self.cursor += 1;
-        if self.cursor % usize::from(self.channels.max(1)) == 0 {
+        if self
+            .cursor
+            .is_multiple_of(usize::from(self.channels.max(1)))
+        {
             self.position += 1;
         }
         Some(sample)
