@@ -1391,9 +1391,22 @@ mod alsa {
                 fs::write(&next, capture_config(&fifo)).unwrap();
                 fs::rename(&next, dir.join("asound.conf")).unwrap();
                 let capture = Capture::open(dir);
-                let s = player.retry_output();
+                // The player finds it by itself, without "Try again".
+                let deadline = std::time::Instant::now() + Duration::from_secs(15);
+                while player.state().status == PlayerStatus::NoOutput {
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "the new output was not found"
+                    );
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                let s = player.state();
                 assert_eq!(s.status, PlayerStatus::Paused, "{s:?}");
                 assert_eq!(s.message, None);
+                assert!(
+                    rec.all().iter().any(|r| r.status == PlayerStatus::Paused),
+                    "the window is told the output is back"
+                );
                 let s = player.resume();
                 assert_eq!(s.status, PlayerStatus::Playing, "{s:?}");
                 capture.advance_until((RATE * 5.0) as usize, |l| {

@@ -40,6 +40,8 @@ pub enum Output {
 
 /// The player thread wakes this often while playing, and reports the state.
 const TICK: Duration = Duration::from_millis(200);
+/// How often the player looks for a sound output while it has none.
+const LOOK_FOR_OUTPUT_EVERY: Duration = Duration::from_secs(3);
 /// "Previous" restarts the song when it is further in than this.
 const RESTART_THRESHOLD_MS: u32 = 3000;
 /// Volume changes, pauses and stops ramp over this long, so they never click.
@@ -581,6 +583,8 @@ struct Engine {
     looping: bool,
     message: Option<String>,
     last_report: Instant,
+    /// When the output was last looked for, to look again now and then.
+    last_output_try: Instant,
 }
 
 impl Engine {
@@ -609,6 +613,7 @@ impl Engine {
             looping: false,
             message: None,
             last_report: Instant::now(),
+            last_output_try: Instant::now(),
         }
     }
 
@@ -665,6 +670,15 @@ impl Engine {
                     .then_some(l.control.generation)
             }) {
                 self.guarded(|e| e.source_ended(generation));
+            }
+            // Speakers plugged in later are found without being asked.
+            if self.status == PlayerStatus::NoOutput
+                && self.last_output_try.elapsed() >= LOOK_FOR_OUTPUT_EVERY
+            {
+                let found = catch_unwind(AssertUnwindSafe(|| self.output_found()));
+                if matches!(found, Ok(true)) {
+                    self.report();
+                }
             }
             if self.status == PlayerStatus::Playing && self.last_report.elapsed() >= TICK {
                 self.report();
@@ -765,6 +779,24 @@ impl Engine {
             }
             Err(_) => false,
         }
+    }
+
+    /// Tries to open the output again; when it opens, the player is ready to
+    /// carry on where the music was (paused), or idle.
+    fn output_found(&mut self) -> bool {
+        self.last_output_try = Instant::now();
+        if !self.ensure_output() {
+            return false;
+        }
+        self.message = None;
+        self.status = if self.index.is_some() {
+            PlayerStatus::Paused
+        } else if self.queue.is_empty() {
+            PlayerStatus::Idle
+        } else {
+            PlayerStatus::Stopped
+        };
+        true
     }
 
     fn no_output(&mut self) {
@@ -1043,20 +1075,8 @@ impl Engine {
                 }
             }
             Cmd::RetryOutput => {
-                if self.output.is_none() {
-                    if self.ensure_output() {
-                        self.message = None;
-                        self.status = if self.index.is_some() {
-                            // Ready to carry on where the music was.
-                            PlayerStatus::Paused
-                        } else if self.queue.is_empty() {
-                            PlayerStatus::Idle
-                        } else {
-                            PlayerStatus::Stopped
-                        };
-                    } else {
-                        self.no_output();
-                    }
+                if self.output.is_none() && !self.output_found() {
+                    self.no_output();
                 }
             }
         }
