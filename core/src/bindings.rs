@@ -6,6 +6,7 @@
 use ts_rs::{Config, TS};
 
 use crate::model::*;
+use crate::outcomes::*;
 
 /// The ts-rs settings used for every declaration: 64-bit integers become
 /// `number` (counts never come near 2^53).
@@ -32,5 +33,9 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         RegisterEntry, Register, SessionNote, WalkIn, StoreInfo, CheckReport, Track, RefusalReason,
         RefusedFile, ImportReport, ImportProgress, PlaylistKind, PlaylistEntry, Playlist,
         PlaylistSummary, PlaylistInput, PlayerStatus, PlayerState,
+        // Outcome measures: instruments as data, answers and their scores.
+        Rater, Origin, Scale, ScalePoint, BandLevel, Band, Item, Scoring, MetricPoint, Instrument,
+        CustomInstrumentInput, Response, MissingItem, Checked, Scored, PersonScore, ScoreResult,
+        ItemResult, Change, Direction, PrePost, PersonChange, ItemSummary, LeftOut, GroupSummary,
     )
 }

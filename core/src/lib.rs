@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod library;
 pub mod model;
+pub mod outcomes;
 pub mod paths;
 pub mod store;
 pub mod validate;

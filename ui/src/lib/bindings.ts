@@ -295,6 +295,179 @@ queueName: string,
  */
 message: string | null, };
 
+export type Rater = "self" | "therapist" | "carer" | "staff";
+
+export type Origin = "builtIn" | "custom";
+
+export type Scale = { min: number, max: number, 
+/**
+ * What the lowest value means, where the instrument words it.
+ */
+minLabel: string | null, 
+/**
+ * What the highest value means, where the instrument words it.
+ */
+maxLabel: string | null, 
+/**
+ * Wording for every point of the scale, where the instrument gives it
+ * (SWEMWBS); empty otherwise.
+ */
+points: Array<ScalePoint>, };
+
+export type ScalePoint = { value: number, label: string, };
+
+export type BandLevel = "veryLow" | "low" | "medium" | "high" | "veryHigh";
+
+export type Band = { min: number, max: number, level: BandLevel, };
+
+export type Item = { 
+/**
+ * Stable within the instrument; answers name their item by this key.
+ */
+key: string, 
+/**
+ * The wording shown to the person, exactly as the instrument gives it.
+ */
+text: string, 
+/**
+ * True when a lower answer is the better one (ONS4 anxiety).
+ */
+lowerIsBetter: boolean, 
+/**
+ * The bands answers to this item are reported in; empty when it has none.
+ */
+bands: Array<Band>, };
+
+export type Scoring = { "rule": "meanOfItems" } | { "rule": "itemByItem" } | { "rule": "sumWithMetric", table: Array<MetricPoint>, };
+
+export type MetricPoint = { raw: number, metric: number, };
+
+export type Instrument = { 
+/**
+ * Stable id, e.g. `ucl-umbrella-generic`. Scores record it.
+ */
+key: string, 
+/**
+ * The version of this definition, e.g. `1`. Scores record it.
+ */
+version: string, name: string, origin: Origin, 
+/**
+ * Who published the instrument, for built-ins.
+ */
+attribution: string | null, 
+/**
+ * What the therapist should know before using it (e.g. registration). Guidance
+ * for the therapist, not part of the instrument's wording.
+ */
+notice: string | null, scale: Scale, 
+/**
+ * In the order they are asked.
+ */
+items: Array<Item>, scoring: Scoring, 
+/**
+ * Who may give a rating with this instrument.
+ */
+raters: Array<Rater>, };
+
+export type CustomInstrumentInput = { name: string, 
+/**
+ * The wording of each item, in the order they are asked (1 to 20).
+ */
+items: Array<string>, 
+/**
+ * The lowest answer (0 or more).
+ */
+scaleMin: number, 
+/**
+ * The highest answer (100 at most, more than the lowest).
+ */
+scaleMax: number, 
+/**
+ * What the lowest answer means, e.g. "not at all".
+ */
+minLabel: string, 
+/**
+ * What the highest answer means, e.g. "very much".
+ */
+maxLabel: string, 
+/**
+ * True when a lower answer is the better one (e.g. "Worried"): then a person
+ * has improved when their mean fell.
+ */
+lowerIsBetter: boolean, };
+
+export type Response = { itemKey: string, value: number, };
+
+export type MissingItem = { key: string, text: string, };
+
+export type Checked = { "status": "complete", responses: Array<Response>, } | { "status": "incomplete", missing: Array<MissingItem>, };
+
+export type Scored = { "status": "complete", score: PersonScore, } | { "status": "incomplete", missing: Array<MissingItem>, };
+
+export type PersonScore = { instrumentKey: string, instrumentVersion: string, rater: Rater, 
+/**
+ * The answers, in the instrument's item order.
+ */
+responses: Array<Response>, result: ScoreResult, };
+
+export type ScoreResult = { "rule": "meanOfItems", mean: number, } | { "rule": "itemByItem", items: Array<ItemResult>, } | { "rule": "sumWithMetric", raw: number, metric: number, };
+
+export type ItemResult = { itemKey: string, value: number, band: BandLevel | null, };
+
+export type Change = { 
+/**
+ * After minus before, in the scale's points.
+ */
+points: number, 
+/**
+ * The change as a percent of before; `None` when before is zero.
+ */
+percent: number | null, };
+
+export type Direction = "improved" | "same" | "worse";
+
+export type PrePost = { personId: string, rater: Rater, 
+/**
+ * Empty when not taken.
+ */
+pre: Array<Response>, 
+/**
+ * Empty when not taken.
+ */
+post: Array<Response>, };
+
+export type PersonChange = { personId: string, preMean: number, postMean: number, change: Change, direction: Direction, };
+
+export type ItemSummary = { itemKey: string, 
+/**
+ * `None` when nobody was counted.
+ */
+preMean: number | null, postMean: number | null, change: Change | null, };
+
+export type LeftOut = { personId: string, missingPre: Array<MissingItem>, missingPost: Array<MissingItem>, };
+
+export type GroupSummary = { instrumentKey: string, instrumentVersion: string, rater: Rater, 
+/**
+ * People counted (complete before and after).
+ */
+counted: number, 
+/**
+ * `None` when nobody was counted.
+ */
+preMean: number | null, postMean: number | null, change: Change | null, 
+/**
+ * In the instrument's item order.
+ */
+items: Array<ItemSummary>, improved: number, same: number, worse: number, 
+/**
+ * Every counted person, in the order given.
+ */
+people: Array<PersonChange>, 
+/**
+ * Everyone not counted, in the order given.
+ */
+leftOut: Array<LeftOut>, };
+
 export type CommandError = { 
 /**
  * Stable and machine-readable: `invalid`, `conflict`, `not_found`,
