@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { newSession, byName, xpathLiteral } from './webdriver.mjs';
-import { choose, control, field, fill, heading, nav, noDialog, press, scripted, use } from './person.mjs';
+import { choose, closeApp, control, field, fill, heading, nav, noDialog, press, scenario, scripted, use } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const DATA_DIR = process.env.REFRAIN_DATA_DIR;
@@ -86,31 +86,13 @@ before(() => {
 
 after(async () => {
   if (scripted.size > 0) console.log(`# typing or clicking did not work in ${[...scripted].join(', ')}; set by script`);
-  if (app) {
-    try {
-      await shot('failure.png');
-    } catch {
-      // The window may already be gone.
-    }
-    await app.deleteSession().catch(() => {});
-    app = null;
-  }
+  await closeApp(app, join(ARTIFACTS, 'failure.png'));
+  app = null;
 });
 
 // ---- The scenario --------------------------------------------------------
 
-// Each step needs the ones before it, so after a failure the rest are skipped.
-let broken = null;
-function step(t, name, fn) {
-  return t.test(name, { skip: broken ? `after "${broken}" failed` : false }, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      broken = name;
-      throw e;
-    }
-  });
-}
+const step = scenario();
 
 test('take the register, close Refrain, and find it all again', { timeout: 180_000 }, async (t) => {
   await step(t, 'first run shows the empty state', async () => {

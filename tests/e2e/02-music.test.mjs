@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { newSession, xpathLiteral } from './webdriver.mjs';
-import { control, fill, heading, nav, noDialog, press, use } from './person.mjs';
+import { closeApp, control, fill, heading, nav, noDialog, press, scenario, use } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
@@ -81,28 +81,11 @@ before(() => {
 });
 
 after(async () => {
-  if (app) {
-    try {
-      await shot('music-failure.png');
-    } catch {
-      // The window may already be gone.
-    }
-    await app.deleteSession().catch(() => {});
-    app = null;
-  }
+  await closeApp(app, join(ARTIFACTS, 'music-failure.png'));
+  app = null;
 });
 
-let broken = null;
-function step(t, name, fn) {
-  return t.test(name, { skip: broken ? `after "${broken}" failed` : false }, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      broken = name;
-      throw e;
-    }
-  });
-}
+const step = scenario();
 
 test('add music, build a setlist, play it, pause and skip', { timeout: 180_000 }, async (t) => {
   await step(t, 'add the sample music to the library', async () => {

@@ -108,3 +108,32 @@ export async function noDialog() {
   });
 }
 
+
+/**
+ * The steps of one scenario, each needing the ones before it: after a
+ * failure the rest are skipped, naming the step that failed.
+ */
+export function scenario() {
+  let broken = null;
+  return function step(t, name, fn) {
+    return t.test(name, { skip: broken ? `after "${broken}" failed` : false }, async () => {
+      try {
+        await fn();
+      } catch (e) {
+        broken = name;
+        throw e;
+      }
+    });
+  };
+}
+
+/** At the end of a test file: a last screenshot (of a failure) and close the app. */
+export async function closeApp(app, screenshotFile) {
+  if (!app) return;
+  try {
+    await app.screenshot(screenshotFile);
+  } catch {
+    // The window may already be gone.
+  }
+  await app.deleteSession().catch(() => {});
+}
