@@ -37,5 +37,11 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         Rater, Origin, Scale, ScalePoint, BandLevel, Band, Item, Scoring, MetricPoint, Instrument,
         CustomInstrumentInput, Response, MissingItem, Checked, Scored, PersonScore, ScoreResult,
         ItemResult, Change, Direction, PrePost, PersonChange, ItemSummary, LeftOut, GroupSummary,
+        // Recorded scores and what they say.
+        Timing, GroupInstrument, GroupInstrumentChoice, ScoreSetInput, ScoreSet, ScoreSheetRow,
+        ScoreSheet, SessionPrePost, PersonInstrumentHistory, PersonOutcomes, SessionSummary,
+        GroupInstrumentOutcome, GroupOutcomes,
+        // Practitioners and clinical notes.
+        Practitioner, PractitionerInput, Signature, Amendment, Note, SessionNotes, NoteHit,
     )
 }

@@ -49,7 +49,8 @@ fn entries(conn: &Connection, session: &Session) -> Result<Vec<RegisterEntry>> {
 fn note(conn: &Connection, session_id: &str) -> Result<Option<SessionNote>> {
     Ok(conn
         .query_row(
-            "SELECT session_id, body, created_at, updated_at FROM session_note WHERE session_id = ?1",
+            "SELECT session_id, body, created_at, updated_at FROM note
+             WHERE session_id = ?1 AND attendee_id IS NULL",
             [session_id],
             |r| {
                 Ok(SessionNote {
@@ -251,13 +252,17 @@ pub(crate) fn save_note(conn: &Connection, session_id: &str, body: &str) -> Resu
     let session = sessions::get(conn, session_id)?;
     groups::check_active(conn, &session.group_id)?;
     let ts = now();
-    conn.execute(
-        "INSERT INTO session_note (id, session_id, body, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?4)
-         ON CONFLICT (session_id) DO UPDATE SET body = excluded.body,
-             updated_at = excluded.updated_at",
-        params![new_id(), session_id, body, ts],
+    let changed = conn.execute(
+        "UPDATE note SET body = ?2, updated_at = ?3 WHERE session_id = ?1 AND attendee_id IS NULL",
+        params![session_id, body, ts],
     )?;
+    if changed == 0 {
+        conn.execute(
+            "INSERT INTO note (id, session_id, body, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![new_id(), session_id, body, ts],
+        )?;
+    }
     note(conn, session_id)?.ok_or(CoreError::NotFound { what: "note" })
 }
 

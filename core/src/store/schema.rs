@@ -208,6 +208,160 @@ CREATE INDEX attendance_by_attendee
     ON attendance (attendee_id, session_id, mark, carer_present, walk_in);
 "#;
 
+/// Outcomes and clinical notes: practitioners, the therapist's own measures
+/// (each version kept), the instruments a group uses, recorded answers, and
+/// notes that cannot be changed once signed (enforced here by triggers, not
+/// only by the code above). The old one-per-session group note moves into
+/// `note` as a draft.
+const V4_OUTCOMES_NOTES: &str = r#"
+CREATE TABLE practitioner (
+    id            TEXT PRIMARY KEY NOT NULL,
+    name          TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    hcpc_number   TEXT NOT NULL DEFAULT '',
+    archived_at   TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+) STRICT;
+
+-- Every version of a therapist's own measure; scores name key and version.
+CREATE TABLE custom_instrument (
+    id            TEXT PRIMARY KEY NOT NULL,
+    key           TEXT NOT NULL,
+    version       INTEGER NOT NULL CHECK (version > 0),
+    definition    TEXT NOT NULL,            -- JSON of outcomes::Instrument
+    archived_at   TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    UNIQUE (key, version)
+) STRICT;
+
+CREATE TABLE group_instrument (
+    group_id        TEXT NOT NULL REFERENCES practice_group(id),
+    instrument_key  TEXT NOT NULL,
+    rater           TEXT NOT NULL CHECK (rater IN ('self', 'therapist', 'carer', 'staff')),
+    position        INTEGER NOT NULL CHECK (position >= 0),
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    PRIMARY KEY (group_id, instrument_key)
+) STRICT;
+
+CREATE TABLE score_set (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    attendee_id         TEXT NOT NULL REFERENCES attendee(id),
+    session_id          TEXT REFERENCES session(id),
+    instrument_key      TEXT NOT NULL,
+    instrument_version  TEXT NOT NULL,
+    timing              TEXT NOT NULL
+                        CHECK (timing IN ('before', 'after', 'intake', 'review', 'discharge')),
+    rater               TEXT NOT NULL CHECK (rater IN ('self', 'therapist', 'carer', 'staff')),
+    rater_name          TEXT NOT NULL DEFAULT '',
+    taken_on            TEXT NOT NULL,
+    complete            INTEGER NOT NULL CHECK (complete IN (0, 1)),
+    archived_at         TEXT,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    CHECK ((timing IN ('before', 'after')) = (session_id IS NOT NULL))
+) STRICT;
+CREATE UNIQUE INDEX score_set_one_per_session
+    ON score_set (session_id, attendee_id, instrument_key, timing, rater)
+    WHERE session_id IS NOT NULL AND archived_at IS NULL;
+CREATE INDEX score_set_by_attendee ON score_set (attendee_id, instrument_key, taken_on);
+
+CREATE TABLE score_answer (
+    score_set_id  TEXT NOT NULL REFERENCES score_set(id),
+    item_key      TEXT NOT NULL,
+    value         INTEGER NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    PRIMARY KEY (score_set_id, item_key)
+) STRICT;
+
+CREATE TABLE note (
+    id            TEXT PRIMARY KEY NOT NULL,
+    session_id    TEXT NOT NULL REFERENCES session(id),
+    attendee_id   TEXT REFERENCES attendee(id),   -- NULL: the session's group note
+    author_id     TEXT REFERENCES practitioner(id),
+    body          TEXT NOT NULL DEFAULT '',
+    signed_at     TEXT,
+    signed_by     TEXT REFERENCES practitioner(id),
+    signer_name   TEXT,
+    signer_hcpc   TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    CHECK ((signed_at IS NULL) = (signed_by IS NULL)),
+    CHECK (signed_at IS NULL OR (signer_name IS NOT NULL AND signer_hcpc IS NOT NULL))
+) STRICT;
+CREATE UNIQUE INDEX note_one_per_person ON note (session_id, ifnull(attendee_id, ''));
+CREATE INDEX note_by_attendee ON note (attendee_id, session_id);
+
+CREATE TABLE note_amendment (
+    id            TEXT PRIMARY KEY NOT NULL,
+    note_id       TEXT NOT NULL REFERENCES note(id),
+    body          TEXT NOT NULL CHECK (length(trim(body)) > 0),
+    reason        TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    author_id     TEXT NOT NULL REFERENCES practitioner(id),
+    author_name   TEXT NOT NULL,
+    author_hcpc   TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+) STRICT;
+CREATE INDEX amendment_by_note ON note_amendment (note_id, created_at);
+
+-- A signed note is final: no change and no removal, whoever asks.
+CREATE TRIGGER note_signed_is_final BEFORE UPDATE ON note
+    WHEN OLD.signed_at IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: signed note is final');
+END;
+CREATE TRIGGER note_signed_is_kept BEFORE DELETE ON note
+    WHEN OLD.signed_at IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: signed note is final');
+END;
+CREATE TRIGGER amendment_is_final BEFORE UPDATE ON note_amendment
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: signed note is final');
+END;
+CREATE TRIGGER amendment_is_kept BEFORE DELETE ON note_amendment
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: signed note is final');
+END;
+CREATE TRIGGER amendment_needs_signed_note BEFORE INSERT ON note_amendment
+    WHEN (SELECT signed_at FROM note WHERE id = NEW.note_id) IS NULL
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: only a signed note is amended');
+END;
+
+-- Full-text search over notes and amendments, kept in step by triggers.
+CREATE VIRTUAL TABLE note_text USING fts5(
+    note_id UNINDEXED,
+    amendment_id UNINDEXED,
+    body,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER note_text_insert AFTER INSERT ON note
+BEGIN
+    INSERT INTO note_text (note_id, amendment_id, body) VALUES (NEW.id, NULL, NEW.body);
+END;
+CREATE TRIGGER note_text_update AFTER UPDATE OF body ON note
+BEGIN
+    DELETE FROM note_text WHERE note_id = OLD.id AND amendment_id IS NULL;
+    INSERT INTO note_text (note_id, amendment_id, body) VALUES (NEW.id, NULL, NEW.body);
+END;
+CREATE TRIGGER note_text_delete AFTER DELETE ON note
+BEGIN
+    DELETE FROM note_text WHERE note_id = OLD.id;
+END;
+CREATE TRIGGER amendment_text_insert AFTER INSERT ON note_amendment
+BEGIN
+    INSERT INTO note_text (note_id, amendment_id, body) VALUES (NEW.note_id, NEW.id, NEW.body);
+END;
+
+INSERT INTO note (id, session_id, attendee_id, author_id, body, created_at, updated_at)
+    SELECT id, session_id, NULL, NULL, body, created_at, updated_at FROM session_note;
+DROP TABLE session_note;
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
@@ -215,8 +369,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V1).foreign_key_check(),
         M::up(V2_MUSIC).foreign_key_check(),
         M::up(V3_INDEXES),
+        M::up(V4_OUTCOMES_NOTES).foreign_key_check(),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;

@@ -9,14 +9,24 @@ import type {
   AttendeeInput,
   AttendeeSummary,
   CommandError,
+  CustomInstrumentInput,
   Group,
   GroupDetail,
   GroupInput,
+  GroupInstrument,
+  GroupInstrumentChoice,
+  GroupOutcomes,
   ImportProgress,
   ImportReport,
+  Instrument,
   Mark,
   Membership,
+  Note,
+  NoteHit,
+  PersonOutcomes,
   PlayerState,
+  Practitioner,
+  PractitionerInput,
   Playlist,
   PlaylistInput,
   PlaylistKind,
@@ -28,6 +38,10 @@ import type {
   Session,
   SessionInput,
   SessionNote,
+  SessionNotes,
+  ScoreSet,
+  ScoreSetInput,
+  ScoreSheet,
   StoreInfo,
   Track,
   Venue,
@@ -263,3 +277,44 @@ export const playerFadeOut = (ms: number) => call<PlayerState>('player_fade_out'
 export const playerSetLooping = (looping: boolean) => call<PlayerState>('player_set_looping', { looping });
 export const playerRetryOutput = () => call<PlayerState>('player_retry_output');
 export const onPlayerState = (handler: (s: PlayerState) => void) => subscribe<PlayerState>('player-state', handler);
+
+// Practitioners: who is using Refrain and signs notes.
+export const listPractitioners = () => call<Practitioner[]>('list_practitioners');
+export const createPractitioner = (input: PractitionerInput) => call<Practitioner>('create_practitioner', { input });
+export const updatePractitioner = (id: string, input: PractitionerInput) =>
+  call<Practitioner>('update_practitioner', { id, input });
+export const archivePractitioner = (id: string) => call<null>('archive_practitioner', { id });
+
+// Clinical notes: drafts saved as typed, signed once, amended after.
+export const sessionNotes = (sessionId: string) => call<SessionNotes>('session_notes', { sessionId });
+/** `attendeeId` null: the session's group note. `authorId`: who is typing (may be null). */
+export const saveNoteDraft = (sessionId: string, attendeeId: string | null, body: string, authorId: string | null) =>
+  call<Note>('save_note_draft', { sessionId, attendeeId, body, authorId });
+export const signNote = (noteId: string, practitionerId: string) => call<Note>('sign_note', { noteId, practitionerId });
+export const amendNote = (noteId: string, practitionerId: string, body: string, reason: string) =>
+  call<Note>('amend_note', { noteId, practitionerId, body, reason });
+/** Every note about one person, newest session first. */
+export const personNotes = (attendeeId: string) => call<Note[]>('person_notes', { attendeeId });
+/** Words to find; `practitionerId` is who is looking (their own drafts are included). */
+export const searchNotes = (query: string, practitionerId: string | null) =>
+  call<NoteHit[]>('search_notes', { query, practitionerId });
+
+// Outcome measures: instruments, a group's choice, recorded answers and what they say.
+export const listInstruments = () => call<Instrument[]>('list_instruments');
+export const createCustomInstrument = (input: CustomInstrumentInput) =>
+  call<Instrument>('create_custom_instrument', { input });
+/** Saves a new version; scores already taken keep theirs. */
+export const updateCustomInstrument = (key: string, input: CustomInstrumentInput) =>
+  call<Instrument>('update_custom_instrument', { key, input });
+export const archiveCustomInstrument = (key: string) => call<null>('archive_custom_instrument', { key });
+export const groupInstruments = (groupId: string) => call<GroupInstrument[]>('group_instruments', { groupId });
+export const setGroupInstruments = (groupId: string, choices: GroupInstrumentChoice[]) =>
+  call<GroupInstrument[]>('set_group_instruments', { groupId, choices });
+/** Records (or, for a session's before/after, replaces) one set of answers. */
+export const recordScores = (input: ScoreSetInput) => call<ScoreSet>('record_scores', { input });
+export const archiveScoreSet = (id: string) => call<null>('archive_score_set', { id });
+export const scoreSheet = (sessionId: string) => call<ScoreSheet>('score_sheet', { sessionId });
+export const personOutcomes = (attendeeId: string) => call<PersonOutcomes>('person_outcomes', { attendeeId });
+/** `from`/`to` are "YYYY-MM-DD", both included. */
+export const groupOutcomes = (groupId: string, from: string, to: string) =>
+  call<GroupOutcomes>('group_outcomes', { groupId, from, to });

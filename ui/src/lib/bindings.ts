@@ -468,6 +468,189 @@ people: Array<PersonChange>,
  */
 leftOut: Array<LeftOut>, };
 
+export type Timing = "before" | "after" | "intake" | "review" | "discharge";
+
+export type GroupInstrument = { instrumentKey: string, 
+/**
+ * The instrument's name (latest version), for lists.
+ */
+name: string, 
+/**
+ * Who rates by default in the quick entry grid (can be changed per person).
+ */
+rater: Rater, };
+
+export type GroupInstrumentChoice = { instrumentKey: string, rater: Rater, };
+
+export type ScoreSetInput = { attendeeId: string, 
+/**
+ * Required for before/after, absent otherwise.
+ */
+sessionId: string | null, instrumentKey: string, timing: Timing, rater: Rater, 
+/**
+ * Who gave a proxy rating ("Jean, daughter"); empty for self-report.
+ */
+raterName: string, 
+/**
+ * `YYYY-MM-DD`: for intake/review/discharge (today when absent); a
+ * session's sets take the session's date.
+ */
+takenOn: string | null, 
+/**
+ * Possibly partial: a set missing items is kept, shown as incomplete and
+ * never scored. An empty list for a session set removes that set.
+ */
+answers: Array<Response>, };
+
+export type ScoreSet = { id: string, attendeeId: string, sessionId: string | null, instrumentKey: string, instrumentVersion: string, timing: Timing, rater: Rater, raterName: string, takenOn: string, 
+/**
+ * In the instrument's item order.
+ */
+answers: Array<Response>, 
+/**
+ * The score, or the items still missing.
+ */
+scored: Scored, createdAt: string, updatedAt: string, };
+
+export type ScoreSheetRow = { attendeeId: string, 
+/**
+ * Preferred name if any, else full name.
+ */
+name: string, 
+/**
+ * Every before/after set recorded for this person in this session.
+ */
+sets: Array<ScoreSet>, };
+
+export type ScoreSheet = { sessionId: string, 
+/**
+ * The group's choice, in its order.
+ */
+choices: Array<GroupInstrument>, 
+/**
+ * The definitions (current versions) of the chosen instruments.
+ */
+instruments: Array<Instrument>, 
+/**
+ * People marked present, late or left early, in the register's order.
+ */
+rows: Array<ScoreSheetRow>, 
+/**
+ * For each mean-scored instrument and rater with any answers: the
+ * session's before/after summary.
+ */
+summaries: Array<GroupSummary>, };
+
+export type SessionPrePost = { sessionId: string, date: string, groupName: string, rater: Rater, 
+/**
+ * The person's score before (mean, or metric for SWEMWBS); `None` when
+ * not taken or incomplete.
+ */
+before: number | null, after: number | null, change: Change | null, };
+
+export type PersonInstrumentHistory = { 
+/**
+ * The current version (older sets keep and show their own version).
+ */
+instrument: Instrument, 
+/**
+ * Every set, oldest first.
+ */
+sets: Array<ScoreSet>, 
+/**
+ * Per session, oldest first (mean-scored instruments).
+ */
+sessions: Array<SessionPrePost>, };
+
+export type PersonOutcomes = { attendeeId: string, instruments: Array<PersonInstrumentHistory>, };
+
+export type SessionSummary = { sessionId: string, date: string, summaries: Array<GroupSummary>, };
+
+export type GroupInstrumentOutcome = { instrument: Instrument, 
+/**
+ * Over the whole period, one per rater (self and proxy ratings apart).
+ * Every person-session pair with complete answers before and after counts
+ * once.
+ */
+summaries: Array<GroupSummary>, 
+/**
+ * Session by session, oldest first; sessions with no answers are left out.
+ */
+sessions: Array<SessionSummary>, };
+
+export type GroupOutcomes = { groupId: string, 
+/**
+ * `YYYY-MM-DD`, both included.
+ */
+from: string, to: string, instruments: Array<GroupInstrumentOutcome>, };
+
+export type Practitioner = { id: string, name: string, 
+/**
+ * HCPC registration number, e.g. `AS12345` (arts therapists). Empty when
+ * not registered (a student, say): such a practitioner cannot sign.
+ */
+hcpcNumber: string, archived: boolean, createdAt: string, updatedAt: string, };
+
+export type PractitionerInput = { name: string, hcpcNumber: string, };
+
+export type Signature = { practitionerId: string, name: string, hcpcNumber: string, 
+/**
+ * RFC 3339 UTC.
+ */
+at: string, };
+
+export type Amendment = { id: string, noteId: string, 
+/**
+ * The amendment's text.
+ */
+body: string, 
+/**
+ * Why the note was amended.
+ */
+reason: string, author: Signature, };
+
+export type Note = { id: string, sessionId: string, 
+/**
+ * `None` for the group note.
+ */
+attendeeId: string | null, 
+/**
+ * The person's name (preferred name if any) for a person's note.
+ */
+attendeeName: string | null, 
+/**
+ * The text as drafted, or as signed (never changed after signing).
+ */
+body: string, 
+/**
+ * `None` while a draft.
+ */
+signed: Signature | null, 
+/**
+ * Oldest first.
+ */
+amendments: Array<Amendment>, createdAt: string, 
+/**
+ * When the draft was last saved.
+ */
+updatedAt: string, };
+
+export type SessionNotes = { sessionId: string, groupNote: Note | null, 
+/**
+ * Every note about a person in this session, in the register's order.
+ */
+personNotes: Array<Note>, };
+
+export type NoteHit = { noteId: string, sessionId: string, sessionDate: string, groupId: string, groupName: string, attendeeId: string | null, attendeeName: string | null, 
+/**
+ * True when the words were found in an amendment rather than the note.
+ */
+inAmendment: boolean, signed: boolean, 
+/**
+ * Plain text around the match; the matched words are wrapped in `[` `]`.
+ */
+snippet: string, };
+
 export type CommandError = { 
 /**
  * Stable and machine-readable: `invalid`, `conflict`, `not_found`,

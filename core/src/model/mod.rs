@@ -578,3 +578,9 @@ pub struct PlayerState {
     /// A plain message when something went wrong ("That file is missing…").
     pub message: Option<String>,
 }
+
+mod notes;
+mod scores;
+
+pub use notes::*;
+pub use scores::*;
