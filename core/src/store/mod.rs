@@ -5,11 +5,15 @@
 
 pub(crate) mod attendees;
 pub(crate) mod groups;
+pub(crate) mod instruments;
 pub mod library;
+pub(crate) mod notes;
 pub(crate) mod playlists;
+pub(crate) mod practitioners;
 pub(crate) mod referrals;
 pub(crate) mod register;
 pub mod schema;
+pub(crate) mod scores;
 pub(crate) mod sessions;
 pub mod sql;
 pub(crate) mod venues;
