@@ -10,7 +10,9 @@ use chrono::{Days, NaiveDate};
 use crate::error::{CoreError, Result};
 use crate::model::*;
 use crate::store::sessions::next_on_or_after;
-use crate::store::{attendees, groups, referrals, register, sessions, venues, Store};
+use crate::store::{
+    attendees, groups, notes, practitioners, referrals, register, sessions, venues, Store,
+};
 use crate::validate::fmt_date;
 
 struct Person {
@@ -241,6 +243,12 @@ const SINGING_NOTES: &[&str] = &[
     "Seasonal songs. Carers joined the circle for the final song.",
 ];
 
+const PERSON_NOTES: &[&str] = &[
+    "Settled quickly and sang the chorus of every song. Smiled and tapped along to Daisy Bell; \
+     chose the last song.",
+    "Quieter today. Joined in with the shakers in the second half and stayed for tea.",
+];
+
 const DROP_IN_NOTES: &[&str] = &[
     "Drum circle to start, then a group song choice. Two people shared what music means to them. Mo stayed for tea afterwards for the first time.",
     "Singing and body percussion. Sarah said she had been looking forward to it all week.",
@@ -421,6 +429,13 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                 DROP_IN_NOTES,
             ),
         ];
+        let therapist = practitioners::create(
+            tx,
+            &PractitionerInput {
+                name: "Alex Morgan".into(),
+                hcpc_number: "AS12345".into(),
+            },
+        )?;
         for (gi, (input, people, notes)) in plans.iter().enumerate() {
             let group = groups::create(tx, input)?;
             let joined = today - Days::new(120);
@@ -524,14 +539,41 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                         _ => Mark::Present,
                     };
                     register::set_mark(tx, &session.id, id, Some(mark))?;
-                    if mark.attended() && !p.carer.is_empty() && (pi + week as usize) % 3 != 0 {
+                    if mark.attended()
+                        && !p.carer.is_empty()
+                        && !(pi + week as usize).is_multiple_of(3)
+                    {
                         register::set_carer_present(tx, &session.id, id, true)?;
                     }
                 }
                 register::save_note(tx, &session.id, notes[note_no % notes.len()])?;
+                if gi == 0 && week == 3 {
+                    seed_person_notes(tx, &session.id, &therapist.id)?;
+                }
                 note_no += 1;
             }
         }
         Ok(())
     })
+}
+
+/// Notes about the first people who came to the singing group's last
+/// session: the first signed, the next still a draft.
+fn seed_person_notes(tx: &rusqlite::Connection, session_id: &str, therapist: &str) -> Result<()> {
+    let came: Vec<String> = {
+        let mut stmt = tx.prepare(
+            "SELECT t.attendee_id FROM attendance t JOIN attendee a ON a.id = t.attendee_id
+             WHERE t.session_id = ?1 AND t.mark IN ('present', 'late', 'left_early')
+             ORDER BY a.full_name",
+        )?;
+        let rows = stmt.query_map([session_id], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (i, (attendee, body)) in came.iter().zip(PERSON_NOTES).enumerate() {
+        let id = notes::save_draft(tx, session_id, Some(attendee), body, Some(therapist))?;
+        if i == 0 {
+            notes::sign(tx, &id, therapist)?;
+        }
+    }
+    Ok(())
 }

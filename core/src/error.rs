@@ -18,6 +18,10 @@ pub enum CoreError {
     #[error("{0}")]
     Conflict(String),
 
+    /// Something tried to change a signed note, which is final.
+    #[error("This note is signed, so it can't be changed. Add an amendment instead.")]
+    NoteSigned,
+
     #[error("That {what} could not be found. It may have been removed on another screen.")]
     NotFound { what: &'static str },
 
@@ -48,6 +52,7 @@ impl CoreError {
         match self {
             CoreError::Invalid { .. } => "invalid",
             CoreError::Conflict(_) => "conflict",
+            CoreError::NoteSigned => "note_signed",
             CoreError::NotFound { .. } => "not_found",
             CoreError::NewerSchema { .. } => "newer_schema",
             CoreError::Open(_) => "open_failed",

@@ -5,7 +5,7 @@ use rusqlite::{named_params, params, Connection, OptionalExtension};
 
 use super::groups::{self, MEMBER_ON};
 use super::sql::{new_id, now};
-use super::{attendees, sessions, today, Store};
+use super::{attendees, notes, sessions, today, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{Mark, Register, RegisterEntry, Session, SessionNote, SessionStatus, WalkIn};
 use crate::validate::{self, fmt_date};
@@ -247,22 +247,10 @@ pub(crate) fn add_walk_in(
     refresh_status(conn, session_id)
 }
 
+/// Saves the group note's draft (see `notes::save_draft`): a signed group
+/// note is refused.
 pub(crate) fn save_note(conn: &Connection, session_id: &str, body: &str) -> Result<SessionNote> {
-    let body = validate::long_text("body", "the note", body)?;
-    let session = sessions::get(conn, session_id)?;
-    groups::check_active(conn, &session.group_id)?;
-    let ts = now();
-    let changed = conn.execute(
-        "UPDATE note SET body = ?2, updated_at = ?3 WHERE session_id = ?1 AND attendee_id IS NULL",
-        params![session_id, body, ts],
-    )?;
-    if changed == 0 {
-        conn.execute(
-            "INSERT INTO note (id, session_id, body, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?4)",
-            params![new_id(), session_id, body, ts],
-        )?;
-    }
+    notes::save_draft(conn, session_id, None, body, None)?;
     note(conn, session_id)?.ok_or(CoreError::NotFound { what: "note" })
 }
 
@@ -314,9 +302,10 @@ impl Store {
     }
 
     /// Saves the session's group note (one per session), replacing the last
-    /// version.
+    /// version. Refused once the note is signed (`note_signed`).
     pub fn save_session_note(&mut self, session_id: &str, body: &str) -> Result<SessionNote> {
         self.write(|tx| save_note(tx, session_id, body))
+            .map_err(notes::typed)
     }
 }
 
