@@ -339,18 +339,28 @@ CREATE VIRTUAL TABLE note_text USING fts5(
     body,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+-- Where each note's text sits in note_text, so an autosave rewrites one row
+-- of the index instead of looking through all of it.
+CREATE TABLE note_text_key (
+    note_id     TEXT PRIMARY KEY NOT NULL,
+    text_rowid  INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
 CREATE TRIGGER note_text_insert AFTER INSERT ON note
 BEGIN
     INSERT INTO note_text (note_id, amendment_id, body) VALUES (NEW.id, NULL, NEW.body);
+    INSERT INTO note_text_key (note_id, text_rowid) VALUES (NEW.id, last_insert_rowid());
 END;
 CREATE TRIGGER note_text_update AFTER UPDATE OF body ON note
+    WHEN OLD.body IS NOT NEW.body
 BEGIN
-    DELETE FROM note_text WHERE note_id = OLD.id AND amendment_id IS NULL;
-    INSERT INTO note_text (note_id, amendment_id, body) VALUES (NEW.id, NULL, NEW.body);
+    UPDATE note_text SET body = NEW.body
+     WHERE rowid = (SELECT text_rowid FROM note_text_key WHERE note_id = NEW.id);
 END;
 CREATE TRIGGER note_text_delete AFTER DELETE ON note
 BEGIN
-    DELETE FROM note_text WHERE note_id = OLD.id;
+    DELETE FROM note_text
+     WHERE rowid = (SELECT text_rowid FROM note_text_key WHERE note_id = OLD.id);
+    DELETE FROM note_text_key WHERE note_id = OLD.id;
 END;
 CREATE TRIGGER amendment_text_insert AFTER INSERT ON note_amendment
 BEGIN
