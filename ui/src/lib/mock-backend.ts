@@ -13,7 +13,11 @@ import type {
   ImportReport,
   Mark,
   Membership,
+  Note,
+  NoteHit,
   PlayerState,
+  Practitioner,
+  PractitionerInput,
   Playlist,
   PlaylistInput,
   PlaylistKind,
@@ -24,7 +28,7 @@ import type {
   Register,
   Session,
   SessionInput,
-  SessionNote,
+  SessionNotes,
   StoreInfo,
   Track,
   Venue,
@@ -87,7 +91,8 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
   const memberships = new Map<string, Membership>();
   const sessions = new Map<string, SessionRow>();
   const attendance = new Map<string, Map<string, Row>>(); // session -> attendee -> row
-  const notes = new Map<string, SessionNote>();
+  const practitioners = new Map<string, Practitioner>();
+  const clinicalNotes = new Map<string, Note>();
   const referrals = new Map<string, Referral>();
   const tracks = new Map<string, Track>();
   const playlists = new Map<string, PlaylistRow>();
@@ -186,7 +191,7 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
         };
       })
       .sort((a, b) => Number(a.walkIn) - Number(b.walkIn) || a.fullName.localeCompare(b.fullName));
-    return { session: sessionOut(s), groupArchived: g.archived, entries, note: notes.get(s.id) ?? null };
+    return { session: sessionOut(s), groupArchived: g.archived, entries, note: null };
   }
 
   function openSession(id: string): SessionRow {
@@ -815,15 +820,6 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
       refreshStatus(s);
       return register(s.id);
     },
-    save_session_note: ({ sessionId, body }) => {
-      const s = need(sessions.get(sessionId), 'session');
-      activeGroup(s.groupId);
-      const prev = notes.get(s.id);
-      const note: SessionNote = { sessionId: s.id, body: String(body), createdAt: prev?.createdAt ?? now(), updatedAt: now() };
-      notes.set(s.id, note);
-      return note;
-    },
-
     // ----- Music: the library -----
     list_tracks: ({ query, tag }: { query: string; tag: string }) => {
       const q = String(query ?? '').trim().toLowerCase();
@@ -1011,6 +1007,141 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
       return publish();
     },
   };
+
+  // ----- Practitioners and clinical notes -----
+  function cleanPractitioner(input: PractitionerInput): PractitionerInput {
+    const name = String(input.name ?? '').trim();
+    if (!name) invalid('name', 'Please enter a name.');
+    const hcpc = String(input.hcpcNumber ?? '').replace(/\s+/g, '').toUpperCase();
+    if (hcpc && !/^[A-Z]{2}\d{4,8}$/.test(hcpc)) {
+      invalid(
+        'hcpcNumber',
+        `“${String(input.hcpcNumber).trim()}” doesn't look like an HCPC registration number. It is two letters then digits, like AS12345 for an arts therapist. Leave it empty if you are not registered.`,
+      );
+    }
+    return { name, hcpcNumber: hcpc };
+  }
+  function activePractitioner(id: string): Practitioner {
+    const p = need(practitioners.get(id), 'practitioner');
+    if (p.archived) fail('conflict', `${p.name}'s profile is archived, so it can't be used to write or sign notes.`);
+    return p;
+  }
+  function signatureOf(p: Practitioner) {
+    return { practitionerId: p.id, name: p.name, hcpcNumber: p.hcpcNumber, at: now() };
+  }
+  const findNote = (sessionId: string, attendeeId: string | null) =>
+    [...clinicalNotes.values()].find((n) => n.sessionId === sessionId && n.attendeeId === attendeeId);
+  Object.assign(handlers, {
+    list_practitioners: () =>
+      [...practitioners.values()].filter((p) => !p.archived).sort((a, b) => a.name.localeCompare(b.name)),
+    create_practitioner: ({ input }: { input: PractitionerInput }) => {
+      const c = cleanPractitioner(input);
+      const p: Practitioner = { id: newId(), ...c, archived: false, createdAt: now(), updatedAt: now() };
+      practitioners.set(p.id, p);
+      return p;
+    },
+    update_practitioner: ({ id, input }: { id: string; input: PractitionerInput }) => {
+      const p = activePractitioner(id);
+      Object.assign(p, cleanPractitioner(input), { updatedAt: now() });
+      return p;
+    },
+    archive_practitioner: ({ id }: { id: string }) => {
+      need(practitioners.get(id), 'practitioner').archived = true;
+      return null;
+    },
+    session_notes: ({ sessionId }: { sessionId: string }): SessionNotes => {
+      const order = register(sessionId).entries.map((e) => e.attendeeId);
+      const all = [...clinicalNotes.values()].filter((n) => n.sessionId === sessionId);
+      return {
+        sessionId,
+        groupNote: all.find((n) => n.attendeeId === null) ?? null,
+        personNotes: all
+          .filter((n) => n.attendeeId !== null)
+          .sort((a, b) => order.indexOf(a.attendeeId!) - order.indexOf(b.attendeeId!)),
+      };
+    },
+    save_note_draft: ({ sessionId, attendeeId, body, authorId }: { sessionId: string; attendeeId: string | null; body: string; authorId: string | null }) => {
+      const s = need(sessions.get(sessionId), 'session');
+      activeGroup(s.groupId);
+      if (authorId) activePractitioner(authorId);
+      const prev = findNote(s.id, attendeeId ?? null);
+      if (prev?.signed) fail('conflict', 'This note has been signed, so it can no longer be changed. Add an amendment instead.');
+      if (prev) {
+        prev.body = String(body);
+        prev.updatedAt = now();
+        return prev;
+      }
+      const a = attendeeId ? need(attendees.get(attendeeId), 'person') : null;
+      const n: Note = {
+        id: newId(),
+        sessionId: s.id,
+        attendeeId: a?.id ?? null,
+        attendeeName: a ? a.preferredName.trim() || a.fullName : null,
+        body: String(body),
+        signed: null,
+        amendments: [],
+        createdAt: now(),
+        updatedAt: now(),
+      };
+      clinicalNotes.set(n.id, n);
+      return n;
+    },
+    sign_note: ({ noteId, practitionerId }: { noteId: string; practitionerId: string }) => {
+      const n = need(clinicalNotes.get(noteId), 'note');
+      const p = activePractitioner(practitionerId);
+      if (n.signed) fail('conflict', 'This note is already signed.');
+      if (!p.hcpcNumber) invalid('practitionerId', `${p.name}'s profile has no HCPC registration number, so they can't sign notes.`);
+      if (!n.body.trim()) invalid('body', 'There is nothing written in this note to sign.');
+      n.signed = signatureOf(p);
+      return n;
+    },
+    amend_note: ({ noteId, practitionerId, body, reason }: { noteId: string; practitionerId: string; body: string; reason: string }) => {
+      const n = need(clinicalNotes.get(noteId), 'note');
+      const p = activePractitioner(practitionerId);
+      if (!n.signed) fail('conflict', 'Only a signed note is amended. A draft can still be changed.');
+      if (!String(body).trim()) invalid('body', 'Please write the amendment.');
+      if (!String(reason).trim()) invalid('reason', 'Please say why the note is being amended.');
+      n.amendments.push({ id: newId(), noteId: n.id, body: String(body).trim(), reason: String(reason).trim(), author: signatureOf(p) });
+      return n;
+    },
+    person_notes: ({ attendeeId }: { attendeeId: string }) =>
+      [...clinicalNotes.values()]
+        .filter((n) => n.attendeeId === attendeeId)
+        .sort((a, b) => (sessions.get(b.sessionId)?.date ?? '').localeCompare(sessions.get(a.sessionId)?.date ?? '')),
+    search_notes: ({ query }: { query: string }): NoteHit[] => {
+      const q = String(query ?? '').trim().toLowerCase();
+      if (!q) return [];
+      const hits: NoteHit[] = [];
+      const snippet = (text: string, at: number) => {
+        const from = Math.max(0, at - 40);
+        const to = Math.min(text.length, at + q.length + 40);
+        return `${from > 0 ? '…' : ''}${text.slice(from, at)}[${text.slice(at, at + q.length)}]${text.slice(at + q.length, to)}${to < text.length ? '…' : ''}`;
+      };
+      for (const n of clinicalNotes.values()) {
+        const s = sessions.get(n.sessionId);
+        if (!s) continue;
+        const texts: [string, boolean][] = [[n.body, false], ...n.amendments.map((a): [string, boolean] => [a.body, true])];
+        for (const [text, inAmendment] of texts) {
+          const at = text.toLowerCase().indexOf(q);
+          if (at < 0) continue;
+          hits.push({
+            noteId: n.id,
+            sessionId: s.id,
+            sessionDate: s.date,
+            groupId: s.groupId,
+            groupName: groups.get(s.groupId)?.name ?? '',
+            attendeeId: n.attendeeId,
+            attendeeName: n.attendeeName,
+            inAmendment,
+            signed: !!n.signed,
+            snippet: snippet(text, at),
+          });
+          break;
+        }
+      }
+      return hits.sort((a, b) => b.sessionDate.localeCompare(a.sessionDate));
+    },
+  });
 
   const invoke: Invoker = async (cmd, args = {}) => {
     const h = handlers[cmd];

@@ -1,6 +1,6 @@
 // A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
 // #/attendees, #/attendees/new, #/attendees/<id>, #/sessions/<id>, #/music,
-// #/playlists/<id>, #/venues.
+// #/playlists/<id>, #/venues, #/notes, #/practitioners.
 
 export type Route =
   | { name: 'today' }
@@ -14,6 +14,8 @@ export type Route =
   | { name: 'music' }
   | { name: 'playlist'; id: string }
   | { name: 'venues' }
+  | { name: 'notes' }
+  | { name: 'practitioners' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -38,6 +40,10 @@ export function parseRoute(hash: string): Route {
       return id ? { name: 'playlist', id } : { name: 'not-found', path };
     case 'venues':
       return id ? { name: 'not-found', path } : { name: 'venues' };
+    case 'notes':
+      return id ? { name: 'not-found', path } : { name: 'notes' };
+    case 'practitioners':
+      return id ? { name: 'not-found', path } : { name: 'practitioners' };
     default:
       return { name: 'not-found', path };
   }
@@ -55,10 +61,14 @@ export const paths = {
   music: () => '#/music',
   playlist: (id: string) => `#/playlists/${encodeURIComponent(id)}`,
   venues: () => '#/venues',
+  notes: () => '#/notes',
+  practitioners: () => '#/practitioners',
 };
 
 /** Which nav item a route belongs under. */
-export function section(r: Route): 'today' | 'groups' | 'attendees' | 'music' | 'venues' | null {
+export function section(
+  r: Route,
+): 'today' | 'groups' | 'attendees' | 'notes' | 'music' | 'venues' | 'practitioners' | null {
   switch (r.name) {
     case 'today':
     case 'session':
@@ -76,6 +86,10 @@ export function section(r: Route): 'today' | 'groups' | 'attendees' | 'music' | 
       return 'music';
     case 'venues':
       return 'venues';
+    case 'notes':
+      return 'notes';
+    case 'practitioners':
+      return 'practitioners';
     default:
       return null;
   }

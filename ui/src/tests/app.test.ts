@@ -26,15 +26,17 @@ function start() {
 afterEach(() => dispose());
 
 describe('Refrain app (mock backend)', () => {
-  it('has the five nav links and the music player', async () => {
+  it('has the nav links and the music player', async () => {
     start();
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(within(nav).getAllByRole('link').map((l) => l.textContent?.trim())).toEqual([
       'Today',
       'Groups',
       'Attendees',
+      'Notes',
       'Music',
       'Venues',
+      'Therapists',
     ]);
     expect(within(screen.getByRole('region', { name: 'Music player' })).getByText('Nothing playing')).toBeTruthy();
     for (const name of ['Today', 'Groups', 'Attendees', 'Venues']) {

@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import type { Register } from '../lib/bindings';
+import type { Note, Register } from '../lib/bindings';
 import { entry, playerState, playlistSummary, register, session } from './fixtures';
 
 vi.mock('../lib/api', () => ({
@@ -11,7 +11,10 @@ vi.mock('../lib/api', () => ({
   setMark: vi.fn(),
   setCarerPresent: vi.fn(),
   addWalkIn: vi.fn(),
-  saveSessionNote: vi.fn(),
+  sessionNotes: vi.fn(),
+  saveNoteDraft: vi.fn(),
+  signNote: vi.fn(),
+  amendNote: vi.fn(),
   cancelSession: vi.fn(),
   listAttendees: vi.fn(),
   listPlaylists: vi.fn(),
@@ -67,7 +70,24 @@ beforeEach(() => {
   vi.clearAllMocks();
   m.listPlaylists.mockImplementation(async (kind) => (kind === 'setlist' ? [SETLIST] : [PEGGY_FAVOURITES]));
   m.playPlaylist.mockResolvedValue(playerState());
+  m.sessionNotes.mockResolvedValue({ sessionId: 'S1', groupNote: null, personNotes: [] });
+  m.saveNoteDraft.mockImplementation(async (sessionId, attendeeId, body) => draftNote({ sessionId, attendeeId, body }));
 });
+
+function draftNote(over: Partial<Note> = {}): Note {
+  return {
+    id: 'N1',
+    sessionId: 'S1',
+    attendeeId: null,
+    attendeeName: null,
+    body: '',
+    signed: null,
+    amendments: [],
+    createdAt: '2020-03-05T15:40:00Z',
+    updatedAt: '2020-03-05T15:40:00Z',
+    ...over,
+  };
+}
 
 describe('register layout', () => {
   it('shows the group as h1, the date, and a row per person named by full name', async () => {
@@ -259,20 +279,15 @@ describe('walk-ins', () => {
   });
 });
 
-describe('group note', () => {
-  it('saves after typing stops, and says so', async () => {
+describe('notes on the register', () => {
+  it('the group note saves itself shortly after typing stops, and says so', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     try {
-      m.saveSessionNote.mockResolvedValue({ sessionId: 'S1', body: 'x', createdAt: '', updatedAt: '' });
-      const user = await open();
+      await open();
       const u = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
-      void user;
-      await u.type(screen.getByLabelText('Group note'), 'Lovely');
-      expect(screen.getByText('Not saved yet')).toBeTruthy();
-      expect(m.saveSessionNote).not.toHaveBeenCalled();
-      await vi.advanceTimersByTimeAsync(900);
-      await waitFor(() => expect(m.saveSessionNote).toHaveBeenCalledTimes(1));
-      expect(m.saveSessionNote).toHaveBeenCalledWith('S1', 'Lovely');
+      await u.type(await screen.findByLabelText('Group note'), 'Lovely');
+      await vi.advanceTimersByTimeAsync(500);
+      await waitFor(() => expect(m.saveNoteDraft).toHaveBeenLastCalledWith('S1', null, 'Lovely', null));
       await waitFor(() => expect(screen.getByText('Saved')).toBeTruthy());
     } finally {
       vi.useRealTimers();
@@ -280,12 +295,31 @@ describe('group note', () => {
   });
 
   it('saves at once with "Save note"', async () => {
-    m.saveSessionNote.mockResolvedValue({ sessionId: 'S1', body: 'x', createdAt: '', updatedAt: '' });
     const user = await open();
-    await user.type(screen.getByLabelText('Group note'), 'Good');
+    await user.type(await screen.findByLabelText('Group note'), 'Good');
     await user.click(screen.getByRole('button', { name: 'Save note' }));
-    await waitFor(() => expect(m.saveSessionNote).toHaveBeenCalledWith('S1', 'Good'));
-    expect(m.saveSessionNote).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(m.saveNoteDraft).toHaveBeenCalledWith('S1', null, 'Good', null));
+  });
+
+  it('shows the group note the core has, and offers a note for each person marked present', async () => {
+    m.sessionNotes.mockResolvedValue({ sessionId: 'S1', groupNote: draftNote({ body: 'We sang.' }), personNotes: [] });
+    const user = await open(register({ entries: [entry({ mark: 'present' }), entry({ attendeeId: 'A2', fullName: 'Arthur Bennett' })] }));
+    expect(((await screen.findByLabelText('Group note')) as HTMLTextAreaElement).value).toBe('We sang.');
+    expect(m.sessionNotes).toHaveBeenCalledWith('S1');
+    expect(screen.getByRole('button', { name: /^Note about Margaret Ellis/ })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^Note about Arthur Bennett/ })).toBeNull();
+    // Marking Arthur present adds his.
+    await user.click(screen.getByRole('button', { name: 'Present Arthur Bennett' }));
+    await screen.findByRole('button', { name: /^Note about Arthur Bennett/ });
+  });
+
+  it('typing in a note does not mark anyone', async () => {
+    const user = await open();
+    const box = await screen.findByLabelText('Group note');
+    await user.click(box);
+    await user.keyboard('pals');
+    expect(m.setMark).not.toHaveBeenCalled();
+    expect((box as HTMLTextAreaElement).value).toBe('pals');
   });
 });
 
