@@ -347,7 +347,9 @@ pub fn check_responses(instrument: &Instrument, responses: &[Response]) -> Resul
     })
 }
 
-fn check_rater(instrument: &Instrument, rater: Rater) -> Result<()> {
+/// Refuses a rater the instrument does not allow (`Invalid` on `rater`), saying
+/// who may rate with it.
+pub fn check_rater(instrument: &Instrument, rater: Rater) -> Result<()> {
     if instrument.allows(rater) {
         return Ok(());
     }

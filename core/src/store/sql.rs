@@ -3,7 +3,10 @@
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
-use crate::model::{Mark, ReferralReason, ReferralSource, ReferralStatus, SessionStatus, Weekday};
+use crate::model::{
+    Mark, ReferralReason, ReferralSource, ReferralStatus, SessionStatus, Timing, Weekday,
+};
+use crate::outcomes::Rater;
 
 /// A new primary key: a UUIDv7, so keys sort by creation time and records
 /// made on two laptops never collide.
@@ -55,6 +58,21 @@ db_enum!(SessionStatus {
     Planned => "planned",
     Held => "held",
     Cancelled => "cancelled",
+});
+
+db_enum!(Rater {
+    SelfReport => "self",
+    Therapist => "therapist",
+    Carer => "carer",
+    Staff => "staff",
+});
+
+db_enum!(Timing {
+    Before => "before",
+    After => "after",
+    Intake => "intake",
+    Review => "review",
+    Discharge => "discharge",
 });
 
 db_enum!(ReferralSource {
