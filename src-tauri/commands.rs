@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use refrain_core::audio::QueueItem;
 use refrain_core::model::*;
+use refrain_core::outcomes::{CustomInstrumentInput, Instrument};
 use refrain_core::store::today;
 use tauri::{AppHandle, Runtime, State};
 
@@ -426,4 +427,164 @@ pub fn player_set_looping(music: State<'_, MusicState>, looping: bool) -> Player
 #[tauri::command(async)]
 pub fn player_retry_output(music: State<'_, MusicState>) -> PlayerState {
     music.player.retry_output()
+}
+
+// ---------------------------------------------------------------------------
+// Practitioners and clinical notes
+
+#[tauri::command(async)]
+pub fn list_practitioners(state: State<'_, AppState>) -> Res<Vec<Practitioner>> {
+    state.with(|s| s.list_practitioners())
+}
+
+#[tauri::command(async)]
+pub fn create_practitioner(
+    state: State<'_, AppState>,
+    input: PractitionerInput,
+) -> Res<Practitioner> {
+    state.with(|s| s.create_practitioner(&input))
+}
+
+#[tauri::command(async)]
+pub fn update_practitioner(
+    state: State<'_, AppState>,
+    id: String,
+    input: PractitionerInput,
+) -> Res<Practitioner> {
+    state.with(|s| s.update_practitioner(&id, &input))
+}
+
+#[tauri::command(async)]
+pub fn archive_practitioner(state: State<'_, AppState>, id: String) -> Res<()> {
+    state.with(|s| s.archive_practitioner(&id))
+}
+
+#[tauri::command(async)]
+pub fn session_notes(state: State<'_, AppState>, session_id: String) -> Res<SessionNotes> {
+    state.with(|s| s.session_notes(&session_id))
+}
+
+#[tauri::command(async)]
+pub fn save_note_draft(
+    state: State<'_, AppState>,
+    session_id: String,
+    attendee_id: Option<String>,
+    body: String,
+    author_id: Option<String>,
+) -> Res<Note> {
+    state.with(|s| {
+        s.save_note_draft(
+            &session_id,
+            attendee_id.as_deref(),
+            &body,
+            author_id.as_deref(),
+        )
+    })
+}
+
+#[tauri::command(async)]
+pub fn sign_note(state: State<'_, AppState>, note_id: String, practitioner_id: String) -> Res<Note> {
+    state.with(|s| s.sign_note(&note_id, &practitioner_id))
+}
+
+#[tauri::command(async)]
+pub fn amend_note(
+    state: State<'_, AppState>,
+    note_id: String,
+    practitioner_id: String,
+    body: String,
+    reason: String,
+) -> Res<Note> {
+    state.with(|s| s.amend_note(&note_id, &practitioner_id, &body, &reason))
+}
+
+#[tauri::command(async)]
+pub fn person_notes(state: State<'_, AppState>, attendee_id: String) -> Res<Vec<Note>> {
+    state.with(|s| s.person_notes(&attendee_id))
+}
+
+#[tauri::command(async)]
+pub fn search_notes(
+    state: State<'_, AppState>,
+    query: String,
+    practitioner_id: Option<String>,
+) -> Res<Vec<NoteHit>> {
+    state.with(|s| s.search_notes(&query, practitioner_id.as_deref()))
+}
+
+// ---------------------------------------------------------------------------
+// Outcome measures
+
+#[tauri::command(async)]
+pub fn list_instruments(state: State<'_, AppState>) -> Res<Vec<Instrument>> {
+    state.with(|s| s.list_instruments())
+}
+
+#[tauri::command(async)]
+pub fn create_custom_instrument(
+    state: State<'_, AppState>,
+    input: CustomInstrumentInput,
+) -> Res<Instrument> {
+    state.with(|s| s.create_custom_instrument(&input))
+}
+
+#[tauri::command(async)]
+pub fn update_custom_instrument(
+    state: State<'_, AppState>,
+    key: String,
+    input: CustomInstrumentInput,
+) -> Res<Instrument> {
+    state.with(|s| s.update_custom_instrument(&key, &input))
+}
+
+#[tauri::command(async)]
+pub fn archive_custom_instrument(state: State<'_, AppState>, key: String) -> Res<()> {
+    state.with(|s| s.archive_custom_instrument(&key))
+}
+
+#[tauri::command(async)]
+pub fn group_instruments(
+    state: State<'_, AppState>,
+    group_id: String,
+) -> Res<Vec<GroupInstrument>> {
+    state.with(|s| s.group_instruments(&group_id))
+}
+
+#[tauri::command(async)]
+pub fn set_group_instruments(
+    state: State<'_, AppState>,
+    group_id: String,
+    choices: Vec<GroupInstrumentChoice>,
+) -> Res<Vec<GroupInstrument>> {
+    state.with(|s| s.set_group_instruments(&group_id, &choices))
+}
+
+#[tauri::command(async)]
+pub fn record_scores(state: State<'_, AppState>, input: ScoreSetInput) -> Res<ScoreSet> {
+    state.with(|s| s.record_scores(&input))
+}
+
+#[tauri::command(async)]
+pub fn archive_score_set(state: State<'_, AppState>, id: String) -> Res<()> {
+    state.with(|s| s.archive_score_set(&id))
+}
+
+#[tauri::command(async)]
+pub fn score_sheet(state: State<'_, AppState>, session_id: String) -> Res<ScoreSheet> {
+    state.with(|s| s.score_sheet(&session_id))
+}
+
+#[tauri::command(async)]
+pub fn person_outcomes(state: State<'_, AppState>, attendee_id: String) -> Res<PersonOutcomes> {
+    state.with(|s| s.person_outcomes(&attendee_id))
+}
+
+#[tauri::command(async)]
+pub fn group_outcomes(
+    state: State<'_, AppState>,
+    group_id: String,
+    from: String,
+    to: String,
+) -> Res<GroupOutcomes> {
+    state.with(|s| s.group_outcomes(&group_id, &from, &to))
 }

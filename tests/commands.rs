@@ -253,3 +253,126 @@ fn music_goes_through_the_commands_with_typed_errors() {
     assert_eq!(state.volume, 1.0, "volume is clamped to 100%");
     let _: PlayerState = app.ok("player_stop", json!({}));
 }
+
+/// A group with one person marked present in one session, through the commands.
+fn group_with_one_present(app: &App) -> (Group, Session, String) {
+    let group: Group = app.ok(
+        "create_group",
+        json!({"input": {"name": "Drop-in", "weekday": "monday",
+                         "startTime": "14:00", "endTime": "15:30"}}),
+    );
+    let p: Attendee = app.ok(
+        "create_attendee",
+        json!({"input": {"fullName": "Doreen Hale"}}),
+    );
+    let _: Membership = app.ok(
+        "add_member",
+        json!({"groupId": group.id, "attendeeId": p.id, "joinedOn": "2025-01-01"}),
+    );
+    let session: Session = app.ok(
+        "create_session",
+        json!({"input": {"groupId": group.id, "date": "2025-03-03", "startTime": "14:00", "endTime": "15:30"}}),
+    );
+    let _: Register = app.ok(
+        "set_mark",
+        json!({"sessionId": session.id, "attendeeId": p.id, "mark": "present"}),
+    );
+    (group, session, p.id)
+}
+
+#[test]
+fn outcomes_go_through_the_commands_with_typed_errors() {
+    let app = App::new();
+    let (group, session, person) = group_with_one_present(&app);
+    let chosen: Vec<GroupInstrument> = app.ok(
+        "set_group_instruments",
+        json!({"groupId": group.id,
+               "choices": [{"instrumentKey": "ucl-umbrella-generic", "rater": "self"}]}),
+    );
+    assert_eq!(chosen.len(), 1);
+
+    let answers = |values: [i32; 6]| {
+        let keys = ["active", "alert", "enthusiastic", "excited", "happy", "inspired"];
+        keys.iter()
+            .zip(values)
+            .map(|(k, v)| json!({"itemKey": k, "value": v}))
+            .collect::<Vec<_>>()
+    };
+    for (timing, values) in [("before", [2, 2, 3, 2, 1, 2]), ("after", [4, 3, 4, 4, 3, 3])] {
+        let set: ScoreSet = app.ok(
+            "record_scores",
+            json!({"input": {"attendeeId": person, "sessionId": session.id,
+                   "instrumentKey": "ucl-umbrella-generic", "timing": timing,
+                   "rater": "self", "answers": answers(values)}}),
+        );
+        assert!(matches!(set.scored, refrain_core::outcomes::Scored::Complete { .. }));
+    }
+    let sheet: ScoreSheet = app.ok("score_sheet", json!({"sessionId": session.id}));
+    assert_eq!(sheet.rows.len(), 1);
+    let summary = &sheet.summaries[0];
+    assert_eq!(summary.counted, 1);
+    assert!((summary.pre_mean.unwrap() - 2.0).abs() < 1e-9);
+    assert!((summary.post_mean.unwrap() - 3.5).abs() < 1e-9);
+
+    // A value off the scale is refused with the field it belongs to.
+    let err = app
+        .call(
+            "record_scores",
+            json!({"input": {"attendeeId": person, "sessionId": session.id,
+                   "instrumentKey": "ucl-umbrella-generic", "timing": "before",
+                   "rater": "self", "answers": [{"itemKey": "happy", "value": 9}]}}),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "invalid");
+    assert_eq!(err.field.as_deref(), Some("answers"));
+    // ... and the earlier answers are untouched.
+    let sheet: ScoreSheet = app.ok("score_sheet", json!({"sessionId": session.id}));
+    assert_eq!(sheet.summaries[0].counted, 1);
+}
+
+#[test]
+fn notes_are_signed_and_amended_through_the_commands() {
+    let app = App::new();
+    let (_group, session, person) = group_with_one_present(&app);
+    let me: Practitioner = app.ok(
+        "create_practitioner",
+        json!({"input": {"name": "Sam Okafor", "hcpcNumber": "as 12345"}}),
+    );
+    assert_eq!(me.hcpc_number, "AS12345");
+
+    let draft: Note = app.ok(
+        "save_note_draft",
+        json!({"sessionId": session.id, "attendeeId": person,
+               "body": "Sang the whole of Daisy Bell.", "authorId": me.id}),
+    );
+    assert!(draft.signed.is_none());
+    let signed: Note = app.ok(
+        "sign_note",
+        json!({"noteId": draft.id, "practitionerId": me.id}),
+    );
+    assert_eq!(signed.signed.as_ref().unwrap().hcpc_number, "AS12345");
+
+    let err = app
+        .call(
+            "save_note_draft",
+            json!({"sessionId": session.id, "attendeeId": person,
+                   "body": "changed", "authorId": me.id}),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "note_signed");
+
+    let amended: Note = app.ok(
+        "amend_note",
+        json!({"noteId": draft.id, "practitionerId": me.id,
+               "body": "Also Pack Up Your Troubles.", "reason": "Left out"}),
+    );
+    assert_eq!(amended.body, "Sang the whole of Daisy Bell.");
+    assert_eq!(amended.amendments.len(), 1);
+
+    let hits: Vec<NoteHit> = app.ok(
+        "search_notes",
+        json!({"query": "troubles", "practitionerId": me.id}),
+    );
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].in_amendment);
+}
