@@ -483,7 +483,11 @@ pub fn save_note_draft(
 }
 
 #[tauri::command(async)]
-pub fn sign_note(state: State<'_, AppState>, note_id: String, practitioner_id: String) -> Res<Note> {
+pub fn sign_note(
+    state: State<'_, AppState>,
+    note_id: String,
+    practitioner_id: String,
+) -> Res<Note> {
     state.with(|s| s.sign_note(&note_id, &practitioner_id))
 }
 

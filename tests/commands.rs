@@ -292,20 +292,33 @@ fn outcomes_go_through_the_commands_with_typed_errors() {
     assert_eq!(chosen.len(), 1);
 
     let answers = |values: [i32; 6]| {
-        let keys = ["active", "alert", "enthusiastic", "excited", "happy", "inspired"];
+        let keys = [
+            "active",
+            "alert",
+            "enthusiastic",
+            "excited",
+            "happy",
+            "inspired",
+        ];
         keys.iter()
             .zip(values)
             .map(|(k, v)| json!({"itemKey": k, "value": v}))
             .collect::<Vec<_>>()
     };
-    for (timing, values) in [("before", [2, 2, 3, 2, 1, 2]), ("after", [4, 3, 4, 4, 3, 3])] {
+    for (timing, values) in [
+        ("before", [2, 2, 3, 2, 1, 2]),
+        ("after", [4, 3, 4, 4, 3, 3]),
+    ] {
         let set: ScoreSet = app.ok(
             "record_scores",
             json!({"input": {"attendeeId": person, "sessionId": session.id,
                    "instrumentKey": "ucl-umbrella-generic", "timing": timing,
                    "rater": "self", "answers": answers(values)}}),
         );
-        assert!(matches!(set.scored, refrain_core::outcomes::Scored::Complete { .. }));
+        assert!(matches!(
+            set.scored,
+            refrain_core::outcomes::Scored::Complete { .. }
+        ));
     }
     let sheet: ScoreSheet = app.ok("score_sheet", json!({"sessionId": session.id}));
     assert_eq!(sheet.rows.len(), 1);
