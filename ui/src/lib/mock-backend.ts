@@ -1072,6 +1072,10 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
         return prev;
       }
       const a = attendeeId ? need(attendees.get(attendeeId), 'person') : null;
+      const mark = a ? attendance.get(s.id)?.get(a.id)?.mark : null;
+      if (a && !(mark === 'present' || mark === 'late' || mark === 'leftEarly')) {
+        invalid('attendeeId', `${a.preferredName.trim() || a.fullName} is not marked as present in this session, so a note about them can't be added.`);
+      }
       const n: Note = {
         id: newId(),
         sessionId: s.id,

@@ -38,12 +38,12 @@ class CurrentPractitioner {
     return this.list.find((p) => p.id === this.id) ?? null;
   }
 
-  /** Why the chosen practitioner can't sign notes, or null when they can. */
+  /** Why the chosen practitioner can't sign or amend notes, or null when they can. */
   get cannotSign(): string | null {
     const p = this.current;
-    if (!p) return 'Choose who is using Refrain (at the bottom of the menu) before signing.';
+    if (!p) return 'Choose who is using Refrain (at the bottom of the menu) before signing or amending a note.';
     if (!p.hcpcNumber.trim()) {
-      return `${p.name}'s profile has no HCPC registration number, so notes can't be signed as ${p.name} yet.`;
+      return `${p.name}'s profile has no HCPC registration number, so notes can't be signed or amended as ${p.name} yet.`;
     }
     return null;
   }

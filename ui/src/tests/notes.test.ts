@@ -352,6 +352,16 @@ describe('a signed note', () => {
     expect(screen.getByText('Original note')).toBeTruthy();
   });
 
+  it('can’t be amended as someone with no HCPC number, and says why', () => {
+    useAs(STUDENT);
+    editor({ note: signed() });
+    const add = screen.getByRole('button', { name: 'Add amendment' }) as HTMLButtonElement;
+    expect(add.disabled).toBe(true);
+    expect(document.getElementById(add.getAttribute('aria-describedby')!)!.textContent).toMatch(
+      /no HCPC registration number/,
+    );
+  });
+
   it('shows the core’s message beside the field it names', async () => {
     useAs(SAM);
     m.amendNote.mockRejectedValue({ code: 'invalid', message: 'The reason is too long.', field: 'reason' });
