@@ -215,15 +215,6 @@ pub fn add_walk_in(
     state.with(|s| s.add_walk_in(&session_id, &walk_in, join_group))
 }
 
-#[tauri::command(async)]
-pub fn save_session_note(
-    state: State<'_, AppState>,
-    session_id: String,
-    body: String,
-) -> Res<SessionNote> {
-    state.with(|s| s.save_session_note(&session_id, &body))
-}
-
 // ---------------------------------------------------------------------------
 // Music: the library
 

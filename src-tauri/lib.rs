@@ -46,7 +46,6 @@ macro_rules! refrain_handler {
             $crate::commands::set_mark,
             $crate::commands::set_carer_present,
             $crate::commands::add_walk_in,
-            $crate::commands::save_session_note,
             $crate::commands::list_tracks,
             $crate::commands::list_tags,
             $crate::commands::set_track_tags,

@@ -107,16 +107,17 @@ fn a_register_is_taken_through_the_commands() {
         "set_mark",
         json!({"sessionId": session.id, "attendeeId": ids[0], "mark": null}),
     );
-    let note: SessionNote = app.ok(
-        "save_session_note",
-        json!({"sessionId": session.id, "body": "Daisy Bell"}),
+    let note: Note = app.ok(
+        "save_note_draft",
+        json!({"sessionId": session.id, "attendeeId": null, "body": "Daisy Bell", "authorId": null}),
     );
     assert_eq!(note.body, "Daisy Bell");
 
     let reg: Register = app.ok("get_register", json!({"sessionId": session.id}));
     assert_eq!(reg.entries.len(), 2);
     assert!(reg.entries.iter().all(|e| e.mark.is_none()));
-    assert_eq!(reg.note.unwrap().body, "Daisy Bell");
+    let notes: SessionNotes = app.ok("session_notes", json!({"sessionId": session.id}));
+    assert_eq!(notes.group_note.unwrap().body, "Daisy Bell");
 }
 
 #[test]

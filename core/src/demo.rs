@@ -546,7 +546,7 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                         register::set_carer_present(tx, &session.id, id, true)?;
                     }
                 }
-                register::save_note(tx, &session.id, notes[note_no % notes.len()])?;
+                notes::save_draft(tx, &session.id, None, notes[note_no % notes.len()], None)?;
                 if gi == 0 && week == 3 {
                     seed_person_notes(tx, &session.id, &therapist.id)?;
                 }

@@ -218,7 +218,15 @@ fn saving_a_draft_twice_keeps_one_note_with_the_new_text() {
         .unwrap();
     let cleared = store.save_note_draft(&session.id, None, "", None).unwrap();
     assert_eq!(cleared.body, "");
-    assert_eq!(store.register(&session.id).unwrap().note.unwrap().body, "");
+    assert_eq!(
+        store
+            .session_notes(&session.id)
+            .unwrap()
+            .group_note
+            .unwrap()
+            .body,
+        ""
+    );
 
     store
         .save_note_draft(&session.id, Some(&people[1].id), "Arrived late.", None)
@@ -322,10 +330,6 @@ fn a_note_about_someone_not_present_is_refused_and_nothing_is_written() {
         .unwrap_err();
     assert_eq!(err.code(), "conflict");
     assert!(err.to_string().contains("archived"), "{err}");
-    let err = store
-        .save_session_note(&session.id, "After archiving.")
-        .unwrap_err();
-    assert_eq!(err.code(), "conflict");
     assert_eq!(
         store
             .session_notes(&session.id)
@@ -448,13 +452,18 @@ fn a_signed_note_is_final_in_the_store_and_in_the_database_itself() {
         err.to_string(),
         "This note is signed, so it can't be changed. Add an amendment instead."
     );
-    // The older group-note call goes the same way.
+    // The group note goes the same way.
     let err = store
-        .save_session_note(&session.id, "Changed group note.")
+        .save_note_draft(&session.id, None, "Changed group note.", None)
         .unwrap_err();
     assert_eq!(err.code(), "note_signed");
     assert_eq!(
-        store.register(&session.id).unwrap().note.unwrap().body,
+        store
+            .session_notes(&session.id)
+            .unwrap()
+            .group_note
+            .unwrap()
+            .body,
         "Original group note."
     );
 
@@ -858,9 +867,14 @@ fn a_group_note_from_schema_v3_becomes_the_group_draft_and_is_found() {
     assert_eq!(hits[0].note_id, "n");
     assert_eq!(hits[0].group_name, "Tuesday Sing-along");
 
-    // It carries on as a draft, through either call, and can be signed.
+    // It carries on as a draft and can be signed.
     store
-        .save_session_note("s", "Everyone joined in with Jerusalem. Tea after.")
+        .save_note_draft(
+            "s",
+            None,
+            "Everyone joined in with Jerusalem. Tea after.",
+            None,
+        )
         .unwrap();
     let alex = practitioner(&mut store, "Alex Morgan", "AS12345");
     let signed = store.sign_note("n", &alex.id).unwrap();

@@ -129,7 +129,7 @@ fn everything_recorded_is_there_after_reopening() {
         .set_mark(&session.id, &people[1].id, Some(Mark::Apologies))
         .unwrap();
     store
-        .save_session_note(&session.id, "Daisy Bell went down well.")
+        .save_note_draft(&session.id, None, "Daisy Bell went down well.", None)
         .unwrap();
     drop(store);
 
@@ -150,7 +150,8 @@ fn everything_recorded_is_there_after_reopening() {
             ("Margaret Ellis", Some(Mark::Present)),
         ]
     );
-    assert_eq!(reg.note.unwrap().body, "Daisy Bell went down well.");
+    let notes = store.session_notes(&session.id).unwrap();
+    assert_eq!(notes.group_note.unwrap().body, "Daisy Bell went down well.");
 }
 
 #[test]
@@ -298,7 +299,9 @@ fn an_archived_group_cannot_be_changed() {
         store
             .set_mark(&session.id, &people[0].id, Some(Mark::Present))
             .map(|_| ()),
-        store.save_session_note(&session.id, "note").map(|_| ()),
+        store
+            .save_note_draft(&session.id, None, "note", None)
+            .map(|_| ()),
         store
             .generate_sessions(&group.id, "2025-03-01", 4)
             .map(|_| ()),

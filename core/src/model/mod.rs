@@ -369,16 +369,6 @@ pub struct Register {
     pub group_archived: bool,
     /// Members on the session's date, then walk-ins, each by name.
     pub entries: Vec<RegisterEntry>,
-    pub note: Option<SessionNote>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionNote {
-    pub session_id: String,
-    pub body: String,
-    pub created_at: String,
-    pub updated_at: String,
 }
 
 /// Someone joining a session's register who is not a member of the group.

@@ -57,6 +57,10 @@ pub struct Amendment {
 pub struct Note {
     pub id: String,
     pub session_id: String,
+    /// The session's date, `YYYY-MM-DD`.
+    pub session_date: String,
+    /// The group the session belongs to.
+    pub group_name: String,
     /// `None` for the group note.
     pub attendee_id: Option<String>,
     /// The person's name (preferred name if any) for a person's note.

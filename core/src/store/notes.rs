@@ -58,8 +58,12 @@ const ATTENDEE_NAME: &str = "CASE WHEN a.id IS NULL THEN NULL
 fn note_select() -> String {
     format!(
         "SELECT n.id, n.session_id, n.attendee_id, {ATTENDEE_NAME}, n.body, n.signed_by,
-                n.signer_name, n.signer_hcpc, n.signed_at, n.created_at, n.updated_at
-         FROM note n LEFT JOIN attendee a ON a.id = n.attendee_id"
+                n.signer_name, n.signer_hcpc, n.signed_at, n.created_at, n.updated_at,
+                ns.date, ng.name
+         FROM note n
+         JOIN session ns ON ns.id = n.session_id
+         JOIN practice_group ng ON ng.id = ns.group_id
+         LEFT JOIN attendee a ON a.id = n.attendee_id"
     )
 }
 
@@ -77,6 +81,8 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
     Ok(Note {
         id: r.get(0)?,
         session_id: r.get(1)?,
+        session_date: r.get(11)?,
+        group_name: r.get(12)?,
         attendee_id: r.get(2)?,
         attendee_name: r.get(3)?,
         body: r.get(4)?,

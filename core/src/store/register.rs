@@ -1,13 +1,13 @@
 //! The session register: who is expected, how each person took part, walk-ins
 //! and the group note.
 
-use rusqlite::{named_params, params, Connection, OptionalExtension};
+use rusqlite::{named_params, params, Connection};
 
 use super::groups::{self, MEMBER_ON};
 use super::sql::{new_id, now};
-use super::{attendees, notes, sessions, today, Store};
+use super::{attendees, sessions, today, Store};
 use crate::error::{CoreError, Result};
-use crate::model::{Mark, Register, RegisterEntry, Session, SessionNote, SessionStatus, WalkIn};
+use crate::model::{Mark, Register, RegisterEntry, Session, SessionStatus, WalkIn};
 use crate::validate::{self, fmt_date};
 
 fn entries(conn: &Connection, session: &Session) -> Result<Vec<RegisterEntry>> {
@@ -46,24 +46,6 @@ fn entries(conn: &Connection, session: &Session) -> Result<Vec<RegisterEntry>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn note(conn: &Connection, session_id: &str) -> Result<Option<SessionNote>> {
-    Ok(conn
-        .query_row(
-            "SELECT session_id, body, created_at, updated_at FROM note
-             WHERE session_id = ?1 AND attendee_id IS NULL",
-            [session_id],
-            |r| {
-                Ok(SessionNote {
-                    session_id: r.get(0)?,
-                    body: r.get(1)?,
-                    created_at: r.get(2)?,
-                    updated_at: r.get(3)?,
-                })
-            },
-        )
-        .optional()?)
-}
-
 fn register(conn: &Connection, session_id: &str) -> Result<Register> {
     let session = sessions::get(conn, session_id)?;
     let group_archived: bool = conn.query_row(
@@ -72,12 +54,10 @@ fn register(conn: &Connection, session_id: &str) -> Result<Register> {
         |r| r.get(0),
     )?;
     let entries = entries(conn, &session)?;
-    let note = note(conn, session_id)?;
     Ok(Register {
         session,
         group_archived,
         entries,
-        note,
     })
 }
 
@@ -247,13 +227,6 @@ pub(crate) fn add_walk_in(
     refresh_status(conn, session_id)
 }
 
-/// Saves the group note's draft (see `notes::save_draft`): a signed group
-/// note is refused.
-pub(crate) fn save_note(conn: &Connection, session_id: &str, body: &str) -> Result<SessionNote> {
-    notes::save_draft(conn, session_id, None, body, None)?;
-    note(conn, session_id)?.ok_or(CoreError::NotFound { what: "note" })
-}
-
 impl Store {
     pub fn register(&self, session_id: &str) -> Result<Register> {
         register(self.conn(), session_id)
@@ -299,13 +272,6 @@ impl Store {
             add_walk_in(tx, session_id, walk_in, join_group)?;
             register(tx, session_id)
         })
-    }
-
-    /// Saves the session's group note (one per session), replacing the last
-    /// version. Refused once the note is signed (`note_signed`).
-    pub fn save_session_note(&mut self, session_id: &str, body: &str) -> Result<SessionNote> {
-        self.write(|tx| save_note(tx, session_id, body))
-            .map_err(notes::typed)
     }
 }
 

@@ -37,7 +37,6 @@ import type {
   Register,
   Session,
   SessionInput,
-  SessionNote,
   SessionNotes,
   ScoreSet,
   ScoreSetInput,
@@ -206,8 +205,6 @@ export const setCarerPresent = (sessionId: string, attendeeId: string, present: 
   call<Register>('set_carer_present', { sessionId, attendeeId, present });
 export const addWalkIn = (sessionId: string, walkIn: WalkIn, joinGroup: boolean) =>
   call<Register>('add_walk_in', { sessionId, walkIn, joinGroup });
-export const saveSessionNote = (sessionId: string, body: string) =>
-  call<SessionNote>('save_session_note', { sessionId, body });
 
 // Music: the library
 export const listTracks = (query: string, tag: string) => call<Track[]>('list_tracks', { query, tag });

@@ -185,9 +185,7 @@ export type Register = { session: Session, groupArchived: boolean,
 /**
  * Members on the session's date, then walk-ins, each by name.
  */
-entries: Array<RegisterEntry>, note: SessionNote | null, };
-
-export type SessionNote = { sessionId: string, body: string, createdAt: string, updatedAt: string, };
+entries: Array<RegisterEntry>, };
 
 export type WalkIn = { "kind": "existing", attendeeId: string, } | { "kind": "new", attendee: AttendeeInput, };
 
@@ -610,6 +608,14 @@ body: string,
 reason: string, author: Signature, };
 
 export type Note = { id: string, sessionId: string, 
+/**
+ * The session's date, `YYYY-MM-DD`.
+ */
+sessionDate: string, 
+/**
+ * The group the session belongs to.
+ */
+groupName: string, 
 /**
  * `None` for the group note.
  */

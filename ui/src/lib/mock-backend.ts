@@ -191,7 +191,7 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
         };
       })
       .sort((a, b) => Number(a.walkIn) - Number(b.walkIn) || a.fullName.localeCompare(b.fullName));
-    return { session: sessionOut(s), groupArchived: g.archived, entries, note: null };
+    return { session: sessionOut(s), groupArchived: g.archived, entries };
   }
 
   function openSession(id: string): SessionRow {
@@ -1079,6 +1079,8 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
       const n: Note = {
         id: newId(),
         sessionId: s.id,
+        sessionDate: s.date,
+        groupName: groups.get(s.groupId)?.name ?? '',
         attendeeId: a?.id ?? null,
         attendeeName: a ? a.preferredName.trim() || a.fullName : null,
         body: String(body),

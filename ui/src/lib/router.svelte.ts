@@ -1,6 +1,6 @@
 // A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
 // #/attendees, #/attendees/new, #/attendees/<id>, #/sessions/<id>, #/music,
-// #/playlists/<id>, #/venues, #/notes, #/practitioners.
+// #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners.
 
 export type Route =
   | { name: 'today' }
@@ -15,6 +15,7 @@ export type Route =
   | { name: 'playlist'; id: string }
   | { name: 'venues' }
   | { name: 'notes' }
+  | { name: 'measures' }
   | { name: 'practitioners' }
   | { name: 'not-found'; path: string };
 
@@ -42,6 +43,8 @@ export function parseRoute(hash: string): Route {
       return id ? { name: 'not-found', path } : { name: 'venues' };
     case 'notes':
       return id ? { name: 'not-found', path } : { name: 'notes' };
+    case 'measures':
+      return id ? { name: 'not-found', path } : { name: 'measures' };
     case 'practitioners':
       return id ? { name: 'not-found', path } : { name: 'practitioners' };
     default:
@@ -62,13 +65,14 @@ export const paths = {
   playlist: (id: string) => `#/playlists/${encodeURIComponent(id)}`,
   venues: () => '#/venues',
   notes: () => '#/notes',
+  measures: () => '#/measures',
   practitioners: () => '#/practitioners',
 };
 
 /** Which nav item a route belongs under. */
 export function section(
   r: Route,
-): 'today' | 'groups' | 'attendees' | 'notes' | 'music' | 'venues' | 'practitioners' | null {
+): 'today' | 'groups' | 'attendees' | 'notes' | 'measures' | 'music' | 'venues' | 'practitioners' | null {
   switch (r.name) {
     case 'today':
     case 'session':
@@ -88,6 +92,8 @@ export function section(
       return 'venues';
     case 'notes':
       return 'notes';
+    case 'measures':
+      return 'measures';
     case 'practitioners':
       return 'practitioners';
     default:

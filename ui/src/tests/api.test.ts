@@ -19,7 +19,7 @@ describe('api', () => {
     await api.setCarerPresent('S1', 'A1', true);
     await api.generateSessions('G1', '', 6);
     await api.setReferralStatus('R1', 'accepted', '2026-11-20', 'Phoned');
-    await api.saveSessionNote('S1', 'Lovely session');
+    await api.saveNoteDraft('S1', null, 'Lovely session', 'P1');
     await api.thisWeek();
     expect(fn.mock.calls).toEqual([
       ['list_attendees', { query: 'peg', includeArchived: false }],
@@ -30,7 +30,7 @@ describe('api', () => {
       ['set_carer_present', { sessionId: 'S1', attendeeId: 'A1', present: true }],
       ['generate_sessions', { groupId: 'G1', from: '', count: 6 }],
       ['set_referral_status', { referralId: 'R1', status: 'accepted', changedOn: '2026-11-20', note: 'Phoned' }],
-      ['save_session_note', { sessionId: 'S1', body: 'Lovely session' }],
+      ['save_note_draft', { sessionId: 'S1', attendeeId: null, body: 'Lovely session', authorId: 'P1' }],
       ['this_week', undefined],
     ]);
   });

@@ -34,6 +34,7 @@ describe('Refrain app (mock backend)', () => {
       'Groups',
       'Attendees',
       'Notes',
+      'Measures',
       'Music',
       'Venues',
       'Therapists',

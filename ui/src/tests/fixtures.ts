@@ -58,7 +58,6 @@ export function register(over: Partial<Register> = {}): Register {
       entry({ attendeeId: 'A2', fullName: 'Arthur Bennett', preferredName: '', carerName: '', accessNeeds: '' }),
       entry({ attendeeId: 'A3', fullName: 'Doreen Walsh', preferredName: 'Dot', carerName: '', accessNeeds: '' }),
     ],
-    note: null,
     ...over,
   };
 }

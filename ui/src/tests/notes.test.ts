@@ -42,6 +42,8 @@ function note(over: Partial<Note> = {}): Note {
   return {
     id: 'N1',
     sessionId: 'S1',
+    sessionDate: '2020-03-05',
+    groupName: 'Tuesday Sing-along',
     attendeeId: null,
     attendeeName: null,
     body: '',

@@ -78,6 +78,8 @@ function draftNote(over: Partial<Note> = {}): Note {
   return {
     id: 'N1',
     sessionId: 'S1',
+    sessionDate: '2020-03-05',
+    groupName: 'Tuesday Sing-along',
     attendeeId: null,
     attendeeName: null,
     body: '',
