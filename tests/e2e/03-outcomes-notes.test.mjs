@@ -21,6 +21,7 @@ const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
 const GROUP = 'Tuesday Sing-along';
 const THERAPIST = 'Sam Okafor';
 const MEASURE = 'UCL positive wellbeing umbrella (generic)';
+const SWEMWBS = 'SWEMWBS (Short Warwick-Edinburgh Mental Wellbeing Scale)';
 const ITEMS = ['Active', 'Alert', 'Enthusiastic', 'Excited', 'Happy', 'Inspired'];
 // Before and after, item by item, for each person; worked by hand:
 // before means 2.0, 3.0, 2.5 -> group 2.5; after 3.5, 3.0, 3.5 -> group 3.333…
@@ -247,11 +248,51 @@ test('score a session before and after, see the change, sign and amend a note', 
     await shot('notes-amended.png');
   });
 
+  await step(t, "SWEMWBS at intake from Margaret's page, with its metric score", async () => {
+    await nav('Attendees');
+    await press('Margaret Ellis');
+    await heading('Margaret Ellis');
+    await press('Record ONS4 or SWEMWBS');
+    const dialog = '//dialog[@open]';
+    const pick = async (xp) => (await app.waitForXPath(dialog + xp)).click();
+    await pick(`//label[normalize-space(.)=${xpathLiteral(SWEMWBS)}]`);
+    await pick("//label[normalize-space(.)='Intake']");
+    // Seven statements, each answered 3 ("Some of the time"): raw 21, metric 19.25.
+    const questions = await app.findElements('xpath', `${dialog}//fieldset[contains(@class,'scale-question')]`);
+    assert.equal(questions.length, 7, 'the seven SWEMWBS statements');
+    for (const q of questions) {
+      const [three] = await q.findElements('xpath', ".//label[.//span[@class='scale-value' and normalize-space(.)='3']]");
+      await three.click();
+    }
+    await app.waitForXPath(`${dialog}//*[@role='status' and normalize-space(.)='7 of 7 answered.']`);
+    await shot('outcomes-intake-form.png');
+    await press('Save answers');
+    await noDialog();
+    const block = await app.waitForXPath(
+      `//*[contains(@class,'outcome-block')][.//h3[normalize-space(.)=${xpathLiteral(SWEMWBS)}]]`,
+    );
+    await scrollTo(block);
+    const text = (await block.getText()).replace(/\s+/g, ' ');
+    assert.match(text, /Intake/);
+    assert.match(text, /21/);
+    assert.match(text, /19\.25/);
+    await shot('outcomes-person.png');
+  });
+
   await step(t, 'the note is found by a word in its amendment', async () => {
     await nav('Notes');
     await fill('Find in notes', 'chorus');
     const hit = await app.waitForXPath(`//mark[normalize-space(.)='chorus']`, { message: 'the word highlighted in a result' });
     assert.ok(hit);
     await shot('notes-search.png');
+  });
+
+  await step(t, 'the measures page lists the published measures', async () => {
+    await nav('Measures');
+    for (const name of [MEASURE, SWEMWBS, 'ONS4 personal wellbeing', 'MiDAS (Music in Dementia Assessment Scales)']) {
+      await app.waitForXPath(`//*[self::h2 or self::h3][normalize-space(.)=${xpathLiteral(name)}]`, { message: name });
+    }
+    await press('Make your own measure');
+    await shot('measures-own.png');
   });
 });
