@@ -539,10 +539,8 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                         _ => Mark::Present,
                     };
                     register::set_mark(tx, &session.id, id, Some(mark))?;
-                    if mark.attended()
-                        && !p.carer.is_empty()
-                        && !(pi + week as usize).is_multiple_of(3)
-                    {
+                    let every_third = (pi + week as usize).is_multiple_of(3);
+                    if mark.attended() && !p.carer.is_empty() && !every_third {
                         register::set_carer_present(tx, &session.id, id, true)?;
                     }
                 }

@@ -78,7 +78,7 @@ fn a_folder_import_reports_every_file_and_one_bad_file_stops_nothing() {
     let library_dir = store.library_dir();
     let never = AtomicBool::new(false);
     let report = library::import(
-        &[stick.clone()],
+        std::slice::from_ref(&stick),
         &library_dir,
         &never,
         |p| seen.push(p),

@@ -447,10 +447,10 @@ fn the_register_lists_members_on_the_day_then_walk_ins() {
         .add_walk_in(
             &session.id,
             &WalkIn::New {
-                attendee: AttendeeInput {
+                attendee: Box::new(AttendeeInput {
                     full_name: "Emily Fraser".into(),
                     ..Default::default()
-                },
+                }),
             },
             false,
         )
@@ -682,10 +682,10 @@ fn a_failed_write_leaves_nothing_half_written() {
         .add_walk_in(
             &session.id,
             &WalkIn::New {
-                attendee: AttendeeInput {
+                attendee: Box::new(AttendeeInput {
                     full_name: "Gareth Jones".into(),
                     ..Default::default()
-                },
+                }),
             },
             true,
         )

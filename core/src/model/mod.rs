@@ -381,8 +381,9 @@ pub struct Register {
 pub enum WalkIn {
     /// A person already in Refrain.
     Existing { attendee_id: String },
-    /// A new person, created together with their mark.
-    New { attendee: AttendeeInput },
+    /// A new person, created together with their mark. (Boxed: the record is
+    /// much larger than an id; the wire form is the same.)
+    New { attendee: Box<AttendeeInput> },
 }
 
 /// Facts about the store, for the About panel and `refrain-cli check`.

@@ -100,7 +100,7 @@ fn clean(input: &AttendeeInput) -> Result<Clean> {
         }
     }
     let email = validate::short_text("email", "the email address", &input.email)?;
-    if !email.is_empty() && !(email.contains('@') && !email.contains(' ')) {
+    if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
         return Err(CoreError::invalid(
             "email",
             "That doesn't look like an email address.",
