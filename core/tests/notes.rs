@@ -713,8 +713,8 @@ fn search_finds_words_in_notes_and_amendments_the_user_may_see() {
     assert_eq!(
         found,
         [
-            ("2025-03-13", "[DAISY] again, with shakers."),
-            ("2025-03-06", "We sang [Daisy] Bell twice.")
+            ("2025-03-13", "\u{2}DAISY\u{3} again, with shakers."),
+            ("2025-03-06", "We sang \u{2}Daisy\u{3} Bell twice.")
         ]
     );
     assert_eq!(hits[1].group_name, "Thursday Singing");
@@ -723,7 +723,11 @@ fn search_finds_words_in_notes_and_amendments_the_user_may_see() {
     assert_eq!(cafe.len(), 1);
     assert!(cafe[0].in_amendment);
     assert_eq!(cafe[0].note_id, signed.id);
-    assert!(cafe[0].snippet.contains("[Café]"), "{}", cafe[0].snippet);
+    assert!(
+        cafe[0].snippet.contains("\u{2}Café\u{3}"),
+        "{}",
+        cafe[0].snippet
+    );
     assert_eq!(store.search_notes("café tea", None).unwrap().len(), 1);
     assert_eq!(store.search_notes("café daisy", None).unwrap().len(), 0);
 

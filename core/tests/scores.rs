@@ -968,6 +968,29 @@ fn answers_taken_with_an_older_version_of_a_custom_measure_keep_that_version() {
         "1"
     );
 
+    // The session's after is taken with v2: both are shown, but no change is
+    // worked out between two versions of the measure.
+    let after = f
+        .store
+        .record_scores(&session_input(
+            &margaret,
+            &f.session,
+            &v1.key,
+            Timing::After,
+            Rater::SelfReport,
+            answers(&v2, &[4, 4, 4, 4]),
+        ))
+        .unwrap();
+    assert_eq!(after.instrument_version, "2");
+    let outcomes = f.store.person_outcomes(&margaret.id).unwrap();
+    let session = &outcomes.instruments[0].sessions[0];
+    close_opt(session.before, 2.0);
+    close_opt(session.after, 4.0);
+    assert_eq!(
+        session.change, None,
+        "v1 before and v2 after are not compared"
+    );
+
     // Another measure with the same name gets a key of its own; refusals come
     // from the measure's own rules or say what cannot be done.
     let twin = f

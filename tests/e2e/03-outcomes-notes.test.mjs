@@ -196,6 +196,7 @@ test('score a session before and after, see the change, sign and amend a note', 
     assert.match(cells[2], /\+0\.83/);
     assert.match(cells[3], /\+33\.3\s*%/);
     const counts = (await block.getText()).replace(/\s+/g, ' ');
+    assert.match(counts, /Counted: 3 before-and-after pairs with complete answers, from 3 people/);
     assert.match(counts, /2 improved, 1 stayed the same and 0 fell/);
 
     // The chart was really drawn: its canvas holds painted pixels.

@@ -87,7 +87,8 @@ pub struct SessionNotes {
 }
 
 /// One search result: the note it was found in, where, and a short extract
-/// with the words found marked as `[…]`.
+/// with the words found between the control characters U+0002 and U+0003
+/// (which no typed note contains, unlike brackets).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NoteHit {
@@ -101,6 +102,7 @@ pub struct NoteHit {
     /// True when the words were found in an amendment rather than the note.
     pub in_amendment: bool,
     pub signed: bool,
-    /// Plain text around the match; the matched words are wrapped in `[` `]`.
+    /// Plain text around the match; each matched word starts with U+0002 and
+    /// ends with U+0003.
     pub snippet: String,
 }

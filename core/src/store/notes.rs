@@ -411,7 +411,7 @@ fn search(conn: &Connection, query: &str, practitioner_id: Option<&str>) -> Resu
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT t.note_id, n.session_id, s.date, s.group_id, g.name, n.attendee_id,
                 {ATTENDEE_NAME}, t.amendment_id IS NOT NULL, n.signed_at IS NOT NULL,
-                snippet(note_text, 2, '[', ']', '…', 16)
+                snippet(note_text, 2, char(2), char(3), '…', 16)
          FROM note_text t
          CROSS JOIN note n ON n.id = t.note_id
          CROSS JOIN session s ON s.id = n.session_id

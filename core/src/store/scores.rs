@@ -722,6 +722,9 @@ fn person_outcomes(conn: &Connection, attendee_id: &str) -> Result<PersonOutcome
             .filter(|p| p.set.instrument_key == key)
             .collect();
         let mut sessions: Vec<SessionPrePost> = Vec::new();
+        // The version each session's before and after were taken with: a
+        // change is only worked out between answers to the same version.
+        let mut versions: Vec<[Option<String>; 2]> = Vec::new();
         if !matches!(instrument.scoring, Scoring::ItemByItem) {
             for p in mine.iter().filter(|p| p.set.timing.is_session()) {
                 let Some(session_id) = p.set.session_id.clone() else {
@@ -747,17 +750,25 @@ fn person_outcomes(conn: &Connection, attendee_id: &str) -> Result<PersonOutcome
                             after: None,
                             change: None,
                         });
+                        versions.push([None, None]);
                         sessions.len() - 1
                     }
                 };
+                let version = Some(p.set.instrument_version.clone());
                 if p.set.timing == Timing::Before {
                     sessions[at].before = value;
+                    versions[at][0] = version;
                 } else {
                     sessions[at].after = value;
+                    versions[at][1] = version;
                 }
             }
-            for s in &mut sessions {
-                s.change = s.before.zip(s.after).map(|(a, b)| Change::between(a, b));
+            for (s, [before, after]) in sessions.iter_mut().zip(&versions) {
+                s.change = if before == after {
+                    s.before.zip(s.after).map(|(a, b)| Change::between(a, b))
+                } else {
+                    None
+                };
             }
         }
         histories.push(PersonInstrumentHistory {

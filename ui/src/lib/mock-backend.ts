@@ -1121,7 +1121,7 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
       const snippet = (text: string, at: number) => {
         const from = Math.max(0, at - 40);
         const to = Math.min(text.length, at + q.length + 40);
-        return `${from > 0 ? '…' : ''}${text.slice(from, at)}[${text.slice(at, at + q.length)}]${text.slice(at + q.length, to)}${to < text.length ? '…' : ''}`;
+        return `${from > 0 ? '…' : ''}${text.slice(from, at)}\u0002${text.slice(at, at + q.length)}\u0003${text.slice(at + q.length, to)}${to < text.length ? '…' : ''}`;
       };
       for (const n of clinicalNotes.values()) {
         const s = sessions.get(n.sessionId);

@@ -124,6 +124,29 @@ describe('a draft saves itself', () => {
     expect(screen.getByRole('status').textContent).toBe('Saved');
   });
 
+  it('a save that fails (a busy disk) is tried again by itself; a refusal is not', async () => {
+    vi.useFakeTimers();
+    m.saveNoteDraft
+      .mockRejectedValueOnce({ code: 'database', message: 'The disk is busy.', field: null })
+      .mockImplementation(async (_s, _a, body) => note({ body }));
+    editor();
+    await typeText(box(), 'Lovely');
+    await vi.advanceTimersByTimeAsync(400);
+    expect(screen.getByRole('status').textContent).toMatch(/Not saved: The disk is busy\./);
+    // Nobody types or leaves the box: it is sent again all the same.
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(m.saveNoteDraft).toHaveBeenCalledTimes(2);
+    expect(m.saveNoteDraft).toHaveBeenLastCalledWith('S1', null, 'Lovely', null);
+    expect(screen.getByRole('status').textContent).toBe('Saved');
+
+    m.saveNoteDraft.mockRejectedValue({ code: 'invalid', message: 'The note is too long.', field: 'body' });
+    await typeText(box(), 'Lovely day');
+    await vi.advanceTimersByTimeAsync(400);
+    expect(m.saveNoteDraft).toHaveBeenCalledTimes(3);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(m.saveNoteDraft).toHaveBeenCalledTimes(3);
+  });
+
   it('a short burst is saved 400 ms after the last keystroke, once', async () => {
     vi.useFakeTimers();
     editor();
@@ -479,17 +502,17 @@ describe('finding words in notes', () => {
     attendeeName: 'Peggy',
     inAmendment: false,
     signed: true,
-    snippet: 'She sang [Daisy] <img src=x onerror=alert(1)> with [Bell]',
+    snippet: 'She sang \u0002Daisy\u0003 <img src=x onerror=alert(1)> with \u0002Bell\u0003 [sic]',
     ...over,
   });
 
   it('shows group, date, person and the words found, highlighted, as plain text', async () => {
-    m.searchNotes.mockResolvedValue([hit(), hit({ noteId: 'N2', attendeeId: null, attendeeName: null, signed: false, snippet: 'All [daisy]' })]);
+    m.searchNotes.mockResolvedValue([hit(), hit({ noteId: 'N2', attendeeId: null, attendeeName: null, signed: false, snippet: 'All \u0002daisy\u0003' })]);
     useAs(SAM);
     render(NotesSearch);
     const user = userEvent.setup();
     await user.type(screen.getByRole('searchbox', { name: 'Find in notes' }), 'daisy');
-    await screen.findByText('2 notes found with “daisy”.');
+    await screen.findByText('Found in 2 places: “daisy”.');
     expect(m.searchNotes).toHaveBeenCalledTimes(1);
     expect(m.searchNotes).toHaveBeenCalledWith('daisy', 'P1');
 
@@ -503,14 +526,24 @@ describe('finding words in notes', () => {
     // The note's own text is shown as text, never made into HTML.
     expect(document.querySelector('img')).toBeNull();
     expect(results[0].querySelector('.note-hit-snippet')!.textContent).toBe(
-      'She sang Daisy <img src=x onerror=alert(1)> with Bell',
+      'She sang Daisy <img src=x onerror=alert(1)> with Bell [sic]',
     );
     expect(within(results[1]).getByText(/Group note/)).toBeTruthy();
     expect(within(results[1]).getByText('Draft')).toBeTruthy();
   });
 
+  it('a word found in two amendments of one note shows both places', async () => {
+    const inAmendment = { inAmendment: true, snippet: 'the \u0002chorus\u0003 again' };
+    m.searchNotes.mockResolvedValue([hit(inAmendment), hit(inAmendment)]);
+    render(NotesSearch);
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('searchbox', { name: 'Find in notes' }), 'chorus');
+    await screen.findByText('Found in 2 places: “chorus”.');
+    expect(within(screen.getByRole('list', { name: 'Notes found' })).getAllByRole('listitem')).toHaveLength(2);
+  });
+
   it('a note that contains HTML is shown as text', async () => {
-    m.searchNotes.mockResolvedValue([hit({ snippet: '[<img src=x onerror=alert(1)>] said hello' })]);
+    m.searchNotes.mockResolvedValue([hit({ snippet: '\u0002<img src=x onerror=alert(1)>\u0003 said hello' })]);
     render(NotesSearch);
     const user = userEvent.setup();
     await user.type(screen.getByRole('searchbox', { name: 'Find in notes' }), 'img');

@@ -122,7 +122,14 @@ function summary(over: Partial<GroupSummary>): GroupSummary {
     improved: 3,
     same: 1,
     worse: 0,
-    people: [],
+    // Four before-and-after pairs from three people (A1 came twice).
+    people: ['A1', 'A1', 'A2', 'A3'].map((personId) => ({
+      personId,
+      preMean: 3,
+      postMean: 3.75,
+      change: { points: 0.75, percent: 25 },
+      direction: 'improved' as const,
+    })),
     leftOut: [],
     ...over,
   };
@@ -195,7 +202,7 @@ describe('group outcomes card', () => {
     expect([...overall(self)].map((c) => c.textContent)).toEqual(['3.00', '3.75', '+0.75', '+25.0%']);
     const active = within(self).getByRole('row', { name: /^Active/ }).querySelectorAll('td');
     expect([...active].map((c) => c.textContent)).toEqual(['2.50', '3.50', '+1.00', '+40.0%']);
-    expect(within(self).getByText(/4 people with complete answers/)).toBeTruthy();
+    expect(within(self).getByText(/Counted: 4 before-and-after pairs with complete answers, from 3 people/)).toBeTruthy();
     const counts = (g: HTMLElement, label: string) => within(g).getByText(label).nextElementSibling?.textContent;
     expect(counts(self, 'Improved')).toBe('3');
     expect(counts(self, 'Stayed the same')).toBe('1');

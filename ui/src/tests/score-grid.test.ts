@@ -269,17 +269,27 @@ describe('score grid', () => {
     expect(core.sets.size).toBe(0);
   });
 
-  it('changing who rated moves the row to that rater, with their name', async () => {
+  it('a second rater gets a row of their own; the first rater\'s answers are kept', async () => {
     fakeCore([{ attendeeId: 'A1', timing: 'before', answers: { absorbed: 2, active: 3, cheerful: 4 } }]);
     const user = await open();
     await user.selectOptions(screen.getByRole('combobox', { name: 'Who rated Alice' }), 'Carer');
-    await waitFor(() => expect(m.recordScores).toHaveBeenCalledTimes(2));
-    const [moved, removed] = m.recordScores.mock.calls.map((c) => c[0]);
-    expect(moved).toMatchObject({ rater: 'carer', answers: [{ itemKey: 'absorbed', value: 2 }, { itemKey: 'active', value: 3 }, { itemKey: 'cheerful', value: 4 }] });
-    expect(removed).toMatchObject({ rater: 'self', answers: [] });
+    // Nothing is sent or removed: the carer starts with empty boxes, and the
+    // person's own answers are still there, shown beside the row.
+    expect(m.recordScores).not.toHaveBeenCalled();
+    expect((cell('Alice, Absorbed, before') as HTMLInputElement).value).toBe('');
+    expect(within(row('Alice')).getByText("Themself: Score 3.00")).toBeTruthy();
     await user.type(screen.getByRole('textbox', { name: 'Name of who rated for Alice (optional)' }), 'Jean, daughter');
+    await user.click(cell('Alice, Absorbed, before'));
+    await user.keyboard('5');
     await user.tab();
-    await waitFor(() => expect(lastInput()).toMatchObject({ rater: 'carer', raterName: 'Jean, daughter' }));
+    await waitFor(() =>
+      expect(lastInput()).toMatchObject({ rater: 'carer', raterName: 'Jean, daughter', answers: [{ itemKey: 'absorbed', value: 5 }] }),
+    );
+    expect(m.recordScores.mock.calls.every((c) => c[0].rater === 'carer')).toBe(true);
+    // Back to the person themself: their answers, as they were.
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Who rated Alice' }), 'Themself');
+    expect((cell('Alice, Absorbed, before') as HTMLInputElement).value).toBe('2');
+    expect(within(row('Alice')).getByText("Carer: Incomplete: 1 of 3 items")).toBeTruthy();
   });
 
   it('a slow reply never overwrites newer typing', async () => {
