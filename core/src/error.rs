@@ -39,8 +39,21 @@ pub enum CoreError {
     )]
     Migration(String),
 
+    /// The data file is damaged (SQLite found it corrupt, or it is not a
+    /// database at all). Nothing is written to it; a backup can be restored.
+    #[error(
+        "Refrain's data file is damaged, so it can't be used safely ({0}). Nothing has been \
+         changed. Your records can be brought back by restoring a backup."
+    )]
+    Damaged(String),
+
+    /// A backup could not be made, or a file offered for restoring is not a
+    /// usable backup. Nothing half-written is left behind.
+    #[error("{0}")]
+    Backup(String),
+
     #[error("Something went wrong while saving or reading: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
 
     #[error("A file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
@@ -57,6 +70,8 @@ impl CoreError {
             CoreError::NewerSchema { .. } => "newer_schema",
             CoreError::Open(_) => "open_failed",
             CoreError::Migration(_) => "migration_failed",
+            CoreError::Damaged(_) => "store_damaged",
+            CoreError::Backup(_) => "backup_failed",
             CoreError::Database(_) => "database",
             CoreError::Io(_) => "io",
         }
@@ -74,6 +89,19 @@ impl CoreError {
         CoreError::Invalid {
             field,
             message: message.into(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for CoreError {
+    /// SQLite's "corrupt" and "not a database" mean the file is damaged, and
+    /// are reported as such wherever they surface (opening, a query, a backup).
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                CoreError::Damaged(e.to_string())
+            }
+            _ => CoreError::Database(e),
         }
     }
 }

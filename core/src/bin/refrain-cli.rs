@@ -1,10 +1,11 @@
 //! refrain-cli: Refrain's command-line companion for administrators, scripts
 //! and benchmarks. It works on the same store as the app, through the same core.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use refrain_core::store::backup::{self, BackupKind};
 use refrain_core::{paths, store::today, CoreError, Store};
 
 #[derive(Parser)]
@@ -37,8 +38,23 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Check the store's integrity and report its schema version and contents.
+    /// Check the store's integrity, report its schema version and contents,
+    /// and whether the newest backup is good.
     Check,
+    /// Write a checked backup of the store (default: the backups folder).
+    Backup {
+        /// The folder to write it to.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Put a backup in place of the store (the current data is moved into
+    /// backups/replaced-<time>/, not deleted).
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// List the backups in the backups folder, newest first.
+    Backups,
     /// List records.
     List {
         #[arg(value_enum)]
@@ -74,16 +90,33 @@ fn main() -> ExitCode {
     }
 }
 
-fn open(dir: Option<PathBuf>) -> Result<Store, CoreError> {
-    let dir = dir
-        .or_else(paths::data_dir)
-        .ok_or_else(|| CoreError::Open("no data folder could be found; pass --data-dir".into()))?;
-    Store::open_in_dir(&dir)
+fn data_dir(dir: Option<PathBuf>) -> Result<PathBuf, CoreError> {
+    dir.or_else(paths::data_dir)
+        .ok_or_else(|| CoreError::Open("no data folder could be found; pass --data-dir".into()))
 }
 
 fn run(cli: Cli) -> Result<ExitCode, CoreError> {
-    let mut store = open(cli.data_dir)?;
+    let data_dir = data_dir(cli.data_dir)?;
+    // These work without opening the store (it may be damaged).
+    match &cli.command {
+        Command::Check => return check(&data_dir),
+        Command::Restore { file } => return restore(&data_dir, file),
+        Command::Backups => return list_backups(&data_dir),
+        _ => {}
+    }
+    let mut store = Store::open_in_dir(&data_dir)?;
     match cli.command {
+        Command::Check | Command::Restore { .. } | Command::Backups => unreachable!(),
+        Command::Backup { dir } => {
+            let dir = dir.unwrap_or_else(|| store.backups_dir());
+            let path = store.backup_to(&dir)?;
+            let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "Backup written and checked: {} ({})",
+                path.display(),
+                human_size(size)
+            );
+        }
         Command::Init => {
             println!(
                 "Refrain store ready at {} (schema version {})",
@@ -121,27 +154,6 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
                 report.refused.len()
             );
             if !report.refused.is_empty() {
-                return Ok(ExitCode::from(1));
-            }
-        }
-        Command::Check => {
-            let report = store.check()?;
-            println!("schema version: {}", report.schema_version);
-            println!(
-                "integrity: {}",
-                if report.integrity_ok {
-                    "ok"
-                } else {
-                    "PROBLEMS FOUND"
-                }
-            );
-            for p in &report.problems {
-                println!("  problem: {p}");
-            }
-            for (table, n) in &report.counts {
-                println!("  {table}: {n}");
-            }
-            if !report.integrity_ok {
                 return Ok(ExitCode::from(1));
             }
         }
@@ -239,6 +251,122 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store's check, then the newest backup's. Exit 1 when either has a
+/// problem; a store that can't be opened is reported with its backups.
+fn check(data_dir: &Path) -> Result<ExitCode, CoreError> {
+    let mut failed = false;
+    match Store::open_in_dir(data_dir) {
+        Ok(store) => {
+            let report = store.check()?;
+            println!("schema version: {}", report.schema_version);
+            println!(
+                "integrity: {}",
+                if report.integrity_ok {
+                    "ok"
+                } else {
+                    "PROBLEMS FOUND"
+                }
+            );
+            for p in &report.problems {
+                println!("  problem: {p}");
+            }
+            for (table, n) in &report.counts {
+                println!("  {table}: {n}");
+            }
+            failed |= !report.integrity_ok;
+        }
+        Err(e) => {
+            eprintln!("refrain-cli: {e}");
+            println!("store: could not be opened [{}]", e.code());
+            failed = true;
+        }
+    }
+    let backups = backup::list_backups(data_dir)?;
+    match backups.first() {
+        None => println!("newest backup: none yet"),
+        Some(newest) => match backup::verify_backup(Path::new(&newest.path)) {
+            Ok(_) => println!(
+                "newest backup: good ({}, {})",
+                newest.file_name, newest.time
+            ),
+            Err(e) => {
+                failed = true;
+                println!("newest backup: NOT USABLE ({}): {e}", newest.file_name);
+                match backup::newest_good_backup(data_dir)? {
+                    Some(good) => {
+                        println!("newest good backup: {} ({})", good.file_name, good.time)
+                    }
+                    None => println!("newest good backup: none"),
+                }
+            }
+        },
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn restore(data_dir: &Path, file: &Path) -> Result<ExitCode, CoreError> {
+    let report = backup::restore(data_dir, file)?;
+    println!("Restored from {}.", report.restored_from);
+    if let Some(aside) = &report.replaced_moved_to {
+        println!("The data it replaced is kept in {aside}.");
+    }
+    // Opening brings an older backup up to date and checks it.
+    let store = Store::open_in_dir(data_dir)?;
+    let check = store.check()?;
+    println!(
+        "The store opens: schema version {}, integrity {}.",
+        check.schema_version,
+        if check.integrity_ok {
+            "ok"
+        } else {
+            "PROBLEMS FOUND"
+        }
+    );
+    Ok(if check.integrity_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn list_backups(data_dir: &Path) -> Result<ExitCode, CoreError> {
+    let backups = backup::list_backups(data_dir)?;
+    if backups.is_empty() {
+        println!(
+            "No backups yet in {}",
+            backup::backups_dir(data_dir).display()
+        );
+    }
+    for b in &backups {
+        let kind = match (b.kind, b.before_version) {
+            (BackupKind::Auto, _) => "automatic".to_string(),
+            (BackupKind::Manual, _) => "made on request".to_string(),
+            (BackupKind::BeforeMigration, Some(v)) => format!("before update to v{v}"),
+            (BackupKind::BeforeMigration, None) => "before update".to_string(),
+        };
+        println!(
+            "{}\t{}\t{}\t{}",
+            b.time,
+            kind,
+            human_size(b.size_bytes),
+            b.path
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Vec<String> {

@@ -4,6 +4,7 @@
 //! crash or a flat battery.
 
 pub(crate) mod attendees;
+pub mod backup;
 pub(crate) mod groups;
 pub(crate) mod instruments;
 pub mod library;
@@ -32,9 +33,21 @@ pub use schema::SCHEMA_VERSION;
 /// The database file's name inside the data folder.
 pub const DB_FILE: &str = "refrain.db";
 
+/// Above this size the full `PRAGMA quick_check` is not run on every open (it
+/// reads every page: about 1 s warm and over 20 s from a cold disk for the
+/// decade benchmark's 475 MB store); it then runs only when opening or
+/// updating fails, and every backup checks its copy in full.
+pub const QUICK_CHECK_ON_OPEN_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Successful `write()`s since opening (automatic backups use it to see
+    /// that something changed).
+    writes: u64,
+    /// The change marker when the last automatic backup was made (or found
+    /// not needed); `None` until the first one in this run.
+    backed_up: Option<(u64, u64, i64)>,
 }
 
 impl Store {
@@ -46,26 +59,88 @@ impl Store {
     }
 
     /// Opens (creating if needed) the store at `path`.
+    ///
+    /// An existing file that turns out to be damaged is refused with
+    /// [`CoreError::Damaged`] and left as it is (never replaced by an empty
+    /// store). Before an older store is updated to this schema, a checked
+    /// copy goes to `backups/refrain-before-v{SCHEMA_VERSION}-<time>.db`.
     pub fn open(path: &Path) -> Result<Self> {
-        let conn = Connection::open_with_flags(
-            path,
+        let existing = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+        Self::open_checked(path, existing).map_err(|e| match e {
+            CoreError::Damaged(_) | CoreError::NewerSchema { .. } | CoreError::Backup(_) => e,
+            // Any other failure on an existing file: find out whether the file
+            // is damaged, which is what the person needs to know.
+            other if existing => match backup::quick_check_file(path) {
+                Err(why) => CoreError::Damaged(why),
+                Ok(()) => other,
+            },
+            other => other,
+        })
+    }
+
+    fn open_checked(path: &Path, existing: bool) -> Result<Self> {
+        if existing {
+            backup::header_check(path).map_err(CoreError::Damaged)?;
+        }
+        let flags = if existing {
+            // An existing file must never be silently replaced by a new one.
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| CoreError::Open(format!("{}: {e}", path.display())))?;
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let open_failed = |e: rusqlite::Error| match CoreError::from(e) {
+            d @ CoreError::Damaged(_) => d,
+            other => CoreError::Open(format!("{}: {other}", path.display())),
+        };
+        let conn = Connection::open_with_flags(path, flags).map_err(open_failed)?;
         conn.busy_timeout(Duration::from_secs(5))?;
 
         // Refuse a newer schema before anything else touches the file: even
         // switching the journal mode would be a change.
         let found: u32 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| CoreError::Open(format!("{}: {e}", path.display())))?;
+            .map_err(open_failed)?;
         if found > SCHEMA_VERSION {
             return Err(CoreError::NewerSchema {
                 found,
                 supported: SCHEMA_VERSION,
             });
+        }
+
+        if existing {
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            if size <= QUICK_CHECK_ON_OPEN_MAX_BYTES {
+                let problems = backup::integrity_problems(&conn, "quick_check")?;
+                if !problems.is_empty() {
+                    return Err(CoreError::Damaged(problems.join("; ")));
+                }
+            } else {
+                // At least the schema must read back.
+                conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+                    r.get::<_, i64>(0)
+                })?;
+            }
+        }
+
+        // A copy of the data as it was, before it is updated.
+        if existing && found > 0 && found < SCHEMA_VERSION {
+            let dir = backup::backups_dir(path.parent().unwrap_or(Path::new(".")));
+            backup::copy_checked(
+                &conn,
+                &dir,
+                &format!("refrain-before-v{SCHEMA_VERSION}"),
+                chrono::Utc::now(),
+                found,
+                &|_| {},
+            )
+            .map_err(|e| match e {
+                CoreError::Backup(why) => {
+                    CoreError::Migration(format!("a safety copy could not be made first ({why})"))
+                }
+                other => other,
+            })?;
         }
 
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -79,6 +154,8 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            writes: 0,
+            backed_up: None,
         })
     }
 
@@ -91,6 +168,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let out = f(&tx)?;
         tx.commit()?;
+        self.writes += 1;
         Ok(out)
     }
 
