@@ -583,3 +583,41 @@ pub fn group_outcomes(
 ) -> Res<GroupOutcomes> {
     state.with(|s| s.group_outcomes(&group_id, &from, &to))
 }
+
+// ---------------------------------------------------------------------------
+// Backups
+
+/// Writes a checked backup into `dir` (the folder the person picked; empty
+/// means the data folder's `backups/`) and returns the new file's path.
+#[tauri::command(async)]
+pub fn backup_now(state: State<'_, AppState>, dir: String) -> Res<String> {
+    state.with(|s| {
+        let dir = if dir.trim().is_empty() {
+            s.backups_dir()
+        } else {
+            PathBuf::from(dir)
+        };
+        s.backup_to(&dir).map(|p| p.display().to_string())
+    })
+}
+
+/// The backups in the data folder's `backups/`, newest first. Works when the
+/// store could not be opened.
+#[tauri::command(async)]
+pub fn list_backups(
+    state: State<'_, AppState>,
+) -> Res<Vec<refrain_core::store::backup::BackupInfo>> {
+    Ok(refrain_core::store::backup::list_backups(
+        &state.data_dir()?,
+    )?)
+}
+
+/// Puts a backup in place of the store (closing and reopening it). Works when
+/// the store could not be opened, e.g. because it is damaged.
+#[tauri::command(async)]
+pub fn restore_backup(
+    state: State<'_, AppState>,
+    path: String,
+) -> Res<refrain_core::store::backup::RestoreReport> {
+    state.restore(std::path::Path::new(&path))
+}

@@ -1,6 +1,7 @@
 //! Refrain's desktop shell: window set-up, app state and thin commands over
 //! refrain-core. No rule of the domain lives here.
 
+pub mod backup;
 pub mod bindings;
 pub mod commands;
 pub mod error;
@@ -97,6 +98,9 @@ macro_rules! refrain_handler {
             $crate::commands::score_sheet,
             $crate::commands::person_outcomes,
             $crate::commands::group_outcomes,
+            $crate::commands::backup_now,
+            $crate::commands::list_backups,
+            $crate::commands::restore_backup,
         ]
     };
 }
@@ -113,6 +117,7 @@ pub fn with_app<R: tauri::Runtime>(
         .manage(music::MusicState::start())
         .setup(|app| {
             app.state::<music::MusicState>().connect(app.handle());
+            backup::start(app.handle());
             Ok(())
         })
         .invoke_handler(refrain_handler!())
@@ -121,6 +126,12 @@ pub fn with_app<R: tauri::Runtime>(
 pub fn run() {
     with_app(tauri::Builder::default(), AppState::open())
         .plugin(tauri_plugin_dialog::init())
-        .run(tauri::generate_context!("tauri.conf.json"))
-        .expect("error while running Refrain");
+        .build(tauri::generate_context!("tauri.conf.json"))
+        .expect("error while running Refrain")
+        .run(|app, event| {
+            // A backup as Refrain closes, if anything changed since the last.
+            if let tauri::RunEvent::Exit = event {
+                backup::on_exit(app);
+            }
+        });
 }

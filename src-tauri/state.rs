@@ -1,33 +1,58 @@
 //! The app's state: the one open store, behind a lock so there is one writer.
 
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
+use refrain_core::store::backup::{self, RestoreReport};
 use refrain_core::{CoreError, Store};
 
 use crate::error::AppError;
 
+/// A store that could not be opened: its error's code and message.
+type Unavailable = (&'static str, String);
+
 pub struct AppState {
-    store: Result<Mutex<Store>, (&'static str, String)>,
+    /// The data folder (`None` when none could be found).
+    data_dir: Option<PathBuf>,
+    /// The open store, or why it could not be opened. Behind one lock so a
+    /// restore can close it, replace the file and open it again while every
+    /// command waits.
+    store: Mutex<Result<Store, Unavailable>>,
 }
 
 impl AppState {
     /// Opens the store in the data folder. A failure (a newer version's data,
     /// a damaged file) is kept and reported by every command, so the window
-    /// still opens and says what is wrong.
+    /// still opens and says what is wrong (and a backup can be restored).
     pub fn open() -> Self {
-        let store = match refrain_core::paths::data_dir() {
+        Self::open_in(refrain_core::paths::data_dir())
+    }
+
+    /// `open` for a given data folder.
+    pub fn open_in(data_dir: Option<PathBuf>) -> Self {
+        let store = match &data_dir {
             None => Err(("no_data_dir", AppError::NoDataDir.to_string())),
-            Some(dir) => Store::open_in_dir(&dir).map_err(|e| (e.code(), e.to_string())),
+            Some(dir) => Store::open_in_dir(dir).map_err(unavailable),
         };
         AppState {
-            store: store.map(Mutex::new),
+            data_dir,
+            store: Mutex::new(store),
         }
     }
 
     pub fn from_store(store: Store) -> Self {
         AppState {
-            store: Ok(Mutex::new(store)),
+            data_dir: store.path().parent().map(Path::to_path_buf),
+            store: Mutex::new(Ok(store)),
         }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Result<Store, Unavailable>> {
+        // Every write is one transaction, so a panic elsewhere cannot leave
+        // the store half written: a poisoned lock is safe to take over.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` with the store, mapping its error for the UI.
@@ -35,16 +60,53 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, CoreError>,
     ) -> Result<T, AppError> {
-        let lock = self
-            .store
-            .as_ref()
-            .map_err(|(code, message)| AppError::StoreUnavailable {
+        let mut guard = self.lock();
+        match &mut *guard {
+            Ok(store) => f(store).map_err(AppError::from),
+            Err((code, message)) => Err(AppError::StoreUnavailable {
                 code,
                 message: message.clone(),
-            })?;
-        // Every write is one transaction, so a panic elsewhere cannot leave
-        // the store half written: a poisoned lock is safe to take over.
-        let mut store = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(&mut store).map_err(AppError::from)
+            }),
+        }
     }
+
+    /// The data folder; works whether or not the store opened.
+    pub fn data_dir(&self) -> Result<PathBuf, AppError> {
+        self.data_dir.clone().ok_or(AppError::NoDataDir)
+    }
+
+    /// An automatic backup if something changed (see `Store::auto_backup`).
+    pub fn auto_backup(&self) -> Result<Option<PathBuf>, AppError> {
+        self.with(|s| s.auto_backup(chrono::Utc::now()))
+    }
+
+    /// Closes the store, puts `backup` in its place and opens it again. Works
+    /// when the store could not be opened (a damaged file) too. Whatever
+    /// happens, the store is opened again afterwards: the restored data, or
+    /// the data as it was when the restore was refused.
+    pub fn restore(&self, backup: &Path) -> Result<RestoreReport, AppError> {
+        let dir = self.data_dir()?;
+        // Refuse a bad file before closing anything.
+        backup::verify_backup(backup)?;
+        let mut guard = self.lock();
+        // Closing the connection (dropping the store) checkpoints its WAL.
+        *guard = Err((
+            "restoring",
+            "A backup is being restored. Please try again in a moment.".into(),
+        ));
+        let result = backup::restore(&dir, backup);
+        *guard = Store::open_in_dir(&dir).map_err(unavailable);
+        let report = result?;
+        match &*guard {
+            Ok(_) => Ok(report),
+            Err((code, message)) => Err(AppError::StoreUnavailable {
+                code,
+                message: message.clone(),
+            }),
+        }
+    }
+}
+
+fn unavailable(e: CoreError) -> Unavailable {
+    (e.code(), e.to_string())
 }

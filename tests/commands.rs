@@ -390,3 +390,97 @@ fn notes_are_signed_and_amended_through_the_commands() {
     assert_eq!(hits.len(), 1);
     assert!(hits[0].in_amendment);
 }
+
+#[test]
+fn backups_are_made_listed_and_restored_through_the_commands() {
+    let app = App::new();
+    app.ok::<Venue>("create_venue", json!({"input": {"name": "Church hall"}}));
+
+    // Into a folder the person picked, and into the backups folder.
+    let picked = tempfile::tempdir().unwrap();
+    let path: String = app.ok(
+        "backup_now",
+        json!({"dir": picked.path().display().to_string()}),
+    );
+    assert!(std::path::Path::new(&path).starts_with(picked.path()));
+    assert!(std::path::Path::new(&path).exists());
+    let in_backups: String = app.ok("backup_now", json!({"dir": ""}));
+    let list: Vec<refrain_core::store::backup::BackupInfo> = app.ok("list_backups", json!({}));
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].path, in_backups);
+    assert_eq!(
+        list[0].kind,
+        refrain_core::store::backup::BackupKind::Manual
+    );
+
+    app.ok::<Venue>("create_venue", json!({"input": {"name": "Day centre"}}));
+    let report: Value = app.ok("restore_backup", json!({"path": path}));
+    assert!(report["replacedMovedTo"]
+        .as_str()
+        .unwrap()
+        .contains("replaced-"));
+    // The store was reopened on the restored data.
+    let venues: Vec<Venue> = app.ok("list_venues", json!({"includeArchived": true}));
+    let names: Vec<&str> = venues.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["Church hall"]);
+
+    // A file that isn't a backup is refused, typed, and the store carries on.
+    let junk = picked.path().join("junk.db");
+    std::fs::write(&junk, b"nothing like a database").unwrap();
+    let err = app
+        .call(
+            "restore_backup",
+            json!({"path": junk.display().to_string()}),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "backup_failed");
+    let venues: Vec<Venue> = app.ok("list_venues", json!({"includeArchived": true}));
+    assert_eq!(venues.len(), 1);
+}
+
+#[test]
+fn a_damaged_store_can_still_be_restored_through_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open_in_dir(dir.path()).unwrap();
+        refrain_core::demo::seed(&mut store, refrain_core::store::today(), None).unwrap();
+        store.backup_to(&store.backups_dir()).unwrap();
+    }
+    // Damage a b-tree page in the middle of the (compacted, closed) file.
+    let db = dir.path().join(refrain_core::store::DB_FILE);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("VACUUM")
+        .unwrap();
+    let mut bytes = std::fs::read(&db).unwrap();
+    let page_size = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
+    let pages = bytes.len() / page_size;
+    let page = (pages / 2..pages)
+        .find(|p| matches!(bytes[p * page_size], 2 | 5 | 10 | 13))
+        .unwrap();
+    for b in &mut bytes[page * page_size..page * page_size + 8] {
+        *b ^= 0xff;
+    }
+    std::fs::write(&db, bytes).unwrap();
+
+    let state = AppState::open_in(Some(dir.path().to_path_buf()));
+    let app = App::with_state(tempfile::tempdir().unwrap(), state);
+    let err = app.call("app_info", json!({})).unwrap_err();
+    assert_eq!(err.code, "store_damaged");
+    assert!(
+        err.message.contains("restoring a backup"),
+        "{}",
+        err.message
+    );
+
+    let list: Vec<refrain_core::store::backup::BackupInfo> = app.ok("list_backups", json!({}));
+    assert_eq!(list.len(), 1);
+    let _: Value = app.ok("restore_backup", json!({"path": list[0].path}));
+    let info: StoreInfo = app.ok("app_info", json!({}));
+    assert!(!info.is_empty);
+    let people: Vec<AttendeeSummary> = app.ok(
+        "list_attendees",
+        json!({"query": "", "includeArchived": false}),
+    );
+    assert_eq!(people.len(), 15);
+}
