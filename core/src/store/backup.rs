@@ -263,12 +263,18 @@ pub fn verify_backup(path: &Path) -> Result<u32> {
 
 /// Opens `path` read-only and checks it; `Err` holds the reason in words.
 fn check_copy(path: &Path) -> std::result::Result<u32, String> {
+    check_copy_with(path, "integrity_check")
+}
+
+/// `check_copy` with SQLite's `integrity_check` or the faster `quick_check`
+/// (which skips comparing indexes with their tables).
+fn check_copy_with(path: &Path, pragma: &str) -> std::result::Result<u32, String> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| e.to_string())?;
-    let problems = integrity_problems(&conn, "integrity_check").map_err(|e| e.to_string())?;
+    let problems = integrity_problems(&conn, pragma).map_err(|e| e.to_string())?;
     if !problems.is_empty() {
         return Err(format!("it is damaged ({})", problems.join("; ")));
     }
@@ -582,7 +588,10 @@ pub fn restore(data_dir: &Path, backup: &Path) -> Result<RestoreReport> {
     // 1. A checked copy in the data folder, before anything is moved.
     let copied = (|| -> Result<()> {
         copy_file_synced(backup, &tmp).map_err(|e| failed(e.to_string()))?;
-        let v = check_copy(&tmp).map_err(|why| failed(format!("the copy was not sound: {why}")))?;
+        // The backup itself passed the full check above; the copy of it gets
+        // the quick one (about 0.6 s instead of 8 s for the decade store).
+        let v = check_copy_with(&tmp, "quick_check")
+            .map_err(|why| failed(format!("the copy was not sound: {why}")))?;
         if v != schema_version {
             return Err(failed("the copy differs from the backup".into()));
         }
