@@ -76,8 +76,18 @@ impl AppState {
     }
 
     /// An automatic backup if something changed (see `Store::auto_backup`).
+    /// The store's lock is held only while the data is copied; the copy is
+    /// checked and named with the lock released, so the window carries on.
     pub fn auto_backup(&self) -> Result<Option<PathBuf>, AppError> {
-        self.with(|s| s.auto_backup(chrono::Utc::now()))
+        let Some(pending) = self.with(|s| s.start_auto_backup(chrono::Utc::now()))? else {
+            return Ok(None);
+        };
+        let done = pending.finish()?;
+        self.with(|s| {
+            s.auto_backup_done(&done);
+            Ok(())
+        })?;
+        Ok(Some(done.path))
     }
 
     /// Closes the store, puts `backup` in its place and opens it again. Works

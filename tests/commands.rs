@@ -484,3 +484,23 @@ fn a_damaged_store_can_still_be_restored_through_the_commands() {
     );
     assert_eq!(people.len(), 15);
 }
+
+#[test]
+fn the_apps_automatic_backup_copies_under_the_lock_and_checks_outside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::from_store(Store::open_in_dir(dir.path()).unwrap());
+    state
+        .with(|s| {
+            s.create_venue(&VenueInput {
+                name: "Church hall".into(),
+                ..Default::default()
+            })
+        })
+        .unwrap();
+    let made = state.auto_backup().unwrap().unwrap();
+    assert!(made.starts_with(dir.path().join("backups")));
+    assert_eq!(state.auto_backup().unwrap(), None, "nothing changed since");
+    let list = refrain_core::store::backup::list_backups(dir.path()).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].kind, refrain_core::store::backup::BackupKind::Auto);
+}

@@ -287,6 +287,37 @@ fn automatic_backups_are_made_only_after_a_change() {
     );
 }
 
+#[test]
+fn a_change_made_while_a_backup_is_checked_is_backed_up_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = seeded(dir.path());
+    let t0 = at("2026-03-01 10:00:00");
+    let pending = store.start_auto_backup(t0).unwrap().unwrap();
+    // The store carries on while the copy is checked.
+    venue(&mut store, "Written meanwhile");
+    let done = pending.finish().unwrap();
+    store.auto_backup_done(&done);
+    assert!(!dump(&done.path)
+        .iter()
+        .any(|(t, rows)| t == "venue" && rows.iter().any(|r| r.contains("Written meanwhile"))));
+    let next = store.auto_backup(t0 + Duration::days(1)).unwrap().unwrap();
+    assert!(dump(&next)
+        .iter()
+        .any(|(t, rows)| t == "venue" && rows.iter().any(|r| r.contains("Written meanwhile"))));
+    assert_eq!(store.auto_backup(t0 + Duration::days(2)).unwrap(), None);
+
+    // A backup started and then dropped leaves no file behind.
+    venue(&mut store, "Another");
+    let before = names_in(&backups_dir(dir.path()));
+    drop(
+        store
+            .start_auto_backup(t0 + Duration::days(3))
+            .unwrap()
+            .unwrap(),
+    );
+    assert_eq!(names_in(&backups_dir(dir.path())), before);
+}
+
 // ---------------------------------------------------------------------------
 // Rotation
 

@@ -338,12 +338,21 @@ pub(crate) fn copy_checked(
     expected_version: u32,
     tamper: &dyn Fn(&Path),
 ) -> Result<PathBuf> {
-    let failed = |why: String| {
-        CoreError::Backup(format!(
-            "The backup could not be made in {}: {why}. Nothing was saved there.",
-            dir.display()
-        ))
-    };
+    let tmp = copy_to_temp(conn, dir)?;
+    check_and_name(&tmp, dir, stem, now, expected_version, tamper)
+}
+
+fn backup_failed(dir: &Path, why: String) -> CoreError {
+    CoreError::Backup(format!(
+        "The backup could not be made in {}: {why}. Nothing was saved there.",
+        dir.display()
+    ))
+}
+
+/// The first half of [`copy_checked`], the only part that needs the
+/// connection: `VACUUM INTO` a temporary file in `dir`, fsynced.
+fn copy_to_temp(conn: &Connection, dir: &Path) -> Result<PathBuf> {
+    let failed = |why: String| backup_failed(dir, why);
     fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
     let tmp = dir.join(format!(
         "{TEMP_PREFIX}{}{TEMP_SUFFIX}",
@@ -352,7 +361,7 @@ pub(crate) fn copy_checked(
     let tmp_str = tmp
         .to_str()
         .ok_or_else(|| failed("the folder's name is not valid text".into()))?;
-    let result = (|| -> Result<PathBuf> {
+    let result = (|| -> Result<()> {
         // VACUUM INTO reads one consistent snapshot (a read transaction, so
         // writers are not blocked under WAL) and writes a compact copy.
         conn.execute("VACUUM INTO ?1", [tmp_str])
@@ -362,9 +371,32 @@ pub(crate) fn copy_checked(
             })?;
         File::open(&tmp)
             .and_then(|f| f.sync_all())
-            .map_err(|e| failed(e.to_string()))?;
-        tamper(&tmp);
-        let version = check_copy(&tmp)
+            .map_err(|e| failed(e.to_string()))
+    })();
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// The second half: check the temporary copy, then rename it to
+/// `<stem>-<time>.db` and fsync the folder. On any failure the temporary file
+/// is removed.
+fn check_and_name(
+    tmp: &Path,
+    dir: &Path,
+    stem: &str,
+    now: DateTime<Utc>,
+    expected_version: u32,
+    tamper: &dyn Fn(&Path),
+) -> Result<PathBuf> {
+    let failed = |why: String| backup_failed(dir, why);
+    let result = (|| -> Result<PathBuf> {
+        tamper(tmp);
+        let version = check_copy(tmp)
             .map_err(|why| failed(format!("the copy did not pass its check: {why}")))?;
         if version != expected_version {
             return Err(failed(format!(
@@ -372,14 +404,60 @@ pub(crate) fn copy_checked(
             )));
         }
         let target = free_name(dir, stem, now);
-        fs::rename(&tmp, &target).map_err(|e| failed(e.to_string()))?;
+        fs::rename(tmp, &target).map_err(|e| failed(e.to_string()))?;
         sync_dir(dir).map_err(|e| failed(e.to_string()))?;
         Ok(target)
     })();
     if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+        let _ = fs::remove_file(tmp);
     }
     result
+}
+
+/// An automatic backup that has been copied but not yet checked and named
+/// (see [`Store::start_auto_backup`]). Checking needs no store, so the app
+/// does it without holding the store's lock. Dropping it unfinished removes
+/// the temporary file.
+pub struct PendingBackup {
+    tmp: Option<PathBuf>,
+    dir: PathBuf,
+    now: DateTime<Utc>,
+    expected_version: u32,
+    marker: (u64, u64, i64),
+}
+
+/// A finished automatic backup: hand it to [`Store::auto_backup_done`].
+pub struct FinishedBackup {
+    pub path: PathBuf,
+    marker: (u64, u64, i64),
+}
+
+impl PendingBackup {
+    /// Checks the copy, gives it its name, then rotates the folder.
+    pub fn finish(mut self) -> Result<FinishedBackup> {
+        let tmp = self.tmp.take().expect("not finished twice");
+        let path = check_and_name(
+            &tmp,
+            &self.dir,
+            "refrain-auto",
+            self.now,
+            self.expected_version,
+            &|_| {},
+        )?;
+        rotate(&self.dir);
+        Ok(FinishedBackup {
+            path,
+            marker: self.marker,
+        })
+    }
+}
+
+impl Drop for PendingBackup {
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            let _ = fs::remove_file(tmp);
+        }
+    }
 }
 
 /// `dir/<stem>-<time>.db`, or with `-2`, `-3`... if that name is taken.
@@ -462,6 +540,20 @@ impl Store {
     /// the CLI, commits). On the first call after opening it compares the
     /// data file's and its WAL's modification times with the newest backup's.
     pub fn auto_backup(&mut self, now: DateTime<Utc>) -> Result<Option<PathBuf>> {
+        let Some(pending) = self.start_auto_backup(now)? else {
+            return Ok(None);
+        };
+        let done = pending.finish()?;
+        self.auto_backup_done(&done);
+        Ok(Some(done.path))
+    }
+
+    /// The part of [`Store::auto_backup`] that needs the store: decides
+    /// whether anything changed and, if so, copies the data to a temporary
+    /// file. Finish it with [`PendingBackup::finish`] (no store needed, so a
+    /// caller can let go of its lock for the check, which is most of the time
+    /// on a large store), then [`Store::auto_backup_done`].
+    pub fn start_auto_backup(&mut self, now: DateTime<Utc>) -> Result<Option<PendingBackup>> {
         let dir = self.backups_dir();
         let marker = self.change_marker()?;
         let changed = match self.backed_up {
@@ -478,17 +570,22 @@ impl Store {
         let _ = self
             .conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-        let path = copy_checked(
-            &self.conn,
-            &dir,
-            "refrain-auto",
+        let expected_version = self.schema_version()?;
+        let tmp = copy_to_temp(&self.conn, &dir)?;
+        Ok(Some(PendingBackup {
+            tmp: Some(tmp),
+            dir,
             now,
-            self.schema_version()?,
-            &|_| {},
-        )?;
-        self.backed_up = Some(marker);
-        rotate(&dir);
-        Ok(Some(path))
+            expected_version,
+            marker,
+        }))
+    }
+
+    /// Records that `done` holds the data as it was when it was started, so
+    /// the next automatic backup waits for a change after that. (A change
+    /// made while it was being checked is still seen.)
+    pub fn auto_backup_done(&mut self, done: &FinishedBackup) {
+        self.backed_up = Some(done.marker);
     }
 
     fn change_marker(&self) -> Result<(u64, u64, i64)> {
