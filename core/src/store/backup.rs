@@ -310,18 +310,22 @@ pub(crate) fn integrity_problems(conn: &Connection, pragma: &str) -> rusqlite::R
 }
 
 /// Runs `PRAGMA quick_check` on the file at `path` (opened without creating
-/// it); `Err` holds what is wrong in words.
-pub(crate) fn quick_check_file(path: &Path) -> std::result::Result<(), String> {
+/// it). `Some` says what is damaged; `None` when it is sound or when the check
+/// could not say (the file can't be opened, is locked...), so that such
+/// errors are never mistaken for damage.
+pub(crate) fn quick_check_file(path: &Path) -> Option<String> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| e.to_string())?;
-    let problems = integrity_problems(&conn, "quick_check").map_err(|e| e.to_string())?;
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("; "))
+    .ok()?;
+    match integrity_problems(&conn, "quick_check") {
+        Ok(problems) if problems.is_empty() => None,
+        Ok(problems) => Some(problems.join("; ")),
+        Err(e) => match CoreError::from(e) {
+            CoreError::Damaged(why) => Some(why),
+            _ => None,
+        },
     }
 }
 

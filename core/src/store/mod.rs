@@ -71,8 +71,8 @@ impl Store {
             // Any other failure on an existing file: find out whether the file
             // is damaged, which is what the person needs to know.
             other if existing => match backup::quick_check_file(path) {
-                Err(why) => CoreError::Damaged(why),
-                Ok(()) => other,
+                Some(why) => CoreError::Damaged(why),
+                None => other,
             },
             other => other,
         })
