@@ -35,6 +35,7 @@ pub enum AppError {
 pub struct CommandError {
     /// Stable and machine-readable: `invalid`, `conflict`, `not_found`,
     /// `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
+    /// `note_signed`, `store_damaged`, `backup_failed`,
     /// `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
     /// `unsupported_codec`, `corrupt`, `missing_file`, `unreadable`, `no_output`.
     pub code: String,

@@ -7,6 +7,7 @@ use ts_rs::{Config, TS};
 
 use crate::model::*;
 use crate::outcomes::*;
+use crate::store::backup::{BackupInfo, BackupKind, RestoreReport};
 
 /// The ts-rs settings used for every declaration: 64-bit integers become
 /// `number` (counts never come near 2^53).
@@ -43,5 +44,7 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         GroupInstrumentOutcome, GroupOutcomes,
         // Practitioners and clinical notes.
         Practitioner, PractitionerInput, Signature, Amendment, Note, SessionNotes, NoteHit,
+        // Backups.
+        BackupKind, BackupInfo, RestoreReport,
     )
 }

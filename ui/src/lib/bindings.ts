@@ -653,14 +653,40 @@ export type NoteHit = { noteId: string, sessionId: string, sessionDate: string, 
  */
 inAmendment: boolean, signed: boolean, 
 /**
- * Plain text around the match; the matched words are wrapped in `[` `]`.
+ * Plain text around the match; each matched word starts with U+0002 and
+ * ends with U+0003.
  */
 snippet: string, };
+
+export type BackupKind = "auto" | "beforeMigration" | "manual";
+
+export type BackupInfo = { path: string, fileName: string, 
+/**
+ * When it was made (UTC, RFC 3339), from its name.
+ */
+time: string, sizeBytes: number, kind: BackupKind, 
+/**
+ * For `beforeMigration`: the schema version the data was about to be
+ * updated to.
+ */
+beforeVersion: number | null, };
+
+export type RestoreReport = { restoredFrom: string, 
+/**
+ * The restored file's schema version (it is updated when next opened).
+ */
+schemaVersion: number, 
+/**
+ * Where the data it replaced was moved (`backups/replaced-<time>/`), if
+ * there was any.
+ */
+replacedMovedTo: string | null, };
 
 export type CommandError = { 
 /**
  * Stable and machine-readable: `invalid`, `conflict`, `not_found`,
  * `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
+ * `note_signed`, `store_damaged`, `backup_failed`,
  * `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
  * `unsupported_codec`, `corrupt`, `missing_file`, `unreadable`, `no_output`.
  */
