@@ -315,3 +315,16 @@ export const personOutcomes = (attendeeId: string) => call<PersonOutcomes>('pers
 /** `from`/`to` are "YYYY-MM-DD", both included. */
 export const groupOutcomes = (groupId: string, from: string, to: string) =>
   call<GroupOutcomes>('group_outcomes', { groupId, from, to });
+
+// Backups: made by hand (automatic ones are the shell's), listed, restored.
+// These work even when the data file could not be opened (e.g. it is damaged).
+import type { BackupInfo, RestoreReport } from './bindings';
+/** A checked backup in `dir` ("" = the usual backups folder); resolves with the new file's path. */
+export const backupNow = (dir: string) => call<string>('backup_now', { dir });
+/** The backups in the usual backups folder, newest first. */
+export const listBackups = () => call<BackupInfo[]>('list_backups');
+/** Puts a backup in place of the current records (which are moved aside, never deleted). */
+export const restoreBackup = (path: string) => call<RestoreReport>('restore_backup', { path });
+/** The folder chosen for a backup (a USB stick, say), or null. */
+export const pickBackupFolder = async (): Promise<string | null> =>
+  (await pick({ directory: true, multiple: false, title: 'Choose where to save the backup' }))[0] ?? null;

@@ -1,6 +1,6 @@
 // A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
 // #/attendees, #/attendees/new, #/attendees/<id>, #/sessions/<id>, #/music,
-// #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners.
+// #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners, #/backups.
 
 export type Route =
   | { name: 'today' }
@@ -17,6 +17,7 @@ export type Route =
   | { name: 'notes' }
   | { name: 'measures' }
   | { name: 'practitioners' }
+  | { name: 'backups' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -47,6 +48,8 @@ export function parseRoute(hash: string): Route {
       return id ? { name: 'not-found', path } : { name: 'measures' };
     case 'practitioners':
       return id ? { name: 'not-found', path } : { name: 'practitioners' };
+    case 'backups':
+      return id ? { name: 'not-found', path } : { name: 'backups' };
     default:
       return { name: 'not-found', path };
   }
@@ -67,12 +70,23 @@ export const paths = {
   notes: () => '#/notes',
   measures: () => '#/measures',
   practitioners: () => '#/practitioners',
+  backups: () => '#/backups',
 };
 
 /** Which nav item a route belongs under. */
 export function section(
   r: Route,
-): 'today' | 'groups' | 'attendees' | 'notes' | 'measures' | 'music' | 'venues' | 'practitioners' | null {
+):
+  | 'today'
+  | 'groups'
+  | 'attendees'
+  | 'notes'
+  | 'measures'
+  | 'music'
+  | 'venues'
+  | 'practitioners'
+  | 'backups'
+  | null {
   switch (r.name) {
     case 'today':
     case 'session':
@@ -96,6 +110,8 @@ export function section(
       return 'measures';
     case 'practitioners':
       return 'practitioners';
+    case 'backups':
+      return 'backups';
     default:
       return null;
   }

@@ -38,6 +38,7 @@ describe('Refrain app (mock backend)', () => {
       'Music',
       'Venues',
       'Therapists',
+      'Backups',
     ]);
     expect(within(screen.getByRole('region', { name: 'Music player' })).getByText('Nothing playing')).toBeTruthy();
     for (const name of ['Today', 'Groups', 'Attendees', 'Venues']) {
