@@ -4,7 +4,7 @@
 //!     cargo bench -p refrain-core --bench decade [-- --regenerate] [-- --explain] [-- --proposed]
 //!
 //! The dataset (see decade/generate.rs) is generated once into
-//! target/refrain-bench/decade-v1/ and reused while its schema version matches
+//! target/refrain-bench/decade-v2/ and reused while its schema version matches
 //! this build and it was laid out around a date less than 14 days ago (the
 //! data's "now" is the day it was generated). `--regenerate` (or
 //! REFRAIN_BENCH_REGENERATE=1) forces a new one.
@@ -29,7 +29,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::{json, Value};
 
 /// Bump when the generator changes, so old caches are not reused.
-const DATASET: &str = "decade-v1";
+const DATASET: &str = "decade-v2";
 /// The goal for every screen's call.
 const GOAL_MS: f64 = 5.0;
 /// A cached dataset laid out around an older date is regenerated: by then its
@@ -108,7 +108,11 @@ fn run(opts: &Opts) -> Res<()> {
         mb(size_before.1),
         mb(peak.0 + peak.1),
         mb(peak.1),
-        cases.iter().find(|c| c.write).map_or(0, |c| c.samples.len()),
+        cases
+            .iter()
+            .filter(|c| c.write)
+            .map(|c| c.samples.len())
+            .sum::<usize>(),
     );
 
     let results = json!({
@@ -251,6 +255,14 @@ pub struct Targets {
     pub session_date: String,
     pub session_marks: i64,
     pub search: &'static str,
+    /// The practitioner who writes and signs the notes.
+    pub practitioner_id: String,
+    /// A recent session whose group note is a draft (the target session when
+    /// its note is not signed yet), for the autosave.
+    pub draft_session_id: String,
+    pub draft_session_date: String,
+    pub note_common: &'static str,
+    pub note_rare: &'static str,
 }
 
 impl Targets {
@@ -271,19 +283,40 @@ impl Targets {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let (session_id, session_date, session_marks) = conn
+        let (session_id, session_date, session_marks): (String, String, i64) = conn
             .query_row(
                 "SELECT s.id, s.date,
                         (SELECT count(*) FROM attendance a WHERE a.session_id = s.id) AS n
                    FROM session s JOIN practice_group g ON g.id = s.group_id
                   WHERE g.archived_at IS NULL AND s.status = 'held'
                     AND s.date < ?1 AND s.date >= date(?1, '-14 days')
-                  ORDER BY abs(n - 20), s.date DESC, s.id LIMIT 1",
+                  ORDER BY abs(n - 20),
+                           (SELECT count(*) FROM note x WHERE x.session_id = s.id) DESC,
+                           s.date DESC, s.id LIMIT 1",
                 [today.to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?
             .ok_or("no held session in the last two weeks")?;
+        let practitioner_id: String =
+            conn.query_row("SELECT id FROM practitioner ORDER BY id LIMIT 1", [], |r| {
+                r.get(0)
+            })?;
+        // The target session if its group note is unsigned, else the most
+        // recent held session whose group note is (or would be) a draft.
+        let (draft_session_id, draft_session_date) = conn
+            .query_row(
+                "SELECT s.id, s.date FROM session s
+                   JOIN practice_group g ON g.id = s.group_id
+                   LEFT JOIN note n ON n.session_id = s.id AND n.attendee_id IS NULL
+                  WHERE g.archived_at IS NULL AND s.archived_at IS NULL AND s.status = 'held'
+                    AND s.date < ?1 AND n.signed_at IS NULL
+                  ORDER BY s.id = ?2 DESC, n.id IS NULL, s.date DESC, s.id LIMIT 1",
+                [today.to_string(), session_id.clone()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or("no held session with an unsigned group note")?;
         Ok(Targets {
             group_id,
             group_name,
@@ -294,19 +327,28 @@ impl Targets {
             session_date,
             session_marks,
             search: "son",
+            practitioner_id,
+            draft_session_id,
+            draft_session_date,
+            note_common: generate::COMMON_WORD,
+            note_rare: generate::RARE_WORD,
         })
     }
 
     fn describe(&self) -> String {
         format!(
             "Targets: group “{}” ({} memberships ever); the attendee with the longest history \
-             ({} marks); a session on {} with {} marks; search term “{}”.",
+             ({} marks); a session on {} with {} marks; search term “{}”; notes searched for \
+             “{}” and “{}”; the draft group note autosaved is the session's on {}.",
             self.group_name,
             self.group_memberships,
             self.attendee_marks,
             self.session_date,
             self.session_marks,
-            self.search
+            self.search,
+            self.note_common,
+            self.note_rare,
+            self.draft_session_date,
         )
     }
 
@@ -316,6 +358,8 @@ impl Targets {
             "attendee": {"id": self.attendee_id, "marks": self.attendee_marks},
             "session": {"id": self.session_id, "date": self.session_date, "marks": self.session_marks},
             "search": self.search,
+            "noteSearch": [self.note_common, self.note_rare],
+            "draftNoteSession": {"id": self.draft_session_id, "date": self.draft_session_date},
         })
     }
 }
@@ -469,6 +513,26 @@ fn screens(store: &mut Store, t: &Targets, today: NaiveDate) -> Res<(Vec<Case>, 
         || store.register(&t.session_id),
         |r| r.entries.len(),
     )?);
+    cases.push(time(
+        "Register",
+        "session_notes".into(),
+        || store.session_notes(&t.session_id),
+        |n| usize::from(n.group_note.is_some()) + n.person_notes.len(),
+    )?);
+    cases.push(time(
+        "Attendee detail",
+        "person_notes(longest history)".into(),
+        || store.person_notes(&t.attendee_id),
+        Vec::len,
+    )?);
+    for word in [t.note_common, t.note_rare] {
+        cases.push(time(
+            "Notes search",
+            format!("search_notes(\"{word}\")"),
+            || store.search_notes(word, Some(&t.practitioner_id)),
+            Vec::len,
+        )?);
+    }
 
     // The write: change one member's mark and back, each call its own
     // transaction, committed to disk (WAL, synchronous = FULL) before it returns.
@@ -508,6 +572,44 @@ fn screens(store: &mut Store, t: &Targets, today: NaiveDate) -> Res<(Vec<Case>, 
     )?;
     if i % 2 == 1 {
         store.set_mark(&t.session_id, &person, Some(original))?;
+    }
+    case.write = true;
+    cases.push(case);
+
+    // The autosave: a draft group note saved as the therapist types, each
+    // save its own transaction (the note row and its search-index row),
+    // committed to disk before it returns. The body alternates between the
+    // draft as it was and a longer one, so every save changes the text.
+    let before = store
+        .session_notes(&t.draft_session_id)?
+        .group_note
+        .map(|n| n.body);
+    let original = before.clone().unwrap_or_else(|| {
+        "Warm-up with the hello song and gentle stretches; everyone joined in.".into()
+    });
+    let edited = format!("{original} Good energy today, lots of requests for Beatles songs.");
+    let mut i = 0usize;
+    let mut case = time(
+        "Register",
+        "save_note_draft (write + fsync)".into(),
+        || {
+            i += 1;
+            let body = if i % 2 == 1 { &edited } else { &original };
+            let r =
+                store.save_note_draft(&t.draft_session_id, None, body, Some(&t.practitioner_id));
+            let s = store_size(&db);
+            peak = (peak.0.max(s.0), peak.1.max(s.1));
+            r
+        },
+        |n| usize::from(!n.body.is_empty()),
+    )?;
+    if i % 2 == 1 && before.is_some() {
+        store.save_note_draft(
+            &t.draft_session_id,
+            None,
+            &original,
+            Some(&t.practitioner_id),
+        )?;
     }
     case.write = true;
     cases.push(case);

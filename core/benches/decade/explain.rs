@@ -2,7 +2,7 @@
 //! each takes on its own (min and median of 40 runs, every row stepped).
 //!
 //! The store's SQL is private to the core, so the statements are COPIED here
-//! from core/src/store/{sessions,groups,attendees,referrals,register}.rs.
+//! from core/src/store/{sessions,groups,attendees,referrals,register,notes}.rs.
 //! If those change, update these copies (the timings in the main table always
 //! go through the real API; only this breakdown can drift).
 
@@ -86,6 +86,52 @@ const EXPECTED: &str = "((SELECT count(*) FROM membership m WHERE m.group_id = s
                                 WHERE m.attendee_id = a.attendee_id AND m.group_id = s.group_id
                                   AND m.joined_on <= s.date
                                   AND (m.left_on IS NULL OR m.left_on > s.date)))),";
+
+/// notes.rs: the name a note shows for its person.
+const ATTENDEE_NAME: &str = "CASE WHEN a.id IS NULL THEN NULL
+                                  WHEN trim(a.preferred_name) <> '' THEN a.preferred_name
+                                  ELSE a.full_name END";
+
+/// notes.rs `note_select()`.
+fn note_select() -> String {
+    format!(
+        "SELECT n.id, n.session_id, n.attendee_id, {ATTENDEE_NAME}, n.body, n.signed_by,
+                n.signer_name, n.signer_hcpc, n.signed_at, n.created_at, n.updated_at,
+                ns.date, ng.name
+         FROM note n
+         JOIN session ns ON ns.id = n.session_id
+         JOIN practice_group ng ON ng.id = ns.group_id
+         LEFT JOIN attendee a ON a.id = n.attendee_id"
+    )
+}
+
+/// notes.rs `AMENDMENT_SELECT` (notes_with_amendments adds the ORDER BY).
+const AMENDMENT_SELECT: &str =
+    "SELECT m.id, m.note_id, m.body, m.reason, m.author_id, m.author_name, m.author_hcpc,
+            m.created_at
+     FROM note_amendment m";
+
+/// notes.rs `search()`, with its `MAX_HITS` of 100.
+fn note_search() -> String {
+    format!(
+        "SELECT t.note_id, n.session_id, s.date, s.group_id, g.name, n.attendee_id,
+                {ATTENDEE_NAME}, t.amendment_id IS NOT NULL, n.signed_at IS NOT NULL,
+                snippet(note_text, 2, char(2), char(3), '…', 16)
+         FROM note_text t
+         CROSS JOIN note n ON n.id = t.note_id
+         CROSS JOIN session s ON s.id = n.session_id
+         CROSS JOIN practice_group g ON g.id = s.group_id
+         LEFT JOIN attendee a ON a.id = n.attendee_id
+         WHERE note_text MATCH ?1
+           AND s.archived_at IS NULL
+           AND g.archived_at IS NULL
+           AND (n.attendee_id IS NULL OR a.archived_at IS NULL)
+           AND (n.signed_at IS NOT NULL OR n.author_id IS NULL OR n.author_id = ?2)
+         ORDER BY s.date DESC, s.start_time DESC, n.attendee_id IS NOT NULL,
+                  a.full_name COLLATE NOCASE, n.id, t.amendment_id IS NOT NULL, t.amendment_id
+         LIMIT 100"
+    )
+}
 
 fn group_select() -> String {
     format!(
@@ -372,10 +418,67 @@ fn queries(tg: &Targets, today: NaiveDate) -> Vec<Q> {
     );
     add(
         "Register",
-        "note",
-        "SELECT session_id, body, created_at, updated_at FROM session_note WHERE session_id = ?1"
-            .into(),
+        "session_notes: notes",
+        format!(
+            "{} LEFT JOIN attendance t ON t.session_id = n.session_id AND t.attendee_id = n.attendee_id
+             WHERE n.session_id = ?1
+             ORDER BY n.attendee_id IS NOT NULL, coalesce(t.walk_in, 0),
+                      a.full_name COLLATE NOCASE, n.id",
+            note_select()
+        ),
         vec![("?1", t(&tg.session_id))],
+    );
+    add(
+        "Register",
+        "session_notes: amendments (when one is signed)",
+        format!(
+            "{AMENDMENT_SELECT} JOIN note n ON n.id = m.note_id WHERE n.session_id = ?1
+             ORDER BY m.created_at, m.id"
+        ),
+        vec![("?1", t(&tg.session_id))],
+    );
+    add(
+        "Attendee detail",
+        "person_notes: notes",
+        format!(
+            "{} JOIN session s ON s.id = n.session_id
+             WHERE n.attendee_id = ?1
+             ORDER BY s.date DESC, s.start_time DESC, n.id",
+            note_select()
+        ),
+        vec![("?1", t(&tg.attendee_id))],
+    );
+    add(
+        "Attendee detail",
+        "person_notes: amendments",
+        format!(
+            "{AMENDMENT_SELECT} JOIN note n ON n.id = m.note_id WHERE n.attendee_id = ?1
+             ORDER BY m.created_at, m.id"
+        ),
+        vec![("?1", t(&tg.attendee_id))],
+    );
+    for (label, word) in [
+        ("search_notes (common word)", tg.note_common),
+        ("search_notes (rare word)", tg.note_rare),
+    ] {
+        add(
+            "Notes search",
+            label,
+            note_search(),
+            vec![
+                ("?1", t(format!("\"{word}\"*"))),
+                ("?2", t(&tg.practitioner_id)),
+            ],
+        );
+    }
+    add(
+        "Notes search (what-if)",
+        "common word, without the snippet",
+        note_search().replace("snippet(note_text, 2, char(2), char(3), '…', 16)", "NULL"),
+        vec![
+            ("?1", t(format!("\"{}\"*", tg.note_common))),
+            ("?2", t(&tg.practitioner_id)),
+        ],
     );
     add(
         "set_mark",
@@ -388,6 +491,32 @@ fn queries(tg: &Targets, today: NaiveDate) -> Vec<Q> {
             (":group", Value::Null),
             (":person", Value::Null),
             (":on", t(&tg.session_date)),
+        ],
+    );
+    add(
+        "save_note_draft",
+        "existing draft",
+        "SELECT id, signed_at IS NOT NULL, body = ?3 FROM note
+             WHERE session_id = ?1 AND ifnull(attendee_id, '') = ?2"
+            .into(),
+        vec![
+            ("?1", t(&tg.draft_session_id)),
+            ("?2", t("")),
+            ("?3", t("")),
+        ],
+    );
+    add(
+        "save_note_draft",
+        "UPDATE note (plan only; its trigger rewrites one note_text row)",
+        "UPDATE note SET body = ?2, updated_at = ?3,
+                         author_id = coalesce(author_id, ?4)
+         WHERE id = ?1"
+            .into(),
+        vec![
+            ("?1", t("x")),
+            ("?2", t("x")),
+            ("?3", t("x")),
+            ("?4", t("x")),
         ],
     );
     add(

@@ -11,7 +11,10 @@
 //! Records are inserted in the order the app would have written them over the
 //! years (week by week: new people and their referrals, joins, sessions, marks,
 //! notes; leavers are UPDATEd in place), so the tables' pages interleave and
-//! the indexes fill as they would in real use.
+//! the indexes fill as they would in real use. Notes go into `note`, whose
+//! triggers fill the `note_text` search index as the app's saves do; notes of
+//! sessions more than a week old are inserted already signed (a signed note
+//! can't be UPDATEd).
 
 use std::path::Path;
 
@@ -37,6 +40,15 @@ const P_CANCELLED: f64 = 0.04;
 /// Past sessions whose register was never filled in.
 const P_UNMARKED: f64 = 0.005;
 const P_NOTE: f64 = 0.85;
+/// Held sessions with a note about one or two of the people there.
+const P_PERSON_NOTE: f64 = 0.3;
+/// Group notes mentioning the rare word (`RARE_WORD`), for the search bench.
+const P_RARE: f64 = 0.002;
+/// Notes of sessions more than this many days before "today" are signed;
+/// the last week's are still drafts.
+const DRAFT_DAYS: Day = 7;
+/// The practice's one practitioner, who writes and signs every note.
+pub const PRACTITIONER: (&str, &str) = ("Anna Hughes", "AS12345");
 const P_WALK_IN: f64 = 0.10;
 
 // ---------------------------------------------------------------------------
@@ -400,6 +412,24 @@ const NOTE_SENTENCES: &[&str] = &[
     "Follow up with the day centre about transport for next week.",
     "Instruments need cleaning before next session.",
 ];
+/// A word no `NOTE_SENTENCES` or `PERSON_SENTENCES` has: it is only in the
+/// few notes given `RARE_SENTENCE`.
+pub const RARE_WORD: &str = "theremin";
+const RARE_SENTENCE: &str = "Someone brought a theremin along and the group took turns to play it.";
+/// A word in several `NOTE_SENTENCES` (and so in most group notes).
+pub const COMMON_WORD: &str = "group";
+const PERSON_SENTENCES: &[&str] = &[
+    "Sang the whole of the first verse unprompted.",
+    "Seemed tired today and sat out the movement piece.",
+    "Chose the next song when offered two; clearly enjoyed being asked.",
+    "Tapped the rhythm on the djembe for most of the session.",
+    "Became tearful during 'We'll Meet Again'; talked with the carer afterwards.",
+    "More withdrawn than usual; mention to the referrer at review.",
+    "Led the call-and-response for the first time.",
+    "Recognised the hello song straight away and joined in.",
+    "Needed reassurance on arrival; settled once seated near the front.",
+    "Spoke about her late husband's band between songs.",
+];
 
 // ---------------------------------------------------------------------------
 // The generator
@@ -515,6 +545,10 @@ struct Gen<'c> {
     open_count: Vec<u32>,
     open_all: Vec<u32>,
     last_left: Vec<Day>,
+    /// Draws for the notes, apart from `rng` so the rest of the dataset is
+    /// the same as before notes were added.
+    notes_rng: Rng,
+    practitioner: String,
 }
 
 impl<'c> Gen<'c> {
@@ -545,6 +579,8 @@ impl<'c> Gen<'c> {
             open_count: vec![0; ATTENDEES],
             open_all: vec![0; ATTENDEES],
             last_left: vec![Day::MIN; ATTENDEES],
+            notes_rng: Rng::new(SEED.rotate_left(31)),
+            practitioner: String::new(),
         })
     }
 
@@ -552,6 +588,7 @@ impl<'c> Gen<'c> {
         self.plan_groups();
         let first = self.groups.iter().map(|g| g.first_day).min().unwrap();
         self.insert_venues(At::new(first - 60, 9 * 60))?;
+        self.insert_practitioner(At::new(first - 61, 9 * 60))?;
         self.insert_groups()?;
         self.weeks(first)?;
         self.insert_waiting_list()?;
@@ -609,6 +646,17 @@ impl<'c> Gen<'c> {
             stmt.execute(params![id, name, address, access, at.rfc3339()])?;
             self.venues.push(id);
         }
+        Ok(())
+    }
+
+    fn insert_practitioner(&mut self, at: At) -> rusqlite::Result<()> {
+        let id = self.ids.at(at);
+        self.conn.execute(
+            "INSERT INTO practitioner (id, name, hcpc_number, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![id, PRACTITIONER.0, PRACTITIONER.1, at.rfc3339()],
+        )?;
+        self.practitioner = id;
         Ok(())
     }
 
@@ -1099,6 +1147,12 @@ impl<'c> Gen<'c> {
                  created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
         )?;
+        // Who was there, for the notes about a person.
+        let there: Vec<usize> = marks
+            .iter()
+            .filter(|m| matches!(m.1, MarkKind::Present | MarkKind::Late))
+            .map(|m| m.0)
+            .collect();
         for (a, mark, carer, walk_in) in marks {
             let at = if status == "held" {
                 At::new(day, start_min + self.rng.range(0, 20))
@@ -1130,18 +1184,86 @@ impl<'c> Gen<'c> {
 
         if status == "held" && self.rng.chance(P_NOTE) {
             let n = 3 + self.rng.below(4);
-            let body = (0..n)
+            let mut body = (0..n)
                 .map(|_| *self.rng.pick(NOTE_SENTENCES))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let at = At::new(day, end_min + 30);
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO session_note (id, session_id, body, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?4)",
-                )?
-                .execute(params![self.ids.at(at), id, body, at.rfc3339()])?;
+            if self.notes_rng.chance(P_RARE) {
+                body.push(' ');
+                body.push_str(RARE_SENTENCE);
+            }
+            self.note(&id, None, day, end_min + 30, &body)?;
         }
+        if status == "held" && !there.is_empty() && self.notes_rng.chance(P_PERSON_NOTE) {
+            let first = *self.notes_rng.pick(&there);
+            let mut about = vec![first];
+            if there.len() > 1 && self.notes_rng.chance(0.3) {
+                let second = *self.notes_rng.pick(&there);
+                if second != first {
+                    about.push(second);
+                }
+            }
+            for (k, a) in about.into_iter().enumerate() {
+                let n = 1 + self.notes_rng.below(3);
+                let body = (0..n)
+                    .map(|_| *self.notes_rng.pick(PERSON_SENTENCES))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let person = self.people[a].id.clone();
+                self.note(&id, Some(&person), day, end_min + 35 + 5 * k as i64, &body)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A note written `minute` into the session's day, by the practice's
+    /// practitioner. Sessions more than `DRAFT_DAYS` before today were signed
+    /// a day or two later; the signature goes in with the INSERT, since the
+    /// schema refuses any UPDATE of a signed note.
+    fn note(
+        &mut self,
+        session_id: &str,
+        attendee_id: Option<&str>,
+        day: Day,
+        minute: i64,
+        body: &str,
+    ) -> rusqlite::Result<()> {
+        let at = At::new(day, minute);
+        let signed = (day < self.today - DRAFT_DAYS).then(|| {
+            At::new(
+                day + self.notes_rng.range(0, 2) as Day,
+                17 * 60 + self.notes_rng.range(0, 180),
+            )
+        });
+        let signed_at = signed.map(At::rfc3339);
+        let (signed_by, signer_name, signer_hcpc) = match signed {
+            Some(_) => (
+                Some(self.practitioner.as_str()),
+                Some(PRACTITIONER.0),
+                Some(PRACTITIONER.1),
+            ),
+            None => (None, None, None),
+        };
+        let updated = signed.unwrap_or(at).rfc3339();
+        self.conn
+            .prepare_cached(
+                "INSERT INTO note (id, session_id, attendee_id, author_id, body, signed_at,
+                     signed_by, signer_name, signer_hcpc, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                self.ids.at(at),
+                session_id,
+                attendee_id,
+                self.practitioner,
+                body,
+                signed_at,
+                signed_by,
+                signer_name,
+                signer_hcpc,
+                at.rfc3339(),
+                updated
+            ])?;
         Ok(())
     }
 
@@ -1193,11 +1315,13 @@ impl<'c> Gen<'c> {
     }
 }
 
-/// Row counts of the tables the dataset fills, for the report.
+/// Row counts of the tables the dataset fills (and of the notes signed and
+/// about a person), for the report.
 pub fn counts(conn: &Connection) -> rusqlite::Result<Vec<(String, i64)>> {
     let mut out = Vec::new();
     for table in [
         "venue",
+        "practitioner",
         "practice_group",
         "attendee",
         "referral",
@@ -1205,10 +1329,22 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<Vec<(String, i64)>> {
         "membership",
         "session",
         "attendance",
-        "session_note",
+        "note",
+        "note_text",
     ] {
         let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
         out.push((table.to_string(), n));
+    }
+    for (label, filter) in [
+        ("note (signed)", "signed_at IS NOT NULL"),
+        ("note (about a person)", "attendee_id IS NOT NULL"),
+    ] {
+        let n: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM note WHERE {filter}"),
+            [],
+            |r| r.get(0),
+        )?;
+        out.push((label.to_string(), n));
     }
     Ok(out)
 }
