@@ -15,7 +15,10 @@ fn store() -> (TempDir, Store) {
 }
 
 fn raw(dir: &TempDir) -> Connection {
-    Connection::open(dir.path().join(DB_FILE)).unwrap()
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    // The audit log's triggers call Refrain's SQL functions.
+    refrain_core::store::register_sql_functions(&conn).unwrap();
+    conn
 }
 
 fn count(dir: &TempDir, table: &str) -> i64 {
@@ -885,4 +888,60 @@ fn a_group_note_from_schema_v3_becomes_the_group_draft_and_is_found() {
     assert_eq!(signed.body, "Everyone joined in with Jerusalem. Tea after.");
     assert_eq!(store.search_notes("tea", None).unwrap().len(), 1);
     assert!(store.check().unwrap().integrity_ok);
+}
+
+/// A search first looks through the most recently written matches; when
+/// those hold too few notes the searcher may see (here: another therapist's
+/// drafts), it looks through every match, so older notes are still found.
+#[test]
+fn search_finds_older_notes_behind_many_newer_hidden_ones() {
+    let (_dir, mut store) = store();
+    let (group, _people, first) = group_with_session(&mut store);
+    let alex = practitioner(&mut store, "Alex Morgan", "AS12345");
+    let bea = practitioner(&mut store, "Bea Khan", "AS54321");
+    // Alex's signed group note, written first.
+    let old = store
+        .save_note_draft(&first.id, None, "The kazoo band played.", Some(&alex.id))
+        .unwrap();
+    store.sign_note(&old.id, &alex.id).unwrap();
+
+    // Then more than a search's first window of Bea's drafts with the word.
+    let people: Vec<Attendee> = (0..10)
+        .map(|i| person(&mut store, &format!("Member {i:02}"), ""))
+        .collect();
+    for p in &people {
+        store.add_member(&group.id, &p.id, "2025-01-01").unwrap();
+    }
+    let mut drafts = 0;
+    for week in 0..42u32 {
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 4, 3).unwrap()
+            + chrono::Days::new(7 * u64::from(week));
+        let session = session_on(&mut store, &group, &date.format("%Y-%m-%d").to_string());
+        for p in &people {
+            store
+                .set_mark(&session.id, &p.id, Some(Mark::Present))
+                .unwrap();
+            store
+                .save_note_draft(&session.id, Some(&p.id), "Kazoo again.", Some(&bea.id))
+                .unwrap();
+            drafts += 1;
+        }
+    }
+    assert!(drafts > 4 * 100, "more drafts than the first window");
+
+    let hits = store.search_notes("kazoo", Some(&alex.id)).unwrap();
+    assert_eq!(
+        hits.len(),
+        1,
+        "only Alex's own signed note is Alex's to see"
+    );
+    assert_eq!(hits[0].note_id, old.id);
+    assert_eq!(hits[0].snippet, "The \u{2}kazoo\u{3} band played.");
+    // Bea sees her newest drafts first, a page of them.
+    let hits = store.search_notes("kazoo", Some(&bea.id)).unwrap();
+    assert_eq!(hits.len(), 100);
+    assert!(hits
+        .windows(2)
+        .all(|w| w[0].session_date >= w[1].session_date));
+    assert_eq!(hits[0].session_date, "2026-01-15");
 }
