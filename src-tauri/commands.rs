@@ -508,6 +508,37 @@ pub fn search_notes(
 }
 
 // ---------------------------------------------------------------------------
+// The audit log
+
+/// Who is using Refrain from now on (`None`: no one chosen); every change is
+/// logged under their id.
+#[tauri::command(async)]
+pub fn set_actor(state: State<'_, AppState>, practitioner_id: Option<String>) -> Res<()> {
+    state.with(|s| {
+        s.set_actor(practitioner_id);
+        Ok(())
+    })
+}
+
+/// The audit log, newest first: one record's history, one practitioner's
+/// changes, or everything.
+#[tauri::command(async)]
+pub fn audit_log(
+    state: State<'_, AppState>,
+    record_id: Option<String>,
+    practitioner_id: Option<String>,
+    limit: u32,
+) -> Res<Vec<AuditEntry>> {
+    state.with(|s| {
+        s.audit_log(&AuditFilter {
+            record_id,
+            practitioner_id,
+            limit,
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------
 // Outcome measures
 
 #[tauri::command(async)]

@@ -87,6 +87,8 @@ macro_rules! refrain_handler {
             $crate::commands::amend_note,
             $crate::commands::person_notes,
             $crate::commands::search_notes,
+            $crate::commands::set_actor,
+            $crate::commands::audit_log,
             $crate::commands::list_instruments,
             $crate::commands::create_custom_instrument,
             $crate::commands::update_custom_instrument,

@@ -99,6 +99,8 @@ impl AppState {
         // Refuse a bad file before closing anything.
         backup::verify_backup(backup)?;
         let mut guard = self.lock();
+        // Whoever is using Refrain carries on after the restore.
+        let actor = guard.as_ref().ok().and_then(Store::actor);
         // Closing the connection (dropping the store) checkpoints its WAL.
         *guard = Err((
             "restoring",
@@ -106,6 +108,9 @@ impl AppState {
         ));
         let result = backup::restore(&dir, backup);
         *guard = Store::open_in_dir(&dir).map_err(unavailable);
+        if let Ok(store) = &*guard {
+            store.set_actor(actor);
+        }
         let report = result?;
         match &*guard {
             Ok(_) => Ok(report),

@@ -392,6 +392,46 @@ fn notes_are_signed_and_amended_through_the_commands() {
 }
 
 #[test]
+fn changes_are_logged_under_whoever_is_using_refrain() {
+    let app = App::new();
+    let me: Practitioner = app.ok(
+        "create_practitioner",
+        json!({"input": {"name": "Sam Okafor", "hcpcNumber": "AS12345"}}),
+    );
+    app.ok::<()>("set_actor", json!({"practitionerId": me.id}));
+    let venue: Venue = app.ok("create_venue", json!({"input": {"name": "Church hall"}}));
+    app.ok::<()>("archive_venue", json!({"id": venue.id}));
+    app.ok::<()>("set_actor", json!({"practitionerId": null}));
+    app.ok::<Venue>("create_venue", json!({"input": {"name": "Day centre"}}));
+
+    let latest: Vec<AuditEntry> = app.ok(
+        "audit_log",
+        json!({"recordId": null, "practitionerId": null, "limit": 50}),
+    );
+    assert_eq!(latest.len(), 4);
+    assert_eq!(latest[0].practitioner_id, None);
+    assert_eq!(latest[1].action, AuditAction::Archived);
+    assert_eq!(latest[1].practitioner_name.as_deref(), Some("Sam Okafor"));
+    assert_eq!(latest[1].what, "venue");
+
+    let history: Vec<AuditEntry> = app.ok(
+        "audit_log",
+        json!({"recordId": venue.id, "practitionerId": me.id, "limit": 50}),
+    );
+    let actions: Vec<AuditAction> = history.iter().map(|e| e.action).collect();
+    assert_eq!(actions, [AuditAction::Archived, AuditAction::Created]);
+
+    let err = app
+        .call(
+            "audit_log",
+            json!({"recordId": null, "practitionerId": null, "limit": 0}),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "invalid");
+    assert_eq!(err.field.as_deref(), Some("limit"));
+}
+
+#[test]
 fn backups_are_made_listed_and_restored_through_the_commands() {
     let app = App::new();
     app.ok::<Venue>("create_venue", json!({"input": {"name": "Church hall"}}));

@@ -46,5 +46,7 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         Practitioner, PractitionerInput, Signature, Amendment, Note, SessionNotes, NoteHit,
         // Backups.
         BackupKind, BackupInfo, RestoreReport,
+        // The audit log.
+        AuditAction, AuditFilter, AuditEntry,
     )
 }

@@ -233,6 +233,7 @@ fn automatic_backups_are_made_only_after_a_change() {
 
     // A write by another program (the CLI) on the same file is seen too.
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    refrain_core::store::register_sql_functions(&conn).unwrap();
     conn.execute(
         "UPDATE venue SET address = 'High Street' WHERE name = 'Church hall'",
         [],
@@ -259,6 +260,7 @@ fn automatic_backups_are_made_only_after_a_change() {
     drop(store);
     std::thread::sleep(std::time::Duration::from_millis(20));
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    refrain_core::store::register_sql_functions(&conn).unwrap();
     conn.execute(
         "UPDATE venue SET address = 'Mill Lane' WHERE name = 'Day centre'",
         [],

@@ -570,6 +570,48 @@ pub struct PlayerState {
     pub message: Option<String>,
 }
 
+/// What was done to a record, as the audit log says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum AuditAction {
+    Created,
+    Changed,
+    Archived,
+    Signed,
+    Amended,
+    Removed,
+}
+
+/// Which entries of the audit log to read. `limit` is at most 1000.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AuditFilter {
+    /// One record's history (a note's includes its amendments).
+    pub record_id: Option<String>,
+    /// One practitioner's changes.
+    pub practitioner_id: Option<String>,
+    pub limit: u32,
+}
+
+/// One change in the audit log: who (a practitioner, or no one chosen), which
+/// record, what was done and when. Never a person's name or a note's words;
+/// the practitioner's name is looked up when the log is read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub practitioner_id: Option<String>,
+    /// `None` when no one was chosen or the practitioner is unknown.
+    pub practitioner_name: Option<String>,
+    pub record_table: String,
+    pub record_id: String,
+    pub action: AuditAction,
+    /// The kind of record in plain words: "person", "register mark",
+    /// "clinical note"...
+    pub what: String,
+}
+
 mod notes;
 mod scores;
 

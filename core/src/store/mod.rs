@@ -4,6 +4,7 @@
 //! crash or a flat battery.
 
 pub(crate) mod attendees;
+pub mod audit;
 pub mod backup;
 pub(crate) mod groups;
 pub(crate) mod instruments;
@@ -28,6 +29,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use crate::error::{CoreError, Result};
 use crate::model::{CheckReport, StoreInfo};
 
+pub use audit::register_sql_functions;
 pub use schema::SCHEMA_VERSION;
 
 /// The database file's name inside the data folder.
@@ -48,6 +50,9 @@ pub struct Store {
     /// The change marker when the last automatic backup was made (or found
     /// not needed); `None` until the first one in this run.
     backed_up: Option<(u64, u64, i64)>,
+    /// Who is making changes (`set_actor`), read by the `refrain_actor()`
+    /// SQL function that the audit log's triggers call.
+    actor: audit::Actor,
 }
 
 impl Store {
@@ -96,6 +101,8 @@ impl Store {
         };
         let conn = Connection::open_with_flags(path, flags).map_err(open_failed)?;
         conn.busy_timeout(Duration::from_secs(5))?;
+        let actor = audit::Actor::default();
+        audit::register_actor(&conn, actor.clone())?;
 
         // Refuse a newer schema before anything else touches the file: even
         // switching the journal mode would be a change.
@@ -156,6 +163,7 @@ impl Store {
             path: path.to_path_buf(),
             writes: 0,
             backed_up: None,
+            actor,
         })
     }
 

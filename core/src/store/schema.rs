@@ -372,6 +372,317 @@ INSERT INTO note (id, session_id, attendee_id, author_id, body, created_at, upda
 DROP TABLE session_note;
 "#;
 
+/// The audit log: who changed which record, and when, written by triggers so
+/// that no change can skip it. It holds ids and what was done, never a name
+/// or a note's words. The practitioner is `refrain_actor()`, an SQL function
+/// the store registers on its connection (see `Store::set_actor`); any other
+/// connection that writes must register it too (`register_sql_functions`).
+/// A group's choice of measures is logged against the group's id; an
+/// amendment against its note.
+const V5_AUDIT: &str = r#"
+CREATE TABLE audit_log (
+    id               INTEGER PRIMARY KEY,
+    at               TEXT NOT NULL,
+    practitioner_id  TEXT,
+    record_table     TEXT NOT NULL,
+    record_id        TEXT NOT NULL,
+    action           TEXT NOT NULL
+                     CHECK (action IN ('created', 'changed', 'archived', 'signed', 'amended', 'removed'))
+) STRICT;
+CREATE INDEX audit_log_by_record ON audit_log (record_table, record_id);
+CREATE INDEX audit_log_by_time ON audit_log (at);
+
+CREATE TRIGGER audit_venue_insert AFTER INSERT ON venue
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'venue', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_venue_update AFTER UPDATE ON venue
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'venue', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_venue_delete AFTER DELETE ON venue
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'venue', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_practice_group_insert AFTER INSERT ON practice_group
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'practice_group', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_practice_group_update AFTER UPDATE ON practice_group
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'practice_group', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_practice_group_delete AFTER DELETE ON practice_group
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'practice_group', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_attendee_insert AFTER INSERT ON attendee
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'attendee', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_attendee_update AFTER UPDATE ON attendee
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'attendee', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_attendee_delete AFTER DELETE ON attendee
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'attendee', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_referral_insert AFTER INSERT ON referral
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'referral', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_referral_update AFTER UPDATE ON referral
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'referral', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_referral_delete AFTER DELETE ON referral
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'referral', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_referral_status_change_insert AFTER INSERT ON referral_status_change
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'referral_status_change', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_referral_status_change_update AFTER UPDATE ON referral_status_change
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'referral_status_change', NEW.id,
+            'changed');
+END;
+CREATE TRIGGER audit_referral_status_change_delete AFTER DELETE ON referral_status_change
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'referral_status_change', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_membership_insert AFTER INSERT ON membership
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'membership', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_membership_update AFTER UPDATE ON membership
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'membership', NEW.id,
+            'changed');
+END;
+CREATE TRIGGER audit_membership_delete AFTER DELETE ON membership
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'membership', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_session_insert AFTER INSERT ON session
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'session', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_session_update AFTER UPDATE ON session
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'session', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_session_delete AFTER DELETE ON session
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'session', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_attendance_insert AFTER INSERT ON attendance
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'attendance', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_attendance_update AFTER UPDATE ON attendance
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'attendance', NEW.id,
+            'changed');
+END;
+CREATE TRIGGER audit_attendance_delete AFTER DELETE ON attendance
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'attendance', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_note_insert AFTER INSERT ON note
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'note', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_note_update AFTER UPDATE ON note
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'note', NEW.id,
+            CASE WHEN OLD.signed_at IS NULL AND NEW.signed_at IS NOT NULL
+                 THEN 'signed' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_note_delete AFTER DELETE ON note
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'note', OLD.id,
+            'removed');
+END;
+-- An amendment is logged against the note it amends (amendments are
+-- never changed or removed: the V4 triggers refuse it).
+CREATE TRIGGER audit_note_amendment_insert AFTER INSERT ON note_amendment
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'note', NEW.note_id,
+            'amended');
+END;
+CREATE TRIGGER audit_score_set_insert AFTER INSERT ON score_set
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'score_set', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_score_set_update AFTER UPDATE ON score_set
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'score_set', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_score_set_delete AFTER DELETE ON score_set
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'score_set', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_practitioner_insert AFTER INSERT ON practitioner
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'practitioner', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_practitioner_update AFTER UPDATE ON practitioner
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'practitioner', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_practitioner_delete AFTER DELETE ON practitioner
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'practitioner', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_playlist_insert AFTER INSERT ON playlist
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'playlist', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_playlist_update AFTER UPDATE ON playlist
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'playlist', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_playlist_delete AFTER DELETE ON playlist
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'playlist', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_track_insert AFTER INSERT ON track
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'track', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_track_update AFTER UPDATE ON track
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'track', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_track_delete AFTER DELETE ON track
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'track', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_group_instrument_insert AFTER INSERT ON group_instrument
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'group_instrument', NEW.group_id,
+            'created');
+END;
+CREATE TRIGGER audit_group_instrument_update AFTER UPDATE ON group_instrument
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'group_instrument', NEW.group_id,
+            'changed');
+END;
+CREATE TRIGGER audit_group_instrument_delete AFTER DELETE ON group_instrument
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'group_instrument', OLD.group_id,
+            'removed');
+END;
+CREATE TRIGGER audit_custom_instrument_insert AFTER INSERT ON custom_instrument
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'custom_instrument', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_custom_instrument_update AFTER UPDATE ON custom_instrument
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'custom_instrument', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_custom_instrument_delete AFTER DELETE ON custom_instrument
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'custom_instrument', OLD.id,
+            'removed');
+END;
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
@@ -380,8 +691,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V2_MUSIC).foreign_key_check(),
         M::up(V3_INDEXES),
         M::up(V4_OUTCOMES_NOTES).foreign_key_check(),
+        M::up(V5_AUDIT),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;

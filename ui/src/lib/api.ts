@@ -8,6 +8,7 @@ import type {
   AttendeeDetail,
   AttendeeInput,
   AttendeeSummary,
+  AuditEntry,
   CommandError,
   CustomInstrumentInput,
   Group,
@@ -281,6 +282,11 @@ export const createPractitioner = (input: PractitionerInput) => call<Practitione
 export const updatePractitioner = (id: string, input: PractitionerInput) =>
   call<Practitioner>('update_practitioner', { id, input });
 export const archivePractitioner = (id: string) => call<null>('archive_practitioner', { id });
+/** Who is using Refrain from now on (null: no one chosen); every change is logged under them. */
+export const setActor = (practitionerId: string | null) => call<null>('set_actor', { practitionerId });
+/** The log of who changed what and when, newest first (one record's, one practitioner's, or all). */
+export const auditLog = (recordId: string | null, practitionerId: string | null, limit: number) =>
+  call<AuditEntry[]>('audit_log', { recordId, practitionerId, limit });
 
 // Clinical notes: drafts saved as typed, signed once, amended after.
 export const sessionNotes = (sessionId: string) => call<SessionNotes>('session_notes', { sessionId });

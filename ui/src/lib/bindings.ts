@@ -682,6 +682,33 @@ schemaVersion: number,
  */
 replacedMovedTo: string | null, };
 
+export type AuditAction = "created" | "changed" | "archived" | "signed" | "amended" | "removed";
+
+export type AuditFilter = { 
+/**
+ * One record's history (a note's includes its amendments).
+ */
+recordId: string | null, 
+/**
+ * One practitioner's changes.
+ */
+practitionerId: string | null, limit: number, };
+
+export type AuditEntry = { 
+/**
+ * RFC 3339, UTC.
+ */
+at: string, practitionerId: string | null, 
+/**
+ * `None` when no one was chosen or the practitioner is unknown.
+ */
+practitionerName: string | null, recordTable: string, recordId: string, action: AuditAction, 
+/**
+ * The kind of record in plain words: "person", "register mark",
+ * "clinical note"...
+ */
+what: string, };
+
 export type CommandError = { 
 /**
  * Stable and machine-readable: `invalid`, `conflict`, `not_found`,

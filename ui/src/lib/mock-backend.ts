@@ -3,6 +3,8 @@
 // It follows the IPC contract closely enough to click through every screen;
 // the real rules live in the core. Nothing here is stored or sent anywhere.
 import type {
+  AuditAction,
+  AuditEntry,
   Attendee,
   AttendeeDetail,
   AttendeeInput,
@@ -1031,6 +1033,21 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
   }
   const findNote = (sessionId: string, attendeeId: string | null) =>
     [...clinicalNotes.values()].find((n) => n.sessionId === sessionId && n.attendeeId === attendeeId);
+  // The audit log, for the practitioners' and notes' changes only (the real
+  // one, written by the core's triggers, covers every record).
+  let actor: string | null = null;
+  const auditLog: AuditEntry[] = [];
+  const AUDIT_WHAT: Record<string, string> = { practitioner: "therapist's profile", note: 'clinical note' };
+  const audit = (recordTable: string, recordId: string, action: AuditAction) =>
+    auditLog.push({
+      at: now(),
+      practitionerId: actor,
+      practitionerName: null,
+      recordTable,
+      recordId,
+      action,
+      what: AUDIT_WHAT[recordTable] ?? 'record',
+    });
   Object.assign(handlers, {
     list_practitioners: () =>
       [...practitioners.values()].filter((p) => !p.archived).sort((a, b) => a.name.localeCompare(b.name)),
@@ -1038,15 +1055,18 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
       const c = cleanPractitioner(input);
       const p: Practitioner = { id: newId(), ...c, archived: false, createdAt: now(), updatedAt: now() };
       practitioners.set(p.id, p);
+      audit('practitioner', p.id, 'created');
       return p;
     },
     update_practitioner: ({ id, input }: { id: string; input: PractitionerInput }) => {
       const p = activePractitioner(id);
       Object.assign(p, cleanPractitioner(input), { updatedAt: now() });
+      audit('practitioner', p.id, 'changed');
       return p;
     },
     archive_practitioner: ({ id }: { id: string }) => {
       need(practitioners.get(id), 'practitioner').archived = true;
+      audit('practitioner', id, 'archived');
       return null;
     },
     session_notes: ({ sessionId }: { sessionId: string }): SessionNotes => {
@@ -1069,6 +1089,7 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
       if (prev) {
         prev.body = String(body);
         prev.updatedAt = now();
+        audit('note', prev.id, 'changed');
         return prev;
       }
       const a = attendeeId ? need(attendees.get(attendeeId), 'person') : null;
@@ -1090,6 +1111,7 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
         updatedAt: now(),
       };
       clinicalNotes.set(n.id, n);
+      audit('note', n.id, 'created');
       return n;
     },
     sign_note: ({ noteId, practitionerId }: { noteId: string; practitionerId: string }) => {
@@ -1099,6 +1121,7 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
       if (!p.hcpcNumber) invalid('practitionerId', `${p.name}'s profile has no HCPC registration number, so they can't sign notes.`);
       if (!n.body.trim()) invalid('body', 'There is nothing written in this note to sign.');
       n.signed = signatureOf(p);
+      audit('note', n.id, 'signed');
       return n;
     },
     amend_note: ({ noteId, practitionerId, body, reason }: { noteId: string; practitionerId: string; body: string; reason: string }) => {
@@ -1108,7 +1131,20 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
       if (!String(body).trim()) invalid('body', 'Please write the amendment.');
       if (!String(reason).trim()) invalid('reason', 'Please say why the note is being amended.');
       n.amendments.push({ id: newId(), noteId: n.id, body: String(body).trim(), reason: String(reason).trim(), author: signatureOf(p) });
+      audit('note', n.id, 'amended');
       return n;
+    },
+    set_actor: ({ practitionerId }: { practitionerId: string | null }) => {
+      actor = practitionerId || null;
+      return null;
+    },
+    audit_log: ({ recordId, practitionerId, limit }: { recordId: string | null; practitionerId: string | null; limit: number }) => {
+      if (!(limit >= 1 && limit <= 1000)) invalid('limit', 'Between 1 and 1000 changes can be shown at once.');
+      return auditLog
+        .filter((e) => (!recordId || e.recordId === recordId) && (!practitionerId || e.practitionerId === practitionerId))
+        .map((e) => ({ ...e, practitionerName: (e.practitionerId && practitioners.get(e.practitionerId)?.name) || null }))
+        .reverse()
+        .slice(0, limit);
     },
     person_notes: ({ attendeeId }: { attendeeId: string }) =>
       [...clinicalNotes.values()]

@@ -25,6 +25,15 @@ function remember(id: string | null): void {
   }
 }
 
+/** Tells the core who is using Refrain, so its audit log names them. A
+ *  failure (the data file could not be opened, say) is reported by the next
+ *  command that needs the store, so it is not shown twice. */
+function tellCore(id: string | null): void {
+  Promise.resolve()
+    .then(() => api.setActor(id))
+    .catch(() => {});
+}
+
 class CurrentPractitioner {
   /** Everyone who may use Refrain (not archived), by name. */
   list = $state<Practitioner[]>([]);
@@ -51,6 +60,7 @@ class CurrentPractitioner {
   /** Read the remembered choice and check it against the core's list. */
   async start(): Promise<void> {
     this.id = remembered();
+    tellCore(this.id);
     await this.refresh();
   }
 
@@ -74,6 +84,7 @@ class CurrentPractitioner {
   choose(id: string | null): void {
     this.id = id;
     remember(id);
+    tellCore(id);
   }
 
   /** For tests: forget everything held in memory (not what is stored). */

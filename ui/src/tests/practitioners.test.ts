@@ -150,4 +150,29 @@ describe('therapists', () => {
     expect(within(found).getByText('Daisy').tagName).toBe('MARK');
     expect(within(found).getByText(/Group note/)).toBeTruthy();
   });
+
+  it('lists the latest changes in words, with who made them', async () => {
+    openApp();
+    const user = userEvent.setup();
+    const changes = () => screen.getByRole('region', { name: 'Changes' });
+    await waitFor(() => expect(within(changes()).getByText('Nothing has been changed yet.')).toBeTruthy());
+
+    // Added before anyone was chosen; then Sam is chosen and edits.
+    await addTherapist(user, 'Sam Jones', 'AS12345');
+    await screen.findByRole('heading', { level: 2, name: /Sam Jones/ });
+    await user.click(screen.getByRole('button', { name: 'Edit Sam Jones' }));
+    const form = screen.getByRole('form', { name: 'Edit Sam Jones' });
+    await user.clear(within(form).getByLabelText('HCPC registration number'));
+    await user.type(within(form).getByLabelText('HCPC registration number'), 'AS54321');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+
+    const list = await within(changes()).findByRole('list', { name: 'Latest changes' });
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(2));
+    const lines = within(list)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent!.trim());
+    const when = String.raw`\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} — `;
+    expect(lines[0]).toMatch(new RegExp(`^${when}Sam Jones changed a therapist's profile$`));
+    expect(lines[1]).toMatch(new RegExp(`^${when}Someone \\(no one chosen\\) added a therapist's profile$`));
+  });
 });
