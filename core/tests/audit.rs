@@ -215,7 +215,33 @@ fn each_change_is_logged_once_with_who_made_it() {
             Some(priya.id.clone())
         )
     );
+    // Saved again and again as Priya types: logged once, not once per save.
+    let entries = logged_by(&mut store, |s| {
+        for text in [
+            "Sang along to Jerusalem. T",
+            "Sang along to Jerusalem. Tea.",
+        ] {
+            s.save_note_draft(&session.id, Some(&margaret.id), text, Some(&priya.id))
+                .unwrap();
+        }
+    });
+    assert!(
+        entries.is_empty(),
+        "autosaves within minutes of the last entry: {entries:?}"
+    );
+    // Someone else changing the draft is logged.
     store.set_actor(Some(sam.id.clone()));
+    let entry = one(logged_by(&mut store, |s| {
+        s.save_note_draft(
+            &session.id,
+            Some(&margaret.id),
+            "Sang along. Tea after.",
+            None,
+        )
+        .unwrap();
+    }));
+    assert_eq!(entry.2, AuditAction::Changed);
+    assert_eq!(entry.3.as_deref(), Some(sam.id.as_str()));
     let entry = one(logged_by(&mut store, |s| {
         s.sign_note(&note_id, &sam.id).unwrap();
     }));
@@ -271,11 +297,12 @@ fn each_change_is_logged_once_with_who_made_it() {
         [
             AuditAction::Amended,
             AuditAction::Signed,
+            AuditAction::Changed,
             AuditAction::Created
         ]
     );
     assert_eq!(history[0].practitioner_name.as_deref(), Some("Sam Okafor"));
-    assert_eq!(history[2].practitioner_name.as_deref(), Some("Priya Shah"));
+    assert_eq!(history[3].practitioner_name.as_deref(), Some("Priya Shah"));
     assert!(history.iter().all(|e| e.what == "clinical note"));
 
     // One practitioner's changes; and the limit.

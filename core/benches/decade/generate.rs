@@ -506,6 +506,9 @@ pub struct Generated {
 pub fn generate(db: &Path, today: NaiveDate) -> rusqlite::Result<Generated> {
     let started = std::time::Instant::now();
     let mut conn = Connection::open(db)?;
+    // The audit log's triggers ask who is acting; a generated practice logs
+    // every record like a real one, with nobody named.
+    refrain_core::store::register_sql_functions(&conn)?;
     // Bulk-load settings for this connection only; the file keeps WAL.
     conn.execute_batch(
         "PRAGMA synchronous = OFF;
@@ -1330,6 +1333,7 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<Vec<(String, i64)>> {
         "session",
         "attendance",
         "note",
+        "audit_log",
         "note_text",
     ] {
         let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;

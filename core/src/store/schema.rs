@@ -547,7 +547,15 @@ BEGIN
     VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'note', NEW.id,
             'created');
 END;
+-- A draft is saved as it is typed (every second or so): its changes by one
+-- practitioner are logged once per ten minutes, not once per save.
 CREATE TRIGGER audit_note_update AFTER UPDATE ON note
+    WHEN NEW.signed_at IS NOT NULL OR NOT EXISTS (
+        SELECT 1 FROM audit_log
+         WHERE record_table = 'note' AND record_id = NEW.id
+           AND action IN ('created', 'changed')
+           AND practitioner_id IS refrain_actor()
+           AND at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-10 minutes'))
 BEGIN
     INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
     VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'note', NEW.id,
