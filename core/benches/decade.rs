@@ -140,6 +140,8 @@ fn run(opts: &Opts) -> Res<()> {
 
     if opts.explain {
         let conn = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        // Statements that write name the audit log's function in their triggers.
+        refrain_core::store::register_sql_functions(&conn)?;
         println!();
         explain::run(&conn, &targets, today)?;
     }
@@ -147,6 +149,7 @@ fn run(opts: &Opts) -> Res<()> {
         let copy = proposed(&out_dir, &dir, &targets, today, &cases)?;
         if opts.explain {
             let conn = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            refrain_core::store::register_sql_functions(&conn)?;
             println!();
             println!("With the proposed indexes:");
             explain::run(&conn, &targets, today)?;

@@ -112,15 +112,17 @@ const AMENDMENT_SELECT: &str =
      FROM note_amendment m";
 
 /// notes.rs `search_window()`, with its `MAX_HITS` of 100 (?3 is the window:
-/// 400 first, -1 when that holds too few visible notes).
+/// 200 first, -1 when that holds too few visible notes).
 fn note_search() -> String {
     format!(
         "WITH recent AS (
-             SELECT rowid AS rid, note_id, amendment_id FROM note_text
+             SELECT note_id, amendment_id,
+                    snippet(note_text, 2, char(2), char(3), '…', 16) AS snip
+               FROM note_text
               WHERE note_text MATCH ?1 ORDER BY rowid DESC LIMIT ?3
          )
-         SELECT t.rid, t.note_id, n.session_id, s.date, s.group_id, g.name, n.attendee_id,
-                {ATTENDEE_NAME}, t.amendment_id IS NOT NULL, n.signed_at IS NOT NULL
+         SELECT t.note_id, n.session_id, s.date, s.group_id, g.name, n.attendee_id,
+                {ATTENDEE_NAME}, t.amendment_id IS NOT NULL, n.signed_at IS NOT NULL, t.snip
          FROM recent t
          CROSS JOIN note n ON n.id = t.note_id
          CROSS JOIN session s ON s.id = n.session_id
@@ -135,10 +137,6 @@ fn note_search() -> String {
          LIMIT 100"
     )
 }
-
-/// notes.rs `search()`: the extract for one hit shown.
-const NOTE_SNIPPET: &str = "SELECT snippet(note_text, 2, char(2), char(3), '…', 16)
-     FROM note_text WHERE note_text MATCH ?1 AND rowid = ?2";
 
 fn group_select() -> String {
     format!(
@@ -475,7 +473,7 @@ fn queries(tg: &Targets, today: NaiveDate) -> Vec<Q> {
             vec![
                 ("?1", t(format!("\"{word}\"*"))),
                 ("?2", t(&tg.practitioner_id)),
-                ("?3", Value::Integer(400)),
+                ("?3", Value::Integer(200)),
             ],
         );
     }
@@ -487,15 +485,6 @@ fn queries(tg: &Targets, today: NaiveDate) -> Vec<Q> {
             ("?1", t(format!("\"{}\"*", tg.note_common))),
             ("?2", t(&tg.practitioner_id)),
             ("?3", Value::Integer(-1)),
-        ],
-    );
-    add(
-        "Notes search",
-        "one hit's snippet",
-        NOTE_SNIPPET.into(),
-        vec![
-            ("?1", t(format!("\"{}\"*", tg.note_common))),
-            ("?2", Value::Integer(1)),
         ],
     );
     add(

@@ -408,61 +408,48 @@ pub(crate) fn fts_query(query: &str) -> Option<String> {
 /// notes are written during or soon after their session, so the newest
 /// sessions' notes are among the last written. Only when this window holds
 /// too few visible matches is every match sorted.
-const SEARCH_WINDOW: i64 = 4 * MAX_HITS as i64;
+const SEARCH_WINDOW: i64 = 2 * MAX_HITS as i64;
 
 fn search(conn: &Connection, query: &str, practitioner_id: Option<&str>) -> Result<Vec<NoteHit>> {
     let Some(fts) = fts_query(query) else {
         return Ok(Vec::new());
     };
-    let (mut hits, looked_at) = search_window(conn, &fts, practitioner_id, SEARCH_WINDOW)?;
-    if hits.len() < MAX_HITS as usize && looked_at >= SEARCH_WINDOW {
-        (hits, _) = search_window(conn, &fts, practitioner_id, -1)?;
+    let hits = search_window(conn, &fts, practitioner_id, SEARCH_WINDOW)?;
+    if hits.len() < MAX_HITS as usize {
+        // Too few visible notes in the window: if there are more matches
+        // than it held, look through all of them.
+        let matches: i64 = conn.query_row(
+            "SELECT count(*) FROM (SELECT 1 FROM note_text WHERE note_text MATCH ?1 LIMIT ?2)",
+            params![fts, SEARCH_WINDOW + 1],
+            |r| r.get(0),
+        )?;
+        if matches > SEARCH_WINDOW {
+            return search_window(conn, &fts, practitioner_id, -1);
+        }
     }
-    // The extract around the words, for the hits shown only (working it out
-    // is most of a search's cost).
-    let mut snippet = conn.prepare_cached(
-        "SELECT snippet(note_text, 2, char(2), char(3), '…', 16)
-         FROM note_text WHERE note_text MATCH ?1 AND rowid = ?2",
-    )?;
-    let mut out = Vec::with_capacity(hits.len());
-    for (rowid, mut hit) in hits {
-        let text: Option<String> = snippet
-            .query_row(params![fts, rowid], |r| r.get(0))
-            .optional()?;
-        hit.snippet = text
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        out.push(hit);
-    }
-    Ok(out)
+    Ok(hits)
 }
 
 /// The visible matches among the `window` most recently written ones (all of
-/// them when `window` is -1), newest session first, at most `MAX_HITS`, with
-/// their index row ids; and how many matches were looked at.
+/// them when `window` is -1), newest session first, at most `MAX_HITS`. The
+/// full-text index hands its matches over newest first and stops at the
+/// window, so only the window's rows get an extract and are joined and
+/// sorted (CROSS JOIN keeps the window as the outer loop).
 fn search_window(
     conn: &Connection,
     fts: &str,
     practitioner_id: Option<&str>,
     window: i64,
-) -> Result<(Vec<(i64, NoteHit)>, i64)> {
-    let looked_at: i64 = conn.query_row(
-        "SELECT count(*) FROM
-           (SELECT rowid FROM note_text WHERE note_text MATCH ?1 ORDER BY rowid DESC LIMIT ?2)",
-        params![fts, window],
-        |r| r.get(0),
-    )?;
-    // The window is the outer loop (CROSS JOIN keeps it there), so only its
-    // rows are joined and sorted.
+) -> Result<Vec<NoteHit>> {
     let mut stmt = conn.prepare_cached(&format!(
         "WITH recent AS (
-             SELECT rowid AS rid, note_id, amendment_id FROM note_text
+             SELECT note_id, amendment_id,
+                    snippet(note_text, 2, char(2), char(3), '…', 16) AS snip
+               FROM note_text
               WHERE note_text MATCH ?1 ORDER BY rowid DESC LIMIT ?3
          )
-         SELECT t.rid, t.note_id, n.session_id, s.date, s.group_id, g.name, n.attendee_id,
-                {ATTENDEE_NAME}, t.amendment_id IS NOT NULL, n.signed_at IS NOT NULL
+         SELECT t.note_id, n.session_id, s.date, s.group_id, g.name, n.attendee_id,
+                {ATTENDEE_NAME}, t.amendment_id IS NOT NULL, n.signed_at IS NOT NULL, t.snip
          FROM recent t
          CROSS JOIN note n ON n.id = t.note_id
          CROSS JOIN session s ON s.id = n.session_id
@@ -477,23 +464,24 @@ fn search_window(
          LIMIT {MAX_HITS}"
     ))?;
     let rows = stmt.query_map(params![fts, practitioner_id, window], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            NoteHit {
-                note_id: r.get(1)?,
-                session_id: r.get(2)?,
-                session_date: r.get(3)?,
-                group_id: r.get(4)?,
-                group_name: r.get(5)?,
-                attendee_id: r.get(6)?,
-                attendee_name: r.get(7)?,
-                in_amendment: r.get(8)?,
-                signed: r.get(9)?,
-                snippet: String::new(),
-            },
-        ))
+        Ok(NoteHit {
+            note_id: r.get(0)?,
+            session_id: r.get(1)?,
+            session_date: r.get(2)?,
+            group_id: r.get(3)?,
+            group_name: r.get(4)?,
+            attendee_id: r.get(5)?,
+            attendee_name: r.get(6)?,
+            in_amendment: r.get(7)?,
+            signed: r.get(8)?,
+            snippet: r
+                .get::<_, String>(9)?
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
     })?;
-    Ok((rows.collect::<rusqlite::Result<_>>()?, looked_at))
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 impl Store {
