@@ -20,8 +20,12 @@ npm --prefix ui run build
 step "Rust tests"
 cargo test --workspace --locked
 
+# The app binary the end-to-end tests drive, target/debug/refrain, was built
+# by `cargo test` just now (the app's integration tests need it). A separate
+# `cargo build` would build the window stack again: the test build's
+# dev-dependencies switch on a few features of shared crates.
 step "App binary"
-cargo build --locked --bin refrain
+test -x target/debug/refrain || cargo build --locked --bin refrain
 
 step "End-to-end tests in the real window"
 bash tests/e2e/run.sh
