@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::sql::{new_id, now};
-use super::{groups, practitioners, Store};
+use super::{groups, practitioners, register, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{Amendment, Mark, Note, NoteHit, Practitioner, SessionNotes, Signature};
 use crate::validate;
@@ -188,11 +188,7 @@ fn check_present(conn: &Connection, session_id: &str, attendee_id: &str) -> Resu
         )));
     }
     if !mark.is_some_and(Mark::attended) {
-        let name = if preferred_name.trim().is_empty() {
-            full_name
-        } else {
-            preferred_name
-        };
+        let name = register::call_name(&full_name, &preferred_name);
         return Err(CoreError::invalid(
             "attendeeId",
             format!(

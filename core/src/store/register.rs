@@ -275,13 +275,18 @@ impl Store {
     }
 }
 
+/// The name to use when speaking to or about someone: their preferred name,
+/// else their full name.
+pub(crate) fn call_name<'a>(full_name: &'a str, preferred_name: &'a str) -> &'a str {
+    match preferred_name.trim() {
+        "" => full_name,
+        preferred => preferred,
+    }
+}
+
 impl crate::model::Attendee {
     /// The name to use when speaking to or about the person.
     pub fn preferred_name_or_full(&self) -> &str {
-        if self.preferred_name.trim().is_empty() {
-            &self.full_name
-        } else {
-            &self.preferred_name
-        }
+        call_name(&self.full_name, &self.preferred_name)
     }
 }

@@ -18,7 +18,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::instruments::{self, instrument_version};
 use super::sql::{new_id, now};
-use super::{attendees, groups, today, Store};
+use super::{attendees, groups, register, today, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{
     Attendee, GroupInstrumentOutcome, GroupOutcomes, PersonInstrumentHistory, PersonOutcomes,
@@ -176,18 +176,6 @@ fn session_info(conn: &Connection, id: &str) -> Result<SessionInfo> {
     .ok_or(CoreError::NotFound { what: "session" })
 }
 
-fn display_name(full_name: String, preferred_name: String) -> String {
-    if preferred_name.trim().is_empty() {
-        full_name
-    } else {
-        preferred_name.trim().to_string()
-    }
-}
-
-fn name_of(person: &Attendee) -> String {
-    display_name(person.full_name.clone(), person.preferred_name.clone())
-}
-
 /// The people marked present, late or left early, in the register's order
 /// (members, then walk-ins; each by full name).
 fn attended(conn: &Connection, session_id: &str) -> Result<Vec<(String, String)>> {
@@ -198,7 +186,11 @@ fn attended(conn: &Connection, session_id: &str) -> Result<Vec<(String, String)>
          ORDER BY t.walk_in, a.full_name COLLATE NOCASE, a.id"
     ))?;
     let rows = stmt.query_map([session_id], |r| {
-        Ok((r.get::<_, String>(0)?, display_name(r.get(1)?, r.get(2)?)))
+        let (full, preferred): (String, String) = (r.get(1)?, r.get(2)?);
+        Ok((
+            r.get::<_, String>(0)?,
+            register::call_name(&full, &preferred).to_string(),
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -414,7 +406,7 @@ fn record_in_session(
             "attendeeId",
             format!(
                 "{} is not marked as present in this session, so their scores can't be recorded.",
-                name_of(person)
+                person.preferred_name_or_full()
             ),
         ));
     }
