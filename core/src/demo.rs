@@ -575,3 +575,14 @@ fn seed_person_notes(tx: &rusqlite::Connection, session_id: &str, therapist: &st
     }
     Ok(())
 }
+
+/// The full names of the sample people and of those who referred them: the
+/// tests that prove nothing readable reaches the disk look for these.
+pub fn names() -> Vec<&'static str> {
+    SINGING
+        .iter()
+        .chain(DROP_IN.iter())
+        .flat_map(|p| [p.full_name, p.referrer])
+        .filter(|n| !n.is_empty())
+        .collect()
+}

@@ -55,6 +55,27 @@ pub enum CoreError {
     #[error("Something went wrong while saving or reading: {0}")]
     Database(rusqlite::Error),
 
+    /// The passphrase does not open the keys file. Nothing was touched.
+    #[error(
+        "That passphrase is not right. Nothing has been changed. Check Caps Lock and try again."
+    )]
+    WrongPassphrase,
+
+    /// A well-formed recovery key that is not this store's.
+    #[error(
+        "That recovery key does not open these records. Check each group against the copy \
+         you wrote down or printed."
+    )]
+    WrongRecoveryKey,
+
+    /// The keys file (the store's key, wrapped by the passphrase) can't be
+    /// used. The store is untouched; the recovery key still opens it.
+    #[error(
+        "Refrain's keys file can't be used: {0}. Your records are untouched; your recovery key \
+         opens them and lets you set a new passphrase."
+    )]
+    KeysFile(String),
+
     #[error("A file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -73,6 +94,9 @@ impl CoreError {
             CoreError::Damaged(_) => "store_damaged",
             CoreError::Backup(_) => "backup_failed",
             CoreError::Database(_) => "database",
+            CoreError::WrongPassphrase => "wrong_passphrase",
+            CoreError::WrongRecoveryKey => "wrong_recovery_key",
+            CoreError::KeysFile(_) => "keys_unusable",
             CoreError::Io(_) => "io",
         }
     }

@@ -14,6 +14,7 @@ pub mod outcomes;
 pub mod paths;
 pub mod store;
 pub mod validate;
+pub mod vault;
 
 pub use error::{CoreError, Result};
 pub use store::Store;

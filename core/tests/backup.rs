@@ -592,7 +592,7 @@ fn each_kind_of_backup_can_be_restored() {
     venue(&mut store, "Three");
     drop(store);
 
-    let report = restore(dir.path(), &auto).unwrap();
+    let report = restore(dir.path(), &auto, None).unwrap();
     assert_eq!(report.schema_version, SCHEMA_VERSION);
     let aside = PathBuf::from(report.replaced_moved_to.unwrap());
     assert!(aside.starts_with(backups_dir(dir.path())));
@@ -607,7 +607,7 @@ fn each_kind_of_backup_can_be_restored() {
     assert!(venue_names(&replaced).contains("Three"));
     drop(replaced);
 
-    restore(dir.path(), &manual).unwrap();
+    restore(dir.path(), &manual, None).unwrap();
     let store = Store::open_in_dir(dir.path()).unwrap();
     let names = venue_names(&store);
     assert!(
@@ -637,7 +637,7 @@ fn a_before_update_copy_is_restored_and_updated_again() {
     let copy = list_backups(dir.path()).unwrap()[0].clone();
     assert_eq!(copy.kind, BackupKind::BeforeMigration);
 
-    let report = restore(dir.path(), Path::new(&copy.path)).unwrap();
+    let report = restore(dir.path(), Path::new(&copy.path), None).unwrap();
     assert_eq!(report.schema_version, 3);
     assert_eq!(user_version(&path), 3);
     let store = Store::open(&path).unwrap();
@@ -696,7 +696,7 @@ fn a_bad_or_newer_backup_is_refused_without_touching_the_store() {
         (&text, "backup_failed"),
         (&missing, "backup_failed"),
     ] {
-        let err = restore(dir.path(), file).unwrap_err();
+        let err = restore(dir.path(), file, None).unwrap_err();
         assert_eq!(err.code(), code, "{}: {err}", file.display());
         assert_eq!(std::fs::read(&db).unwrap(), bytes, "{}", file.display());
         assert_eq!(names_in(dir.path()), listing);
@@ -704,10 +704,10 @@ fn a_bad_or_newer_backup_is_refused_without_touching_the_store() {
     }
     // The good one is found as the newest good backup, and still restores.
     assert_eq!(
-        newest_good_backup(dir.path()).unwrap().unwrap().path,
+        newest_good_backup(dir.path(), None).unwrap().unwrap().path,
         good.display().to_string()
     );
-    restore(dir.path(), &good).unwrap();
+    restore(dir.path(), &good, None).unwrap();
     assert!(
         Store::open_in_dir(dir.path())
             .unwrap()
@@ -796,9 +796,9 @@ fn a_damaged_store_is_brought_back_from_its_newest_good_backup() {
     flip_middle_page(&db);
     assert_eq!(Store::open(&db).err().unwrap().code(), "store_damaged");
 
-    let newest = newest_good_backup(dir.path()).unwrap().unwrap();
+    let newest = newest_good_backup(dir.path(), None).unwrap().unwrap();
     assert_eq!(newest.path, good.display().to_string());
-    let report = restore(dir.path(), &good).unwrap();
+    let report = restore(dir.path(), &good, None).unwrap();
     let store = Store::open(&db).unwrap();
     assert!(venue_names(&store).contains("Kept safe"));
     // The damaged file is kept aside, not deleted.
@@ -811,6 +811,7 @@ fn a_damaged_store_is_brought_back_from_its_newest_good_backup() {
 
 fn cli(dir: &Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_refrain-cli"))
+        .env("REFRAIN_PASSPHRASE", "cli test passphrase")
         .arg("--data-dir")
         .arg(dir)
         .args(args)
@@ -902,9 +903,20 @@ fn the_cli_backs_up_lists_checks_and_restores() {
 fn flip_middle_page_of_closed_store(dir: &Path) {
     let db = dir.join(DB_FILE);
     let conn = Connection::open(&db).unwrap();
+    // The CLI encrypts the stores it creates.
+    let key = refrain_core::vault::unlock(dir, "cli test passphrase").unwrap();
+    key.apply(&conn).unwrap();
     conn.execute_batch("VACUUM").unwrap();
     drop(conn);
-    flip_middle_page(&db);
+    // An encrypted file has no readable page headers: flip bytes inside the
+    // middle page (SQLCipher's 4096-byte pages), which fails its check.
+    let mut bytes = std::fs::read(&db).unwrap();
+    let pages = bytes.len() / 4096;
+    assert!(pages >= 8, "too small to have a middle: {pages} pages");
+    for b in &mut bytes[(pages / 2) * 4096 + 64..(pages / 2) * 4096 + 72] {
+        *b ^= 0xff;
+    }
+    std::fs::write(&db, bytes).unwrap();
 }
 
 #[test]

@@ -4,6 +4,7 @@ use std::process::Command;
 
 fn cli(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_refrain-cli"))
+        .env("REFRAIN_PASSPHRASE", "cli test passphrase")
         .arg("--data-dir")
         .arg(dir)
         .args(args)

@@ -6,7 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use refrain_core::store::backup::{self, BackupKind};
+use refrain_core::vault::{self, KdfParams, StoreKey, VaultState};
 use refrain_core::{paths, store::today, CoreError, Store};
+
+/// The passphrase for scripts; without it the CLI asks at the terminal.
+const PASSPHRASE_ENV: &str = "REFRAIN_PASSPHRASE";
 
 #[derive(Parser)]
 #[command(
@@ -95,6 +99,57 @@ fn data_dir(dir: Option<PathBuf>) -> Result<PathBuf, CoreError> {
         .ok_or_else(|| CoreError::Open("no data folder could be found; pass --data-dir".into()))
 }
 
+/// The passphrase: `$REFRAIN_PASSPHRASE`, else asked at the terminal.
+fn passphrase(prompt: &str) -> Result<zeroize::Zeroizing<String>, CoreError> {
+    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+        return Ok(zeroize::Zeroizing::new(p));
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return Err(CoreError::Open(format!(
+            "the records are encrypted: set {PASSPHRASE_ENV} or run this at a terminal"
+        )));
+    }
+    rpassword::prompt_password(prompt)
+        .map(zeroize::Zeroizing::new)
+        .map_err(CoreError::Io)
+}
+
+/// The store key for `data_dir`, unlocking (or, for a new folder, setting up
+/// encryption) with the passphrase. `None` for a store from an earlier,
+/// unencrypted Refrain, which the app encrypts when a passphrase is set.
+fn key_for(data_dir: &Path) -> Result<Option<StoreKey>, CoreError> {
+    match vault::state(data_dir)? {
+        VaultState::Locked => Ok(Some(vault::unlock(data_dir, &passphrase("Passphrase: ")?)?)),
+        VaultState::Unencrypted => {
+            eprintln!(
+                "refrain-cli: these records are not encrypted yet; open the app to set a passphrase."
+            );
+            Ok(None)
+        }
+        VaultState::New => {
+            let p = passphrase("Choose a passphrase for the new store: ")?;
+            let created = vault::create(data_dir, &p, KdfParams::default())?;
+            println!(
+                "The records are encrypted. Recovery key (write it down or print it; it is not \
+                 shown again):\n  {}",
+                *created.recovery_key
+            );
+            Ok(Some(created.key))
+        }
+        VaultState::KeysMissing => Err(CoreError::KeysFile(
+            "it is missing; open the app and use the recovery key".into(),
+        )),
+    }
+}
+
+fn open_store(data_dir: &Path) -> Result<Store, CoreError> {
+    match key_for(data_dir)? {
+        Some(key) => Store::open_in_dir_keyed(data_dir, &key),
+        None => Store::open_in_dir(data_dir),
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, CoreError> {
     let data_dir = data_dir(cli.data_dir)?;
     // These work without opening the store (it may be damaged).
@@ -104,7 +159,7 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Backups => return list_backups(&data_dir),
         _ => {}
     }
-    let mut store = Store::open_in_dir(&data_dir)?;
+    let mut store = open_store(&data_dir)?;
     match cli.command {
         Command::Check | Command::Restore { .. } | Command::Backups => unreachable!(),
         Command::Backup { dir } => {
@@ -257,7 +312,12 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
 /// problem; a store that can't be opened is reported with its backups.
 fn check(data_dir: &Path) -> Result<ExitCode, CoreError> {
     let mut failed = false;
-    match Store::open_in_dir(data_dir) {
+    let key = key_for(data_dir)?;
+    let opened = match &key {
+        Some(key) => Store::open_in_dir_keyed(data_dir, key),
+        None => Store::open_in_dir(data_dir),
+    };
+    match opened {
         Ok(store) => {
             let report = store.check()?;
             println!("schema version: {}", report.schema_version);
@@ -286,7 +346,7 @@ fn check(data_dir: &Path) -> Result<ExitCode, CoreError> {
     let backups = backup::list_backups(data_dir)?;
     match backups.first() {
         None => println!("newest backup: none yet"),
-        Some(newest) => match backup::verify_backup(Path::new(&newest.path)) {
+        Some(newest) => match backup::verify_backup(Path::new(&newest.path), key.as_ref()) {
             Ok(_) => println!(
                 "newest backup: good ({}, {})",
                 newest.file_name, newest.time
@@ -294,7 +354,7 @@ fn check(data_dir: &Path) -> Result<ExitCode, CoreError> {
             Err(e) => {
                 failed = true;
                 println!("newest backup: NOT USABLE ({}): {e}", newest.file_name);
-                match backup::newest_good_backup(data_dir)? {
+                match backup::newest_good_backup(data_dir, key.as_ref())? {
                     Some(good) => {
                         println!("newest good backup: {} ({})", good.file_name, good.time)
                     }
@@ -311,13 +371,17 @@ fn check(data_dir: &Path) -> Result<ExitCode, CoreError> {
 }
 
 fn restore(data_dir: &Path, file: &Path) -> Result<ExitCode, CoreError> {
-    let report = backup::restore(data_dir, file)?;
+    let key = key_for(data_dir)?;
+    let report = backup::restore(data_dir, file, key.as_ref())?;
     println!("Restored from {}.", report.restored_from);
     if let Some(aside) = &report.replaced_moved_to {
         println!("The data it replaced is kept in {aside}.");
     }
     // Opening brings an older backup up to date and checks it.
-    let store = Store::open_in_dir(data_dir)?;
+    let store = match &key {
+        Some(key) => Store::open_in_dir_keyed(data_dir, key)?,
+        None => Store::open_in_dir(data_dir)?,
+    };
     let check = store.check()?;
     println!(
         "The store opens: schema version {}, integrity {}.",

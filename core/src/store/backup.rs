@@ -26,6 +26,7 @@ use ts_rs::TS;
 
 use super::{Store, DB_FILE, SCHEMA_VERSION};
 use crate::error::{CoreError, Result};
+use crate::vault::{is_plain_sqlite, StoreKey};
 
 /// The folder inside the data folder that holds automatic backups.
 pub const BACKUPS_DIR: &str = "backups";
@@ -226,9 +227,9 @@ pub fn list_backups(data_dir: &Path) -> Result<Vec<BackupInfo>> {
 
 /// The newest backup in `<data dir>/backups/` that passes the same checks as
 /// restoring it would.
-pub fn newest_good_backup(data_dir: &Path) -> Result<Option<BackupInfo>> {
+pub fn newest_good_backup(data_dir: &Path, key: Option<&StoreKey>) -> Result<Option<BackupInfo>> {
     for info in list_backups(data_dir)? {
-        if verify_backup(Path::new(&info.path)).is_ok() {
+        if verify_backup(Path::new(&info.path), key).is_ok() {
             return Ok(Some(info));
         }
     }
@@ -237,8 +238,10 @@ pub fn newest_good_backup(data_dir: &Path) -> Result<Option<BackupInfo>> {
 
 /// Checks a file offered as a backup without changing it: it opens read-only,
 /// SQLite's integrity check says ok, it has Refrain's tables and its schema
-/// version is one this Refrain understands. Returns that version.
-pub fn verify_backup(path: &Path) -> Result<u32> {
+/// version is one this Refrain understands. Returns that version. An
+/// encrypted backup is opened with `key`; a plain one (from an earlier
+/// Refrain) needs none.
+pub fn verify_backup(path: &Path, key: Option<&StoreKey>) -> Result<u32> {
     let unusable = |why: String| {
         CoreError::Backup(format!(
             "{} can't be used as a backup: {why}.",
@@ -251,7 +254,13 @@ pub fn verify_backup(path: &Path) -> Result<u32> {
     if !meta.is_file() || meta.len() == 0 {
         return Err(unusable("it is not a Refrain data file".into()));
     }
-    let version = check_copy(path).map_err(unusable)?;
+    let version = check_copy(path, key).map_err(|why| {
+        if key.is_some() && !is_plain_sqlite(path) && why.contains("not a database") {
+            unusable("it is damaged, or it is not encrypted with this store's key".into())
+        } else {
+            unusable(why)
+        }
+    })?;
     if version > SCHEMA_VERSION {
         return Err(CoreError::NewerSchema {
             found: version,
@@ -262,16 +271,37 @@ pub fn verify_backup(path: &Path) -> Result<u32> {
 }
 
 /// Opens `path` read-only and checks it; `Err` holds the reason in words.
-fn check_copy(path: &Path) -> std::result::Result<u32, String> {
-    check_copy_with(path, "integrity_check")
+fn check_copy(path: &Path, key: Option<&StoreKey>) -> std::result::Result<u32, String> {
+    check_copy_with(path, "integrity_check", key)
+}
+
+/// Opens a data file (the store or a backup) with `key`, unless the file is
+/// a plain SQLite file from an earlier, unencrypted Refrain.
+pub(crate) fn open_data_file(
+    path: &Path,
+    flags: OpenFlags,
+    key: Option<&StoreKey>,
+) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    if let Some(key) = key {
+        if !is_plain_sqlite(path) {
+            key.apply(&conn)?;
+        }
+    }
+    Ok(conn)
 }
 
 /// `check_copy` with SQLite's `integrity_check` or the faster `quick_check`
 /// (which skips comparing indexes with their tables).
-fn check_copy_with(path: &Path, pragma: &str) -> std::result::Result<u32, String> {
-    let conn = Connection::open_with_flags(
+fn check_copy_with(
+    path: &Path,
+    pragma: &str,
+    key: Option<&StoreKey>,
+) -> std::result::Result<u32, String> {
+    let conn = open_data_file(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        key,
     )
     .map_err(|e| e.to_string())?;
     let problems = integrity_problems(&conn, pragma).map_err(|e| e.to_string())?;
@@ -313,15 +343,22 @@ pub(crate) fn integrity_problems(conn: &Connection, pragma: &str) -> rusqlite::R
 /// it). `Some` says what is damaged; `None` when it is sound or when the check
 /// could not say (the file can't be opened, is locked...), so that such
 /// errors are never mistaken for damage.
-pub(crate) fn quick_check_file(path: &Path) -> Option<String> {
-    let conn = Connection::open_with_flags(
+pub(crate) fn quick_check_file(path: &Path, key: Option<&StoreKey>) -> Option<String> {
+    let conn = open_data_file(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        key,
     )
     .ok()?;
     match integrity_problems(&conn, "quick_check") {
         Ok(problems) if problems.is_empty() => None,
         Ok(problems) => Some(problems.join("; ")),
+        // SQLCipher reports a page that fails its authentication check as a
+        // plain SQLITE_ERROR; with the right key (the keys file proved it),
+        // that is damage too.
+        Err(e) if key.is_some() && e.sqlite_error_code() == Some(rusqlite::ErrorCode::Unknown) => {
+            Some(format!("a page failed its check ({e})"))
+        }
         Err(e) => match CoreError::from(e) {
             CoreError::Damaged(why) => Some(why),
             _ => None,
@@ -334,8 +371,10 @@ pub(crate) fn quick_check_file(path: &Path) -> Option<String> {
 /// must have schema version `expected_version`. `tamper` runs on the temporary
 /// file before it is checked (tests use it to prove a failed check leaves
 /// nothing behind).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn copy_checked(
     conn: &Connection,
+    key: Option<&StoreKey>,
     dir: &Path,
     stem: &str,
     now: DateTime<Utc>,
@@ -343,7 +382,7 @@ pub(crate) fn copy_checked(
     tamper: &dyn Fn(&Path),
 ) -> Result<PathBuf> {
     let tmp = copy_to_temp(conn, dir)?;
-    check_and_name(&tmp, dir, stem, now, expected_version, tamper)
+    check_and_name(&tmp, key, dir, stem, now, expected_version, tamper)
 }
 
 fn backup_failed(dir: &Path, why: String) -> CoreError {
@@ -391,6 +430,7 @@ fn copy_to_temp(conn: &Connection, dir: &Path) -> Result<PathBuf> {
 /// is removed.
 fn check_and_name(
     tmp: &Path,
+    key: Option<&StoreKey>,
     dir: &Path,
     stem: &str,
     now: DateTime<Utc>,
@@ -400,7 +440,7 @@ fn check_and_name(
     let failed = |why: String| backup_failed(dir, why);
     let result = (|| -> Result<PathBuf> {
         tamper(tmp);
-        let version = check_copy(tmp)
+        let version = check_copy(tmp, key)
             .map_err(|why| failed(format!("the copy did not pass its check: {why}")))?;
         if version != expected_version {
             return Err(failed(format!(
@@ -424,6 +464,7 @@ fn check_and_name(
 /// the temporary file.
 pub struct PendingBackup {
     tmp: Option<PathBuf>,
+    key: Option<StoreKey>,
     dir: PathBuf,
     now: DateTime<Utc>,
     expected_version: u32,
@@ -442,6 +483,7 @@ impl PendingBackup {
         let tmp = self.tmp.take().expect("not finished twice");
         let path = check_and_name(
             &tmp,
+            self.key.as_ref(),
             &self.dir,
             "refrain-auto",
             self.now,
@@ -478,7 +520,7 @@ fn free_name(dir: &Path, stem: &str, now: DateTime<Utc>) -> PathBuf {
 }
 
 /// Makes a rename or a new file in `dir` durable.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         File::open(dir)?.sync_all()
@@ -511,6 +553,7 @@ impl Store {
     pub fn backup_to(&self, dir: &Path) -> Result<PathBuf> {
         copy_checked(
             &self.conn,
+            self.key.as_ref(),
             dir,
             "refrain",
             Utc::now(),
@@ -525,6 +568,7 @@ impl Store {
     pub fn backup_to_tampered(&self, dir: &Path, tamper: &dyn Fn(&Path)) -> Result<PathBuf> {
         copy_checked(
             &self.conn,
+            self.key.as_ref(),
             dir,
             "refrain",
             Utc::now(),
@@ -578,6 +622,7 @@ impl Store {
         let tmp = copy_to_temp(&self.conn, &dir)?;
         Ok(Some(PendingBackup {
             tmp: Some(tmp),
+            key: self.key.clone(),
             dir,
             now,
             expected_version,
@@ -672,8 +717,11 @@ fn rotate(dir: &Path) {
 /// fsynced. If anything fails after the current data was moved aside, it is
 /// put back. Opening the store afterwards updates an older backup's schema
 /// (after making its own before-migration copy).
-pub fn restore(data_dir: &Path, backup: &Path) -> Result<RestoreReport> {
-    let schema_version = verify_backup(backup)?;
+///
+/// With `key` (an encrypted store), a plain backup from an earlier Refrain
+/// is encrypted on its way in; an encrypted one must be this store's.
+pub fn restore(data_dir: &Path, backup: &Path, key: Option<&StoreKey>) -> Result<RestoreReport> {
+    let schema_version = verify_backup(backup, key)?;
     let failed = |why: String| {
         CoreError::Backup(format!(
             "The backup could not be restored: {why}. Your current data has not been changed."
@@ -689,9 +737,15 @@ pub fn restore(data_dir: &Path, backup: &Path) -> Result<RestoreReport> {
     // 1. A checked copy in the data folder, before anything is moved.
     let copied = (|| -> Result<()> {
         copy_file_synced(backup, &tmp).map_err(|e| failed(e.to_string()))?;
+        if let Some(key) = key {
+            if is_plain_sqlite(&tmp) {
+                crate::vault::encrypt_file_in_place(&tmp, key)
+                    .map_err(|e| failed(e.to_string()))?;
+            }
+        }
         // The backup itself passed the full check above; the copy of it gets
         // the quick one (about 0.6 s instead of 8 s for the decade store).
-        let v = check_copy_with(&tmp, "quick_check")
+        let v = check_copy_with(&tmp, "quick_check", key)
             .map_err(|why| failed(format!("the copy was not sound: {why}")))?;
         if v != schema_version {
             return Err(failed("the copy differs from the backup".into()));

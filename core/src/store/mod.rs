@@ -28,6 +28,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 
 use crate::error::{CoreError, Result};
 use crate::model::{CheckReport, StoreInfo};
+use crate::vault::StoreKey;
 
 pub use audit::register_sql_functions;
 pub use schema::SCHEMA_VERSION;
@@ -53,6 +54,10 @@ pub struct Store {
     /// Who is making changes (`set_actor`), read by the `refrain_actor()`
     /// SQL function that the audit log's triggers call.
     actor: audit::Actor,
+    /// The encryption key the store was opened with (`None` for a plain
+    /// store: tests, tools, and an earlier version's file before it is
+    /// encrypted). Backups are checked with it.
+    key: Option<StoreKey>,
 }
 
 impl Store {
@@ -63,6 +68,24 @@ impl Store {
         Self::open(&dir.join(DB_FILE))
     }
 
+    /// `open_in_dir` for an encrypted store (see [`crate::vault`]).
+    pub fn open_in_dir_keyed(dir: &Path, key: &StoreKey) -> Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        Self::open_keyed(&dir.join(DB_FILE), key)
+    }
+
+    /// Opens (creating if needed) the encrypted store at `path` with `key`.
+    /// A plain (unencrypted) file is refused: [`crate::vault`] encrypts it
+    /// first.
+    pub fn open_keyed(path: &Path, key: &StoreKey) -> Result<Self> {
+        if crate::vault::is_plain_sqlite(path) {
+            return Err(CoreError::Open(
+                "the data file is not encrypted yet; set a passphrase first".into(),
+            ));
+        }
+        Self::open_with(path, Some(key))
+    }
+
     /// Opens (creating if needed) the store at `path`.
     ///
     /// An existing file that turns out to be damaged is refused with
@@ -70,12 +93,16 @@ impl Store {
     /// store). Before an older store is updated to this schema, a checked
     /// copy goes to `backups/refrain-before-v{SCHEMA_VERSION}-<time>.db`.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, None)
+    }
+
+    fn open_with(path: &Path, key: Option<&StoreKey>) -> Result<Self> {
         let existing = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
-        Self::open_checked(path, existing).map_err(|e| match e {
+        Self::open_checked(path, existing, key).map_err(|e| match e {
             CoreError::Damaged(_) | CoreError::NewerSchema { .. } | CoreError::Backup(_) => e,
             // Any other failure on an existing file: find out whether the file
             // is damaged, which is what the person needs to know.
-            other if existing => match backup::quick_check_file(path) {
+            other if existing => match backup::quick_check_file(path, key) {
                 Some(why) => CoreError::Damaged(why),
                 None => other,
             },
@@ -83,7 +110,7 @@ impl Store {
         })
     }
 
-    fn open_checked(path: &Path, existing: bool) -> Result<Self> {
+    fn open_checked(path: &Path, existing: bool, key: Option<&StoreKey>) -> Result<Self> {
         if existing {
             backup::header_check(path).map_err(CoreError::Damaged)?;
         }
@@ -100,6 +127,9 @@ impl Store {
             other => CoreError::Open(format!("{}: {other}", path.display())),
         };
         let conn = Connection::open_with_flags(path, flags).map_err(open_failed)?;
+        if let Some(key) = key {
+            key.apply(&conn).map_err(open_failed)?;
+        }
         conn.busy_timeout(Duration::from_secs(5))?;
         let actor = audit::Actor::default();
         audit::register_actor(&conn, actor.clone())?;
@@ -136,6 +166,7 @@ impl Store {
             let dir = backup::backups_dir(path.parent().unwrap_or(Path::new(".")));
             backup::copy_checked(
                 &conn,
+                key,
                 &dir,
                 &format!("refrain-before-v{SCHEMA_VERSION}"),
                 chrono::Utc::now(),
@@ -164,6 +195,7 @@ impl Store {
             writes: 0,
             backed_up: None,
             actor,
+            key: key.cloned(),
         })
     }
 
