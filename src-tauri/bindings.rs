@@ -5,6 +5,7 @@
 use refrain_core::bindings::{config, core_declarations, declare};
 
 use crate::error::CommandError;
+use crate::state::{VaultCreated, VaultStatus};
 
 /// Where the generated file lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -14,6 +15,8 @@ pub fn typescript() -> String {
     let cfg = config();
     let mut decls = core_declarations(&cfg);
     decls.push(declare::<CommandError>(&cfg));
+    decls.push(declare::<VaultStatus>(&cfg));
+    decls.push(declare::<VaultCreated>(&cfg));
     let mut out = String::from(
         "// Generated from Refrain's Rust types by ts-rs. Do not edit by hand:\n\
          // run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test bindings` after changing them.\n\n",

@@ -12,7 +12,8 @@ use tauri::{AppHandle, Runtime, State};
 
 use crate::error::AppError;
 use crate::music::{self, MusicState};
-use crate::state::AppState;
+use crate::state::{AppState, VaultCreated, VaultStatus};
+use zeroize::Zeroizing;
 
 type Res<T> = Result<T, AppError>;
 
@@ -651,4 +652,65 @@ pub fn restore_backup(
     path: String,
 ) -> Res<refrain_core::store::backup::RestoreReport> {
     state.restore(std::path::Path::new(&path))
+}
+
+// --- Encryption and the lock -------------------------------------------------
+// Passphrases arrive as plain strings over the local IPC channel and are
+// wiped from memory as soon as the vault has used them.
+
+#[tauri::command(async)]
+pub fn vault_status(state: State<'_, AppState>) -> Res<VaultStatus> {
+    state.vault_status()
+}
+
+#[tauri::command(async)]
+pub fn vault_create(
+    state: State<'_, AppState>,
+    passphrase: String,
+    remember: bool,
+) -> Res<VaultCreated> {
+    let passphrase = Zeroizing::new(passphrase);
+    state.vault_create(&passphrase, remember)
+}
+
+#[tauri::command(async)]
+pub fn vault_unlock(state: State<'_, AppState>, passphrase: String) -> Res<VaultStatus> {
+    let passphrase = Zeroizing::new(passphrase);
+    state.vault_unlock(&passphrase)
+}
+
+#[tauri::command(async)]
+pub fn vault_recover(
+    state: State<'_, AppState>,
+    recovery_key: String,
+    new_passphrase: String,
+) -> Res<VaultStatus> {
+    let (recovery_key, new_passphrase) =
+        (Zeroizing::new(recovery_key), Zeroizing::new(new_passphrase));
+    state.vault_recover(&recovery_key, &new_passphrase)
+}
+
+#[tauri::command(async)]
+pub fn vault_lock(state: State<'_, AppState>) -> Res<()> {
+    state.vault_lock()
+}
+
+#[tauri::command(async)]
+pub fn vault_change_passphrase(
+    state: State<'_, AppState>,
+    current: String,
+    new_passphrase: String,
+) -> Res<()> {
+    let (current, new_passphrase) = (Zeroizing::new(current), Zeroizing::new(new_passphrase));
+    state.vault_change_passphrase(&current, &new_passphrase)
+}
+
+#[tauri::command(async)]
+pub fn vault_set_remember(state: State<'_, AppState>, remember: bool) -> Res<VaultStatus> {
+    state.vault_set_remember(remember)
+}
+
+#[tauri::command(async)]
+pub fn vault_set_idle_lock(state: State<'_, AppState>, minutes: u32) -> Res<VaultStatus> {
+    state.vault_set_idle_lock(minutes)
 }

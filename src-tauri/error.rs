@@ -25,6 +25,12 @@ pub enum AppError {
     #[error(transparent)]
     Audio(#[from] AudioError),
 
+    /// The OS keychain refused to remember or forget the key.
+    #[error(
+        "The computer's keychain could not be used: {0}. Your passphrase still opens Refrain."
+    )]
+    Keychain(String),
+
     /// Something that runs one at a time is already running.
     #[error("{0}")]
     Busy(String),
@@ -36,7 +42,9 @@ pub struct CommandError {
     /// Stable and machine-readable: `invalid`, `conflict`, `not_found`,
     /// `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
     /// `note_signed`, `store_damaged`, `backup_failed`,
-    /// `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
+    /// `wrong_passphrase`, `wrong_recovery_key`, `keys_unusable`, and the
+    /// store's states before it is open: `needs_passphrase`, `locked`;
+    /// `keychain`, `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
     /// `unsupported_codec`, `corrupt`, `missing_file`, `unreadable`, `no_output`.
     pub code: String,
     /// A sentence for the person using the app.
@@ -52,6 +60,7 @@ impl AppError {
             AppError::StoreUnavailable { code, .. } => code,
             AppError::NoDataDir => "no_data_dir",
             AppError::Audio(e) => e.code(),
+            AppError::Keychain(_) => "keychain",
             AppError::Busy(_) => "busy",
         }
     }

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod keychain;
 pub mod music;
 pub mod state;
 
@@ -103,6 +104,14 @@ macro_rules! refrain_handler {
             $crate::commands::backup_now,
             $crate::commands::list_backups,
             $crate::commands::restore_backup,
+            $crate::commands::vault_status,
+            $crate::commands::vault_create,
+            $crate::commands::vault_unlock,
+            $crate::commands::vault_recover,
+            $crate::commands::vault_lock,
+            $crate::commands::vault_change_passphrase,
+            $crate::commands::vault_set_remember,
+            $crate::commands::vault_set_idle_lock,
         ]
     };
 }

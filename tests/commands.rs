@@ -3,7 +3,9 @@
 
 use refrain_app::error::CommandError;
 use refrain_app::state::AppState;
+use refrain_app::state::{VaultCreated, VaultStatus};
 use refrain_core::model::*;
+use refrain_core::vault::{self, KdfParams, StoreKey};
 use refrain_core::Store;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -162,14 +164,44 @@ fn missing_records_and_conflicts_have_their_own_codes() {
     assert_eq!(groups.len(), 2);
 }
 
+const PASS: &str = "blue kettle orchard";
+
+fn fast() -> KdfParams {
+    KdfParams::insecure_for_tests()
+}
+
+/// An encrypted store in `dir` holding the sample data, closed; its key.
+fn encrypted_seeded(dir: &std::path::Path) -> StoreKey {
+    let created = vault::create(dir, PASS, fast()).unwrap();
+    let mut store = Store::open_in_dir_keyed(dir, &created.key).unwrap();
+    refrain_core::demo::seed(&mut store, refrain_core::store::today(), None).unwrap();
+    store.backup_to(&store.backups_dir()).unwrap();
+    created.key.clone()
+}
+
+/// The app as it starts on `dir` (locked, or asking for a first passphrase).
+fn app_on(dir: &std::path::Path) -> App {
+    let state = AppState::open_in_with(Some(dir.to_path_buf()), fast());
+    App::with_state(tempfile::tempdir().unwrap(), state)
+}
+
 #[test]
 fn a_store_that_could_not_be_opened_is_reported_by_every_command() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(refrain_core::store::DB_FILE);
-    rusqlite_user_version(&path, refrain_core::store::SCHEMA_VERSION + 5);
-    std::env::set_var(refrain_core::paths::DATA_DIR_ENV, dir.path());
-    let state = AppState::open();
-    let app = App::with_state(tempfile::tempdir().unwrap(), state);
+    let key = encrypted_seeded(dir.path());
+    // A file as a newer Refrain would leave it.
+    let conn = rusqlite::Connection::open(dir.path().join(refrain_core::store::DB_FILE)).unwrap();
+    key.apply(&conn).unwrap();
+    conn.pragma_update(
+        None,
+        "user_version",
+        refrain_core::store::SCHEMA_VERSION + 5,
+    )
+    .unwrap();
+    drop(conn);
+
+    let app = app_on(dir.path());
+    let _: VaultStatus = app.ok("vault_unlock", json!({"passphrase": PASS}));
     let err = app.call("app_info", json!({})).unwrap_err();
     assert_eq!(err.code, "newer_schema");
     assert!(err.message.contains("Please update Refrain"));
@@ -179,11 +211,129 @@ fn a_store_that_could_not_be_opened_is_reported_by_every_command() {
     assert_eq!(err.code, "newer_schema");
 }
 
-fn rusqlite_user_version(path: &std::path::Path, v: u32) {
-    // A file as a newer Refrain would leave it.
-    drop(Store::open(path).unwrap());
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.pragma_update(None, "user_version", v).unwrap();
+#[test]
+fn the_first_passphrase_the_lock_and_the_recovery_key_through_the_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(dir.path());
+    let status: VaultStatus = app.ok("vault_status", json!({}));
+    assert_eq!(status.state, "new");
+    assert_eq!(
+        app.call("app_info", json!({})).unwrap_err().code,
+        "needs_passphrase"
+    );
+
+    let err = app
+        .call(
+            "vault_create",
+            json!({"passphrase": "short", "remember": false}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err.code.as_str(), err.field.as_deref()),
+        ("invalid", Some("passphrase"))
+    );
+
+    let created: VaultCreated = app.ok(
+        "vault_create",
+        json!({"passphrase": PASS, "remember": false}),
+    );
+    assert_eq!(created.status.state, "unlocked");
+    assert_eq!(created.recovery_key.split('-').count(), 13);
+    let _: Venue = app.ok("create_venue", json!({"input": {"name": "Church hall"}}));
+
+    // Locked: every command says so, and nothing is readable.
+    let _: Value = app.ok("vault_lock", json!({}));
+    assert_eq!(
+        app.ok::<VaultStatus>("vault_status", json!({})).state,
+        "locked"
+    );
+    let err = app
+        .call("list_venues", json!({"includeArchived": true}))
+        .unwrap_err();
+    assert_eq!(err.code, "locked");
+
+    let err = app
+        .call("vault_unlock", json!({"passphrase": "blue kettle"}))
+        .unwrap_err();
+    assert_eq!(err.code, "wrong_passphrase");
+    assert!(
+        err.message.contains("Nothing has been changed"),
+        "{}",
+        err.message
+    );
+    let status: VaultStatus = app.ok("vault_unlock", json!({"passphrase": PASS}));
+    assert_eq!(status.state, "unlocked");
+    let venues: Vec<Venue> = app.ok("list_venues", json!({"includeArchived": true}));
+    assert_eq!(venues.len(), 1);
+
+    // Changing the passphrase needs the current one.
+    let err = app
+        .call(
+            "vault_change_passphrase",
+            json!({"current": "nope nope", "newPassphrase": "green door key"}),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "wrong_passphrase");
+    let _: Value = app.ok(
+        "vault_change_passphrase",
+        json!({"current": PASS, "newPassphrase": "green door key"}),
+    );
+    let _: Value = app.ok("vault_lock", json!({}));
+    assert_eq!(
+        app.call("vault_unlock", json!({"passphrase": PASS}))
+            .unwrap_err()
+            .code,
+        "wrong_passphrase"
+    );
+
+    // Forgotten: the recovery key opens it and sets a new one.
+    let err = app
+        .call(
+            "vault_recover",
+            json!({"recoveryKey": "AAAA-BBBB", "newPassphrase": "fresh words here"}),
+        )
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("recoveryKey"));
+    let status: VaultStatus = app.ok(
+        "vault_recover",
+        json!({"recoveryKey": created.recovery_key, "newPassphrase": "fresh words here"}),
+    );
+    assert_eq!(status.state, "unlocked");
+    let venues: Vec<Venue> = app.ok("list_venues", json!({"includeArchived": true}));
+    assert_eq!(venues.len(), 1);
+
+    let err = app
+        .call("vault_set_idle_lock", json!({"minutes": 7}))
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("idleLockMinutes"));
+    let status: VaultStatus = app.ok("vault_set_idle_lock", json!({"minutes": 5}));
+    assert_eq!(status.idle_lock_minutes, 5);
+}
+
+#[test]
+fn an_earlier_versions_plain_store_is_encrypted_when_the_passphrase_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open_in_dir(dir.path()).unwrap();
+        refrain_core::demo::seed(&mut store, refrain_core::store::today(), None).unwrap();
+    }
+    let app = app_on(dir.path());
+    assert_eq!(
+        app.ok::<VaultStatus>("vault_status", json!({})).state,
+        "unencrypted"
+    );
+    let _: VaultCreated = app.ok(
+        "vault_create",
+        json!({"passphrase": PASS, "remember": false}),
+    );
+    let people: Vec<AttendeeSummary> = app.ok(
+        "list_attendees",
+        json!({"query": "", "includeArchived": false}),
+    );
+    assert_eq!(people.len(), 15);
+    assert!(!vault::is_plain_sqlite(
+        &dir.path().join(refrain_core::store::DB_FILE)
+    ));
 }
 
 #[test]
@@ -481,30 +631,24 @@ fn backups_are_made_listed_and_restored_through_the_commands() {
 #[test]
 fn a_damaged_store_can_still_be_restored_through_the_commands() {
     let dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = Store::open_in_dir(dir.path()).unwrap();
-        refrain_core::demo::seed(&mut store, refrain_core::store::today(), None).unwrap();
-        store.backup_to(&store.backups_dir()).unwrap();
-    }
-    // Damage a b-tree page in the middle of the (compacted, closed) file.
+    let key = encrypted_seeded(dir.path());
+    // Damage the middle of the (compacted, closed) encrypted file.
     let db = dir.path().join(refrain_core::store::DB_FILE);
-    rusqlite::Connection::open(&db)
-        .unwrap()
-        .execute_batch("VACUUM")
-        .unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    key.apply(&conn).unwrap();
+    conn.execute_batch("VACUUM").unwrap();
+    drop(conn);
     let mut bytes = std::fs::read(&db).unwrap();
-    let page_size = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
-    let pages = bytes.len() / page_size;
-    let page = (pages / 2..pages)
-        .find(|p| matches!(bytes[p * page_size], 2 | 5 | 10 | 13))
-        .unwrap();
-    for b in &mut bytes[page * page_size..page * page_size + 8] {
+    let middle = (bytes.len() / 4096 / 2) * 4096;
+    for b in &mut bytes[middle + 64..middle + 72] {
         *b ^= 0xff;
     }
     std::fs::write(&db, bytes).unwrap();
 
-    let state = AppState::open_in(Some(dir.path().to_path_buf()));
-    let app = App::with_state(tempfile::tempdir().unwrap(), state);
+    let app = app_on(dir.path());
+    // The passphrase is right; the store behind it is damaged.
+    let status: VaultStatus = app.ok("vault_unlock", json!({"passphrase": PASS}));
+    assert_eq!(status.state, "unlocked");
     let err = app.call("app_info", json!({})).unwrap_err();
     assert_eq!(err.code, "store_damaged");
     assert!(

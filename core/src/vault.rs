@@ -440,6 +440,15 @@ pub fn unlock(data_dir: &Path, passphrase: &str) -> Result<StoreKey> {
     Ok(key)
 }
 
+/// Uses a key found elsewhere (the OS keychain): it must be this store's.
+/// Any encryption left unfinished is finished.
+pub fn unlock_with_key(data_dir: &Path, key: &StoreKey) -> Result<()> {
+    if !is_store_key(data_dir, key) {
+        return Err(CoreError::WrongRecoveryKey);
+    }
+    finish_encryption(data_dir, key)
+}
+
 /// The store key, from the recovery key; then `new_passphrase` replaces the
 /// passphrase (or, when the keys file was lost, a new one is written).
 pub fn recover(

@@ -714,7 +714,9 @@ export type CommandError = {
  * Stable and machine-readable: `invalid`, `conflict`, `not_found`,
  * `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
  * `note_signed`, `store_damaged`, `backup_failed`,
- * `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
+ * `wrong_passphrase`, `wrong_recovery_key`, `keys_unusable`, and the
+ * store's states before it is open: `needs_passphrase`, `locked`;
+ * `keychain`, `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
  * `unsupported_codec`, `corrupt`, `missing_file`, `unreadable`, `no_output`.
  */
 code: string, 
@@ -726,3 +728,21 @@ message: string,
  * For `invalid`: the input field (camelCase) the message belongs beside.
  */
 field: string | null, };
+
+export type VaultStatus = { 
+/**
+ * `new` (set a passphrase), `unencrypted` (an earlier version's store:
+ * set a passphrase to encrypt it), `locked`, `keysMissing` (only the
+ * recovery key opens it) or `unlocked`.
+ */
+state: string, 
+/**
+ * The OS keychain answers, so "remember on this computer" can be offered.
+ */
+keychainAvailable: boolean, 
+/**
+ * The store key is remembered in the OS keychain.
+ */
+remembered: boolean, idleLockMinutes: number, idleLockChoices: Array<number>, minPassphraseChars: number, };
+
+export type VaultCreated = { recoveryKey: string, status: VaultStatus, };
