@@ -714,3 +714,9 @@ pub fn vault_set_remember(state: State<'_, AppState>, remember: bool) -> Res<Vau
 pub fn vault_set_idle_lock(state: State<'_, AppState>, minutes: u32) -> Res<VaultStatus> {
     state.vault_set_idle_lock(minutes)
 }
+
+#[tauri::command(async)]
+pub fn vault_show_recovery_key(state: State<'_, AppState>, passphrase: String) -> Res<String> {
+    let passphrase = Zeroizing::new(passphrase);
+    state.vault_recovery_key(&passphrase)
+}

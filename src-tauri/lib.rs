@@ -112,6 +112,7 @@ macro_rules! refrain_handler {
             $crate::commands::vault_change_passphrase,
             $crate::commands::vault_set_remember,
             $crate::commands::vault_set_idle_lock,
+            $crate::commands::vault_show_recovery_key,
         ]
     };
 }
@@ -135,7 +136,19 @@ pub fn with_app<R: tauri::Runtime>(
 }
 
 pub fn run() {
-    with_app(tauri::Builder::default(), AppState::open())
+    // The single-instance plugin goes first: a second launch hands over to
+    // the running Refrain (which comes to the front) and ends before it
+    // opens anything. Two windows on one store would only confuse.
+    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(
+        |app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        },
+    ));
+    with_app(builder, AppState::open())
         .plugin(tauri_plugin_dialog::init())
         .build(tauri::generate_context!("tauri.conf.json"))
         .expect("error while running Refrain")

@@ -258,6 +258,12 @@ impl AppState {
         self.vault_status()
     }
 
+    /// The recovery key again, for whoever knows the passphrase.
+    pub fn vault_recovery_key(&self, passphrase: &str) -> Result<String, AppError> {
+        let dir = self.data_dir()?;
+        Ok(vault::recovery_key(&dir, passphrase)?.to_string())
+    }
+
     pub fn vault_set_idle_lock(&self, minutes: u32) -> Result<VaultStatus, AppError> {
         let dir = self.data_dir()?;
         vault::set_idle_lock_minutes(&dir, minutes)?;

@@ -514,6 +514,13 @@ pub fn change_passphrase(
     write_keys(data_dir, &keys)
 }
 
+/// The recovery key again (for a lost copy), for whoever knows the
+/// passphrase.
+pub fn recovery_key(data_dir: &Path, passphrase: &str) -> Result<Zeroizing<String>> {
+    let keys = read_keys(data_dir)?;
+    Ok(unwrap(&keys.passphrase, passphrase, &keys.store_id)?.recovery_key())
+}
+
 /// The id that names this store's key in the OS keychain.
 pub fn store_id(data_dir: &Path) -> Result<String> {
     Ok(read_keys(data_dir)?.store_id)

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { newSession, byName, xpathLiteral } from './webdriver.mjs';
-import { choose, closeApp, control, field, fill, heading, nav, noDialog, press, scenario, scripted, use } from './person.mjs';
+import { choose, closeApp, control, field, fill, heading, nav, noDialog, press, scenario, scripted, use, openRecords } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const DATA_DIR = process.env.REFRAIN_DATA_DIR;
@@ -95,10 +95,11 @@ after(async () => {
 const step = scenario();
 
 test('take the register, close Refrain, and find it all again', { timeout: 180_000 }, async (t) => {
-  await step(t, 'first run shows the empty state', async () => {
+  await step(t, 'first run: a passphrase, the recovery key, then the empty state', async () => {
     assert.ok(!existsSync(DB), `the data folder should start empty, but ${DB} exists`);
     app = await newSession(APP);
     use(app);
+    await openRecords({ shot });
     await control('Create a group', { timeout: 20_000 });
     await control('Load sample data');
     // The app made its store in the folder it was given, not the user's own.
@@ -216,6 +217,7 @@ test('take the register, close Refrain, and find it all again', { timeout: 180_0
   await step(t, 'open Refrain again and find everything', async () => {
     app = await newSession(APP);
     use(app);
+    await openRecords();
     // Not the first-run welcome any more.
     await heading('This week');
     assert.equal((await app.findElements('xpath', byName('Create a group'))).length, 0);

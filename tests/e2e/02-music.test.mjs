@@ -10,11 +10,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { newSession, xpathLiteral } from './webdriver.mjs';
-import { closeApp, control, fill, heading, nav, noDialog, press, scenario, use } from './person.mjs';
+import { recordLoudness } from './sound.mjs';
+import { closeApp, control, fill, heading, nav, noDialog, press, scenario, use, openRecords } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
@@ -43,37 +43,6 @@ async function nowPlaying() {
   return { title, seconds: m * 60 + s, time };
 }
 
-/**
- * Records `ms` of what the app is playing (the null sink's monitor) and
- * returns its loudness (RMS of the samples, 0 to 1).
- */
-function recordLoudness(ms) {
-  return new Promise((resolve, reject) => {
-    const rec = spawn('parec', ['-d', MONITOR, '--raw', '--format=float32le', '--rate=48000', '--channels=1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const chunks = [];
-    let err = '';
-    rec.stdout.on('data', (c) => chunks.push(c));
-    rec.stderr.on('data', (c) => (err += c));
-    rec.on('error', reject);
-    rec.on('close', () => {
-      const buf = Buffer.concat(chunks);
-      const n = Math.floor(buf.length / 4);
-      if (n < 48000 * (ms / 1000) * 0.5) {
-        reject(new Error(`recorded only ${n} samples in ${ms} ms: ${err}`));
-        return;
-      }
-      let sum = 0;
-      for (let i = 0; i < n; i++) {
-        const v = buf.readFloatLE(i * 4);
-        sum += v * v;
-      }
-      resolve(Math.sqrt(sum / n));
-    });
-    setTimeout(() => rec.kill('SIGTERM'), ms);
-  });
-}
 
 before(() => {
   assert.ok(APP && existsSync(APP), 'REFRAIN_APP_BIN must name the built app (run tests/e2e/run.sh)');
@@ -91,6 +60,7 @@ test('add music, build a setlist, play it, pause and skip', { timeout: 180_000 }
   await step(t, 'add the sample music to the library', async () => {
     app = await newSession(APP);
     use(app);
+    await openRecords();
     await heading('This week');
     await nav('Music');
     await press('Add the sample music', { timeout: 20_000 });

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { newSession, xpathLiteral } from './webdriver.mjs';
-import { closeApp, control, fill, heading, nav, noDialog, press, scenario, use } from './person.mjs';
+import { closeApp, control, fill, heading, nav, noDialog, press, scenario, use, openRecords } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
@@ -92,6 +92,7 @@ test('score a session before and after, see the change, sign and amend a note', 
   await step(t, 'add the therapist who will sign', async () => {
     app = await newSession(APP);
     use(app);
+    await openRecords();
     await control('Load sample data', { timeout: 20_000 }).catch(() => null); // not offered: 01 left data
     await nav('Therapists');
     await press('Add a therapist');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { newSession } from './webdriver.mjs';
-import { closeApp, control, heading, nav, press, scenario, use } from './person.mjs';
+import { closeApp, control, heading, nav, press, scenario, use, openRecords } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const DATA_DIR = process.env.REFRAIN_DATA_DIR;
@@ -39,6 +39,7 @@ test('back up from the window, then restore that backup', { timeout: 180_000 }, 
   await step(t, 'back up now', async () => {
     app = await newSession(APP);
     use(app);
+    await openRecords();
     await nav('Backups');
     await press('Back up now');
     const done = await app.waitForXPath("//*[starts-with(normalize-space(.), 'Backup saved as ')]", {

@@ -3,6 +3,8 @@
 // by every end-to-end test; `use(session)` says which app window to act in.
 
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { byName, xpathLiteral } from './webdriver.mjs';
 
 /** @type {import('./webdriver.mjs').Session | null} */
@@ -136,4 +138,47 @@ export async function closeApp(app, screenshotFile) {
     // The window may already be gone.
   }
   await app.deleteSession().catch(() => {});
+}
+
+/** The passphrase the end-to-end tests protect their records with. */
+export const PASSPHRASE = 'e2e blue kettle orchard';
+
+/** Where the first test keeps the recovery key it was shown (beside the data folder, not in it). */
+const recoveryFile = () => join(dirname(process.env.REFRAIN_DATA_DIR ?? '.'), 'recovery-key.txt');
+
+/** The recovery key the app showed when the passphrase was first set. */
+export function savedRecoveryKey() {
+  return readFileSync(recoveryFile(), 'utf8').trim();
+}
+
+/**
+ * Through the door to the records, as a person would: on the first run set
+ * the passphrase, keep the recovery key (it is saved for later tests) and
+ * confirm it was written down; when locked, type the passphrase. Ends when
+ * the main navigation shows. `shot(name)` photographs the door's screens.
+ */
+export async function openRecords({ passphrase = PASSPHRASE, shot = null } = {}) {
+  const s = current();
+  const h1 = await s.waitForXPath('//h1', { timeout: 30_000, message: 'the first screen' });
+  const text = (await h1.getText()).trim();
+  if (text === 'Welcome to Refrain' || text === 'Protect your records with a passphrase') {
+    await fill('Passphrase', passphrase);
+    await fill('Type the passphrase again', passphrase);
+    if (shot) await shot('00-set-passphrase.png');
+    await press('Protect my records');
+    await heading('Your recovery key');
+    const key = await (await s.waitForXPath('//*[@data-recovery-key]')).getAttribute('data-recovery-key');
+    assert.match(key, /^([A-Z2-7]{4}-){12}[A-Z2-7]{4}$/, 'the recovery key: 13 groups of 4');
+    writeFileSync(recoveryFile(), key);
+    if (shot) await shot('00-recovery-key.png');
+    const go = await control('Continue to Refrain');
+    assert.equal(await go.getProperty('disabled'), true, 'Continue waits for the written-down box');
+    await (await s.waitForXPath("//label[contains(normalize-space(.), 'I have written down')]/input")).click();
+    await press('Continue to Refrain');
+  } else if (text === 'Refrain is locked') {
+    await fill('Passphrase', passphrase);
+    if (shot) await shot('00-locked.png');
+    await press('Unlock');
+  }
+  await s.waitForXPath("//nav[@aria-label='Main']", { timeout: 30_000, message: 'the records to open' });
 }

@@ -44,6 +44,8 @@ import type {
   ScoreSheet,
   StoreInfo,
   Track,
+  VaultCreated,
+  VaultStatus,
   Venue,
   VenueInput,
   WalkIn,
@@ -334,3 +336,22 @@ export const restoreBackup = (path: string) => call<RestoreReport>('restore_back
 /** The folder chosen for a backup (a USB stick, say), or null. */
 export const pickBackupFolder = async (): Promise<string | null> =>
   (await pick({ directory: true, multiple: false, title: 'Choose where to save the backup' }))[0] ?? null;
+
+// --- Encryption and the lock ---
+/** Where the records stand: new, unencrypted, locked, keysMissing or unlocked. */
+export const vaultStatus = () => call<VaultStatus>('vault_status');
+/** Sets the first passphrase (encrypting an earlier version's records); the recovery key comes back once. */
+export const vaultCreate = (passphrase: string, remember: boolean) =>
+  call<VaultCreated>('vault_create', { passphrase, remember });
+export const vaultUnlock = (passphrase: string) => call<VaultStatus>('vault_unlock', { passphrase });
+/** Opens with the recovery key and sets a new passphrase. */
+export const vaultRecover = (recoveryKey: string, newPassphrase: string) =>
+  call<VaultStatus>('vault_recover', { recoveryKey, newPassphrase });
+export const vaultLock = () => call<null>('vault_lock');
+export const vaultChangePassphrase = (current: string, newPassphrase: string) =>
+  call<null>('vault_change_passphrase', { current, newPassphrase });
+/** Remember the key in this computer's keychain (so Refrain opens without the passphrase), or forget it. */
+export const vaultSetRemember = (remember: boolean) => call<VaultStatus>('vault_set_remember', { remember });
+export const vaultSetIdleLock = (minutes: number) => call<VaultStatus>('vault_set_idle_lock', { minutes });
+/** The recovery key again (a lost copy), for whoever knows the passphrase. */
+export const vaultShowRecoveryKey = (passphrase: string) => call<string>('vault_show_recovery_key', { passphrase });

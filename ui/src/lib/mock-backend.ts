@@ -81,7 +81,17 @@ function fail(code: string, message: string, field: string | null = null): never
 }
 const invalid = (field: string, message: string): never => fail('invalid', message, field);
 
-export function createMockBackend(opts: { today?: string; importStepMs?: number; tickMs?: number } = {}) {
+export function createMockBackend(
+  opts: {
+    today?: string;
+    importStepMs?: number;
+    tickMs?: number;
+    /** Where the records start: unlocked (the default, for screen tests), new or locked. */
+    vault?: 'new' | 'locked' | 'unlocked';
+    /** The passphrase a locked start opens with. */
+    passphrase?: string;
+  } = {},
+) {
   const today = () => opts.today ?? todayIso();
   let n = 0;
   const newId = () => `mock-${++n}`;
@@ -603,6 +613,57 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler names its own arguments
+  // The lock. The real one encrypts; this one only keeps the state and the
+  // passphrase, so the screens around it can be tried and tested.
+  let vaultState: string = opts.vault ?? 'unlocked';
+  let passphrase = opts.passphrase ?? 'correct horse battery';
+  let idleLockMinutes = 10;
+  const RECOVERY = 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST';
+  const vaultStatus = () => ({
+    state: vaultState,
+    keychainAvailable: false,
+    remembered: false,
+    idleLockMinutes,
+    idleLockChoices: [2, 5, 10, 15, 30, 60],
+    minPassphraseChars: 8,
+  });
+  const needOpen = () => {
+    if (vaultState !== 'unlocked') fail('locked', 'Refrain is locked. Unlock it with your passphrase to see your records.');
+  };
+  const wrongPassphrase = () =>
+    fail('wrong_passphrase', 'That passphrase is not right. Nothing has been changed. Check Caps Lock and try again.');
+  const vaultHandlers: Record<string, (a: any) => unknown> = {
+    vault_status: () => vaultStatus(),
+    vault_create: ({ passphrase: p }: { passphrase: string }) => {
+      if (vaultState !== 'new') fail('conflict', 'Already protected.');
+      if (p.length < 8) invalid('passphrase', 'The passphrase needs at least 8 characters.');
+      passphrase = p;
+      vaultState = 'unlocked';
+      return { recoveryKey: RECOVERY, status: vaultStatus() };
+    },
+    vault_unlock: ({ passphrase: p }: { passphrase: string }) => {
+      if (p !== passphrase) wrongPassphrase();
+      vaultState = 'unlocked';
+      return vaultStatus();
+    },
+    vault_recover: ({ recoveryKey, newPassphrase }: { recoveryKey: string; newPassphrase: string }) => {
+      if (recoveryKey.replace(/[\s-]/g, '').toUpperCase() !== RECOVERY.replace(/-/g, ''))
+        fail('wrong_recovery_key', 'That recovery key does not open these records.');
+      passphrase = newPassphrase;
+      vaultState = 'unlocked';
+      return vaultStatus();
+    },
+    vault_lock: () => ((vaultState = 'locked'), null),
+    vault_change_passphrase: ({ current, newPassphrase }: { current: string; newPassphrase: string }) => {
+      if (current !== passphrase) wrongPassphrase();
+      passphrase = newPassphrase;
+      return null;
+    },
+    vault_set_remember: () => fail('keychain', 'No keychain here.'),
+    vault_set_idle_lock: ({ minutes }: { minutes: number }) => ((idleLockMinutes = minutes), vaultStatus()),
+    vault_show_recovery_key: ({ passphrase: p }: { passphrase: string }) => (p !== passphrase ? wrongPassphrase() : RECOVERY),
+  };
+
   const handlers: Record<string, (a: any) => unknown> = {
     app_info: (): StoreInfo => ({
       appVersion: '0.0.0-dev',
@@ -1186,8 +1247,12 @@ export function createMockBackend(opts: { today?: string; importStepMs?: number;
   });
 
   const invoke: Invoker = async (cmd, args = {}) => {
+    const v = vaultHandlers[cmd];
+    if (v) return structuredClone(v(args));
     const h = handlers[cmd];
     if (!h) fail('unknown', `The dev stand-in has no command called ${cmd}.`);
+    // The player is not the records': it answers while locked.
+    if (!cmd.startsWith('player_')) needOpen();
     // Hand back copies, as the real IPC does, so the UI can't change our state.
     return structuredClone(await h(args));
   };

@@ -1,6 +1,6 @@
 // A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
 // #/attendees, #/attendees/new, #/attendees/<id>, #/sessions/<id>, #/music,
-// #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners, #/backups.
+// #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners, #/backups, #/security.
 
 export type Route =
   | { name: 'today' }
@@ -18,6 +18,7 @@ export type Route =
   | { name: 'measures' }
   | { name: 'practitioners' }
   | { name: 'backups' }
+  | { name: 'security' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -50,6 +51,8 @@ export function parseRoute(hash: string): Route {
       return id ? { name: 'not-found', path } : { name: 'practitioners' };
     case 'backups':
       return id ? { name: 'not-found', path } : { name: 'backups' };
+    case 'security':
+      return id ? { name: 'not-found', path } : { name: 'security' };
     default:
       return { name: 'not-found', path };
   }
@@ -71,6 +74,7 @@ export const paths = {
   measures: () => '#/measures',
   practitioners: () => '#/practitioners',
   backups: () => '#/backups',
+  security: () => '#/security',
 };
 
 /** Which nav item a route belongs under. */
@@ -86,6 +90,7 @@ export function section(
   | 'venues'
   | 'practitioners'
   | 'backups'
+  | 'security'
   | null {
   switch (r.name) {
     case 'today':
@@ -112,6 +117,8 @@ export function section(
       return 'practitioners';
     case 'backups':
       return 'backups';
+    case 'security':
+      return 'security';
     default:
       return null;
   }

@@ -28,7 +28,7 @@ afterEach(() => dispose());
 describe('Refrain app (mock backend)', () => {
   it('has the nav links and the music player', async () => {
     start();
-    const nav = screen.getByRole('navigation', { name: 'Main' });
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
     expect(within(nav).getAllByRole('link').map((l) => l.textContent?.trim())).toEqual([
       'Today',
       'Groups',
@@ -39,6 +39,7 @@ describe('Refrain app (mock backend)', () => {
       'Venues',
       'Therapists',
       'Backups',
+      'Security',
     ]);
     expect(within(screen.getByRole('region', { name: 'Music player' })).getByText('Nothing playing')).toBeTruthy();
     for (const name of ['Today', 'Groups', 'Attendees', 'Venues']) {

@@ -50,7 +50,18 @@ let reload: ReturnType<typeof vi.fn>;
 
 /** A backend that answers only the commands a test gives it; everything else fails. */
 function connect(h: Record<string, Handler>) {
-  handlers = h;
+  // The records are open (unlocked) unless a test says otherwise.
+  handlers = {
+    vault_status: () => ({
+      state: 'unlocked',
+      keychainAvailable: false,
+      remembered: false,
+      idleLockMinutes: 10,
+      idleLockChoices: [2, 5, 10, 15, 30, 60],
+      minPassphraseChars: 8,
+    }),
+    ...h,
+  };
   api.setInvoker(async (cmd, args) => {
     calls.push({ cmd, args });
     const handler = handlers[cmd];

@@ -1,0 +1,61 @@
+// Last, with Refrain closed: no file the app wrote holds a name or a note in
+// readable form. Every file under the data folder (the store, its WAL,
+// backups, the keys file) and the folders where the window keeps its own
+// data and cache (run.sh points XDG_DATA_HOME, XDG_CACHE_HOME and
+// XDG_CONFIG_HOME into the test's work folder) is searched for the sample
+// people's and referrers' names (read from core/src/demo.rs) and the notes
+// the earlier tests typed, in UTF-8 and UTF-16.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DATA_DIR = process.env.REFRAIN_DATA_DIR;
+
+/** The sample data's names, straight from the core's source. */
+function demoNames() {
+  const src = readFileSync(join(import.meta.dirname, '../../core/src/demo.rs'), 'utf8');
+  const names = [...src.matchAll(/(?:full_name|referrer):\s*"([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(names.length >= 20, `found only ${names.length} sample names in demo.rs`);
+  return [...new Set(names)];
+}
+
+/** What the earlier scenarios typed that must not be readable. */
+const TYPED = ['We sang Daisy Bell.', 'Doreen led the second verse', 'Tuesday Sing-along'];
+
+function filesUnder(dir) {
+  const out = [];
+  if (!dir || !existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(path));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+test('no file Refrain wrote holds a name or a note in readable form', () => {
+  assert.ok(DATA_DIR, 'REFRAIN_DATA_DIR must be set (run tests/e2e/run.sh)');
+  const needles = [...demoNames(), ...TYPED].flatMap((n) => [
+    { n, bytes: Buffer.from(n, 'utf8') },
+    { n: `${n} (UTF-16)`, bytes: Buffer.from(n, 'utf16le') },
+  ]);
+  const roots = [DATA_DIR, process.env.XDG_DATA_HOME, process.env.XDG_CACHE_HOME, process.env.XDG_CONFIG_HOME];
+  const files = roots.flatMap(filesUnder);
+  // The store, its keys and at least one backup were written.
+  const names = files.map((f) => f.slice(DATA_DIR.length));
+  assert.ok(names.some((f) => f.endsWith('refrain.db')), `the store is among ${names.join(', ')}`);
+  assert.ok(names.some((f) => f.endsWith('refrain-keys.json')), 'the keys file');
+  assert.ok(names.some((f) => /backups\/refrain-.*\.db$/.test(f)), 'a backup');
+
+  const found = [];
+  let bytes = 0;
+  for (const file of files) {
+    const content = readFileSync(file);
+    bytes += statSync(file).size;
+    for (const { n, bytes: b } of needles) if (content.includes(b)) found.push(`${file}: ${n}`);
+  }
+  console.log(`# searched ${files.length} files (${(bytes / 1e6).toFixed(1)} MB) for ${needles.length} names and notes`);
+  assert.deepEqual(found, [], 'readable personal data on disk');
+});
