@@ -55,6 +55,14 @@ pub enum CoreError {
     #[error("Something went wrong while saving or reading: {0}")]
     Database(rusqlite::Error),
 
+    /// The disk is full: the change was not saved (its transaction rolled
+    /// back), and nothing else changed.
+    #[error(
+        "There is no room left on this computer's disk, so this was not saved. Nothing has been \
+         changed. Free some space (or empty the bin) and try again."
+    )]
+    DiskFull,
+
     /// The passphrase does not open the keys file. Nothing was touched.
     #[error(
         "That passphrase is not right. Nothing has been changed. Check Caps Lock and try again."
@@ -94,6 +102,7 @@ impl CoreError {
             CoreError::Damaged(_) => "store_damaged",
             CoreError::Backup(_) => "backup_failed",
             CoreError::Database(_) => "database",
+            CoreError::DiskFull => "disk_full",
             CoreError::WrongPassphrase => "wrong_passphrase",
             CoreError::WrongRecoveryKey => "wrong_recovery_key",
             CoreError::KeysFile(_) => "keys_unusable",
@@ -125,9 +134,26 @@ impl From<rusqlite::Error> for CoreError {
             Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
                 CoreError::Damaged(e.to_string())
             }
+            Some(rusqlite::ErrorCode::DiskFull) => CoreError::DiskFull,
             _ => CoreError::Database(e),
         }
     }
 }
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_named_as_such() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        );
+        let e = CoreError::from(full);
+        assert_eq!(e.code(), "disk_full");
+        assert!(e.to_string().contains("no room left"), "{e}");
+    }
+}

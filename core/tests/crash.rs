@@ -18,6 +18,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use refrain_core::store::DB_FILE;
+use refrain_core::vault::StoreKey;
 use refrain_core::Store;
 use rusqlite::Connection;
 
@@ -522,10 +523,12 @@ fn round(
     writer_seed: u64,
     exp: &mut Expected,
     tally: &mut Tally,
+    key: &StoreKey,
 ) -> Result<(u64, Option<Vec<String>>), Failure> {
     let mut child: Child = Command::new(WRITER)
         .arg(data)
         .arg(writer_seed.to_string())
+        .env("REFRAIN_CRASH_STORE_KEY", &*key.to_hex())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -558,6 +561,7 @@ fn round(
 
     snapshot(data, check);
     let conn = Connection::open(check.join(DB_FILE)).unwrap();
+    key.apply(&conn).unwrap();
     let problems =
         integrity(&conn).unwrap_or_else(|e| vec![format!("the checks could not run: {e}")]);
     if !problems.is_empty() {
@@ -580,7 +584,7 @@ fn round(
     }
     drop(conn);
     // As the app would open it on its next start.
-    Store::open(&check.join(DB_FILE))
+    Store::open_keyed(&check.join(DB_FILE), key)
         .map_err(|e| Failure::Other(format!("the store does not open after the kill: {e}")))?;
     Ok((new_writes, pending))
 }
@@ -601,6 +605,8 @@ fn saved_writes_survive_sigkill() {
         std::fs::remove_dir_all(&base).unwrap();
     }
     println!("crash harness: {kills} kills, REFRAIN_CRASH_SEED={seed}");
+    // The store is encrypted, as the app's is.
+    let key = StoreKey::generate().unwrap();
 
     let started = Instant::now();
     let mut rng = Rng(seed);
@@ -613,7 +619,15 @@ fn saved_writes_survive_sigkill() {
     for n in 1..=kills {
         let run_for = Duration::from_millis(5 + rng.next() % 296);
         let writer_seed = rng.next();
-        match round(&data, &check, run_for, writer_seed, &mut exp, &mut tally) {
+        match round(
+            &data,
+            &check,
+            run_for,
+            writer_seed,
+            &mut exp,
+            &mut tally,
+            &key,
+        ) {
             Ok((new_writes, pending)) => println!(
                 "round {n}: ran {} ms, {new_writes} writes reported, in flight at the kill: {}",
                 run_for.as_millis(),
@@ -668,7 +682,7 @@ fn saved_writes_survive_sigkill() {
     }
 
     // The app's next start, on the real folder.
-    let store = Store::open_in_dir(&data).expect("the store opens after the last kill");
+    let store = Store::open_in_dir_keyed(&data, &key).expect("the store opens after the last kill");
     let report = store.check().unwrap();
     assert!(report.integrity_ok, "{:?}", report.problems);
     let counts: Vec<String> = report

@@ -667,8 +667,16 @@ fn main() {
         eprintln!("the seed must be a whole number");
         std::process::exit(2);
     };
-    // Exactly as the app opens its store.
-    let store = Store::open_in_dir(&PathBuf::from(dir)).unwrap_or_else(|e| fail(e));
+    // Exactly as the app opens its store: encrypted, with the store key the
+    // harness hands over (hex) in REFRAIN_CRASH_STORE_KEY.
+    let key = std::env::var("REFRAIN_CRASH_STORE_KEY")
+        .ok()
+        .and_then(|hex| refrain_core::vault::StoreKey::from_hex(&hex))
+        .unwrap_or_else(|| {
+            eprintln!("REFRAIN_CRASH_STORE_KEY must hold the store key in hex");
+            std::process::exit(2);
+        });
+    let store = Store::open_in_dir_keyed(&PathBuf::from(dir), &key).unwrap_or_else(|e| fail(e));
     let items = builtin(UCL_UMBRELLA_GENERIC)
         .expect("the UCL generic umbrella is built in")
         .items
