@@ -139,15 +139,14 @@ pub fn run() {
     // The single-instance plugin goes first: a second launch hands over to
     // the running Refrain (which comes to the front) and ends before it
     // opens anything. Two windows on one store would only confuse.
-    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(
-        |app, _argv, _cwd| {
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
             }
-        },
-    ));
+        }));
     with_app(builder, AppState::open())
         .plugin(tauri_plugin_dialog::init())
         .build(tauri::generate_context!("tauri.conf.json"))

@@ -254,7 +254,7 @@ impl AppState {
         } else {
             keychain::forget(&id)
         };
-        result.map_err(|why| AppError::Keychain(why))?;
+        result.map_err(AppError::Keychain)?;
         self.vault_status()
     }
 
