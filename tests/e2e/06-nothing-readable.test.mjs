@@ -22,7 +22,7 @@ function demoNames() {
 }
 
 /** What the earlier scenarios typed that must not be readable. */
-const TYPED = ['We sang Daisy Bell.', 'Doreen led the second verse', 'Tuesday Sing-along'];
+const TYPED = ['We sang Daisy Bell.', 'Doreen led the second verse', 'Tuesday Sing-along', 'Sam Okafor'];
 
 function filesUnder(dir) {
   const out = [];
