@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Refrain needs to build, run and test on Debian or Ubuntu:
 # system libraries (WebKitGTK 4.1, ALSA), Xvfb and the WebKit WebDriver for the
-# end-to-end tests, and the UI's npm packages. Safe to run again: it only
-# installs what is missing. Needs a Rust toolchain (rustup) already installed.
+# end-to-end tests, strace, iproute2 and util-linux (unshare, setpriv) for
+# their proof that the app uses no network, a session D-Bus and gnome-keyring
+# (a real Secret Service) for the tests of the single instance and of the
+# keychain, and the UI's npm packages. Safe to
+# run again: it only installs what is missing. Needs a Rust toolchain (rustup)
+# already installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +16,8 @@ packages=(
   libasound2-dev
   xvfb webkit2gtk-driver imagemagick sqlite3
   pulseaudio pulseaudio-utils libasound2-plugins
+  strace iproute2 util-linux
+  libdbus-1-dev dbus-daemon gnome-keyring
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

@@ -6,15 +6,24 @@
 # folder with Node's built-in test runner. The app keeps its data in a fresh
 # temporary folder (REFRAIN_DATA_DIR), which the app inherits from tauri-driver.
 #
+# It also proves the app makes no network connection (docs/offline-proof.md):
+# everything runs in a network namespace holding only loopback, the app runs
+# under strace, and tests/e2e/no-network-check.mjs fails the run if the app or
+# any process it started tried to reach a network or look a name up.
+#
 #   bash tests/e2e/run.sh
 #
 # Environment:
 #   REFRAIN_APP_BIN   the app binary (default: target/debug/refrain)
-#   REFRAIN_E2E_KEEP  set to 1 to keep the data folder and logs afterwards
+#   REFRAIN_E2E_KEEP  set to 1 to keep the data folder, logs and traces afterwards
+#   REFRAIN_E2E_ALLOW_NETWORK  set to 1 to run where no network namespace can be
+#                     made (the app then has the machine's network; the trace
+#                     is still checked)
 #
-# Needs the system packages from scripts/setup.sh (xvfb, webkit2gtk-driver) and
-# installs tauri-driver with cargo when it is missing.
+# Needs the system packages from scripts/setup.sh (xvfb, webkit2gtk-driver,
+# strace, iproute2) and installs tauri-driver with cargo when it is missing.
 set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../.."
 root="$PWD"
 
@@ -24,9 +33,9 @@ if [ ! -x "$app" ]; then
   echo "e2e: no app binary at $app (build it with: cargo build --bin refrain)" >&2
   exit 1
 fi
-for tool in Xvfb WebKitWebDriver node pulseaudio parec; do
+for tool in Xvfb WebKitWebDriver node pulseaudio parec strace ip unshare setpriv dbus-daemon gnome-keyring-daemon; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "e2e: $tool is missing; run scripts/setup.sh (packages xvfb, webkit2gtk-driver, nodejs)" >&2
+    echo "e2e: $tool is missing; run scripts/setup.sh (packages xvfb, webkit2gtk-driver, nodejs, strace, iproute2)" >&2
     exit 1
   fi
 done
@@ -36,7 +45,41 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --locked --version '^2' --quiet
 fi
 
+# No network from here on: the rest of this script runs again inside a network
+# namespace of its own, holding only loopback (brought up: tauri-driver and
+# WebKitWebDriver talk over 127.0.0.1). The whole harness goes in, not just
+# the app, because tauri-driver launches the app and the app must be able to
+# reach the driver. As root a plain `unshare --net` does it; otherwise a user
+# namespace maps the caller to root inside it, just enough to bring lo up.
+# REFRAIN_E2E_IN_NETNS only says which side of the re-run this is: what the
+# namespace holds is checked below, not taken on trust.
+if [ "${REFRAIN_E2E_IN_NETNS:-}" != 1 ]; then
+  if [ "${REFRAIN_E2E_ALLOW_NETWORK:-}" = 1 ]; then
+    echo "e2e: REFRAIN_E2E_ALLOW_NETWORK=1: the app has this machine's network; only the trace is checked" >&2
+  else
+    netns=(unshare --net)
+    [ "$(id -u)" -eq 0 ] || netns=(unshare --user --map-root-user --net)
+    if ! err=$("${netns[@]}" ip link set lo up 2>&1); then
+      echo "e2e: cannot make a network namespace (${netns[*]}: ${err:-failed})." >&2
+      echo "e2e: the end-to-end run proves the app works with no network by running it in one." >&2
+      echo "e2e: run it as root, allow user namespaces, or set REFRAIN_E2E_ALLOW_NETWORK=1 to run with the network." >&2
+      exit 1
+    fi
+    export REFRAIN_E2E_IN_NETNS=1
+    exec "${netns[@]}" bash -c 'ip link set lo up && exec bash "$0" "$@"' "$self" "$@"
+  fi
+else
+  links=$(ip -o link show | awk -F': ' '{ printf "%s ", $2 }')
+  if [ "$links" != "lo " ] || ip route get 1.1.1.1 >/dev/null 2>&1 || ip -6 route get 2606:4700:4700::1111 >/dev/null 2>&1; then
+    echo "e2e: expected a network namespace holding only loopback; found interfaces: $links" >&2
+    exit 1
+  fi
+  echo "e2e: no network: a namespace of its own holding only loopback"
+fi
+
 work="$(mktemp -d "${TMPDIR:-/tmp}/refrain-e2e.XXXXXX")"
+traces="$work/traces"
+mkdir -p "$traces"
 pids=()
 cleanup() {
   local rc=$?
@@ -81,6 +124,24 @@ mkdir -p "$REFRAIN_DATA_DIR"
 export XDG_RUNTIME_DIR="$work/runtime"
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 export NO_AT_BRIDGE=1
+# The window's own data, cache and settings inside the work folder too, so
+# that 06-nothing-readable can search everything the app wrote.
+export XDG_DATA_HOME="$work/xdg-data" XDG_CACHE_HOME="$work/xdg-cache" XDG_CONFIG_HOME="$work/xdg-config"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
+
+# A session bus, as every desktop has, at the place the app looks for it
+# ($XDG_RUNTIME_DIR/bus): the single-instance hand-over uses it. On it, a
+# Secret Service (gnome-keyring, unlocked with a throwaway password) so that
+# "remember on this computer" is tested against a real keychain.
+export DBUS_SESSION_BUS_ADDRESS="unix:path=$XDG_RUNTIME_DIR/bus"
+dbus-daemon --session --address="$DBUS_SESSION_BUS_ADDRESS" --nofork --nopidfile \
+  >"$work/dbus.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do [ -S "$XDG_RUNTIME_DIR/bus" ] && break; sleep 0.1; done
+[ -S "$XDG_RUNTIME_DIR/bus" ] || { echo "e2e: the session bus did not start" >&2; exit 1; }
+printf 'e2e-keyring' | gnome-keyring-daemon --unlock --components=secrets --foreground \
+  >"$work/gnome-keyring.log" 2>&1 &
+pids+=($!)
 
 # A sound output that plays in real time with no sound card: a PulseAudio
 # null sink, reached through ALSA's pulse plugin. Its monitor lets the tests
@@ -104,6 +165,42 @@ ctl.!default { type pulse }
 ALSA
 export ALSA_CONFIG_PATH="$work/asound.conf"
 
+# What tauri-driver launches: the app under strace, following every process
+# it starts (WebKit's web and network processes), logging only the calls that
+# open a way out: socket (a UDP or raw one fails the check as it is made),
+# connect and bind (where to), and execve (what ran). The sends on the app's
+# many local sockets (PulseAudio, X, WebKit's own) are not traced: they are
+# hundreds a second, and nothing reaches a network through a socket whose
+# making and connecting the log does not show. --seccomp-bpf has the kernel
+# stop the app only at the traced calls, so the run is no slower. Beside each
+# log goes the loopback address WebKitWebDriver gave the app for automation,
+# the one loopback address the check allows. tauri-driver passes its own
+# environment on to the app, so all this is set before it starts.
+#
+# WebKitWebDriver ends a session by killing the process it started, here
+# strace. setpriv --pdeathsig kills the app with it, as it would have been
+# killed without strace; and from then on the seccomp filter strace installed
+# makes every watched call fail (ENOSYS) in whatever it had traced. The log is
+# therefore whole even though it stops before the app's exit, provided the
+# filter really is in place: checked here first.
+if ! strace -f --seccomp-bpf -qq -e trace=connect -o /dev/null \
+  grep -q '^Seccomp:[[:space:]]*2' /proc/self/status 2>"$work/strace.log"; then
+  echo "e2e: strace cannot trace with a seccomp filter here: $(head -n 3 "$work/strace.log")" >&2
+  exit 1
+fi
+cat >"$work/refrain-traced" <<'SH'
+#!/bin/sh
+: "${REFRAIN_E2E_TRACES:?}" "${REFRAIN_E2E_APP_UNTRACED:?}"
+printf '%s\n' "${WEBKIT_INSPECTOR_SERVER:-}" >"$REFRAIN_E2E_TRACES/app.$$.automation"
+exec strace -f --seccomp-bpf -q -s 0 -e signal=none -e trace=execve,socket,connect,bind \
+  -o "$REFRAIN_E2E_TRACES/app.$$.strace" \
+  setpriv --pdeathsig KILL -- "$REFRAIN_E2E_APP_UNTRACED" "$@"
+SH
+chmod +x "$work/refrain-traced"
+export REFRAIN_E2E_TRACES="$traces" REFRAIN_E2E_APP_UNTRACED="$app"
+export REFRAIN_APP_BIN="$work/refrain-traced"
+node tests/e2e/no-network-check.mjs --self-test
+
 # tauri-driver on 4444 (or the next free port), WebKitWebDriver beside it.
 port=$(free_port 4444)
 native_port=$(free_port $((port + 1)))
@@ -121,12 +218,24 @@ for _ in $(seq 100); do
 done
 [ -n "$ready" ] || { echo "e2e: tauri-driver did not answer on port $port" >&2; exit 1; }
 
-export REFRAIN_APP_BIN="$app"
 export REFRAIN_E2E_ARTIFACTS="$root/tests/artifacts"
 mkdir -p "$REFRAIN_E2E_ARTIFACTS"
 rm -f "$REFRAIN_E2E_ARTIFACTS/failure.png"
 
-echo "e2e: app $app, display :$display, driver port $port, data $REFRAIN_DATA_DIR"
+echo "e2e: app $app (under strace), display :$display, driver port $port, data $REFRAIN_DATA_DIR"
 # One at a time, in the order of their numbers: later tests use what the
 # earlier ones made (the music test uses the register test's group).
-node --test --test-reporter=spec --test-concurrency=1 tests/e2e/[0-9][0-9]-*.test.mjs
+tests_rc=0
+node --test --test-reporter=spec --test-concurrency=1 tests/e2e/[0-9][0-9]-*.test.mjs || tests_rc=$?
+
+# The network check, even when a test failed. Each log is final once its
+# strace has gone: give the last one a few seconds.
+for log in "$traces"/app.*.strace; do
+  pid=${log##*/app.}
+  pid=${pid%.strace}
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+done
+check_rc=0
+node tests/e2e/no-network-check.mjs --seccomp-bpf "$traces" | tee "$REFRAIN_E2E_ARTIFACTS/no-network.txt" || check_rc=$?
+[ "$tests_rc" -eq 0 ] || exit "$tests_rc"
+exit "$check_rc"
