@@ -48,7 +48,7 @@ fn readable_names(dir: &Path) -> Vec<String> {
     for path in files_under(dir) {
         let bytes = fs::read(&path).unwrap();
         for n in &needles {
-            if bytes.windows(n.len()).any(|w| w == n.as_slice()) {
+            if memchr::memmem::find(&bytes, n).is_some() {
                 hits.push(format!(
                     "{} holds {:?}",
                     path.display(),
@@ -423,4 +423,82 @@ fn the_default_memory_hard_setting_round_trips() {
     let created = vault::create(dir.path(), PASS, KdfParams::default()).unwrap();
     let key = vault::unlock(dir.path(), PASS).unwrap();
     assert_eq!(key.to_hex().as_str(), created.key.to_hex().as_str());
+}
+
+#[test]
+fn an_encrypted_backup_from_each_rotation_tier_restores_its_own_day() {
+    use chrono::{Duration, TimeZone, Utc};
+    use refrain_core::model::VenueInput;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (key, _) = seeded_encrypted(dir.path());
+    let mut store = Store::open_in_dir_keyed(dir.path(), &key).unwrap();
+    // A change every other week for a year, then every day for two weeks, each
+    // followed by the automatic backup (named by its day), which rotates
+    // the folder.
+    let start = Utc.with_ymd_and_hms(2025, 9, 1, 17, 0, 0).unwrap();
+    let weekly = (0..26).map(|w| start + Duration::days(14 * w));
+    let daily = (1..=14).map(|d| start + Duration::days(14 * 25 + d));
+    let days: Vec<_> = weekly.chain(daily).collect();
+    for day in &days {
+        store
+            .create_venue(&VenueInput {
+                name: format!("Hall {}", day.format("%Y-%m-%d")),
+                ..Default::default()
+            })
+            .unwrap();
+        store.auto_backup(*day).unwrap().expect("something changed");
+    }
+    drop(store);
+    let n = days.len();
+    let newest = *days.last().unwrap();
+    let kept = backup::list_backups(dir.path()).unwrap();
+    // At most the newest, 12 days, 10 weeks and 9 months.
+    assert!(
+        kept.len() < n && kept.len() <= 32,
+        "rotation keeps {} of {n}",
+        kept.len()
+    );
+
+    let age = |b: &backup::BackupInfo| {
+        newest
+            - chrono::DateTime::parse_from_rfc3339(&b.time)
+                .unwrap()
+                .with_timezone(&Utc)
+    };
+    let daily = kept
+        .iter()
+        .find(|b| age(b) == Duration::days(4))
+        .expect("a daily backup");
+    let weekly = kept
+        .iter()
+        .find(|b| age(b) > Duration::days(20) && age(b) < Duration::days(70))
+        .expect("a weekly backup");
+    let monthly = kept
+        .iter()
+        .find(|b| age(b) > Duration::days(120))
+        .expect("a monthly backup");
+    assert_eq!(
+        readable_names(&backups_dir(dir.path())),
+        Vec::<String>::new()
+    );
+    for b in [daily, weekly, monthly] {
+        restore(dir.path(), Path::new(&b.path), Some(&key)).unwrap();
+        let store = Store::open_in_dir_keyed(dir.path(), &key).unwrap();
+        let halls: Vec<String> = store
+            .list_venues(true)
+            .unwrap()
+            .into_iter()
+            .map(|v| v.name)
+            .filter(|n| n.starts_with("Hall "))
+            .collect();
+        let made = chrono::DateTime::parse_from_rfc3339(&b.time).unwrap();
+        let latest = halls.iter().max().unwrap();
+        assert_eq!(
+            latest,
+            &format!("Hall {}", made.format("%Y-%m-%d")),
+            "{}",
+            b.file_name
+        );
+    }
 }
