@@ -29,5 +29,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/tests/setup.ts'],
     restoreMocks: true,
+    // The whole-app tests type like a person (userEvent), which takes a few
+    // seconds on a busy 2-core machine; 5 s (the default) is too tight there.
+    testTimeout: 20_000,
   },
 });
