@@ -458,3 +458,42 @@ fn a_v4_store_gains_the_log_and_keeps_its_records() {
     assert_eq!(entries[0].what, "person");
     assert!(store.check().unwrap().integrity_ok);
 }
+
+#[test]
+fn one_persons_audit_trail_covers_their_records_and_no_one_elses() {
+    let (_dir, mut store) = store();
+    refrain_core::demo::seed(&mut store, refrain_core::store::today(), None).unwrap();
+    let people = store.search_attendees("", false).unwrap();
+    let margaret = people
+        .iter()
+        .find(|p| p.full_name == "Margaret Ellis")
+        .unwrap();
+    let arthur = people
+        .iter()
+        .find(|p| p.full_name == "Arthur Bennett")
+        .unwrap();
+    let trail = store.person_audit(&margaret.id).unwrap();
+    let tables: std::collections::BTreeSet<&str> =
+        trail.iter().map(|e| e.record_table.as_str()).collect();
+    for t in [
+        "attendee",
+        "referral",
+        "referral_status_change",
+        "membership",
+        "attendance",
+    ] {
+        assert!(tables.contains(t), "{t} missing from {tables:?}");
+    }
+    assert!(trail.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
+    // Nothing of Arthur's: his record and his marks are someone else's.
+    let his = store.person_audit(&arthur.id).unwrap();
+    let mine: std::collections::BTreeSet<&str> =
+        trail.iter().map(|e| e.record_id.as_str()).collect();
+    assert!(his.iter().all(|e| !mine.contains(e.record_id.as_str())));
+    assert!(trail.iter().all(|e| e.record_id != arthur.id));
+    // An unknown person is refused, not answered with an empty trail.
+    assert_eq!(
+        store.person_audit("no-such-person").unwrap_err().code(),
+        "not_found"
+    );
+}

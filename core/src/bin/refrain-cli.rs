@@ -59,6 +59,13 @@ enum Command {
     },
     /// List the backups in the backups folder, newest first.
     Backups,
+    /// The audit log of one person's records (who changed what, and when),
+    /// oldest first, as JSON.
+    Audit {
+        /// The person's id.
+        #[arg(long, value_name = "ID")]
+        person: String,
+    },
     /// List records.
     List {
         #[arg(value_enum)]
@@ -210,6 +217,11 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             );
             if !report.refused.is_empty() {
                 return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Audit { person } => {
+            for line in to_json(&store.person_audit(&person)?) {
+                println!("{line}");
             }
         }
         Command::List {

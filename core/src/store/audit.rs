@@ -156,3 +156,35 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+impl Store {
+    /// Every audit entry about one person's records, oldest first: their
+    /// record, referrals and referral statuses, memberships, register marks,
+    /// notes (with amendments) and scores. This goes into what Refrain holds
+    /// about them (a subject access request), and `refrain-cli audit
+    /// --person` prints it.
+    pub fn person_audit(&self, attendee_id: &str) -> Result<Vec<AuditEntry>> {
+        self.attendee(attendee_id)?;
+        let mut stmt = self.conn().prepare_cached(
+            "WITH theirs (record_table, record_id) AS (
+                 SELECT 'attendee', ?1
+                 UNION ALL SELECT 'referral', id FROM referral WHERE attendee_id = ?1
+                 UNION ALL SELECT 'referral_status_change', c.id
+                             FROM referral_status_change c
+                             JOIN referral r ON r.id = c.referral_id
+                            WHERE r.attendee_id = ?1
+                 UNION ALL SELECT 'membership', id FROM membership WHERE attendee_id = ?1
+                 UNION ALL SELECT 'attendance', id FROM attendance WHERE attendee_id = ?1
+                 UNION ALL SELECT 'note', id FROM note WHERE attendee_id = ?1
+                 UNION ALL SELECT 'score_set', id FROM score_set WHERE attendee_id = ?1
+             )
+             SELECT a.at, a.practitioner_id, p.name, a.record_table, a.record_id, a.action
+               FROM theirs t
+               JOIN audit_log a ON a.record_table = t.record_table AND a.record_id = t.record_id
+               LEFT JOIN practitioner p ON p.id = a.practitioner_id
+              ORDER BY a.at, a.id",
+        )?;
+        let rows = stmt.query_map([attendee_id], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
