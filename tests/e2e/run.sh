@@ -172,10 +172,10 @@ export ALSA_CONFIG_PATH="$work/asound.conf"
 # many local sockets (PulseAudio, X, WebKit's own) are not traced: they are
 # hundreds a second, and nothing reaches a network through a socket whose
 # making and connecting the log does not show. --seccomp-bpf has the kernel
-# stop the app only at the traced calls, so the run is no slower. Beside each
-# log goes the loopback address WebKitWebDriver gave the app for automation,
-# the one loopback address the check allows. tauri-driver passes its own
-# environment on to the app, so all this is set before it starts.
+# stop the app only at the traced calls, a few hundred times a launch. Beside
+# each log goes the loopback address WebKitWebDriver gave the app for
+# automation, the one loopback address the check allows. tauri-driver passes
+# its own environment on to the app, so all this is set before it starts.
 #
 # WebKitWebDriver ends a session by killing the process it started, here
 # strace. setpriv --pdeathsig kills the app with it, as it would have been
