@@ -1,5 +1,6 @@
 // jsdom lacks a few things the app uses; give it just enough.
 import { afterEach } from 'vitest';
+import { configure } from '@testing-library/svelte';
 import { setEventSource, setFilePicker, setInvoker } from '../lib/api';
 import { notices } from '../lib/notices.svelte';
 
@@ -15,6 +16,10 @@ if (typeof HTMLDialogElement !== 'undefined') {
     };
   }
 }
+
+// findBy… and waitFor wait up to 5 s (not 1 s): on a busy 2-core machine a
+// whole-app step (an import, a re-render) can take longer than a second.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   setInvoker(null);
