@@ -35,7 +35,7 @@ if [ ! -x "$app" ]; then
 fi
 for tool in Xvfb WebKitWebDriver node pulseaudio parec strace ip unshare setpriv dbus-daemon gnome-keyring-daemon; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "e2e: $tool is missing; run scripts/setup.sh (packages xvfb, webkit2gtk-driver, nodejs, strace, iproute2)" >&2
+    echo "e2e: $tool is missing; run scripts/setup.sh (packages xvfb, webkit2gtk-driver, nodejs, strace, iproute2, util-linux, dbus-daemon, gnome-keyring)" >&2
     exit 1
   fi
 done

@@ -2,6 +2,7 @@
 // Just what the end-to-end tests need: sessions, finding elements, clicking,
 // typing, reading, scripts, screenshots and a polling wait.
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -58,6 +59,7 @@ export async function status() {
 
 /** Start the app (tauri-driver launches it) and return a session. */
 export async function newSession(application, extraOptions = {}) {
+  await noAppRunning();
   const value = await call('POST', '/session', {
     capabilities: {
       alwaysMatch: {
@@ -67,6 +69,33 @@ export async function newSession(application, extraOptions = {}) {
     },
   });
   return new Session(value.sessionId);
+}
+
+/**
+ * Waits until no Refrain process is left (the last session's app may still be
+ * closing: it makes its exit backup first). Refrain runs one copy at a time,
+ * so a launch while the last one is still closing would hand over to it and
+ * end, and the new session would get no window. Zombies don't count.
+ */
+async function noAppRunning(timeout = 30_000) {
+  const running = () =>
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .some((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+          return name === 'refrain' && state !== 'Z';
+        } catch {
+          return false; // gone while we looked
+        }
+      });
+  const deadline = Date.now() + timeout;
+  while (running()) {
+    if (Date.now() > deadline) throw new Error('the last Refrain did not close within 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Quote any string as an XPath literal, even one holding both ' and ". */
