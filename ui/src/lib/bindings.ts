@@ -714,7 +714,7 @@ export type CommandError = {
  * Stable and machine-readable: `invalid`, `conflict`, `not_found`,
  * `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
  * `note_signed`, `store_damaged`, `backup_failed`,
- * `wrong_passphrase`, `wrong_recovery_key`, `keys_unusable`, and the
+ * `disk_full`, `wrong_passphrase`, `wrong_recovery_key`, `keys_unusable`, and the
  * store's states before it is open: `needs_passphrase`, `locked`;
  * `keychain`, `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
  * `unsupported_codec`, `corrupt`, `missing_file`, `unreadable`, `no_output`.
