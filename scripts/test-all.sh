@@ -25,7 +25,8 @@ cargo test --workspace --locked
 # `cargo build` would build the window stack again: the test build's
 # dev-dependencies switch on a few features of shared crates.
 step "App binary"
-test -x target/debug/refrain || cargo build --locked --bin refrain
+app="${CARGO_TARGET_DIR:-target}/debug/refrain"
+test -x "$app" || cargo build --locked --bin refrain
 
 step "End-to-end tests in the real window"
-bash tests/e2e/run.sh
+REFRAIN_APP_BIN="$app" bash tests/e2e/run.sh
