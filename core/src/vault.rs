@@ -217,6 +217,21 @@ struct KeysFile {
     idle_lock_minutes: u32,
 }
 
+impl KeysFile {
+    /// A new keys file for `key` (a new store id), wrapped by `passphrase`.
+    fn new(key: &StoreKey, passphrase: &str, params: KdfParams) -> Result<Self> {
+        let store_id = uuid::Uuid::now_v7().to_string();
+        Ok(KeysFile {
+            format: KEYS_FORMAT,
+            created: chrono::Utc::now().to_rfc3339(),
+            key_check: key.check_value(),
+            passphrase: wrap(key, passphrase, &store_id, params)?,
+            store_id,
+            idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
+        })
+    }
+}
+
 fn default_idle() -> u32 {
     DEFAULT_IDLE_LOCK_MINUTES
 }
@@ -411,15 +426,7 @@ pub fn create(data_dir: &Path, passphrase: &str, params: KdfParams) -> Result<Cr
         }
     }
     let key = StoreKey::generate()?;
-    let store_id = uuid::Uuid::now_v7().to_string();
-    let keys = KeysFile {
-        format: KEYS_FORMAT,
-        created: chrono::Utc::now().to_rfc3339(),
-        key_check: key.check_value(),
-        passphrase: wrap(&key, passphrase, &store_id, params)?,
-        store_id,
-        idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
-    };
+    let keys = KeysFile::new(&key, passphrase, params)?;
     // The keys file first: from here on, unlocking finishes any encryption
     // that is interrupted below.
     write_keys(data_dir, &keys)?;
@@ -464,7 +471,10 @@ pub fn recover(
             if keys.key_check != key.check_value() {
                 return Err(CoreError::WrongRecoveryKey);
             }
-            keys
+            KeysFile {
+                passphrase: wrap(&key, new_passphrase, &keys.store_id, params)?,
+                ..keys
+            }
         }
         Err(CoreError::KeysFile(_)) => {
             // No (usable) keys file: the store itself tells whether the key
@@ -472,21 +482,9 @@ pub fn recover(
             if !opens_with(&data_dir.join(DB_FILE), &key) {
                 return Err(CoreError::WrongRecoveryKey);
             }
-            let store_id = uuid::Uuid::now_v7().to_string();
-            KeysFile {
-                format: KEYS_FORMAT,
-                created: chrono::Utc::now().to_rfc3339(),
-                key_check: key.check_value(),
-                passphrase: wrap(&key, new_passphrase, &store_id, params)?,
-                store_id,
-                idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
-            }
+            KeysFile::new(&key, new_passphrase, params)?
         }
         Err(e) => return Err(e),
-    };
-    let keys = KeysFile {
-        passphrase: wrap(&key, new_passphrase, &keys.store_id, params)?,
-        ..keys
     };
     write_keys(data_dir, &keys)?;
     finish_encryption(data_dir, &key)?;
