@@ -17,7 +17,7 @@ packages=(
   xvfb webkit2gtk-driver imagemagick sqlite3
   pulseaudio pulseaudio-utils libasound2-plugins
   strace iproute2 util-linux
-  libdbus-1-dev dbus-daemon gnome-keyring
+  libdbus-1-dev dbus-daemon dbus-bin gnome-keyring
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

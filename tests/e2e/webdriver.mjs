@@ -2,6 +2,7 @@
 // Just what the end-to-end tests need: sessions, finding elements, clicking,
 // typing, reading, scripts, screenshots and a polling wait.
 
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -91,8 +92,20 @@ async function noAppRunning(timeout = 30_000) {
           return false; // gone while we looked
         }
       });
+  // The bus may still list the last copy as the running one a moment after
+  // it has gone: wait for its single-instance name to be free too.
+  const nameHeld = () => {
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS) return false;
+    const out = execFileSync(
+      'dbus-send',
+      ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner', 'string:org.refrain.desktop.SingleInstance'],
+      { encoding: 'utf8' },
+    );
+    return out.includes('boolean true');
+  };
   const deadline = Date.now() + timeout;
-  while (running()) {
+  while (running() || nameHeld()) {
     if (Date.now() > deadline) throw new Error('the last Refrain did not close within 30 s');
     await new Promise((r) => setTimeout(r, 100));
   }
