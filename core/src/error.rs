@@ -84,6 +84,11 @@ pub enum CoreError {
     )]
     KeysFile(String),
 
+    /// A report or export could not be made or saved. Nothing half-written
+    /// is left where it was to be saved.
+    #[error("The report could not be made: {0}. Nothing has been saved.")]
+    Report(String),
+
     #[error("A file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -106,6 +111,7 @@ impl CoreError {
             CoreError::WrongPassphrase => "wrong_passphrase",
             CoreError::WrongRecoveryKey => "wrong_recovery_key",
             CoreError::KeysFile(_) => "keys_unusable",
+            CoreError::Report(_) => "report_failed",
             CoreError::Io(_) => "io",
         }
     }

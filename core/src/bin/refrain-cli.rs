@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use refrain_core::model::{ExportFormat, ReportRequest};
 use refrain_core::store::backup::{self, BackupKind};
 use refrain_core::vault::{self, KdfParams, StoreKey, VaultState};
-use refrain_core::{paths, store::today, CoreError, Store};
+use refrain_core::{paths, report, store::today, CoreError, Store};
 
 /// The passphrase for scripts; without it the CLI asks at the terminal.
 const PASSPHRASE_ENV: &str = "REFRAIN_PASSPHRASE";
@@ -66,6 +67,28 @@ enum Command {
         #[arg(long, value_name = "ID")]
         person: String,
     },
+    /// Make a report and save it (the format comes from --format, else the
+    /// file's extension).
+    Report {
+        #[command(subcommand)]
+        which: ReportWhich,
+        /// The file to write (written whole or not at all).
+        #[arg(long, short, global = true, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// csv, xlsx, pdf or json (default: from --out's extension).
+        #[arg(long, global = true, value_enum)]
+        format: Option<FormatArg>,
+    },
+    /// Erase one person's personal data on request. Past sessions keep an
+    /// anonymous count of them; the reason is kept and logged.
+    Erase {
+        /// The person's id.
+        #[arg(long, value_name = "ID")]
+        person: String,
+        /// Why (for example "asked in writing on 3 March").
+        #[arg(long)]
+        reason: String,
+    },
     /// List records.
     List {
         #[arg(value_enum)]
@@ -80,6 +103,133 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum ReportWhich {
+    /// One group's attendance register.
+    Register {
+        #[arg(long, value_name = "ID")]
+        group: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+    },
+    /// Every group's register with a session in the period.
+    AllRegisters {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// A funder's summary of one or more groups.
+    Programme {
+        /// A group's id; give --group again for each group.
+        #[arg(long = "group", value_name = "ID", required = true)]
+        groups: Vec<String>,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// The therapist's own words for the funder.
+        #[arg(long, default_value = "")]
+        narrative: String,
+    },
+    /// Feedback for a person's referrer (needs their consent).
+    Feedback {
+        #[arg(long, value_name = "ID")]
+        person: String,
+        /// The therapist's summary.
+        #[arg(long, default_value = "")]
+        summary: String,
+    },
+    /// Everything Refrain holds about one person.
+    SubjectAccess {
+        #[arg(long, value_name = "ID")]
+        person: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Xlsx,
+    Pdf,
+    Json,
+}
+
+impl From<FormatArg> for ExportFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Csv => ExportFormat::Csv,
+            FormatArg::Xlsx => ExportFormat::Xlsx,
+            FormatArg::Pdf => ExportFormat::Pdf,
+            FormatArg::Json => ExportFormat::Json,
+        }
+    }
+}
+
+fn report_request(which: ReportWhich) -> ReportRequest {
+    match which {
+        ReportWhich::Register { group, from, to } => ReportRequest::Register {
+            group_id: group,
+            from,
+            to,
+        },
+        ReportWhich::AllRegisters { from, to } => ReportRequest::AllRegisters { from, to },
+        ReportWhich::Programme {
+            groups,
+            from,
+            to,
+            narrative,
+        } => ReportRequest::Programme {
+            group_ids: groups,
+            from,
+            to,
+            narrative,
+        },
+        ReportWhich::Feedback { person, summary } => ReportRequest::ReferrerFeedback {
+            attendee_id: person,
+            summary,
+        },
+        ReportWhich::SubjectAccess { person } => ReportRequest::SubjectAccess {
+            attendee_id: person,
+        },
+    }
+}
+
+fn export_report(
+    store: &Store,
+    which: ReportWhich,
+    out: Option<PathBuf>,
+    format: Option<FormatArg>,
+) -> Result<(), CoreError> {
+    let request = report_request(which);
+    let from_extension = out
+        .as_deref()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .and_then(|e| match e.to_ascii_lowercase().as_str() {
+            "csv" => Some(ExportFormat::Csv),
+            "xlsx" => Some(ExportFormat::Xlsx),
+            "pdf" => Some(ExportFormat::Pdf),
+            "json" => Some(ExportFormat::Json),
+            _ => None,
+        });
+    let format = format
+        .map(ExportFormat::from)
+        .or(from_extension)
+        .unwrap_or(report::formats(&request)[0]);
+    let out = match out {
+        Some(p) => p,
+        None => PathBuf::from(report::suggested_file_name(store, &request, format)?),
+    };
+    let done = report::export(store, &request, format, &out, &mut |_, _, _| {})?;
+    println!("Saved {} ({})", done.path, human_size(done.bytes));
+    Ok(())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -218,6 +368,19 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             if !report.refused.is_empty() {
                 return Ok(ExitCode::from(1));
             }
+        }
+        Command::Report { which, out, format } => export_report(&store, which, out, format)?,
+        Command::Erase { person, reason } => {
+            let e = store.erase_attendee(&person, &reason)?;
+            println!(
+                "Erased. Removed: {}. Past sessions keep an anonymous count. Older backups \
+                 still hold the record until they are replaced.",
+                if e.removed.is_empty() {
+                    "their details".to_string()
+                } else {
+                    format!("their details, {}", e.removed.join(", "))
+                }
+            );
         }
         Command::Audit { person } => {
             for line in to_json(&store.person_audit(&person)?) {

@@ -274,6 +274,9 @@ pub struct AttendeeDetail {
     pub memberships: Vec<Membership>,
     /// Most recent first.
     pub attendance: Vec<AttendanceHistoryEntry>,
+    /// Set when the record was erased on request: only the anonymous
+    /// placeholder is left.
+    pub erasure: Option<Erasure>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -613,7 +616,9 @@ pub struct AuditEntry {
 }
 
 mod notes;
+mod report;
 mod scores;
 
 pub use notes::*;
+pub use report::*;
 pub use scores::*;

@@ -53,6 +53,16 @@ pub(crate) fn get(conn: &Connection, id: &str) -> Result<Attendee> {
         .ok_or(CoreError::NotFound { what: "person" })
 }
 
+/// An erased record stays erased (the schema refuses it too).
+fn refuse_erased(conn: &Connection, id: &str) -> Result<()> {
+    if super::erasure::is_erased(conn, id)? {
+        return Err(CoreError::Conflict(
+            "This person's record was erased on request, so it can't be changed.".into(),
+        ));
+    }
+    Ok(())
+}
+
 struct CleanConsent {
     given: bool,
     date: Option<String>,
@@ -177,6 +187,7 @@ impl Store {
                       WHERE m.attendee_id = a.id AND {MEMBER_ON})
              FROM attendee a
              WHERE (:all OR a.archived_at IS NULL)
+               AND a.id NOT IN (SELECT attendee_id FROM erasure)
                AND (:pattern = '%%' OR a.full_name LIKE :pattern ESCAPE '\\'
                     OR a.preferred_name LIKE :pattern ESCAPE '\\')
              ORDER BY a.full_name COLLATE NOCASE
@@ -241,6 +252,7 @@ impl Store {
             referrals,
             memberships,
             attendance,
+            erasure: self.erasure(id)?,
         })
     }
 
@@ -251,6 +263,7 @@ impl Store {
     pub fn update_attendee(&mut self, id: &str, input: &AttendeeInput) -> Result<Attendee> {
         let c = clean(input)?;
         self.write(|tx| {
+            refuse_erased(tx, id)?;
             let n = tx.execute(
                 "UPDATE attendee SET full_name = ?2, preferred_name = ?3, date_of_birth = ?4,
                      phone = ?5, email = ?6, carer_name = ?7, access_needs = ?8,
@@ -299,6 +312,7 @@ impl Store {
 
     fn set_attendee_archived(&mut self, id: &str, archived: bool) -> Result<()> {
         self.write(|tx| {
+            refuse_erased(tx, id)?;
             let ts = now();
             let n = tx.execute(
                 "UPDATE attendee SET archived_at = CASE WHEN ?2 THEN ?3 END, updated_at = ?3

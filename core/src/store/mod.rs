@@ -6,6 +6,7 @@
 pub(crate) mod attendees;
 pub mod audit;
 pub mod backup;
+pub(crate) mod erasure;
 pub(crate) mod groups;
 pub(crate) mod instruments;
 pub mod library;
@@ -14,6 +15,7 @@ pub(crate) mod playlists;
 pub(crate) mod practitioners;
 pub(crate) mod referrals;
 pub(crate) mod register;
+pub(crate) mod reports;
 pub mod schema;
 pub(crate) mod scores;
 pub(crate) mod sessions;

@@ -480,6 +480,27 @@ fn search_window(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Every note about a person (drafts included, with amendments), newest
+/// session first.
+pub(crate) fn all_of_person(conn: &Connection, attendee_id: &str) -> Result<Vec<Note>> {
+    let known: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM attendee WHERE id = ?1)",
+        [attendee_id],
+        |r| r.get(0),
+    )?;
+    if !known {
+        return Err(CoreError::NotFound { what: "person" });
+    }
+    notes_with_amendments(
+        conn,
+        "JOIN session s ON s.id = n.session_id
+         WHERE n.attendee_id = ?1
+         ORDER BY s.date DESC, s.start_time DESC, n.id",
+        "JOIN note n ON n.id = m.note_id WHERE n.attendee_id = ?1",
+        attendee_id,
+    )
+}
+
 impl Store {
     /// A session's group note and every note about a person in it (in the
     /// register's order), each with its signature and amendments.
@@ -561,25 +582,8 @@ impl Store {
 
     /// Every note about a person, newest session first.
     pub fn person_notes(&self, attendee_id: &str) -> Result<Vec<Note>> {
-        let conn = self.conn();
-        let known: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM attendee WHERE id = ?1)",
-            [attendee_id],
-            |r| r.get(0),
-        )?;
-        if !known {
-            return Err(CoreError::NotFound { what: "person" });
-        }
-        notes_with_amendments(
-            conn,
-            "JOIN session s ON s.id = n.session_id
-             WHERE n.attendee_id = ?1
-             ORDER BY s.date DESC, s.start_time DESC, n.id",
-            "JOIN note n ON n.id = m.note_id WHERE n.attendee_id = ?1",
-            attendee_id,
-        )
+        all_of_person(self.conn(), attendee_id)
     }
-
     /// Notes and amendments containing the words of `query` (any case, with
     /// or without accents; the last word may be unfinished), newest session
     /// first, at most [`MAX_HITS`]. Leaves out notes about archived people,

@@ -691,6 +691,51 @@ BEGIN
 END;
 "#;
 
+/// Erasure on request: a person's personal data removed, leaving an anonymous
+/// record so past sessions keep their counts. `erasure` says when, why and by
+/// whom; a signed note (and its amendments) may be deleted only for a person
+/// with an erasure row, and an erased record can't be changed again. The
+/// erasure is logged against the person's id as "removed".
+const V6_ERASURE: &str = r#"
+CREATE TABLE erasure (
+    attendee_id      TEXT PRIMARY KEY NOT NULL REFERENCES attendee(id),
+    erased_at        TEXT NOT NULL,
+    reason           TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    practitioner_id  TEXT REFERENCES practitioner(id),
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+) STRICT;
+
+DROP TRIGGER note_signed_is_kept;
+CREATE TRIGGER note_signed_is_kept BEFORE DELETE ON note
+    WHEN OLD.signed_at IS NOT NULL
+     AND (OLD.attendee_id IS NULL
+          OR OLD.attendee_id NOT IN (SELECT attendee_id FROM erasure))
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: signed note is final');
+END;
+DROP TRIGGER amendment_is_kept;
+CREATE TRIGGER amendment_is_kept BEFORE DELETE ON note_amendment
+    WHEN NOT EXISTS (SELECT 1 FROM note n JOIN erasure e ON e.attendee_id = n.attendee_id
+                      WHERE n.id = OLD.note_id)
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: signed note is final');
+END;
+
+CREATE TRIGGER erased_stays_erased BEFORE UPDATE ON attendee
+    WHEN OLD.id IN (SELECT attendee_id FROM erasure)
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: erased');
+END;
+
+CREATE TRIGGER audit_erasure_insert AFTER INSERT ON erasure
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'attendee',
+            NEW.attendee_id, 'removed');
+END;
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
@@ -700,8 +745,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V3_INDEXES),
         M::up(V4_OUTCOMES_NOTES).foreign_key_check(),
         M::up(V5_AUDIT),
+        M::up(V6_ERASURE).foreign_key_check(),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;

@@ -804,28 +804,54 @@ fn group_outcomes(
     if !found {
         return Err(CoreError::NotFound { what: "group" });
     }
-    let chosen = instruments::choices_with_definitions(conn, group_id)?;
-    let sessions: Vec<(String, String)> = conn
-        .prepare_cached(
-            "SELECT id, date FROM session
-             WHERE group_id = ?1 AND date >= ?2 AND date <= ?3 AND archived_at IS NULL
-             ORDER BY date, start_time, id",
-        )?
-        .query_map(params![group_id, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let instruments = outcomes_of_groups(conn, &[group_id], &from, &to)?;
+    Ok(GroupOutcomes {
+        group_id: group_id.to_string(),
+        from,
+        to,
+        instruments,
+    })
+}
+
+/// The before/after outcomes of every session of these groups from `from`
+/// to `to` (checked `YYYY-MM-DD` dates), taken together: one group's for its
+/// page, several for a programme's summary. The groups' chosen instruments
+/// come first, in order, then any other instrument their sessions used.
+pub(crate) fn outcomes_of_groups(
+    conn: &Connection,
+    group_ids: &[&str],
+    from: &str,
+    to: &str,
+) -> Result<Vec<GroupInstrumentOutcome>> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut sessions: Vec<(String, String, String)> = Vec::new();
+    for group_id in group_ids {
+        for (c, _) in instruments::choices_with_definitions(conn, group_id)? {
+            if !keys.contains(&c.instrument_key) {
+                keys.push(c.instrument_key);
+            }
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, date, start_time FROM session
+             WHERE group_id = ?1 AND date >= ?2 AND date <= ?3 AND archived_at IS NULL",
+        )?;
+        let rows = stmt.query_map(params![group_id, from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        for row in rows {
+            sessions.push(row?);
+        }
+    }
+    sessions.sort_by(|a, b| (&a.1, &a.2, &a.0).cmp(&(&b.1, &b.2, &b.0)));
     let mut versions = Versions::new(conn);
     let mut by_session: Vec<(String, String, Vec<ScoreSet>)> = Vec::new();
-    for (id, date) in sessions {
+    for (id, date, _) in sessions {
         let sets = session_sets(conn, &mut versions, &id)?;
         if !sets.is_empty() {
             by_session.push((id, date, sets));
         }
     }
 
-    let mut keys: Vec<String> = chosen
-        .iter()
-        .map(|(c, _)| c.instrument_key.clone())
-        .collect();
     for (_, _, sets) in &by_session {
         for s in sets {
             if !keys.contains(&s.instrument_key) {
@@ -879,12 +905,7 @@ fn group_outcomes(
             sessions: per_session,
         });
     }
-    Ok(GroupOutcomes {
-        group_id: group_id.to_string(),
-        from,
-        to,
-        instruments: out,
-    })
+    Ok(out)
 }
 
 impl Store {

@@ -1,0 +1,307 @@
+//! Reports as data: what a register, a programme summary and a referrer's
+//! feedback say, before they are written as CSV, Excel or PDF (`crate::report`).
+//! The UI shows the same figures on screen that the files hold.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{AttendanceHistoryEntry, Attendee, Mark, Membership, Referral, SessionStatus};
+use super::{Note, PersonOutcomes};
+use crate::outcomes::{Change, Rater};
+
+/// The file a report is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Pdf,
+    Json,
+}
+
+impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Pdf => "pdf",
+            ExportFormat::Json => "json",
+        }
+    }
+}
+
+/// A report to make, as the app and the CLI ask for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
+pub enum ReportRequest {
+    /// One group's attendance register (CSV, Excel or PDF).
+    Register {
+        group_id: String,
+        from: String,
+        to: String,
+    },
+    /// Every group's register with sessions in the period: one Excel sheet
+    /// per group, or one CSV file holding each in turn.
+    AllRegisters { from: String, to: String },
+    /// A funder's summary of some groups (PDF or Excel).
+    Programme {
+        group_ids: Vec<String>,
+        from: String,
+        to: String,
+        #[serde(default)]
+        narrative: String,
+    },
+    /// Feedback for a person's referrer (PDF); needs their consent.
+    ReferrerFeedback {
+        attendee_id: String,
+        #[serde(default)]
+        summary: String,
+    },
+    /// Everything held about one person (JSON or PDF).
+    SubjectAccess { attendee_id: String },
+}
+
+/// Who made a report, when, and with which version of Refrain: printed on
+/// every report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportStamp {
+    /// Local date and time, e.g. `23 Nov 2026 17:40`.
+    pub produced_at: String,
+    /// The practitioner using Refrain, or "not recorded".
+    pub produced_by: String,
+    pub app_version: String,
+}
+
+/// One column of a register: a session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterSession {
+    pub session_id: String,
+    pub date: String,
+    pub start_time: String,
+    pub status: SessionStatus,
+    /// People who came (present, late or left early).
+    pub attended: u32,
+    /// People expected: members on the day and walk-ins. Counted only for
+    /// held sessions (0 for planned and cancelled ones).
+    pub expected: u32,
+}
+
+/// One cell of a register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(
+    rename_all = "camelCase",
+    tag = "kind",
+    rename_all_fields = "camelCase"
+)]
+pub enum RegisterCell {
+    /// Not a member on that date, and not there.
+    NotMember,
+    /// A member, but the session was cancelled.
+    Cancelled,
+    /// A member of a session not yet held.
+    Planned,
+    /// A member of a held session with no mark recorded.
+    NotMarked,
+    /// A mark; `walk_in` when the person was not a member on that date.
+    Marked { mark: Mark, walk_in: bool },
+}
+
+/// One row of a register: a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterPerson {
+    pub attendee_id: String,
+    pub full_name: String,
+    /// One per session, in the sessions' order.
+    pub cells: Vec<RegisterCell>,
+    /// Held sessions this person came to.
+    pub attended: u32,
+    /// Held sessions this person was expected at (a member on the day, or
+    /// came as a walk-in).
+    pub expected: u32,
+    /// `attended / expected` as a percentage; `None` when expected is 0.
+    pub rate: Option<f64>,
+}
+
+/// The attendance register of one group over a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterReport {
+    pub group_id: String,
+    pub group_name: String,
+    /// The group's usual venue, else the venues its sessions used.
+    pub venue: String,
+    /// `YYYY-MM-DD`, both included.
+    pub from: String,
+    pub to: String,
+    pub sessions: Vec<RegisterSession>,
+    /// By name.
+    pub people: Vec<RegisterPerson>,
+    pub attended: u32,
+    pub expected: u32,
+    pub rate: Option<f64>,
+    pub stamp: ReportStamp,
+}
+
+/// Referrals received in a period, counted by where they came from and the
+/// status each has now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralCount {
+    /// The plain label ("GP link worker").
+    pub source: String,
+    /// In the order of `ProgrammeSummary::referral_statuses`.
+    pub by_status: Vec<u32>,
+    pub total: u32,
+}
+
+/// The before/after change on one item (or the whole measure).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WellbeingLine {
+    /// "Overall" or the item's words.
+    pub label: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    pub change: Option<Change>,
+}
+
+/// One measure's before/after change across the programme, for one kind of
+/// rater (self-ratings and proxy ratings are never mixed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WellbeingChange {
+    pub instrument_name: String,
+    pub instrument_version: String,
+    pub rater: Rater,
+    /// The scale's range, for charts.
+    pub scale_min: i32,
+    pub scale_max: i32,
+    /// Person-sessions with complete answers before and after.
+    pub counted: u32,
+    pub improved: u32,
+    pub same: u32,
+    pub worse: u32,
+    /// The overall line first, then each item in the measure's order.
+    pub lines: Vec<WellbeingLine>,
+}
+
+/// What a funder asks of a programme: any set of groups over a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgrammeSummary {
+    pub group_names: Vec<String>,
+    pub from: String,
+    pub to: String,
+    /// Every session in the period, whatever became of it.
+    pub sessions_planned: u32,
+    pub sessions_held: u32,
+    pub sessions_cancelled: u32,
+    /// Planned sessions not (yet) held or cancelled.
+    pub sessions_not_yet_held: u32,
+    /// People who came to at least one session.
+    pub unique_participants: u32,
+    /// Of those, people who came to three or more.
+    pub participants_three_or_more: u32,
+    pub attended: u32,
+    pub expected: u32,
+    pub attendance_rate: Option<f64>,
+    /// People who were members at any time in the period.
+    pub members_in_period: u32,
+    /// Of those, still members on the last day of the period.
+    pub members_retained: u32,
+    pub retention_rate: Option<f64>,
+    /// The statuses counted, as plain labels, in order.
+    pub referral_statuses: Vec<String>,
+    pub referrals: Vec<ReferralCount>,
+    pub referrals_total: u32,
+    pub wellbeing: Vec<WellbeingChange>,
+    pub narrative: String,
+    pub stamp: ReportStamp,
+}
+
+/// One measure for a referrer: the score at the start and the latest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FeedbackMeasure {
+    pub instrument_name: String,
+    pub rater: Rater,
+    pub first_on: String,
+    pub first: String,
+    pub latest_on: Option<String>,
+    pub latest: Option<String>,
+    pub change: Option<Change>,
+}
+
+/// Feedback for the person who referred someone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferrerFeedback {
+    pub attendee_id: String,
+    pub full_name: String,
+    pub date_of_birth: Option<String>,
+    /// "Name, organisation" of the latest referral, if any.
+    pub referred_by: String,
+    pub referred_on: Option<String>,
+    pub groups: Vec<String>,
+    /// Dates attended, oldest first, with the group.
+    pub attended: Vec<AttendanceHistoryEntry>,
+    pub sessions_offered: u32,
+    pub measures: Vec<FeedbackMeasure>,
+    pub summary: String,
+    pub stamp: ReportStamp,
+}
+
+/// Everything Refrain holds about one person, for a subject access request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectAccess {
+    pub attendee: Attendee,
+    pub referrals: Vec<Referral>,
+    pub memberships: Vec<Membership>,
+    /// Oldest first.
+    pub attendance: Vec<AttendanceHistoryEntry>,
+    pub outcomes: PersonOutcomes,
+    /// With amendments; drafts included (they are held too).
+    pub notes: Vec<Note>,
+    /// Names of the personal playlists held for this person.
+    pub playlists: Vec<String>,
+    pub audit: Vec<super::AuditEntry>,
+    pub stamp: ReportStamp,
+}
+
+/// Where an export was written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportDone {
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// How far a long export has got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportProgress {
+    pub done: u32,
+    pub total: u32,
+    /// What is being done, in plain words ("Reading the register").
+    pub stage: String,
+}
+
+/// A person's record erased on request: when, why and by whom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Erasure {
+    pub attendee_id: String,
+    pub erased_at: String,
+    pub reason: String,
+    pub practitioner_name: Option<String>,
+    /// What was removed, for the confirmation ("3 referrals, 12 score sets, ...").
+    pub removed: Vec<String>,
+}

@@ -1,0 +1,411 @@
+//! Reports and exports: attendance registers, programme summaries for
+//! funders, feedback for referrers and subject access, built as data by the
+//! store (`store/reports.rs`) and written here as CSV (`csv`), Excel
+//! (`rust_xlsxwriter`) or PDF (`pdf.rs`, on krilla).
+//!
+//! Every file is written whole or not at all: into a temporary file beside
+//! the target, synced, then renamed over it (`write_file`). A report names its
+//! period, when and by whom it was made, and Refrain's version.
+
+pub mod pdf;
+pub mod programme;
+pub mod referrer;
+pub mod register;
+pub mod subject_access;
+
+use std::io::Write;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::error::{CoreError, Result};
+use crate::model::{
+    ExportDone, ExportFormat, Mark, ReferralReason, ReferralSource, ReferralStatus, ReportRequest,
+    ReportStamp,
+};
+use crate::outcomes::Rater;
+use crate::Store;
+
+/// Called as a long export goes: `(done, total, what is being done)`.
+pub type Progress<'a> = &'a mut dyn FnMut(u32, u32, &str);
+
+/// The formats each report can be saved as, the first being the usual one.
+pub fn formats(request: &ReportRequest) -> &'static [ExportFormat] {
+    use ExportFormat::*;
+    match request {
+        ReportRequest::Register { .. } => &[Pdf, Xlsx, Csv],
+        ReportRequest::AllRegisters { .. } => &[Xlsx, Csv],
+        ReportRequest::Programme { .. } => &[Pdf, Xlsx],
+        ReportRequest::ReferrerFeedback { .. } => &[Pdf],
+        ReportRequest::SubjectAccess { .. } => &[Pdf, Json],
+    }
+}
+
+fn what(request: &ReportRequest) -> &'static str {
+    match request {
+        ReportRequest::Register { .. } => "An attendance register",
+        ReportRequest::AllRegisters { .. } => "Every group's register",
+        ReportRequest::Programme { .. } => "A programme summary",
+        ReportRequest::ReferrerFeedback { .. } => "Feedback for a referrer",
+        ReportRequest::SubjectAccess { .. } => "What Refrain holds about a person",
+    }
+}
+
+fn format_name(f: ExportFormat) -> &'static str {
+    match f {
+        ExportFormat::Csv => "CSV",
+        ExportFormat::Xlsx => "Excel",
+        ExportFormat::Pdf => "PDF",
+        ExportFormat::Json => "JSON",
+    }
+}
+
+/// Makes a report from the store and writes it to `path` as `format`, whole
+/// or not at all. `progress` hears each step.
+pub fn export(
+    store: &Store,
+    request: &ReportRequest,
+    format: ExportFormat,
+    path: &Path,
+    progress: Progress<'_>,
+) -> Result<ExportDone> {
+    let allowed = formats(request);
+    if !allowed.contains(&format) {
+        let names: Vec<&str> = allowed.iter().map(|f| format_name(*f)).collect();
+        return Err(CoreError::invalid(
+            "format",
+            format!("{} can be saved as {}.", what(request), names.join(" or ")),
+        ));
+    }
+    let bytes = make(store, request, format, progress)?;
+    progress(2, 3, "Saving");
+    let done = write_file(path, &bytes)?;
+    progress(3, 3, "Saved");
+    Ok(done)
+}
+
+/// The report's bytes, in memory (exports are at most a few megabytes).
+pub fn make(
+    store: &Store,
+    request: &ReportRequest,
+    format: ExportFormat,
+    progress: Progress<'_>,
+) -> Result<Vec<u8>> {
+    use ExportFormat::*;
+    progress(0, 3, "Reading the records");
+    match request {
+        ReportRequest::Register { group_id, from, to } => {
+            let r = store.register_report(group_id, from, to)?;
+            progress(1, 3, "Laying out the report");
+            match format {
+                Csv => register::to_csv(&r),
+                Xlsx => register::to_xlsx(&r),
+                _ => register::to_pdf(&r),
+            }
+        }
+        ReportRequest::AllRegisters { from, to } => {
+            let registers = store.all_registers(from, to, &mut |done, total| {
+                progress(done, total.max(1) * 3, "Reading each group's register")
+            })?;
+            progress(1, 3, "Laying out the report");
+            match format {
+                Csv => {
+                    let mut out = Vec::new();
+                    for (i, r) in registers.iter().enumerate() {
+                        let mut one = register::to_csv(r)?;
+                        if i > 0 {
+                            // One byte-order mark, at the start; a blank line between.
+                            one.drain(..3);
+                            out.extend_from_slice(b"\r\n");
+                        }
+                        out.extend_from_slice(&one);
+                    }
+                    Ok(out)
+                }
+                _ => register::to_xlsx_many(&registers),
+            }
+        }
+        ReportRequest::Programme {
+            group_ids,
+            from,
+            to,
+            narrative,
+        } => {
+            let s = store.programme_summary(group_ids, from, to, narrative)?;
+            progress(1, 3, "Laying out the report");
+            match format {
+                Xlsx => programme::to_xlsx(&s),
+                _ => programme::to_pdf(&s),
+            }
+        }
+        ReportRequest::ReferrerFeedback {
+            attendee_id,
+            summary,
+        } => {
+            let f = store.referrer_feedback(attendee_id, summary)?;
+            progress(1, 3, "Laying out the report");
+            referrer::to_pdf(&f)
+        }
+        ReportRequest::SubjectAccess { attendee_id } => {
+            let s = store.subject_access(attendee_id)?;
+            progress(1, 3, "Laying out the report");
+            match format {
+                Json => subject_access::to_json(&s),
+                _ => subject_access::to_pdf(&s),
+            }
+        }
+    }
+}
+
+/// A file name to offer when saving: what the report is, for whom or what,
+/// and its period ("Register Singing for the Brain 2026-01-01 to 2026-03-31.pdf").
+pub fn suggested_file_name(
+    store: &Store,
+    request: &ReportRequest,
+    format: ExportFormat,
+) -> Result<String> {
+    let stem = match request {
+        ReportRequest::Register { group_id, from, to } => format!(
+            "Register {} {from} to {to}",
+            file_safe(&store.group(group_id)?.name)
+        ),
+        ReportRequest::AllRegisters { from, to } => format!("Registers {from} to {to}"),
+        ReportRequest::Programme { from, to, .. } => format!("Programme summary {from} to {to}"),
+        ReportRequest::ReferrerFeedback { attendee_id, .. } => format!(
+            "Feedback {}",
+            file_safe(&store.attendee(attendee_id)?.full_name)
+        ),
+        ReportRequest::SubjectAccess { attendee_id } => format!(
+            "Subject access {}",
+            file_safe(&store.attendee(attendee_id)?.full_name)
+        ),
+    };
+    Ok(format!("{stem}.{}", format.extension()))
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file in the same
+/// folder, synced to disk, then renamed over the target. A failure leaves no
+/// temporary file and the old file (if any) untouched.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<ExportDone> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let failed = |e: std::io::Error| {
+        if e.raw_os_error() == Some(28) {
+            CoreError::DiskFull
+        } else {
+            CoreError::Report(format!("it could not be saved in {} ({e})", dir.display()))
+        }
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".refrain-export-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    tmp.write_all(bytes).map_err(failed)?;
+    tmp.as_file().sync_all().map_err(failed)?;
+    tmp.persist(path).map_err(|e| failed(e.error))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(ExportDone {
+        path: path.display().to_string(),
+        bytes: bytes.len() as u64,
+    })
+}
+
+/// The stamp for a report made now by `produced_by`.
+pub fn stamp(produced_by: Option<String>) -> ReportStamp {
+    ReportStamp {
+        produced_at: chrono::Local::now().format("%-d %b %Y %H:%M").to_string(),
+        produced_by: produced_by.unwrap_or_else(|| "not recorded".into()),
+        app_version: crate::VERSION.to_string(),
+    }
+}
+
+/// "7 Jan 2026" from `2026-01-07`; the text as given if it is not a date.
+pub fn long_date(iso: &str) -> String {
+    NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| d.format("%-d %b %Y").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+/// "1 Jan 2026 to 31 Mar 2026".
+pub fn period(from: &str, to: &str) -> String {
+    format!("{} to {}", long_date(from), long_date(to))
+}
+
+/// A percentage with one decimal place ("85.7"), or empty.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map(|r| format!("{r:.1}")).unwrap_or_default()
+}
+
+/// `part / whole` as a percentage, `None` when `whole` is 0.
+pub fn rate(part: u32, whole: u32) -> Option<f64> {
+    (whole > 0).then(|| f64::from(part) * 100.0 / f64::from(whole))
+}
+
+/// A score or mean with up to two decimal places, trailing zeros dropped.
+pub fn number(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// A change in points with its sign ("+1.25", "−0.5", "0").
+pub fn signed(v: f64) -> String {
+    let n = number(v.abs());
+    if n == "0" {
+        n
+    } else if v > 0.0 {
+        format!("+{n}")
+    } else {
+        format!("−{n}")
+    }
+}
+
+/// A text cell safe to open in a spreadsheet: a cell beginning with `=`, `+`,
+/// `-`, `@`, tab or carriage return would be run as a formula by Excel, so it
+/// gets a leading apostrophe (the OWASP advice for CSV injection).
+pub fn spreadsheet_text(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+pub fn mark_word(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Present => "present",
+        Mark::Late => "late",
+        Mark::LeftEarly => "left early",
+        Mark::Absent => "absent",
+        Mark::Apologies => "apologies",
+    }
+}
+
+/// The short code used where space is tight (the PDF register).
+pub fn mark_code(mark: Mark) -> &'static str {
+    match mark {
+        Mark::Present => "P",
+        Mark::Late => "L",
+        Mark::LeftEarly => "LE",
+        Mark::Absent => "A",
+        Mark::Apologies => "Ap",
+    }
+}
+
+pub fn source_label(s: ReferralSource) -> &'static str {
+    match s {
+        ReferralSource::GpLinkWorker => "GP link worker",
+        ReferralSource::SocialPrescriber => "Social prescriber",
+        ReferralSource::LocalOrganisation => "Local organisation",
+        ReferralSource::CareHome => "Care home",
+        ReferralSource::MemoryClinic => "Memory clinic",
+        ReferralSource::SelfOrFamily => "Self or family",
+        ReferralSource::Other => "Other",
+    }
+}
+
+pub const ALL_SOURCES: [ReferralSource; 7] = [
+    ReferralSource::GpLinkWorker,
+    ReferralSource::SocialPrescriber,
+    ReferralSource::LocalOrganisation,
+    ReferralSource::CareHome,
+    ReferralSource::MemoryClinic,
+    ReferralSource::SelfOrFamily,
+    ReferralSource::Other,
+];
+
+pub fn status_label(s: ReferralStatus) -> &'static str {
+    match s {
+        ReferralStatus::Received => "Received",
+        ReferralStatus::Contacted => "Contacted",
+        ReferralStatus::Accepted => "Accepted",
+        ReferralStatus::Declined => "Declined",
+        ReferralStatus::Started => "Started",
+        ReferralStatus::Completed => "Completed",
+        ReferralStatus::Withdrawn => "Withdrawn",
+    }
+}
+
+pub const ALL_STATUSES: [ReferralStatus; 7] = [
+    ReferralStatus::Received,
+    ReferralStatus::Contacted,
+    ReferralStatus::Accepted,
+    ReferralStatus::Declined,
+    ReferralStatus::Started,
+    ReferralStatus::Completed,
+    ReferralStatus::Withdrawn,
+];
+
+pub fn reason_label(r: ReferralReason) -> &'static str {
+    match r {
+        ReferralReason::Loneliness => "Loneliness",
+        ReferralReason::Anxiety => "Anxiety",
+        ReferralReason::Depression => "Low mood or depression",
+        ReferralReason::DementiaOrMemoryLoss => "Dementia or memory loss",
+        ReferralReason::Other => "Other",
+    }
+}
+
+pub fn rater_label(r: Rater) -> &'static str {
+    match r {
+        Rater::SelfReport => "self-rated",
+        Rater::Therapist => "rated by the therapist",
+        Rater::Carer => "rated by a carer",
+        Rater::Staff => "rated by staff",
+    }
+}
+
+/// "23 Nov 2026 17:40 by Sam Okafor with Refrain 0.1.0".
+pub fn stamp_text(stamp: &ReportStamp) -> String {
+    format!(
+        "{} by {} with Refrain {}",
+        stamp.produced_at, stamp.produced_by, stamp.app_version
+    )
+}
+
+/// "Produced 23 Nov 2026 17:40 by Sam Okafor with Refrain 0.1.0".
+pub fn stamp_line(stamp: &ReportStamp) -> String {
+    format!("Produced {}", stamp_text(stamp))
+}
+
+/// Every report's PDF footer: a reminder of what it holds.
+pub const CONFIDENTIAL: &str = "Confidential: holds personal information. Keep it safe.";
+
+/// A name made safe for a file name on every system: letters, digits,
+/// spaces, dots, hyphens and underscores kept, anything else a hyphen.
+pub fn file_safe(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s.trim().trim_start_matches('.').trim();
+    if s.is_empty() {
+        "report".into()
+    } else {
+        s.chars().take(80).collect()
+    }
+}
+
+/// Maps an Excel writer failure to the core's error.
+pub(crate) fn xlsx_failed(e: rust_xlsxwriter::XlsxError) -> CoreError {
+    CoreError::Report(format!("the Excel file could not be made ({e})"))
+}
+
+/// Maps a CSV writer failure to the core's error.
+pub(crate) fn csv_failed(e: impl std::fmt::Display) -> CoreError {
+    CoreError::Report(format!("the CSV file could not be made ({e})"))
+}

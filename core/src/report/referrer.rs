@@ -1,0 +1,158 @@
+//! Feedback for the person who referred someone (a GP link worker, say):
+//! the dates they came, their outcome measures at the start and now, and the
+//! therapist's summary. Made only with the person's consent to share their
+//! outcomes (the store refuses otherwise). PDF, A4 portrait.
+
+use super::pdf::{self, Align, Block, Column, Document, Table};
+use super::{long_date, mark_word, rater_label, signed, stamp_line};
+use crate::error::Result;
+use crate::model::ReferrerFeedback;
+
+pub fn document(f: &ReferrerFeedback) -> Document {
+    let mut facts = vec![("Name".to_string(), f.full_name.clone())];
+    if let Some(dob) = &f.date_of_birth {
+        facts.push(("Date of birth".into(), long_date(dob)));
+    }
+    if !f.referred_by.is_empty() {
+        facts.push(("Referred by".into(), f.referred_by.clone()));
+    }
+    if let Some(on) = &f.referred_on {
+        facts.push(("Referral received".into(), long_date(on)));
+    }
+    if !f.groups.is_empty() {
+        facts.push(("Groups".into(), f.groups.join(", ")));
+    }
+    facts.push((
+        "Sessions".into(),
+        format!(
+            "came to {} of the {} sessions on their register",
+            f.attended.len(),
+            f.sessions_offered
+        ),
+    ));
+    facts.push((
+        "Shared with consent".into(),
+        "they agreed to their outcomes being shared with the person who referred them".into(),
+    ));
+
+    let mut blocks = vec![Block::Facts(facts), Block::Gap];
+
+    blocks.push(Block::Heading("Summary from the therapist".into()));
+    blocks.push(Block::Paragraph(if f.summary.trim().is_empty() {
+        "(No summary written.)".into()
+    } else {
+        f.summary.clone()
+    }));
+    blocks.push(Block::Gap);
+
+    blocks.push(Block::Heading(
+        "Outcome measures: at the start and now".into(),
+    ));
+    if f.measures.is_empty() {
+        blocks.push(Block::Paragraph(
+            "No outcome measures were recorded.".into(),
+        ));
+    } else {
+        blocks.push(Block::Table(Table {
+            columns: vec![
+                Column {
+                    align: Align::Left,
+                    max_width: 150.0,
+                },
+                Column {
+                    align: Align::Left,
+                    max_width: 120.0,
+                },
+                Column {
+                    align: Align::Left,
+                    max_width: 120.0,
+                },
+                Column {
+                    align: Align::Right,
+                    max_width: 70.0,
+                },
+            ],
+            header: vec![
+                "Measure".into(),
+                "At the start".into(),
+                "Latest".into(),
+                "Change".into(),
+            ],
+            rows: f
+                .measures
+                .iter()
+                .map(|m| {
+                    vec![
+                        format!("{} ({})", m.instrument_name, rater_label(m.rater)),
+                        format!("{}: {}", long_date(&m.first_on), m.first),
+                        match (&m.latest_on, &m.latest) {
+                            (Some(on), Some(v)) => format!("{}: {v}", long_date(on)),
+                            _ => "only one taken".into(),
+                        },
+                        m.change
+                            .map(|c| match c.percent {
+                                Some(p) => format!("{} ({}%)", signed(c.points), signed(p)),
+                                None => signed(c.points),
+                            })
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+            bold_last_rows: 0,
+            key_columns: 1,
+        }));
+    }
+    blocks.push(Block::Gap);
+
+    blocks.push(Block::Heading("Sessions attended".into()));
+    if f.attended.is_empty() {
+        blocks.push(Block::Paragraph("None yet.".into()));
+    } else {
+        blocks.push(Block::Table(Table {
+            columns: vec![
+                Column {
+                    align: Align::Left,
+                    max_width: 110.0,
+                },
+                Column {
+                    align: Align::Left,
+                    max_width: 220.0,
+                },
+                Column {
+                    align: Align::Left,
+                    max_width: 90.0,
+                },
+            ],
+            header: vec!["Date".into(), "Group".into(), "How".into()],
+            rows: f
+                .attended
+                .iter()
+                .map(|a| {
+                    vec![
+                        long_date(&a.date),
+                        a.group_name.clone(),
+                        mark_word(a.mark).to_string(),
+                    ]
+                })
+                .collect(),
+            bold_last_rows: 0,
+            key_columns: 1,
+        }));
+    }
+
+    Document {
+        title: format!("Feedback for the referrer: {}", f.full_name),
+        author: f.stamp.produced_by.clone(),
+        landscape: false,
+        running_head: vec![
+            "Feedback for the referrer".into(),
+            format!("{} · produced {}", f.full_name, f.stamp.produced_at),
+        ],
+        running_foot: format!("{} · {}", stamp_line(&f.stamp), super::CONFIDENTIAL),
+        blocks,
+    }
+}
+
+pub fn to_pdf(f: &ReferrerFeedback) -> Result<Vec<u8>> {
+    pdf::render(&document(f))
+}

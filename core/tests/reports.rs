@@ -1,0 +1,1178 @@
+//! Reports and exports, on a small register worked out by hand: the CSV
+//! against a golden file, the Excel file read back cell by cell with
+//! calamine, PDFs read back with poppler's `pdftotext`, the programme
+//! summary's figures, the referrer's feedback (refused without consent),
+//! subject access, and erasure (counts kept, the person gone from the file).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use refrain_core::model::*;
+use refrain_core::outcomes::*;
+use refrain_core::report::{self, register};
+use refrain_core::Store;
+use tempfile::TempDir;
+
+const HYPERLINK: &str = "=HYPERLINK(\"http://x\")";
+
+struct Fixture {
+    dir: TempDir,
+    store: Store,
+    choir: Group,
+    ada: Attendee,
+    siobhan: Attendee,
+    zoe: Attendee,
+    /// 2025-01-07, 01-14 (cancelled), 01-21, 01-28, 02-04 (never held).
+    sessions: Vec<Session>,
+}
+
+fn person(store: &mut Store, name: &str) -> Attendee {
+    store
+        .create_attendee(&AttendeeInput {
+            full_name: name.into(),
+            ..Default::default()
+        })
+        .unwrap()
+}
+
+fn session(store: &mut Store, group: &Group, date: &str) -> Session {
+    store
+        .create_session(&SessionInput {
+            group_id: group.id.clone(),
+            date: date.into(),
+            start_time: "10:30".into(),
+            end_time: "12:00".into(),
+            ..Default::default()
+        })
+        .unwrap()
+}
+
+fn mark(store: &mut Store, s: &Session, p: &Attendee, m: Mark) {
+    store.set_mark(&s.id, &p.id, Some(m)).unwrap();
+}
+
+/// The register worked out by hand (see the module's tests for the figures):
+///
+/// | person    | 7 Jan   | 14 Jan | 21 Jan     | 28 Jan | 4 Feb | came/expected |
+/// | Ada       | present | canc.  | apologies  | present |      | 2/3 |
+/// | Siobhán   | late    | canc.  | left early | (left)  |      | 2/2 |
+/// | Zoë       | (not yet) |      | present    | late    |      | 2/2 |
+/// | =HYPER..  | absent  | canc.  | not marked | present |      | 1/3 |
+/// | Walter    |         |        | walk-in    |         |      | 1/1 |
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let venue = store
+        .create_venue(&VenueInput {
+            name: "Northfield Community Centre".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let choir = store
+        .create_group(&GroupInput {
+            name: "Tuesday Choir".into(),
+            venue_id: Some(venue.id.clone()),
+            weekday: Some(Weekday::Tuesday),
+            start_time: "10:30".into(),
+            end_time: "12:00".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let ada = person(&mut store, "Ada Lovelace");
+    let siobhan = person(&mut store, "Siobhán Ní Bhriain");
+    let zoe = person(&mut store, "Zoë Adams");
+    let formula = person(&mut store, HYPERLINK);
+    let walter = person(&mut store, "Walter Walk-in");
+    store.add_member(&choir.id, &ada.id, "2025-01-01").unwrap();
+    let m = store
+        .add_member(&choir.id, &siobhan.id, "2025-01-01")
+        .unwrap();
+    store.add_member(&choir.id, &zoe.id, "2025-01-15").unwrap();
+    store
+        .add_member(&choir.id, &formula.id, "2025-01-01")
+        .unwrap();
+    let sessions: Vec<Session> = [
+        "2025-01-07",
+        "2025-01-14",
+        "2025-01-21",
+        "2025-01-28",
+        "2025-02-04",
+    ]
+    .iter()
+    .map(|d| session(&mut store, &choir, d))
+    .collect();
+    store.cancel_session(&sessions[1].id, "Snow").unwrap();
+
+    mark(&mut store, &sessions[0], &ada, Mark::Present);
+    mark(&mut store, &sessions[0], &siobhan, Mark::Late);
+    mark(&mut store, &sessions[0], &formula, Mark::Absent);
+
+    mark(&mut store, &sessions[2], &ada, Mark::Apologies);
+    mark(&mut store, &sessions[2], &siobhan, Mark::LeftEarly);
+    mark(&mut store, &sessions[2], &zoe, Mark::Present);
+    store
+        .add_walk_in(
+            &sessions[2].id,
+            &WalkIn::Existing {
+                attendee_id: walter.id.clone(),
+            },
+            false,
+        )
+        .unwrap();
+
+    store.end_membership(&m.id, "2025-01-22").unwrap();
+    mark(&mut store, &sessions[3], &ada, Mark::Present);
+    mark(&mut store, &sessions[3], &zoe, Mark::Late);
+    mark(&mut store, &sessions[3], &formula, Mark::Present);
+
+    Fixture {
+        dir,
+        store,
+        choir,
+        ada,
+        siobhan,
+        zoe,
+        sessions,
+    }
+}
+
+fn fixed_stamp() -> ReportStamp {
+    ReportStamp {
+        produced_at: "3 Feb 2025 09:15".into(),
+        produced_by: "Sam Okafor".into(),
+        app_version: "0.1.0".into(),
+    }
+}
+
+fn january(f: &Fixture) -> RegisterReport {
+    let mut r = f
+        .store
+        .register_report(&f.choir.id, "2025-01-01", "2025-02-28")
+        .unwrap();
+    r.stamp = fixed_stamp();
+    r
+}
+
+fn golden(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/reports")
+        .join(name)
+}
+
+/// Compares `bytes` with a golden file; `REFRAIN_UPDATE_GOLDEN=1` rewrites it
+/// (then read the diff before committing).
+fn assert_golden(name: &str, bytes: &[u8]) {
+    let path = golden(name);
+    if std::env::var_os("REFRAIN_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+    }
+    let want = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (REFRAIN_UPDATE_GOLDEN=1 writes it)",
+            path.display()
+        )
+    });
+    if want != bytes {
+        panic!(
+            "{name} differs from its golden file.\n--- golden\n{}\n--- made\n{}",
+            String::from_utf8_lossy(&want),
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}
+
+fn pdf_text(bytes: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed: scripts/setup.sh installs it");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> Data {
+    range.get_value((row, col)).cloned().unwrap_or(Data::Empty)
+}
+
+fn st(v: &str) -> Data {
+    Data::String(v.into())
+}
+
+fn n(v: f64) -> Data {
+    Data::Float(v)
+}
+
+// ---------------------------------------------------------------------------
+// The register.
+
+#[test]
+fn the_register_is_counted_as_worked_out_by_hand() {
+    let f = fixture();
+    let r = january(&f);
+    assert_eq!(r.group_name, "Tuesday Choir");
+    assert_eq!(r.venue, "Northfield Community Centre");
+    assert_eq!(r.sessions.len(), 5);
+    let names: Vec<&str> = r.people.iter().map(|p| p.full_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            HYPERLINK,
+            "Ada Lovelace",
+            "Siobhán Ní Bhriain",
+            "Walter Walk-in",
+            "Zoë Adams"
+        ]
+    );
+    let totals: Vec<(u32, u32)> = r.people.iter().map(|p| (p.attended, p.expected)).collect();
+    assert_eq!(totals, [(1, 3), (2, 3), (2, 2), (1, 1), (2, 2)]);
+    let per_session: Vec<(u32, u32)> = r
+        .sessions
+        .iter()
+        .map(|s| (s.attended, s.expected))
+        .collect();
+    assert_eq!(per_session, [(2, 3), (0, 0), (3, 5), (3, 3), (0, 0)]);
+    assert_eq!((r.attended, r.expected), (8, 11));
+    assert!((r.rate.unwrap() - 800.0 / 11.0).abs() < 1e-9);
+
+    // The screens count each held session the same way.
+    for (i, s) in f
+        .store
+        .sessions_of_group(&f.choir.id, 100)
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        let col = r.sessions.iter().find(|c| c.session_id == s.id).unwrap();
+        if s.status == SessionStatus::Held {
+            assert_eq!(
+                (col.attended, col.expected),
+                (s.attended_count, s.expected_count),
+                "{i}"
+            );
+        }
+    }
+
+    let walter = &r.people[3];
+    assert_eq!(
+        walter.cells[2],
+        RegisterCell::Marked {
+            mark: Mark::Present,
+            walk_in: true
+        }
+    );
+    let ada = &r.people[1];
+    assert_eq!(ada.cells[1], RegisterCell::Cancelled);
+    assert_eq!(ada.cells[4], RegisterCell::Planned);
+    assert_eq!(r.people[0].cells[2], RegisterCell::NotMarked);
+    assert_eq!(
+        r.people[2].cells[3],
+        RegisterCell::NotMember,
+        "Siobhán had left"
+    );
+    assert_eq!(
+        r.people[4].cells[0],
+        RegisterCell::NotMember,
+        "Zoë had not joined"
+    );
+}
+
+#[test]
+fn the_register_csv_matches_its_golden_file() {
+    let f = fixture();
+    let csv = register::to_csv(&january(&f)).unwrap();
+    assert_golden("register.csv", &csv);
+    // A formula-like name can't run in a spreadsheet.
+    let text = String::from_utf8(csv).unwrap();
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");
+    assert!(text.starts_with('\u{feff}'));
+}
+
+#[test]
+fn a_shorter_period_leaves_out_the_sessions_outside_it() {
+    let f = fixture();
+    let r = f
+        .store
+        .register_report(&f.choir.id, "2025-01-20", "2025-01-31")
+        .unwrap();
+    assert_eq!(r.sessions.len(), 2);
+    assert_eq!((r.attended, r.expected), (6, 8));
+    assert!(r.people.iter().all(|p| p.cells.len() == 2));
+}
+
+#[test]
+fn a_bad_period_is_refused_in_plain_words() {
+    let f = fixture();
+    let e = f
+        .store
+        .register_report(&f.choir.id, "2025-02-01", "2025-01-01")
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid");
+    assert!(e.to_string().contains("on or after its start"), "{e}");
+    let e = f
+        .store
+        .register_report(&f.choir.id, "2025-02-30", "2025-03-01")
+        .unwrap_err();
+    assert_eq!(e.field(), Some("from"));
+    let e = f
+        .store
+        .register_report("no-such-group", "2025-01-01", "2025-03-01")
+        .unwrap_err();
+    assert_eq!(e.code(), "not_found");
+}
+
+#[test]
+fn the_register_xlsx_reads_back_cell_by_cell() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("register.xlsx");
+    std::fs::write(&path, register::to_xlsx(&january(&f)).unwrap()).unwrap();
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["Tuesday Choir"]);
+    let range = book.worksheet_range("Tuesday Choir").unwrap();
+    // The heading.
+    assert_eq!(cell(&range, 0, 0), st("Attendance register: Tuesday Choir"));
+    assert_eq!(cell(&range, 1, 1), st("Northfield Community Centre"));
+    assert_eq!(cell(&range, 2, 1), st("1 Jan 2025 to 28 Feb 2025"));
+    assert_eq!(
+        cell(&range, 3, 1),
+        st("3 Feb 2025 09:15 by Sam Okafor with Refrain 0.1.0")
+    );
+    // The table.
+    let h = register::XLSX_HEADER_ROW;
+    let header: Vec<Data> = (0..9).map(|c| cell(&range, h, c)).collect();
+    assert_eq!(
+        header,
+        [
+            st("Person"),
+            st("2025-01-07"),
+            st("2025-01-14 (cancelled)"),
+            st("2025-01-21"),
+            st("2025-01-28"),
+            st("2025-02-04 (not held)"),
+            st("Attended"),
+            st("Expected"),
+            st("Attendance rate (%)"),
+        ]
+    );
+    // Excel keeps a formula-like name as text (written as a string cell).
+    assert_eq!(cell(&range, h + 1, 0), st(HYPERLINK));
+    let ada: Vec<Data> = (0..9).map(|c| cell(&range, h + 2, c)).collect();
+    assert_eq!(
+        ada,
+        [
+            st("Ada Lovelace"),
+            st("present"),
+            st("cancelled"),
+            st("apologies"),
+            st("present"),
+            Data::Empty,
+            n(2.0),
+            n(3.0),
+            n(66.7),
+        ]
+    );
+    assert_eq!(cell(&range, h + 4, 3), st("walk-in"));
+    assert_eq!(cell(&range, h + 3, 1), st("late"));
+    assert_eq!(cell(&range, h + 3, 3), st("left early"));
+    // Totals: per session, then overall.
+    let came: Vec<Data> = (0..9).map(|c| cell(&range, h + 6, c)).collect();
+    assert_eq!(
+        came,
+        [
+            st("Attended (per session)"),
+            n(2.0),
+            Data::Empty,
+            n(3.0),
+            n(3.0),
+            Data::Empty,
+            n(8.0),
+            n(11.0),
+            n(72.7),
+        ]
+    );
+    assert_eq!(cell(&range, h + 7, 3), n(5.0));
+
+    // The header row and names are frozen: the sheet's XML says so.
+    let xml = sheet_xml(&path, "xl/worksheets/sheet1.xml");
+    assert!(
+        xml.contains(r#"<pane xSplit="1" ySplit="6" topLeftCell="B7" activePane="bottomRight" state="frozen"/>"#),
+        "{xml}"
+    );
+}
+
+fn sheet_xml(path: &Path, member: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = String::new();
+    zip.by_name(member)
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    out
+}
+
+#[test]
+fn the_register_pdf_names_group_venue_and_period_on_every_page() {
+    let f = fixture();
+    let pages = pdf_text(&register::to_pdf(&january(&f)).unwrap());
+    assert!(!pages.is_empty());
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains("Attendance register: Tuesday Choir"),
+            "page {i}: {page}"
+        );
+        assert!(page.contains("Northfield Community Centre"), "page {i}");
+        assert!(page.contains("1 Jan 2025 to 28 Feb 2025"), "page {i}");
+        assert!(
+            page.contains(&format!("Page {} of {}", i + 1, pages.len())),
+            "page {i}"
+        );
+    }
+    let all = pages.join("\n");
+    for name in [
+        "Ada Lovelace",
+        "Siobhán Ní Bhriain",
+        "Zoë Adams",
+        "Walter Walk-in",
+    ] {
+        assert!(all.contains(name), "{name} missing:\n{all}");
+    }
+    assert!(all.contains("Sam Okafor"));
+    assert!(all.contains("8 of 11 expected places (72.7%)"), "{all}");
+}
+
+/// 30 people and 50 weekly sessions: the register runs over several A4
+/// landscape pages, the header and each person's name on every page their
+/// row is on, and every session's column somewhere.
+#[test]
+fn a_register_of_30_people_and_50_sessions_spans_pages_correctly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let group = store
+        .create_group(&GroupInput {
+            name: "Big Sing".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let people: Vec<Attendee> = (0..30)
+        .map(|i| person(&mut store, &format!("Person {i:02} Surname")))
+        .collect();
+    for p in &people {
+        store.add_member(&group.id, &p.id, "2024-01-01").unwrap();
+    }
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap();
+    let mut dates = Vec::new();
+    for w in 0..50 {
+        let d = start + chrono::Duration::weeks(w);
+        let s = session(&mut store, &group, &d.format("%Y-%m-%d").to_string());
+        for (i, p) in people.iter().enumerate() {
+            let m = if (i + w as usize) % 4 == 0 {
+                Mark::Absent
+            } else {
+                Mark::Present
+            };
+            store.set_mark(&s.id, &p.id, Some(m)).unwrap();
+        }
+        dates.push(d);
+    }
+    let r = store
+        .register_report(&group.id, "2024-01-01", "2024-12-31")
+        .unwrap();
+    assert_eq!(r.sessions.len(), 50);
+    let bytes = register::to_pdf(&r).unwrap();
+
+    let dir2 = tempfile::tempdir().unwrap();
+    let file = dir2.path().join("big.pdf");
+    std::fs::write(&file, &bytes).unwrap();
+    let info = Command::new("pdfinfo").arg(&file).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    assert!(info.contains("841.89 x 595.2"), "A4 landscape: {info}");
+
+    let pages = pdf_text(&bytes);
+    assert!(
+        pages.len() >= 2,
+        "50 sessions can't fit one page: {} pages",
+        pages.len()
+    );
+    for (i, page) in pages.iter().enumerate() {
+        assert!(page.contains("Attendance register: Big Sing"), "page {i}");
+        assert!(
+            page.contains(&format!("Page {} of {}", i + 1, pages.len())),
+            "page {i}"
+        );
+    }
+    // Every page with a person's row names the person; every row is somewhere.
+    let table_pages: Vec<&String> = pages.iter().filter(|p| p.contains("Person 00")).collect();
+    assert!(
+        table_pages.len() >= 2,
+        "the names repeat on each slice of columns"
+    );
+    for page in &table_pages {
+        let header = page
+            .lines()
+            .any(|l| l.trim_start().starts_with("Person") && !l.contains("Surname"));
+        assert!(header, "the header row repeats on every page:\n{page}");
+    }
+    let all = pages.join("\n");
+    for p in &people {
+        assert!(all.contains(&p.full_name), "{} missing", p.full_name);
+    }
+    // Every session's heading appears (as "2 Jan", "9 Jan", ...).
+    for d in &dates {
+        let label = d.format("%-d %b").to_string();
+        assert!(all.contains(&label), "session {label} missing");
+    }
+    // The totals are there.
+    assert_eq!(r.expected, 1500);
+    assert!(
+        all.contains(&format!("{} of 1500 expected places", r.attended)),
+        "{all}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Exports as files.
+
+#[test]
+fn exports_are_written_whole_and_refuse_what_they_cannot_make() {
+    let f = fixture();
+    let out = tempfile::tempdir().unwrap();
+    let request = ReportRequest::Register {
+        group_id: f.choir.id.clone(),
+        from: "2025-01-01".into(),
+        to: "2025-02-28".into(),
+    };
+    let mut steps = Vec::new();
+    let path = out.path().join("r.csv");
+    let done = report::export(
+        &f.store,
+        &request,
+        ExportFormat::Csv,
+        &path,
+        &mut |d, t, what| steps.push((d, t, what.to_string())),
+    )
+    .unwrap();
+    assert_eq!(done.bytes, std::fs::metadata(&path).unwrap().len());
+    assert_eq!(
+        steps.last().unwrap().0,
+        steps.last().unwrap().1,
+        "progress reaches the end"
+    );
+
+    // A format the report has no use for: refused, nothing written.
+    let json = out.path().join("r.json");
+    let e = report::export(
+        &f.store,
+        &request,
+        ExportFormat::Json,
+        &json,
+        &mut |_, _, _| {},
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "invalid");
+    assert!(e.to_string().contains("PDF or Excel or CSV"), "{e}");
+    assert!(!json.exists());
+
+    // A folder that is not there: refused, and no temporary file anywhere.
+    let missing = out.path().join("nowhere/r.csv");
+    let e = report::export(
+        &f.store,
+        &request,
+        ExportFormat::Csv,
+        &missing,
+        &mut |_, _, _| {},
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "report_failed", "{e}");
+    let left: Vec<_> = std::fs::read_dir(out.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only r.csv: {left:?}");
+
+    // The suggested name says what and when.
+    assert_eq!(
+        report::suggested_file_name(&f.store, &request, ExportFormat::Pdf).unwrap(),
+        "Register Tuesday Choir 2025-01-01 to 2025-02-28.pdf"
+    );
+}
+
+#[test]
+fn every_groups_register_goes_into_one_workbook() {
+    let mut f = fixture();
+    let other = f
+        .store
+        .create_group(&GroupInput {
+            name: "Friday: Drop-in/Social".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let s = session(&mut f.store, &other, "2025-01-10");
+    f.store
+        .add_member(&other.id, &f.ada.id, "2025-01-01")
+        .unwrap();
+    mark(&mut f.store, &s, &f.ada, Mark::Present);
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("all.xlsx");
+    report::export(
+        &f.store,
+        &ReportRequest::AllRegisters {
+            from: "2025-01-01".into(),
+            to: "2025-01-31".into(),
+        },
+        ExportFormat::Xlsx,
+        &path,
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    // Sheet names can't hold ':' or '/'.
+    assert_eq!(
+        book.sheet_names(),
+        ["Friday  Drop-in Social", "Tuesday Choir"]
+    );
+    let range = book.worksheet_range("Friday  Drop-in Social").unwrap();
+    assert_eq!(
+        cell(&range, register::XLSX_HEADER_ROW + 1, 0),
+        st("Ada Lovelace")
+    );
+
+    let csv = out.path().join("all.csv");
+    report::export(
+        &f.store,
+        &ReportRequest::AllRegisters {
+            from: "2025-01-01".into(),
+            to: "2025-01-31".into(),
+        },
+        ExportFormat::Csv,
+        &csv,
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.matches('\u{feff}').count(), 1);
+    assert_eq!(text.matches("Attendance register,").count(), 2);
+}
+
+// ---------------------------------------------------------------------------
+// The programme summary.
+
+fn ucl(values: &[i32]) -> Vec<Response> {
+    builtin(UCL_UMBRELLA_GENERIC)
+        .unwrap()
+        .items
+        .iter()
+        .zip(values)
+        .map(|(i, &v)| Response::new(i.key.clone(), v))
+        .collect()
+}
+
+fn scores(store: &mut Store, p: &Attendee, s: &Session, timing: Timing, values: &[i32]) {
+    store
+        .record_scores(&ScoreSetInput {
+            attendee_id: p.id.clone(),
+            session_id: Some(s.id.clone()),
+            instrument_key: UCL_UMBRELLA_GENERIC.into(),
+            timing,
+            rater: Rater::SelfReport,
+            rater_name: String::new(),
+            taken_on: None,
+            answers: ucl(values),
+        })
+        .unwrap();
+}
+
+fn referral(store: &mut Store, p: &Attendee, source: ReferralSource, on: &str) -> Referral {
+    store
+        .add_referral(&ReferralInput {
+            attendee_id: p.id.clone(),
+            source,
+            referrer_name: "Priya Shah".into(),
+            referrer_organisation: "Northfield Surgery".into(),
+            received_on: on.into(),
+            reasons: vec![ReferralReason::Loneliness],
+            reason_notes: String::new(),
+        })
+        .unwrap()
+}
+
+/// Referrals and scores on top of the register.
+fn programme_fixture() -> (Fixture, Attendee, Attendee) {
+    let mut f = fixture();
+    let r = referral(
+        &mut f.store,
+        &f.ada,
+        ReferralSource::GpLinkWorker,
+        "2025-01-02",
+    );
+    f.store
+        .set_referral_status(&r.id, ReferralStatus::Started, "2025-01-07", "")
+        .unwrap();
+    referral(
+        &mut f.store,
+        &f.zoe,
+        ReferralSource::SocialPrescriber,
+        "2025-01-10",
+    );
+    // Waiting for a group: counted.
+    let fay = person(&mut f.store, "Fay Waiting");
+    referral(
+        &mut f.store,
+        &fay,
+        ReferralSource::MemoryClinic,
+        "2025-01-20",
+    );
+    // In another group only: not this programme's.
+    let other = f
+        .store
+        .create_group(&GroupInput {
+            name: "Elsewhere".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let gil = person(&mut f.store, "Gil Elsewhere");
+    f.store
+        .add_member(&other.id, &gil.id, "2025-01-01")
+        .unwrap();
+    referral(
+        &mut f.store,
+        &gil,
+        ReferralSource::GpLinkWorker,
+        "2025-01-05",
+    );
+    // Before the period: not counted.
+    referral(
+        &mut f.store,
+        &f.siobhan,
+        ReferralSource::CareHome,
+        "2024-12-01",
+    );
+
+    let s0 = f.sessions[0].clone();
+    let s2 = f.sessions[2].clone();
+    let (ada, zoe) = (f.ada.clone(), f.zoe.clone());
+    scores(&mut f.store, &ada, &s0, Timing::Before, &[2; 6]);
+    scores(&mut f.store, &ada, &s0, Timing::After, &[4; 6]);
+    scores(&mut f.store, &zoe, &s2, Timing::Before, &[3; 6]);
+    scores(&mut f.store, &zoe, &s2, Timing::After, &[3; 6]);
+    (f, fay, gil)
+}
+
+#[test]
+fn the_programme_summary_counts_as_worked_out_by_hand() {
+    let (f, _, _) = programme_fixture();
+    let s = f
+        .store
+        .programme_summary(
+            std::slice::from_ref(&f.choir.id),
+            "2025-01-01",
+            "2025-01-31",
+            "People said the singing lifted them.",
+        )
+        .unwrap();
+    assert_eq!(s.group_names, ["Tuesday Choir"]);
+    assert_eq!(
+        (
+            s.sessions_planned,
+            s.sessions_held,
+            s.sessions_cancelled,
+            s.sessions_not_yet_held
+        ),
+        (4, 3, 1, 0)
+    );
+    assert_eq!(s.unique_participants, 5);
+    assert_eq!(s.participants_three_or_more, 0);
+    assert_eq!((s.attended, s.expected), (8, 11));
+    assert_eq!((s.members_in_period, s.members_retained), (4, 3));
+    assert_eq!(s.retention_rate, Some(75.0));
+
+    assert_eq!(s.referrals_total, 3);
+    let by: Vec<(&str, u32)> = s
+        .referrals
+        .iter()
+        .map(|r| (r.source.as_str(), r.total))
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("GP link worker", 1),
+            ("Social prescriber", 1),
+            ("Memory clinic", 1)
+        ]
+    );
+    let started = s
+        .referral_statuses
+        .iter()
+        .position(|x| x == "Started")
+        .unwrap();
+    assert_eq!(s.referrals[0].by_status[started], 1);
+
+    assert_eq!(s.wellbeing.len(), 1);
+    let w = &s.wellbeing[0];
+    assert_eq!(w.counted, 2);
+    assert_eq!((w.improved, w.same, w.worse), (1, 1, 0));
+    let overall = &w.lines[0];
+    assert_eq!(overall.label, "Overall");
+    assert_eq!((overall.before, overall.after), (Some(2.5), Some(3.5)));
+    let change = overall.change.unwrap();
+    assert_eq!(change.points, 1.0);
+    assert_eq!(change.percent, Some(40.0));
+    assert_eq!(w.lines.len(), 1 + 6, "overall and each item");
+}
+
+#[test]
+fn the_programme_summary_in_excel_and_pdf() {
+    let (f, _, _) = programme_fixture();
+    let request = ReportRequest::Programme {
+        group_ids: vec![f.choir.id.clone()],
+        from: "2025-01-01".into(),
+        to: "2025-01-31".into(),
+        narrative: "People said the singing lifted them.".into(),
+    };
+    let out = tempfile::tempdir().unwrap();
+    let xlsx = out.path().join("p.xlsx");
+    report::export(
+        &f.store,
+        &request,
+        ExportFormat::Xlsx,
+        &xlsx,
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    assert_eq!(book.sheet_names(), ["Summary", "Referrals", "Wellbeing"]);
+    let sum = book.worksheet_range("Summary").unwrap();
+    let find = |label: &str| -> Data {
+        (0..sum.height() as u32)
+            .find(|r| cell(&sum, *r, 0) == st(label))
+            .map(|r| cell(&sum, r, 1))
+            .unwrap_or_else(|| panic!("{label} missing"))
+    };
+    assert_eq!(find("Sessions held"), n(3.0));
+    assert_eq!(find("Unique participants"), n(5.0));
+    assert_eq!(find("Attendance rate (%)"), n(72.7));
+    assert_eq!(find("Retention (%)"), n(75.0));
+    assert_eq!(
+        find("In the therapist's words"),
+        st("People said the singing lifted them.")
+    );
+    let refs = book.worksheet_range("Referrals").unwrap();
+    assert_eq!(cell(&refs, 1, 0), st("GP link worker"));
+    assert_eq!(cell(&refs, 4, 0), st("Total"));
+    assert_eq!(cell(&refs, 4, 8), n(3.0));
+    let wb = book.worksheet_range("Wellbeing").unwrap();
+    assert_eq!(cell(&wb, 2, 0), st("Overall"));
+    assert_eq!(
+        (
+            cell(&wb, 2, 1),
+            cell(&wb, 2, 2),
+            cell(&wb, 2, 3),
+            cell(&wb, 2, 4)
+        ),
+        (n(2.5), n(3.5), n(1.0), n(40.0))
+    );
+    // A native chart is in the workbook.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    assert!(zip.by_name("xl/charts/chart1.xml").is_ok());
+
+    let pdf = report::make(&f.store, &request, ExportFormat::Pdf, &mut |_, _, _| {}).unwrap();
+    let all = pdf_text(&pdf).join("\n");
+    for want in [
+        "Programme summary",
+        "Tuesday Choir",
+        "1 Jan 2025 to 31 Jan 2025",
+        "People said the singing lifted them.",
+        "GP link worker",
+        "Memory clinic",
+        "72.7%",
+        "75.0%",
+        "+40%",
+        "Before",
+        "After",
+    ] {
+        assert!(all.contains(want), "{want} missing:\n{all}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Feedback for a referrer.
+
+#[test]
+fn feedback_for_a_referrer_needs_consent_and_says_what_happened() {
+    let (mut f, _, _) = programme_fixture();
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("feedback.pdf");
+    let request = ReportRequest::ReferrerFeedback {
+        attendee_id: f.zoe.id.clone(),
+        summary: "Zoë has come every week and sings out.".into(),
+    };
+    let e = report::export(
+        &f.store,
+        &request,
+        ExportFormat::Pdf,
+        &path,
+        &mut |_, _, _| {},
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "conflict");
+    assert!(e.to_string().contains("has not agreed"), "{e}");
+    assert!(!path.exists(), "nothing written without consent");
+
+    let mut input = AttendeeInput {
+        full_name: f.zoe.full_name.clone(),
+        ..Default::default()
+    };
+    input.consent_share_outcomes = Consent {
+        given: true,
+        date: Some("2025-01-15".into()),
+    };
+    f.store.update_attendee(&f.zoe.id, &input).unwrap();
+
+    let fb = f.store.referrer_feedback(&f.zoe.id, "Sings out.").unwrap();
+    assert_eq!(fb.referred_by, "Priya Shah, Northfield Surgery");
+    let dates: Vec<&str> = fb.attended.iter().map(|a| a.date.as_str()).collect();
+    assert_eq!(dates, ["2025-01-21", "2025-01-28"]);
+    assert_eq!(fb.measures.len(), 1);
+    assert_eq!(fb.measures[0].first, "mean 3");
+
+    report::export(
+        &f.store,
+        &request,
+        ExportFormat::Pdf,
+        &path,
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let all = pdf_text(&std::fs::read(&path).unwrap()).join("\n");
+    for want in [
+        "Feedback for the referrer",
+        "Zoë Adams",
+        "Priya Shah, Northfield Surgery",
+        "21 Jan 2025",
+        "28 Jan 2025",
+        "Zoë has come every week and sings out.",
+        "came to 2 of the 2 sessions",
+    ] {
+        assert!(all.contains(want), "{want} missing:\n{all}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Subject access.
+
+fn signed_note_with_amendment(f: &mut Fixture) -> (Practitioner, Note) {
+    let p = f
+        .store
+        .create_practitioner(&PractitionerInput {
+            name: "Sam Okafor".into(),
+            hcpc_number: "AS12345".into(),
+        })
+        .unwrap();
+    let note = f
+        .store
+        .save_note_draft(
+            &f.sessions[0].id,
+            Some(&f.ada.id),
+            "Ada hummed along to Moon River, then sang the chorus.",
+            Some(&p.id),
+        )
+        .unwrap();
+    f.store.sign_note(&note.id, &p.id).unwrap();
+    let note = f
+        .store
+        .amend_note(
+            &note.id,
+            &p.id,
+            "It was Blue Moon, not Moon River.",
+            "Wrong song",
+        )
+        .unwrap();
+    (p, note)
+}
+
+#[test]
+fn subject_access_holds_everything_about_the_person() {
+    let (mut f, _, _) = programme_fixture();
+    signed_note_with_amendment(&mut f);
+    let sar = f.store.subject_access(&f.ada.id).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&report::subject_access::to_json(&sar).unwrap()).unwrap();
+    assert_eq!(json["attendee"]["fullName"], "Ada Lovelace");
+    assert_eq!(json["referrals"][0]["source"], "gpLinkWorker");
+    assert_eq!(json["referrals"][0]["history"].as_array().unwrap().len(), 2);
+    assert_eq!(json["attendance"].as_array().unwrap().len(), 3);
+    assert_eq!(json["memberships"][0]["groupName"], "Tuesday Choir");
+    assert_eq!(
+        json["notes"][0]["amendments"][0]["body"],
+        "It was Blue Moon, not Moon River."
+    );
+    assert_eq!(
+        json["outcomes"]["instruments"][0]["sets"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let audit = json["audit"].as_array().unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e["what"] == "clinical note" && e["action"] == "signed"));
+
+    let pdf = report::make(
+        &f.store,
+        &ReportRequest::SubjectAccess {
+            attendee_id: f.ada.id.clone(),
+        },
+        ExportFormat::Pdf,
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let all = pdf_text(&pdf).join("\n");
+    for want in [
+        "What Refrain holds about Ada Lovelace",
+        "Ada hummed along to Moon River",
+        "It was Blue Moon, not Moon River.",
+        "Wrong song",
+        "GP link worker",
+        "Tuesday Choir",
+        "7 Jan 2025",
+        "apologies",
+        "Every change to their records",
+    ] {
+        assert!(all.contains(want), "{want} missing:\n{all}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Erasure.
+
+fn file_holds(dir: &Path, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            if memchr::memmem::find(&bytes, needle.as_bytes()).is_some() {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn erasure_removes_the_person_and_keeps_past_counts() {
+    let (mut f, _, _) = programme_fixture();
+    let (p, _) = signed_note_with_amendment(&mut f);
+    f.store.set_actor(Some(p.id.clone()));
+    let before = january(&f);
+    let db_dir = f.dir.path().to_path_buf();
+    // This test store is not encrypted, so the search below can fail.
+    assert!(!file_holds(&db_dir, "Ada Lovelace").is_empty());
+
+    // No reason: refused, nothing changed.
+    let e = f.store.erase_attendee(&f.ada.id, "   ").unwrap_err();
+    assert_eq!(e.field(), Some("reason"));
+    assert_eq!(
+        f.store.attendee(&f.ada.id).unwrap().full_name,
+        "Ada Lovelace"
+    );
+
+    let erased = f
+        .store
+        .erase_attendee(&f.ada.id, "Asked in writing on 3 February")
+        .unwrap();
+    assert_eq!(erased.practitioner_name.as_deref(), Some("Sam Okafor"));
+    assert!(
+        erased.removed.contains(&"1 referral".to_string()),
+        "{:?}",
+        erased.removed
+    );
+    assert!(erased.removed.contains(&"1 clinical note".to_string()));
+    assert!(erased.removed.contains(&"1 amendment".to_string()));
+    assert!(erased
+        .removed
+        .contains(&"2 sets of outcome scores".to_string()));
+
+    // The counts of past sessions stand.
+    let after = january(&f);
+    assert_eq!(
+        (after.attended, after.expected),
+        (before.attended, before.expected)
+    );
+    let per = |r: &RegisterReport| {
+        r.sessions
+            .iter()
+            .map(|s| (s.attended, s.expected))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(per(&after), per(&before));
+    assert!(after.people.iter().all(|p| p.full_name != "Ada Lovelace"));
+    assert!(after
+        .people
+        .iter()
+        .any(|p| p.full_name.starts_with("Erased person ")));
+
+    // The record is a placeholder; everything else about them is gone.
+    let detail = f.store.attendee_detail(&f.ada.id).unwrap();
+    assert!(detail.attendee.full_name.starts_with("Erased person "));
+    assert!(detail.referrals.is_empty());
+    assert_eq!(
+        detail.erasure.as_ref().unwrap().reason,
+        "Asked in writing on 3 February"
+    );
+    assert!(f.store.person_notes(&f.ada.id).unwrap().is_empty());
+    assert!(f.store.search_notes("Blue Moon", None).unwrap().is_empty());
+    assert!(f
+        .store
+        .search_attendees("", true)
+        .unwrap()
+        .iter()
+        .all(|a| a.id != f.ada.id));
+    assert!(f
+        .store
+        .person_outcomes(&f.ada.id)
+        .unwrap()
+        .instruments
+        .is_empty());
+
+    // Logged, and final.
+    let audit = f.store.person_audit(&f.ada.id).unwrap();
+    let last = audit.last().unwrap();
+    assert_eq!(
+        (last.action, last.what.as_str()),
+        (AuditAction::Removed, "person")
+    );
+    assert_eq!(last.practitioner_name.as_deref(), Some("Sam Okafor"));
+    let e = f.store.erase_attendee(&f.ada.id, "again").unwrap_err();
+    assert_eq!(e.code(), "conflict");
+    let e = f
+        .store
+        .update_attendee(
+            &f.ada.id,
+            &AttendeeInput {
+                full_name: "Ada Lovelace".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "conflict");
+
+    // Not in the file any more: the name, the note and the amendment.
+    drop(f.store);
+    for needle in ["Ada Lovelace", "Moon River", "Blue Moon"] {
+        let found = file_holds(&db_dir, needle);
+        assert!(found.is_empty(), "{needle} still in {found:?}");
+    }
+    // Others are untouched.
+    assert!(!file_holds(&db_dir, "Zo\u{eb} Adams").is_empty());
+}
