@@ -12,6 +12,7 @@ use tauri::{AppHandle, Runtime, State};
 
 use crate::error::AppError;
 use crate::music::{self, MusicState};
+use crate::reports;
 use crate::state::{AppState, VaultCreated, VaultStatus};
 use zeroize::Zeroizing;
 
@@ -719,4 +720,55 @@ pub fn vault_set_idle_lock(state: State<'_, AppState>, minutes: u32) -> Res<Vaul
 pub fn vault_show_recovery_key(state: State<'_, AppState>, passphrase: String) -> Res<String> {
     let passphrase = Zeroizing::new(passphrase);
     state.vault_recovery_key(&passphrase)
+}
+
+// ---------------------------------------------------------------------------
+// Reports, subject access and erasure.
+
+#[tauri::command(async)]
+pub fn register_report(
+    state: State<'_, AppState>,
+    group_id: String,
+    from: String,
+    to: String,
+) -> Res<RegisterReport> {
+    state.with(|s| s.register_report(&group_id, &from, &to))
+}
+
+#[tauri::command(async)]
+pub fn programme_summary(
+    state: State<'_, AppState>,
+    group_ids: Vec<String>,
+    from: String,
+    to: String,
+    narrative: String,
+) -> Res<ProgrammeSummary> {
+    state.with(|s| s.programme_summary(&group_ids, &from, &to, &narrative))
+}
+
+/// Saves a report: to `path` when the therapist chose one, else into the
+/// reports folder under its own name. Progress goes out as `export-progress`.
+#[tauri::command(async)]
+pub fn export_report<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    request: ReportRequest,
+    format: ExportFormat,
+    path: Option<PathBuf>,
+) -> Res<ExportDone> {
+    reports::export(&app, &state, &request, format, path)
+}
+
+#[tauri::command(async)]
+pub fn report_file_name(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+    format: ExportFormat,
+) -> Res<String> {
+    state.with(|s| refrain_core::report::suggested_file_name(s, &request, format))
+}
+
+#[tauri::command(async)]
+pub fn erase_attendee(state: State<'_, AppState>, id: String, reason: String) -> Res<Erasure> {
+    state.with(|s| s.erase_attendee(&id, &reason))
 }

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod error;
 pub mod keychain;
 pub mod music;
+pub mod reports;
 pub mod state;
 
 use state::AppState;
@@ -18,6 +19,11 @@ macro_rules! refrain_handler {
     () => {
         tauri::generate_handler![
             $crate::commands::app_info,
+            $crate::commands::register_report,
+            $crate::commands::programme_summary,
+            $crate::commands::export_report,
+            $crate::commands::report_file_name,
+            $crate::commands::erase_attendee,
             $crate::commands::load_demo_data,
             $crate::commands::list_venues,
             $crate::commands::create_venue,

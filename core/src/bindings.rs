@@ -48,5 +48,9 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         BackupKind, BackupInfo, RestoreReport,
         // The audit log.
         AuditAction, AuditFilter, AuditEntry,
+        // Reports, exports and erasure.
+        ExportFormat, ReportRequest, ReportStamp, RegisterSession, RegisterCell, RegisterPerson,
+        RegisterReport, ReferralCount, WellbeingLine, WellbeingChange, ProgrammeSummary,
+        FeedbackMeasure, ReferrerFeedback, SubjectAccess, ExportDone, ExportProgress, Erasure,
     )
 }

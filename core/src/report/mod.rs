@@ -183,6 +183,39 @@ pub fn suggested_file_name(
     Ok(format!("{stem}.{}", format.extension()))
 }
 
+/// A path in `dir` named `name` that is not taken yet: "Report.pdf", else
+/// "Report (2).pdf", "Report (3).pdf"...
+pub fn free_path(dir: &Path, name: &str) -> std::path::PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s, format!(".{e}")),
+        None => (name, String::new()),
+    };
+    (2..)
+        .map(|n| dir.join(format!("{stem} ({n}){ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
+/// Saves a report in the reports folder (`paths::exports_dir`) under its
+/// suggested name, never over an earlier file.
+pub fn export_to_folder(
+    store: &Store,
+    request: &ReportRequest,
+    format: ExportFormat,
+    dir: &Path,
+    progress: Progress<'_>,
+) -> Result<ExportDone> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CoreError::Report(format!("the folder {} could not be made ({e})", dir.display()))
+    })?;
+    let name = suggested_file_name(store, request, format)?;
+    export(store, request, format, &free_path(dir, &name), progress)
+}
+
 /// Writes `bytes` to `path` whole or not at all: a temporary file in the same
 /// folder, synced to disk, then renamed over the target. A failure leaves no
 /// temporary file and the old file (if any) untouched.

@@ -2,7 +2,7 @@
 // Every function rejects with a CommandError ({code, message, field}).
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import { open as openDialog, type OpenDialogOptions } from '@tauri-apps/plugin-dialog';
+import { open as openDialog, save as saveDialog, type OpenDialogOptions, type SaveDialogOptions } from '@tauri-apps/plugin-dialog';
 import type {
   Attendee,
   AttendeeDetail,
@@ -49,6 +49,13 @@ import type {
   Venue,
   VenueInput,
   WalkIn,
+  Erasure,
+  ExportDone,
+  ExportFormat,
+  ExportProgress,
+  ProgrammeSummary,
+  RegisterReport,
+  ReportRequest,
 } from './bindings';
 import { toCommandError } from './errors';
 
@@ -62,6 +69,14 @@ export type FilePicker = (options: OpenDialogOptions) => Promise<string | string
 let invoker: Invoker | null = null;
 let events: EventSource | null = null;
 let picker: FilePicker | null = null;
+/** The native "save as" window; resolves with the chosen path, or null. */
+export type SavePicker = (options: SaveDialogOptions) => Promise<string | null>;
+let saver: SavePicker | null = null;
+
+/** Swap the "save as" window (tests). Null: the default. */
+export function setSavePicker(fn: SavePicker | null): void {
+  saver = fn;
+}
 
 /** Swap the backend (tests, or the dev-only mock). Pass null to go back to the default. */
 export function setInvoker(fn: Invoker | null): void {
@@ -355,3 +370,44 @@ export const vaultSetRemember = (remember: boolean) => call<VaultStatus>('vault_
 export const vaultSetIdleLock = (minutes: number) => call<VaultStatus>('vault_set_idle_lock', { minutes });
 /** The recovery key again (a lost copy), for whoever knows the passphrase. */
 export const vaultShowRecoveryKey = (passphrase: string) => call<string>('vault_show_recovery_key', { passphrase });
+
+// --- Reports and exports ---
+/** One group's register over a period (both days included), as the files will hold it. */
+export const registerReport = (groupId: string, from: string, to: string) =>
+  call<RegisterReport>('register_report', { groupId, from, to });
+/** A funder's summary of these groups over a period. */
+export const programmeSummary = (groupIds: string[], from: string, to: string, narrative: string) =>
+  call<ProgrammeSummary>('programme_summary', { groupIds, from, to, narrative });
+/**
+ * Makes and saves a report: to `path` when one was chosen, else into the
+ * reports folder under its own name. Progress comes by `onExportProgress`.
+ */
+export const exportReport = (request: ReportRequest, format: ExportFormat, path: string | null) =>
+  call<ExportDone>('export_report', { request, format, path });
+/** The file name Refrain gives a report ("Register Tuesday Choir 2025-01-01 to 2025-03-31.pdf"). */
+export const reportFileName = (request: ReportRequest, format: ExportFormat) =>
+  call<string>('report_file_name', { request, format });
+export const onExportProgress = (handler: (p: ExportProgress) => void) =>
+  subscribe<ExportProgress>('export-progress', handler);
+
+const FORMAT_FILTERS: Record<ExportFormat, { name: string; extensions: string[] }> = {
+  pdf: { name: 'PDF document', extensions: ['pdf'] },
+  xlsx: { name: 'Excel workbook', extensions: ['xlsx'] },
+  csv: { name: 'CSV (spreadsheet text)', extensions: ['csv'] },
+  json: { name: 'JSON', extensions: ['json'] },
+};
+
+/** The native "save as" window for a report; the chosen path, or null. */
+export async function pickSavePath(defaultName: string, format: ExportFormat): Promise<string | null> {
+  const options: SaveDialogOptions = {
+    title: 'Save the report',
+    defaultPath: defaultName,
+    filters: [FORMAT_FILTERS[format]],
+  };
+  if (saver) return saver(options);
+  if (hasTauri()) return saveDialog(options);
+  return null;
+}
+
+/** Erases a person's personal data on request, with the reason; past counts stay. */
+export const eraseAttendee = (id: string, reason: string) => call<Erasure>('erase_attendee', { id, reason });

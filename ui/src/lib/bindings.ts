@@ -125,7 +125,12 @@ memberships: Array<Membership>,
 /**
  * Most recent first.
  */
-attendance: Array<AttendanceHistoryEntry>, };
+attendance: Array<AttendanceHistoryEntry>, 
+/**
+ * Set when the record was erased on request: only the anonymous
+ * placeholder is left.
+ */
+erasure: Erasure | null, };
 
 export type SessionStatus = "planned" | "held" | "cancelled";
 
@@ -708,6 +713,166 @@ practitionerName: string | null, recordTable: string, recordId: string, action: 
  * "clinical note"...
  */
 what: string, };
+
+export type ExportFormat = "csv" | "xlsx" | "pdf" | "json";
+
+export type ReportRequest = { "kind": "register", groupId: string, from: string, to: string, } | { "kind": "allRegisters", from: string, to: string, } | { "kind": "programme", groupIds: Array<string>, from: string, to: string, narrative: string, } | { "kind": "referrerFeedback", attendeeId: string, summary: string, } | { "kind": "subjectAccess", attendeeId: string, };
+
+export type ReportStamp = { 
+/**
+ * Local date and time, e.g. `23 Nov 2026 17:40`.
+ */
+producedAt: string, 
+/**
+ * The practitioner using Refrain, or "not recorded".
+ */
+producedBy: string, appVersion: string, };
+
+export type RegisterSession = { sessionId: string, date: string, startTime: string, status: SessionStatus, 
+/**
+ * People who came (present, late or left early).
+ */
+attended: number, 
+/**
+ * People expected: members on the day and walk-ins. Counted only for
+ * held sessions (0 for planned and cancelled ones).
+ */
+expected: number, };
+
+export type RegisterCell = { "kind": "notMember" } | { "kind": "cancelled" } | { "kind": "planned" } | { "kind": "notMarked" } | { "kind": "marked", mark: Mark, walkIn: boolean, };
+
+export type RegisterPerson = { attendeeId: string, fullName: string, 
+/**
+ * One per session, in the sessions' order.
+ */
+cells: Array<RegisterCell>, 
+/**
+ * Held sessions this person came to.
+ */
+attended: number, 
+/**
+ * Held sessions this person was expected at (a member on the day, or
+ * came as a walk-in).
+ */
+expected: number, 
+/**
+ * `attended / expected` as a percentage; `None` when expected is 0.
+ */
+rate: number | null, };
+
+export type RegisterReport = { groupId: string, groupName: string, 
+/**
+ * The group's usual venue, else the venues its sessions used.
+ */
+venue: string, 
+/**
+ * `YYYY-MM-DD`, both included.
+ */
+from: string, to: string, sessions: Array<RegisterSession>, 
+/**
+ * By name.
+ */
+people: Array<RegisterPerson>, attended: number, expected: number, rate: number | null, stamp: ReportStamp, };
+
+export type ReferralCount = { 
+/**
+ * The plain label ("GP link worker").
+ */
+source: string, 
+/**
+ * In the order of `ProgrammeSummary::referral_statuses`.
+ */
+byStatus: Array<number>, total: number, };
+
+export type WellbeingLine = { 
+/**
+ * "Overall" or the item's words.
+ */
+label: string, before: number | null, after: number | null, change: Change | null, };
+
+export type WellbeingChange = { instrumentName: string, instrumentVersion: string, rater: Rater, 
+/**
+ * The scale's range, for charts.
+ */
+scaleMin: number, scaleMax: number, 
+/**
+ * Person-sessions with complete answers before and after.
+ */
+counted: number, improved: number, same: number, worse: number, 
+/**
+ * The overall line first, then each item in the measure's order.
+ */
+lines: Array<WellbeingLine>, };
+
+export type ProgrammeSummary = { groupNames: Array<string>, from: string, to: string, 
+/**
+ * Every session in the period, whatever became of it.
+ */
+sessionsPlanned: number, sessionsHeld: number, sessionsCancelled: number, 
+/**
+ * Planned sessions not (yet) held or cancelled.
+ */
+sessionsNotYetHeld: number, 
+/**
+ * People who came to at least one session.
+ */
+uniqueParticipants: number, 
+/**
+ * Of those, people who came to three or more.
+ */
+participantsThreeOrMore: number, attended: number, expected: number, attendanceRate: number | null, 
+/**
+ * People who were members at any time in the period.
+ */
+membersInPeriod: number, 
+/**
+ * Of those, still members on the last day of the period.
+ */
+membersRetained: number, retentionRate: number | null, 
+/**
+ * The statuses counted, as plain labels, in order.
+ */
+referralStatuses: Array<string>, referrals: Array<ReferralCount>, referralsTotal: number, wellbeing: Array<WellbeingChange>, narrative: string, stamp: ReportStamp, };
+
+export type FeedbackMeasure = { instrumentName: string, rater: Rater, firstOn: string, first: string, latestOn: string | null, latest: string | null, change: Change | null, };
+
+export type ReferrerFeedback = { attendeeId: string, fullName: string, dateOfBirth: string | null, 
+/**
+ * "Name, organisation" of the latest referral, if any.
+ */
+referredBy: string, referredOn: string | null, groups: Array<string>, 
+/**
+ * Dates attended, oldest first, with the group.
+ */
+attended: Array<AttendanceHistoryEntry>, sessionsOffered: number, measures: Array<FeedbackMeasure>, summary: string, stamp: ReportStamp, };
+
+export type SubjectAccess = { attendee: Attendee, referrals: Array<Referral>, memberships: Array<Membership>, 
+/**
+ * Oldest first.
+ */
+attendance: Array<AttendanceHistoryEntry>, outcomes: PersonOutcomes, 
+/**
+ * With amendments; drafts included (they are held too).
+ */
+notes: Array<Note>, 
+/**
+ * Names of the personal playlists held for this person.
+ */
+playlists: Array<string>, audit: Array<AuditEntry>, stamp: ReportStamp, };
+
+export type ExportDone = { path: string, bytes: number, };
+
+export type ExportProgress = { done: number, total: number, 
+/**
+ * What is being done, in plain words ("Reading the register").
+ */
+stage: string, };
+
+export type Erasure = { attendeeId: string, erasedAt: string, reason: string, practitionerName: string | null, 
+/**
+ * What was removed, for the confirmation ("3 referrals, 12 score sets, ...").
+ */
+removed: Array<string>, };
 
 export type CommandError = { 
 /**
