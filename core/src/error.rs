@@ -84,6 +84,10 @@ pub enum CoreError {
     )]
     KeysFile(String),
 
+    /// A report could not be laid out or written as a file (a PDF, say).
+    #[error("The report could not be made: {0}")]
+    Report(String),
+
     #[error("A file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -106,6 +110,7 @@ impl CoreError {
             CoreError::WrongPassphrase => "wrong_passphrase",
             CoreError::WrongRecoveryKey => "wrong_recovery_key",
             CoreError::KeysFile(_) => "keys_unusable",
+            CoreError::Report(_) => "report_failed",
             CoreError::Io(_) => "io",
         }
     }

@@ -12,6 +12,7 @@ pub mod library;
 pub mod model;
 pub mod outcomes;
 pub mod paths;
+pub mod report;
 pub mod store;
 pub mod validate;
 pub mod vault;
