@@ -72,7 +72,7 @@ pub enum ReportRequest {
 pub struct ReportStamp {
     /// Local date and time, e.g. `23 Nov 2026 17:40`.
     pub produced_at: String,
-    /// The practitioner using Refrain, or "not recorded".
+    /// The practitioner using Refrain; empty when no one was chosen.
     pub produced_by: String,
     pub app_version: String,
 }

@@ -252,7 +252,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<ExportDone> {
 pub fn stamp(produced_by: Option<String>) -> ReportStamp {
     ReportStamp {
         produced_at: chrono::Local::now().format("%-d %b %Y %H:%M").to_string(),
-        produced_by: produced_by.unwrap_or_else(|| "not recorded".into()),
+        produced_by: produced_by.unwrap_or_default(),
         app_version: crate::VERSION.to_string(),
     }
 }
@@ -397,11 +397,16 @@ pub fn rater_label(r: Rater) -> &'static str {
 }
 
 /// "23 Nov 2026 17:40 by Sam Okafor with Refrain 0.1.0".
+/// "23 Nov 2026 17:40 with Refrain 0.1.0" when no one was chosen.
 pub fn stamp_text(stamp: &ReportStamp) -> String {
-    format!(
-        "{} by {} with Refrain {}",
-        stamp.produced_at, stamp.produced_by, stamp.app_version
-    )
+    if stamp.produced_by.trim().is_empty() {
+        format!("{} with Refrain {}", stamp.produced_at, stamp.app_version)
+    } else {
+        format!(
+            "{} by {} with Refrain {}",
+            stamp.produced_at, stamp.produced_by, stamp.app_version
+        )
+    }
 }
 
 /// "Produced 23 Nov 2026 17:40 by Sam Okafor with Refrain 0.1.0".

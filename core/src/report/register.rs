@@ -362,9 +362,10 @@ pub fn document(r: &RegisterReport) -> Document {
         align: Align::Left,
         max_width: 150.0,
     }];
+    // Wide enough for "12 Mar" on one line (and "12 Mar 25" across years).
     columns.extend(r.sessions.iter().map(|_| Column {
         align: Align::Centre,
-        max_width: 40.0,
+        max_width: if with_year { 58.0 } else { 46.0 },
     }));
     columns.extend((0..3).map(|_| Column {
         align: Align::Right,
