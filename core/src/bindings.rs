@@ -48,5 +48,8 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         BackupKind, BackupInfo, RestoreReport,
         // The audit log.
         AuditAction, AuditFilter, AuditEntry,
+        // Importing people from a spreadsheet.
+        ImportField, ImportTableRow, ImportTable, ColumnMapping, ImportProblem, ImportPreviewRow,
+        ImportPreview, ImportOutcome,
     )
 }

@@ -612,8 +612,10 @@ pub struct AuditEntry {
     pub what: String,
 }
 
+mod import;
 mod notes;
 mod scores;
 
+pub use import::*;
 pub use notes::*;
 pub use scores::*;
