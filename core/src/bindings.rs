@@ -52,5 +52,8 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         ExportFormat, ReportRequest, ReportStamp, RegisterSession, RegisterCell, RegisterPerson,
         RegisterReport, ReferralCount, WellbeingLine, WellbeingChange, ProgrammeSummary,
         FeedbackMeasure, ReferrerFeedback, SubjectAccess, ExportDone, ExportProgress, Erasure,
+        // Importing people from a spreadsheet.
+        ImportField, ImportTableRow, ImportTable, ColumnMapping, ImportProblem, ImportPreviewRow,
+        ImportPreview, ImportOutcome,
     )
 }

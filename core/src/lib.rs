@@ -8,6 +8,7 @@ pub mod audio;
 pub mod bindings;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod library;
 pub mod model;
 pub mod outcomes;

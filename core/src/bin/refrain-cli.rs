@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use refrain_core::model::{ExportFormat, ReportRequest};
 use refrain_core::store::backup::{self, BackupKind};
 use refrain_core::vault::{self, KdfParams, StoreKey, VaultState};
-use refrain_core::{paths, report, store::today, CoreError, Store};
+use refrain_core::{import, paths, report, store::today, CoreError, Store};
 
 /// The passphrase for scripts; without it the CLI asks at the terminal.
 const PASSPHRASE_ENV: &str = "REFRAIN_PASSPHRASE";
@@ -42,6 +42,19 @@ enum Command {
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Import people (and their referrals) from a spreadsheet: .csv, .txt or
+    /// .xlsx. Shows the columns as guessed and every problem; with problems,
+    /// nothing is imported unless --skip-bad-rows is given.
+    ImportPeople {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Import the rows without problems and leave out the others.
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// Only check the file and say what would be imported.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Check the store's integrity, report its schema version and contents,
     /// and whether the newest backup is good.
@@ -382,6 +395,11 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
                 }
             );
         }
+        Command::ImportPeople {
+            file,
+            skip_bad_rows,
+            dry_run,
+        } => return import_people(&mut store, &file, skip_bad_rows, dry_run),
         Command::Audit { person } => {
             for line in to_json(&store.person_audit(&person)?) {
                 println!("{line}");
@@ -481,6 +499,76 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a spreadsheet of people, shows the columns as guessed and every
+/// problem, then imports (unless `dry_run`). Exit 1 when nothing could be
+/// imported because of problems, or a dry run found some.
+fn import_people(
+    store: &mut Store,
+    file: &Path,
+    skip_bad_rows: bool,
+    dry_run: bool,
+) -> Result<ExitCode, CoreError> {
+    let table = import::read_table(file)?;
+    let from = match (&table.sheet_name, &table.encoding) {
+        (Some(sheet), _) => format!("sheet “{sheet}”"),
+        (None, Some(encoding)) => encoding.clone(),
+        (None, None) => String::new(),
+    };
+    println!(
+        "Read {} ({from}): {} rows below the headings.",
+        table.file_name,
+        table.rows.len()
+    );
+    let mapping = import::guess_mapping(&table.headers);
+    println!("Columns:");
+    for (i, (heading, field)) in table.headers.iter().zip(&mapping.columns).enumerate() {
+        println!(
+            "  {} ({heading}) -> {}",
+            import::column_letter(i),
+            field.map(|f| f.label()).unwrap_or("not imported")
+        );
+    }
+    let preview = store.preview_import(&table, &mapping)?;
+    if !preview.problems.is_empty() {
+        println!("Problems:");
+        for p in &preview.problems {
+            println!("  {}", p.message);
+        }
+    }
+    println!(
+        "{} rows: {} ready, {} with problems.",
+        preview.total_rows, preview.ready_rows, preview.problem_rows
+    );
+    if dry_run {
+        println!("Dry run: nothing was imported.");
+        return Ok(if preview.problems.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    match store.import_people(&table, &mapping, skip_bad_rows, &mut |_, _| {}) {
+        Ok(outcome) => {
+            println!(
+                "Imported {} and {}; {} with problems left out.",
+                count(outcome.people_added, "person", "people"),
+                count(outcome.referrals_added, "referral", "referrals"),
+                count(outcome.rows_skipped, "row", "rows"),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ CoreError::Invalid { .. }) => {
+            eprintln!("refrain-cli: {e}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn count(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The store's check, then the newest backup's. Exit 1 when either has a

@@ -615,10 +615,12 @@ pub struct AuditEntry {
     pub what: String,
 }
 
+mod import;
 mod notes;
 mod report;
 mod scores;
 
+pub use import::*;
 pub use notes::*;
 pub use report::*;
 pub use scores::*;

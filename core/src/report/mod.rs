@@ -210,7 +210,10 @@ pub fn export_to_folder(
     progress: Progress<'_>,
 ) -> Result<ExportDone> {
     std::fs::create_dir_all(dir).map_err(|e| {
-        CoreError::Report(format!("the folder {} could not be made ({e})", dir.display()))
+        CoreError::Report(format!(
+            "the folder {} could not be made ({e})",
+            dir.display()
+        ))
     })?;
     let name = suggested_file_name(store, request, format)?;
     export(store, request, format, &free_path(dir, &name), progress)

@@ -84,7 +84,7 @@ fn clean_consent(field: &'static str, c: &Consent) -> Result<CleanConsent> {
     })
 }
 
-struct Clean {
+pub(crate) struct Clean {
     full_name: String,
     preferred_name: String,
     date_of_birth: Option<String>,
@@ -99,7 +99,9 @@ struct Clean {
     share: CleanConsent,
 }
 
-fn clean(input: &AttendeeInput) -> Result<Clean> {
+/// The person's record as it would be saved, or the first rule it breaks
+/// (also what an import checks each row with).
+pub(crate) fn clean(input: &AttendeeInput) -> Result<Clean> {
     let date_of_birth = validate::optional_date("dateOfBirth", &input.date_of_birth)?;
     if let Some(d) = date_of_birth {
         if d > today() {

@@ -91,9 +91,18 @@ fn insert_status(
     Ok(())
 }
 
-/// Records a referral, its first status ("received") dated the day it came in.
-pub(crate) fn create(conn: &Connection, input: &ReferralInput) -> Result<Referral> {
-    attendees::get(conn, &input.attendee_id)?;
+pub(crate) struct CleanReferral {
+    received_on: String,
+    /// JSON array of the reasons as stored.
+    reasons: String,
+    reason_notes: String,
+    referrer_name: String,
+    referrer_organisation: String,
+}
+
+/// The referral as it would be saved, or the first rule it breaks (also what
+/// an import checks each row with; the person is not looked at).
+pub(crate) fn clean(input: &ReferralInput) -> Result<CleanReferral> {
     let received = validate::date("receivedOn", &input.received_on)?;
     if received > today() {
         return Err(CoreError::invalid(
@@ -101,7 +110,6 @@ pub(crate) fn create(conn: &Connection, input: &ReferralInput) -> Result<Referra
             "The date received can't be in the future.",
         ));
     }
-    let received = fmt_date(received);
     let mut reasons: Vec<&str> = input.reasons.iter().map(|r| r.as_db()).collect();
     reasons.sort_unstable();
     reasons.dedup();
@@ -113,6 +121,27 @@ pub(crate) fn create(conn: &Connection, input: &ReferralInput) -> Result<Referra
             "Please say what the other reason is.",
         ));
     }
+    Ok(CleanReferral {
+        received_on: fmt_date(received),
+        reasons: serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into()),
+        reason_notes,
+        referrer_name: validate::short_text(
+            "referrerName",
+            "the referrer's name",
+            &input.referrer_name,
+        )?,
+        referrer_organisation: validate::short_text(
+            "referrerOrganisation",
+            "the organisation",
+            &input.referrer_organisation,
+        )?,
+    })
+}
+
+/// Records a referral, its first status ("received") dated the day it came in.
+pub(crate) fn create(conn: &Connection, input: &ReferralInput) -> Result<Referral> {
+    attendees::get(conn, &input.attendee_id)?;
+    let c = clean(input)?;
     let id = new_id();
     let ts = now();
     conn.execute(
@@ -123,19 +152,15 @@ pub(crate) fn create(conn: &Connection, input: &ReferralInput) -> Result<Referra
             id,
             input.attendee_id,
             input.source,
-            validate::short_text("referrerName", "the referrer's name", &input.referrer_name)?,
-            validate::short_text(
-                "referrerOrganisation",
-                "the organisation",
-                &input.referrer_organisation
-            )?,
-            received,
-            serde_json::to_string(&reasons).unwrap_or_else(|_| "[]".into()),
-            reason_notes,
+            c.referrer_name,
+            c.referrer_organisation,
+            c.received_on,
+            c.reasons,
+            c.reason_notes,
             ts
         ],
     )?;
-    insert_status(conn, &id, ReferralStatus::Received, &received, "")?;
+    insert_status(conn, &id, ReferralStatus::Received, &c.received_on, "")?;
     get(conn, &id)
 }
 

@@ -724,7 +724,7 @@ export type ReportStamp = {
  */
 producedAt: string, 
 /**
- * The practitioner using Refrain, or "not recorded".
+ * The practitioner using Refrain; empty when no one was chosen.
  */
 producedBy: string, appVersion: string, };
 
@@ -873,6 +873,104 @@ export type Erasure = { attendeeId: string, erasedAt: string, reason: string, pr
  * What was removed, for the confirmation ("3 referrals, 12 score sets, ...").
  */
 removed: Array<string>, };
+
+export type ImportField = "fullName" | "preferredName" | "dateOfBirth" | "phone" | "email" | "carerName" | "accessNeeds" | "communicationNeeds" | "notes" | "consentParticipation" | "consentShareOutcomes" | "referralSource" | "referrerName" | "referrerOrganisation" | "referralReceivedOn" | "referralReasons";
+
+export type ImportTableRow = { 
+/**
+ * The row's number as the spreadsheet program shows it (the header is
+ * usually row 1). Blank rows are left out but still counted.
+ */
+row: number, 
+/**
+ * One text per column, trimmed; as many as there are headers.
+ */
+cells: Array<string>, };
+
+export type ImportTable = { 
+/**
+ * The file's name (not its full path).
+ */
+fileName: string, 
+/**
+ * For an Excel workbook: the sheet that was read (the first with
+ * anything in it).
+ */
+sheetName: string | null, 
+/**
+ * For a CSV file: how its text was encoded ("UTF-8", "UTF-8 with BOM",
+ * "UTF-16", "Windows-1252").
+ */
+encoding: string | null, 
+/**
+ * The row holding the column headings (the first row with anything in it).
+ */
+headerRow: number, 
+/**
+ * The column headings, trimmed (empty for a column without one).
+ */
+headers: Array<string>, rows: Array<ImportTableRow>, };
+
+export type ColumnMapping = { columns: Array<ImportField | null>, };
+
+export type ImportProblem = { 
+/**
+ * The row's number as the spreadsheet program shows it.
+ */
+row: number, 
+/**
+ * The column's letter and heading, e.g. "C (Date of birth)", when the
+ * problem is in one cell.
+ */
+column: string | null, field: ImportField | null, 
+/**
+ * The whole sentence, e.g. "Row 7, column C (Date of birth): “31/02/1950”
+ * is not a date that exists. Dates are read day first, as 31/01/1950."
+ */
+message: string, };
+
+export type ImportPreviewRow = { row: number, 
+/**
+ * The person as they would be recorded (dates as `YYYY-MM-DD`).
+ */
+person: AttendeeInput, 
+/**
+ * The referral that would be recorded with them (its `attendeeId` is
+ * empty until the person exists).
+ */
+referral: ReferralInput | null, 
+/**
+ * No problems: the row would be imported.
+ */
+ready: boolean, };
+
+export type ImportPreview = { 
+/**
+ * The first rows (at most 50) as they would be imported.
+ */
+rows: Array<ImportPreviewRow>, 
+/**
+ * Rows with anything in them (the header not counted).
+ */
+totalRows: number, 
+/**
+ * Rows that would be imported.
+ */
+readyRows: number, 
+/**
+ * Rows with at least one problem.
+ */
+problemRows: number, 
+/**
+ * Every problem in the file, by row.
+ */
+problems: Array<ImportProblem>, };
+
+export type ImportOutcome = { peopleAdded: number, referralsAdded: number, 
+/**
+ * Rows with problems that were left out.
+ */
+rowsSkipped: number, };
 
 export type CommandError = { 
 /**
