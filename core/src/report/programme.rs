@@ -102,13 +102,14 @@ pub fn document(s: &ProgrammeSummary) -> Document {
         let mut header = vec!["Source".to_string()];
         header.extend(s.referral_statuses.iter().cloned());
         header.push("Total".into());
+        // Wide enough for "Completed" and "Withdrawn" on one line.
         let mut columns = vec![Column {
             align: Align::Left,
-            max_width: 130.0,
+            max_width: 100.0,
         }];
         columns.extend((0..=s.referral_statuses.len()).map(|_| Column {
             align: Align::Right,
-            max_width: 60.0,
+            max_width: 64.0,
         }));
         let mut rows: Vec<Vec<String>> = s
             .referrals
