@@ -3,6 +3,13 @@
 // It follows the IPC contract closely enough to click through every screen;
 // the real rules live in the core. Nothing here is stored or sent anywhere.
 import type {
+  Erasure,
+  ExportDone,
+  ExportFormat,
+  ProgrammeSummary,
+  RegisterCell,
+  RegisterReport,
+  ReportRequest,
   AuditAction,
   AuditEntry,
   Attendee,
@@ -108,6 +115,7 @@ export function createMockBackend(
   const referrals = new Map<string, Referral>();
   const tracks = new Map<string, Track>();
   const playlists = new Map<string, PlaylistRow>();
+  const erased = new Map<string, Erasure>();
 
   // ----- Events -----
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -664,7 +672,123 @@ export function createMockBackend(
     vault_show_recovery_key: ({ passphrase: p }: { passphrase: string }) => (p !== passphrase ? wrongPassphrase() : RECOVERY),
   };
 
+  // ----- Reports (the core's counting: expected = members on the day and walk-ins, held sessions only) -----
+  const pctOf = (a: number, b: number) => (b > 0 ? (a * 100) / b : null);
+  const stamp = () => ({ producedAt: today(), producedBy: '', appVersion: 'mock' });
+  function registerReport(groupId: string, from: string, to: string): RegisterReport {
+    const g = need(groups.get(groupId), 'group');
+    if (!isDate(from)) invalid('from', `${from} is not a date that exists.`);
+    if (!isDate(to)) invalid('to', `${to} is not a date that exists.`);
+    if (from > to) invalid('to', 'The end of the period must be on or after its start.');
+    const ss = [...sessions.values()]
+      .filter((x) => x.groupId === groupId && x.date >= from && x.date <= to)
+      .sort((a, b) => (a.date + a.startTime).localeCompare(b.date + b.startTime));
+    const ids = new Set<string>();
+    for (const m of memberships.values())
+      if (m.groupId === groupId && m.joinedOn <= to && (!m.leftOn || m.leftOn > from)) ids.add(m.attendeeId);
+    for (const x of ss) for (const id of attendance.get(x.id)?.keys() ?? []) ids.add(id);
+    const cols = ss.map((x) => ({ sessionId: x.id, date: x.date, startTime: x.startTime, status: x.status, attended: 0, expected: 0 }));
+    const people = [...ids]
+      .map((id) => need(attendees.get(id), 'person'))
+      .sort((a, b) => a.fullName.toLowerCase().localeCompare(b.fullName.toLowerCase()))
+      .map((a) => {
+        let attended = 0;
+        let expected = 0;
+        const cells: RegisterCell[] = ss.map((x, i) => {
+          const member = memberOn(groupId, a.id, x.date);
+          const row = attendance.get(x.id)?.get(a.id);
+          const cell: RegisterCell = row
+            ? { kind: 'marked', mark: row.mark, walkIn: !member }
+            : !member
+              ? { kind: 'notMember' }
+              : x.status === 'cancelled'
+                ? { kind: 'cancelled' }
+                : x.status === 'planned'
+                  ? { kind: 'planned' }
+                  : { kind: 'notMarked' };
+          if (x.status === 'held' && cell.kind !== 'notMember') {
+            expected += 1;
+            cols[i].expected += 1;
+            if (cell.kind === 'marked' && ['present', 'late', 'leftEarly'].includes(cell.mark)) {
+              attended += 1;
+              cols[i].attended += 1;
+            }
+          }
+          return cell;
+        });
+        return { attendeeId: a.id, fullName: a.fullName, cells, attended, expected, rate: pctOf(attended, expected) };
+      });
+    const attended = people.reduce((t, p) => t + p.attended, 0);
+    const expected = people.reduce((t, p) => t + p.expected, 0);
+    return {
+      groupId,
+      groupName: g.name,
+      venue: g.venueId ? (venues.get(g.venueId)?.name ?? '') : 'no venue recorded',
+      from,
+      to,
+      sessions: cols,
+      people,
+      attended,
+      expected,
+      rate: pctOf(attended, expected),
+      stamp: stamp(),
+    };
+  }
+  const exportsMade: { request: ReportRequest; format: ExportFormat; path: string }[] = [];
+
   const handlers: Record<string, (a: any) => unknown> = {
+    register_report: ({ groupId, from, to }) => registerReport(groupId, from, to),
+    programme_summary: ({ groupIds, from, to, narrative }): ProgrammeSummary => {
+      if (groupIds.length === 0) invalid('groupIds', 'Choose at least one group for the summary.');
+      const regs = (groupIds as string[]).map((id) => registerReport(id, from, to));
+      const all = regs.flatMap((r) => r.sessions);
+      const came = new Set(regs.flatMap((r) => r.people.filter((p) => p.attended > 0).map((p) => p.attendeeId)));
+      const attended = regs.reduce((t, r) => t + r.attended, 0);
+      const expected = regs.reduce((t, r) => t + r.expected, 0);
+      return {
+        groupNames: regs.map((r) => r.groupName),
+        from,
+        to,
+        sessionsPlanned: all.length,
+        sessionsHeld: all.filter((x) => x.status === 'held').length,
+        sessionsCancelled: all.filter((x) => x.status === 'cancelled').length,
+        sessionsNotYetHeld: all.filter((x) => x.status === 'planned').length,
+        uniqueParticipants: came.size,
+        participantsThreeOrMore: 0,
+        attended,
+        expected,
+        attendanceRate: pctOf(attended, expected),
+        membersInPeriod: 0,
+        membersRetained: 0,
+        retentionRate: null,
+        referralStatuses: [],
+        referrals: [],
+        referralsTotal: 0,
+        wellbeing: [],
+        narrative,
+        stamp: stamp(),
+      };
+    },
+    report_file_name: ({ request, format }) => `${request.kind} report.${format}`,
+    export_report: ({ request, format, path }): ExportDone => {
+      if (request.kind === 'register') registerReport(request.groupId, request.from, request.to);
+      if (request.kind === 'referrerFeedback') {
+        const a = need(attendees.get(request.attendeeId), 'person');
+        if (!a.consentShareOutcomes.given)
+          fail('conflict', `${a.fullName} has not agreed to their outcomes being shared with the person who referred them.`);
+      }
+      for (let i = 0; i <= 3; i++) emit('export-progress', { done: i, total: 3, stage: i < 3 ? 'Reading the records' : 'Saved' });
+      const where = path ?? `/home/sam/Documents/Refrain reports/${request.kind} report.${format}`;
+      exportsMade.push({ request, format, path: where });
+      return { path: where, bytes: 1234 };
+    },
+    erase_attendee: ({ id, reason }): Erasure => {
+      const a = need(attendees.get(id), 'person');
+      if (!String(reason).trim()) invalid('reason', 'Please give the reason for erasing this record.');
+      attendees.set(id, { ...a, fullName: 'Erased person', preferredName: '', archived: true });
+      erased.set(id, { attendeeId: id, erasedAt: now(), reason, practitionerName: null, removed: [] });
+      return erased.get(id)!;
+    },
     app_info: (): StoreInfo => ({
       appVersion: '0.0.0-dev',
       schemaVersion: 1,
@@ -777,6 +901,7 @@ export function createMockBackend(
         referrals: [...referrals.values()].filter((r) => r.attendeeId === id),
         memberships: [...ms.filter((m) => !m.leftOn), ...ms.filter((m) => m.leftOn)],
         attendance: hist,
+        erasure: erased.get(id) ?? null,
       };
     },
     create_attendee: ({ input }) => createAttendee(input),
@@ -1257,5 +1382,5 @@ export function createMockBackend(
     return structuredClone(await h(args));
   };
 
-  return { invoke, listen, pick, dispose };
+  return { invoke, listen, pick, dispose, exportsMade };
 }

@@ -1,6 +1,6 @@
 // A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
 // #/attendees, #/attendees/new, #/attendees/<id>, #/sessions/<id>, #/music,
-// #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners, #/backups, #/security.
+// #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners, #/backups, #/security, #/reports.
 
 export type Route =
   | { name: 'today' }
@@ -19,6 +19,7 @@ export type Route =
   | { name: 'practitioners' }
   | { name: 'backups' }
   | { name: 'security' }
+  | { name: 'reports' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -53,6 +54,8 @@ export function parseRoute(hash: string): Route {
       return id ? { name: 'not-found', path } : { name: 'backups' };
     case 'security':
       return id ? { name: 'not-found', path } : { name: 'security' };
+    case 'reports':
+      return id ? { name: 'not-found', path } : { name: 'reports' };
     default:
       return { name: 'not-found', path };
   }
@@ -75,6 +78,7 @@ export const paths = {
   practitioners: () => '#/practitioners',
   backups: () => '#/backups',
   security: () => '#/security',
+  reports: () => '#/reports',
 };
 
 /** Which nav item a route belongs under. */
@@ -91,6 +95,7 @@ export function section(
   | 'practitioners'
   | 'backups'
   | 'security'
+  | 'reports'
   | null {
   switch (r.name) {
     case 'today':
@@ -119,6 +124,8 @@ export function section(
       return 'backups';
     case 'security':
       return 'security';
+    case 'reports':
+      return 'reports';
     default:
       return null;
   }
