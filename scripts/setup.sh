@@ -4,7 +4,8 @@
 # end-to-end tests, strace, iproute2 and util-linux (unshare, setpriv) for
 # their proof that the app uses no network, a session D-Bus and gnome-keyring
 # (a real Secret Service) for the tests of the single instance and of the
-# keychain, and the UI's npm packages. Safe to
+# keychain, poppler-utils (pdftotext, pdfinfo) to read back the PDF reports in
+# the tests, and the UI's npm packages. Safe to
 # run again: it only installs what is missing. Needs a Rust toolchain (rustup)
 # already installed.
 set -euo pipefail
@@ -18,6 +19,7 @@ packages=(
   pulseaudio pulseaudio-utils libasound2-plugins
   strace iproute2 util-linux
   libdbus-1-dev dbus-daemon dbus-bin gnome-keyring
+  poppler-utils
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

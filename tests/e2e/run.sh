@@ -121,11 +121,13 @@ export DISPLAY=":$display"
 # The app's data and what it needs to run quietly without a desktop session.
 export REFRAIN_DATA_DIR="$work/data"
 mkdir -p "$REFRAIN_DATA_DIR"
+# The reports folder (reports are saved there unless another place is chosen).
+export REFRAIN_EXPORTS_DIR="$work/reports"
 export XDG_RUNTIME_DIR="$work/runtime"
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 export NO_AT_BRIDGE=1
 # The window's own data, cache and settings inside the work folder too, so
-# that 06-nothing-readable can search everything the app wrote.
+# that 07-nothing-readable can search everything the app wrote.
 export XDG_DATA_HOME="$work/xdg-data" XDG_CACHE_HOME="$work/xdg-cache" XDG_CONFIG_HOME="$work/xdg-config"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
 

@@ -4,7 +4,8 @@
 // data and cache (run.sh points XDG_DATA_HOME, XDG_CACHE_HOME and
 // XDG_CONFIG_HOME into the test's work folder) is searched for the sample
 // people's and referrers' names (read from core/src/demo.rs) and the notes
-// the earlier tests typed, in UTF-8 and UTF-16.
+// the earlier tests typed, in UTF-8 and UTF-16. The reports 05-reports saved
+// (which hold names, as asked) are only in the reports folder, whole.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,4 +59,21 @@ test('no file Refrain wrote holds a name or a note in readable form', () => {
   }
   console.log(`# searched ${files.length} files (${(bytes / 1e6).toFixed(1)} MB) for ${needles.length} names and notes`);
   assert.deepEqual(found, [], 'readable personal data on disk');
+});
+
+test('reports went only where they were saved, with nothing half-written left', () => {
+  const exportsDir = process.env.REFRAIN_EXPORTS_DIR;
+  assert.ok(exportsDir && existsSync(exportsDir), 'the reports folder (05-reports saved into it)');
+  const saved = filesUnder(exportsDir).map((f) => f.slice(exportsDir.length + 1));
+  assert.ok(saved.length >= 4, `the saved reports: ${saved.join(', ')}`);
+  // Reports are written to a temporary file beside the target, then renamed.
+  assert.deepEqual(
+    saved.filter((f) => f.startsWith('.') || f.endsWith('.part')),
+    [],
+    'no temporary export file left behind',
+  );
+  // No copy of a report anywhere the app keeps its own files.
+  const roots = [DATA_DIR, process.env.XDG_DATA_HOME, process.env.XDG_CACHE_HOME, process.env.XDG_CONFIG_HOME];
+  const stray = roots.flatMap(filesUnder).filter((f) => /\.(pdf|xlsx|csv|json)$/.test(f) && !f.endsWith('refrain-keys.json'));
+  assert.deepEqual(stray, [], 'no report among the app\'s own files');
 });
