@@ -688,3 +688,90 @@ fn the_apps_automatic_backup_copies_under_the_lock_and_checks_outside_it() {
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].kind, refrain_core::store::backup::BackupKind::Auto);
 }
+
+#[test]
+fn reports_are_shown_saved_and_refused_through_the_commands() {
+    let app = App::new();
+    let (group, _, person) = group_with_one_present(&app);
+    let register: RegisterReport = app.ok(
+        "register_report",
+        json!({"groupId": group.id, "from": "2025-03-01", "to": "2025-03-31"}),
+    );
+    assert_eq!((register.attended, register.expected), (1, 1));
+    assert_eq!(register.people[0].full_name, "Doreen Hale");
+
+    // Saved where asked, whole.
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("register.csv");
+    let done: ExportDone = app.ok(
+        "export_report",
+        json!({"request": {"kind": "register", "groupId": group.id, "from": "2025-03-01", "to": "2025-03-31"},
+               "format": "csv", "path": path}),
+    );
+    assert_eq!(done.bytes, std::fs::metadata(&path).unwrap().len());
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("Doreen Hale,present,1,1,100.0"));
+
+    // A bad period: a typed error beside its field, nothing written.
+    let bad = out.path().join("bad.pdf");
+    let e = app
+        .call(
+            "export_report",
+            json!({"request": {"kind": "register", "groupId": group.id, "from": "2025-03-31", "to": "2025-03-01"},
+                   "format": "pdf", "path": bad}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.field.as_deref()),
+        ("invalid", Some("to"))
+    );
+    assert!(!bad.exists());
+
+    // Feedback without consent: refused, nothing written.
+    let e = app
+        .call(
+            "export_report",
+            json!({"request": {"kind": "referrerFeedback", "attendeeId": person, "summary": ""},
+                   "format": "pdf", "path": bad}),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, "conflict");
+    assert!(!bad.exists());
+
+    let name: String = app.ok(
+        "report_file_name",
+        json!({"request": {"kind": "subjectAccess", "attendeeId": person}, "format": "json"}),
+    );
+    assert_eq!(name, "Subject access Doreen Hale.json");
+}
+
+#[test]
+fn erasure_goes_through_the_commands() {
+    let app = App::new();
+    let (group, _, person) = group_with_one_present(&app);
+    let e = app
+        .call("erase_attendee", json!({"id": person, "reason": " "}))
+        .unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.field.as_deref()),
+        ("invalid", Some("reason"))
+    );
+    let erased: Erasure = app.ok(
+        "erase_attendee",
+        json!({"id": person, "reason": "Asked by phone"}),
+    );
+    assert_eq!(erased.reason, "Asked by phone");
+    let detail: AttendeeDetail = app.ok("get_attendee", json!({"id": person}));
+    assert!(detail.attendee.full_name.starts_with("Erased person"));
+    assert!(detail.erasure.is_some());
+    let register: RegisterReport = app.ok(
+        "register_report",
+        json!({"groupId": group.id, "from": "2025-03-01", "to": "2025-03-31"}),
+    );
+    assert_eq!(
+        (register.attended, register.expected),
+        (1, 1),
+        "the count stands"
+    );
+}
