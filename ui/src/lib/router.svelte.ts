@@ -1,5 +1,5 @@
 // A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
-// #/attendees, #/attendees/new, #/attendees/<id>, #/sessions/<id>, #/music,
+// #/attendees, #/attendees/new, #/attendees/import, #/attendees/<id>, #/sessions/<id>, #/music,
 // #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners, #/backups, #/security.
 
 export type Route =
@@ -9,6 +9,7 @@ export type Route =
   | { name: 'group'; id: string }
   | { name: 'attendees' }
   | { name: 'attendee-new' }
+  | { name: 'attendees-import' }
   | { name: 'attendee'; id: string }
   | { name: 'session'; id: string }
   | { name: 'music' }
@@ -34,7 +35,8 @@ export function parseRoute(hash: string): Route {
       return id === 'new' ? { name: 'group-new' } : { name: 'group', id };
     case 'attendees':
       if (!id) return { name: 'attendees' };
-      return id === 'new' ? { name: 'attendee-new' } : { name: 'attendee', id };
+      if (id === 'new') return { name: 'attendee-new' };
+      return id === 'import' ? { name: 'attendees-import' } : { name: 'attendee', id };
     case 'sessions':
       return id ? { name: 'session', id } : { name: 'not-found', path };
     case 'music':
@@ -65,6 +67,7 @@ export const paths = {
   group: (id: string) => `#/groups/${encodeURIComponent(id)}`,
   attendees: () => '#/attendees',
   newAttendee: () => '#/attendees/new',
+  importPeople: () => '#/attendees/import',
   attendee: (id: string) => `#/attendees/${encodeURIComponent(id)}`,
   session: (id: string) => `#/sessions/${encodeURIComponent(id)}`,
   music: () => '#/music',
@@ -103,6 +106,7 @@ export function section(
     case 'attendees':
     case 'attendee':
     case 'attendee-new':
+    case 'attendees-import':
       return 'attendees';
     case 'music':
     case 'playlist':
