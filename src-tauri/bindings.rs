@@ -5,6 +5,7 @@
 use refrain_core::bindings::{config, core_declarations, declare};
 
 use crate::error::CommandError;
+use crate::people::{ImportFieldChoice, ImportFile, PeopleImportProgress};
 use crate::state::{VaultCreated, VaultStatus};
 
 /// Where the generated file lives, relative to the repository root.
@@ -17,6 +18,9 @@ pub fn typescript() -> String {
     decls.push(declare::<CommandError>(&cfg));
     decls.push(declare::<VaultStatus>(&cfg));
     decls.push(declare::<VaultCreated>(&cfg));
+    decls.push(declare::<ImportFieldChoice>(&cfg));
+    decls.push(declare::<ImportFile>(&cfg));
+    decls.push(declare::<PeopleImportProgress>(&cfg));
     let mut out = String::from(
         "// Generated from Refrain's Rust types by ts-rs. Do not edit by hand:\n\
          // run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test bindings` after changing them.\n\n",

@@ -12,6 +12,7 @@ use tauri::{AppHandle, Runtime, State};
 
 use crate::error::AppError;
 use crate::music::{self, MusicState};
+use crate::people::{self, ImportFile};
 use crate::reports;
 use crate::state::{AppState, VaultCreated, VaultStatus};
 use zeroize::Zeroizing;
@@ -771,4 +772,36 @@ pub fn report_file_name(
 #[tauri::command(async)]
 pub fn erase_attendee(state: State<'_, AppState>, id: String, reason: String) -> Res<Erasure> {
     state.with(|s| s.erase_attendee(&id, &reason))
+}
+
+// ---------------------------------------------------------------------------
+// Importing people from a spreadsheet.
+
+/// Reads a CSV or Excel file of people, with its columns as guessed.
+#[tauri::command(async)]
+pub fn read_import_file(path: PathBuf) -> Res<ImportFile> {
+    people::read(&path)
+}
+
+/// What importing would do under this choice of columns; nothing is saved.
+#[tauri::command(async)]
+pub fn preview_import(
+    state: State<'_, AppState>,
+    table: ImportTable,
+    mapping: ColumnMapping,
+) -> Res<ImportPreview> {
+    state.with(|s| s.preview_import(&table, &mapping))
+}
+
+/// Imports the people (all or, with `skip_bad_rows`, the rows without
+/// problems). Progress goes out as `people-import-progress`.
+#[tauri::command(async)]
+pub fn import_people<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    table: ImportTable,
+    mapping: ColumnMapping,
+    skip_bad_rows: bool,
+) -> Res<ImportOutcome> {
+    people::import_people(&app, &state, &table, &mapping, skip_bad_rows)
 }

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod error;
 pub mod keychain;
 pub mod music;
+pub mod people;
 pub mod reports;
 pub mod state;
 
@@ -24,6 +25,9 @@ macro_rules! refrain_handler {
             $crate::commands::export_report,
             $crate::commands::report_file_name,
             $crate::commands::erase_attendee,
+            $crate::commands::read_import_file,
+            $crate::commands::preview_import,
+            $crate::commands::import_people,
             $crate::commands::load_demo_data,
             $crate::commands::list_venues,
             $crate::commands::create_venue,

@@ -775,3 +775,124 @@ fn erasure_goes_through_the_commands() {
         "the count stands"
     );
 }
+
+#[test]
+fn people_are_imported_from_a_spreadsheet_through_the_commands() {
+    use refrain_app::people::{ImportFile, PeopleImportProgress};
+    use std::sync::{Arc, Mutex};
+    use tauri::Listener;
+
+    let app = App::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Referrals.csv");
+    std::fs::write(
+        &path,
+        "Full name,Date of birth,Referral source,Referral date\n\
+         Margaret Ellis,02/03/1948,GP link worker,14/01/2025\n\
+         Arthur Bennett,31/02/1950,,\n\
+         Doreen Walsh,03/02/1940,,\n",
+    )
+    .unwrap();
+
+    // Read: the table, the columns as guessed, and every field to offer.
+    let file: ImportFile = app.ok("read_import_file", json!({ "path": path }));
+    assert_eq!(file.table.file_name, "Referrals.csv");
+    assert_eq!(file.table.encoding.as_deref(), Some("UTF-8"));
+    assert_eq!(file.table.rows.len(), 3);
+    assert_eq!(
+        file.mapping.columns,
+        vec![
+            Some(ImportField::FullName),
+            Some(ImportField::DateOfBirth),
+            Some(ImportField::ReferralSource),
+            Some(ImportField::ReferralReceivedOn),
+        ]
+    );
+    assert_eq!(file.fields.len(), ImportField::ALL.len());
+    assert_eq!(file.fields[0].label, "Full name");
+
+    // A file Refrain can't read is refused in words, beside no field but the file.
+    let odd = dir.path().join("people.pdf");
+    std::fs::write(&odd, "%PDF").unwrap();
+    let err = app
+        .call("read_import_file", json!({ "path": odd }))
+        .unwrap_err();
+    assert_eq!(
+        (err.code.as_str(), err.field.as_deref()),
+        ("invalid", Some("file"))
+    );
+
+    // Preview: the bad date is found at its row and column.
+    let args = json!({ "table": file.table, "mapping": file.mapping });
+    let preview: ImportPreview = app.ok("preview_import", args.clone());
+    assert_eq!(
+        (preview.total_rows, preview.ready_rows, preview.problem_rows),
+        (3, 2, 1)
+    );
+    assert_eq!(preview.problems.len(), 1);
+    let problem = &preview.problems[0];
+    assert_eq!(problem.row, 3);
+    assert_eq!(problem.column.as_deref(), Some("B (Date of birth)"));
+    assert_eq!(problem.field, Some(ImportField::DateOfBirth));
+    assert!(problem
+        .message
+        .starts_with("Row 3, column B (Date of birth)"));
+
+    // A mapping without the name is refused, beside the mapping.
+    let err = app
+        .call(
+            "preview_import",
+            json!({ "table": file.table, "mapping": { "columns": [null, "dateOfBirth", null, null] } }),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err.code.as_str(), err.field.as_deref()),
+        ("invalid", Some("mapping"))
+    );
+
+    let progress = Arc::new(Mutex::new(Vec::<PeopleImportProgress>::new()));
+    let seen = progress.clone();
+    app._app.listen("people-import-progress", move |e| {
+        seen.lock()
+            .unwrap()
+            .push(serde_json::from_str(e.payload()).unwrap());
+    });
+
+    // With a problem and no skipping, nobody is imported.
+    let mut refused = args.clone();
+    refused["skipBadRows"] = json!(false);
+    let err = app.call("import_people", refused).unwrap_err();
+    assert_eq!(err.code, "invalid");
+    assert!(
+        err.message.contains("nobody was imported"),
+        "{}",
+        err.message
+    );
+    let people: Vec<AttendeeSummary> = app.ok(
+        "list_attendees",
+        json!({ "query": "", "includeArchived": true }),
+    );
+    assert!(people.is_empty());
+
+    // Skipping the bad rows imports the others, with the referral.
+    let mut skipping = args;
+    skipping["skipBadRows"] = json!(true);
+    let outcome: ImportOutcome = app.ok("import_people", skipping);
+    assert_eq!(
+        outcome,
+        ImportOutcome {
+            people_added: 2,
+            referrals_added: 1,
+            rows_skipped: 1
+        }
+    );
+    let people: Vec<AttendeeSummary> = app.ok(
+        "list_attendees",
+        json!({ "query": "", "includeArchived": true }),
+    );
+    let mut names: Vec<_> = people.iter().map(|p| p.full_name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["Doreen Walsh", "Margaret Ellis"]);
+    let last = progress.lock().unwrap().last().cloned();
+    assert_eq!(last, Some(PeopleImportProgress { done: 2, total: 2 }));
+}

@@ -17,8 +17,14 @@ import type {
   GroupInstrument,
   GroupInstrumentChoice,
   GroupOutcomes,
+  ColumnMapping,
+  ImportFile,
+  ImportOutcome,
+  ImportPreview,
   ImportProgress,
   ImportReport,
+  ImportTable,
+  PeopleImportProgress,
   Instrument,
   Mark,
   Membership,
@@ -201,6 +207,32 @@ export const createAttendee = (input: AttendeeInput) => call<Attendee>('create_a
 export const updateAttendee = (id: string, input: AttendeeInput) =>
   call<Attendee>('update_attendee', { id, input });
 export const archiveAttendee = (id: string) => call<null>('archive_attendee', { id });
+
+// Importing people from a spreadsheet (CSV or Excel).
+/** Reads the file (nothing is saved), with its columns as Refrain guessed them. */
+export const readImportFile = (path: string) => call<ImportFile>('read_import_file', { path });
+/** What importing would do under this choice of columns: every problem, and the first rows. */
+export const previewImport = (table: ImportTable, mapping: ColumnMapping) =>
+  call<ImportPreview>('preview_import', { table, mapping });
+/**
+ * Imports everyone, or refuses (saving nothing) when any row has a problem,
+ * unless `skipBadRows`. Progress comes by `onPeopleImportProgress`.
+ */
+export const importPeople = (table: ImportTable, mapping: ColumnMapping, skipBadRows: boolean) =>
+  call<ImportOutcome>('import_people', { table, mapping, skipBadRows });
+export const onPeopleImportProgress = (handler: (p: PeopleImportProgress) => void) =>
+  subscribe<PeopleImportProgress>('people-import-progress', handler);
+export const SPREADSHEET_EXTENSIONS = ['csv', 'txt', 'xlsx'];
+/** The spreadsheet chosen, or null if the person closed the window. */
+export const pickSpreadsheet = async (): Promise<string | null> =>
+  (
+    await pick({
+      multiple: false,
+      directory: false,
+      title: 'Choose the spreadsheet of people',
+      filters: [{ name: 'Spreadsheet (CSV or Excel)', extensions: SPREADSHEET_EXTENSIONS }],
+    })
+  )[0] ?? null;
 
 // Referrals
 export const addReferral = (input: ReferralInput) => call<Referral>('add_referral', { input });

@@ -1009,3 +1009,17 @@ keychainAvailable: boolean,
 remembered: boolean, idleLockMinutes: number, idleLockChoices: Array<number>, minPassphraseChars: number, };
 
 export type VaultCreated = { recoveryKey: string, status: VaultStatus, };
+
+export type ImportFieldChoice = { field: ImportField, label: string, };
+
+export type ImportFile = { table: ImportTable, 
+/**
+ * Which column holds what, as guessed from the headings.
+ */
+mapping: ColumnMapping, 
+/**
+ * Every field a column can be imported as, in the order to offer them.
+ */
+fields: Array<ImportFieldChoice>, };
+
+export type PeopleImportProgress = { done: number, total: number, };

@@ -17,9 +17,17 @@ import type {
   AttendeeInput,
   AttendeeSummary,
   CommandError,
+  ColumnMapping,
   Group,
   GroupInput,
+  ImportField,
+  ImportFile,
+  ImportOutcome,
+  ImportPreview,
+  ImportPreviewRow,
+  ImportProblem,
   ImportReport,
+  ImportTable,
   Mark,
   Membership,
   Note,
@@ -33,6 +41,7 @@ import type {
   PlaylistSummary,
   Referral,
   ReferralInput,
+  ReferralSource,
   ReferralStatus,
   Register,
   Session,
@@ -82,6 +91,74 @@ const PICKED_FOLDER = '/home/sam/Music/Old favourites';
 const FOLDER_FILES = ['Blue Moon.flac', "We'll Meet Again.mp3", 'Cover.jpg', 'Damaged tape.mp3', 'White Cliffs of Dover.ogg'];
 const AUDIO_EXTENSIONS = ['wav', 'flac', 'mp3', 'ogg', 'oga', 'm4a', 'aac'];
 
+/** The spreadsheet the dev file picker "finds", and what it holds (CSV text). */
+const PICKED_SPREADSHEET = '/home/sam/Documents/New referrals.csv';
+const SAMPLE_SPREADSHEET = [
+  'Name,Known as,DOB,Phone,Referred by,Date referred,Shoe size',
+  'Winifred Hughes,Win,12/05/1938,01422 555 0101,Memory clinic,03/02/2025,5',
+  'Albert Crossley,Bert,31/02/1941,,GP link worker,10/02/2025,9',
+  'Mary Sutcliffe,,07/11/1945,01422 555 0177,,,',
+  ',,01/01/1950,,,,',
+  'Stanley Firth,Stan,22/08/1936,,Care home,14/02/2025,8',
+  'Edna Pickles,,03/03/1939,,Social prescriber,,6',
+].join('\n');
+
+/** Every field a column can be imported as, with the core's words for it. */
+const IMPORT_FIELDS: [ImportField, string][] = [
+  ['fullName', 'Full name'],
+  ['preferredName', 'Preferred name'],
+  ['dateOfBirth', 'Date of birth'],
+  ['phone', 'Phone'],
+  ['email', 'Email'],
+  ['carerName', 'Carer or companion'],
+  ['accessNeeds', 'Access needs'],
+  ['communicationNeeds', 'Communication needs'],
+  ['notes', 'Notes'],
+  ['consentParticipation', 'Consent to take part (yes/no)'],
+  ['consentShareOutcomes', 'Consent to share outcomes (yes/no)'],
+  ['referralSource', 'Referral source'],
+  ['referrerName', "Referrer's name"],
+  ['referrerOrganisation', "Referrer's organisation"],
+  ['referralReceivedOn', 'Date referral received'],
+  ['referralReasons', 'Reasons for referral'],
+];
+/** Headings the stand-in recognises (lower case, letters and digits only). */
+const HEADING_FIELDS: Record<string, ImportField> = {
+  name: 'fullName',
+  fullname: 'fullName',
+  knownas: 'preferredName',
+  preferredname: 'preferredName',
+  dob: 'dateOfBirth',
+  dateofbirth: 'dateOfBirth',
+  phone: 'phone',
+  telephone: 'phone',
+  email: 'email',
+  carer: 'carerName',
+  carername: 'carerName',
+  accessneeds: 'accessNeeds',
+  communicationneeds: 'communicationNeeds',
+  notes: 'notes',
+  consent: 'consentParticipation',
+  referredby: 'referralSource',
+  referralsource: 'referralSource',
+  referrer: 'referrerName',
+  organisation: 'referrerOrganisation',
+  datereferred: 'referralReceivedOn',
+  referraldate: 'referralReceivedOn',
+  reasons: 'referralReasons',
+};
+const IMPORT_SOURCES: Record<string, ReferralSource> = {
+  'gp link worker': 'gpLinkWorker',
+  gp: 'gpLinkWorker',
+  'social prescriber': 'socialPrescriber',
+  'local organisation': 'localOrganisation',
+  'care home': 'careHome',
+  'memory clinic': 'memoryClinic',
+  'self or family': 'selfOrFamily',
+  self: 'selfOrFamily',
+  other: 'other',
+};
+
 function fail(code: string, message: string, field: string | null = null): never {
   const e: CommandError = { code, message, field };
   throw e;
@@ -92,6 +169,8 @@ export function createMockBackend(
   opts: {
     today?: string;
     importStepMs?: number;
+    /** Spreadsheets the stand-in can "read", by file name: their CSV text. */
+    spreadsheets?: Record<string, string>;
     tickMs?: number;
     /** Where the records start: unlocked (the default, for screen tests), new or locked. */
     vault?: 'new' | 'locked' | 'unlocked';
@@ -128,7 +207,12 @@ export function createMockBackend(
     set.add(handler);
     return () => set.delete(handler);
   };
-  const pick: FilePicker = async (options) => (options.directory ? PICKED_FOLDER : [...PICKED_FILES]);
+  const pick: FilePicker = async (options) =>
+    options.directory
+      ? PICKED_FOLDER
+      : options.filters?.some((f) => f.extensions.includes('csv'))
+        ? PICKED_SPREADSHEET
+        : [...PICKED_FILES];
 
   const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s));
   const isTime = (s: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(s);
@@ -1369,6 +1453,190 @@ export function createMockBackend(
       }
       return hits.sort((a, b) => b.sessionDate.localeCompare(a.sessionDate));
     },
+  });
+
+  // ----- Importing people from a spreadsheet (CSV text only, no quoting) -----
+  const letter = (i: number): string => (i < 26 ? '' : letter(Math.floor(i / 26) - 1)) + String.fromCharCode(65 + (i % 26));
+  const ukDate = (v: string): string | null => {
+    const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    if (!m) return null;
+    const [d, mo, y] = v.includes('/') ? [m[1], m[2], m[3]] : [m[3], m[2], m[1]];
+    const iso = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
+    const t = new Date(`${iso}T00:00:00Z`);
+    return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(iso) ? iso : null;
+  };
+  const noConsent = () => ({ given: false, date: null });
+
+  function readSpreadsheet(path: string): ImportFile {
+    const name = fileName(path);
+    const ext = (name.split('.').pop() ?? '').toLowerCase();
+    if (!['csv', 'txt', 'xlsx'].includes(ext)) {
+      invalid(
+        'file',
+        `Refrain can import people from CSV files (.csv or .txt) and Excel workbooks (.xlsx). Open “${name}” in your spreadsheet program and save it as one of those.`,
+      );
+    }
+    const text = opts.spreadsheets?.[name] ?? (opts.spreadsheets ? null : SAMPLE_SPREADSHEET);
+    if (text == null) invalid('file', `This file could not be read as a spreadsheet: “${name}” could not be found.`);
+    const lines = text!.split(/\r?\n/);
+    const headerAt = lines.findIndex((l) => l.replace(/,/g, '').trim() !== '');
+    if (headerAt < 0) invalid('file', 'This file is empty: there are no column headings or people in it.');
+    const headers = lines[headerAt].split(',').map((h) => h.trim());
+    const rows = lines
+      .map((l, i) => ({ row: i + 1, cells: headers.map((_, c) => (l.split(',')[c] ?? '').trim()) }))
+      .filter((r) => r.row > headerAt + 1 && r.cells.some((c) => c !== ''));
+    const table: ImportTable = {
+      fileName: name,
+      sheetName: ext === 'xlsx' ? 'Sheet1' : null,
+      encoding: ext === 'xlsx' ? null : 'UTF-8',
+      headerRow: headerAt + 1,
+      headers,
+      rows,
+    };
+    const used = new Set<ImportField>();
+    const columns = headers.map((h) => {
+      const f = HEADING_FIELDS[h.toLowerCase().replace(/[^a-z0-9]/g, '')];
+      if (!f || used.has(f)) return null;
+      used.add(f);
+      return f;
+    });
+    return { table, mapping: { columns }, fields: IMPORT_FIELDS.map(([field, label]) => ({ field, label })) };
+  }
+
+  type CheckedImportRow = ImportPreviewRow & { problems: ImportProblem[] };
+
+  function checkImport(table: ImportTable, mapping: ColumnMapping): CheckedImportRow[] {
+    const cols = mapping.columns;
+    if (cols.length !== table.headers.length) {
+      invalid('mapping', 'The choice of columns does not match this file. Read the file again and choose the columns once more.');
+    }
+    cols.forEach((f, i) => {
+      const j = f ? cols.indexOf(f, i + 1) : -1;
+      if (f && j > i) {
+        const label = IMPORT_FIELDS.find(([k]) => k === f)![1];
+        invalid('mapping', `“${label}” is chosen for two columns (${letter(i)} and ${letter(j)}). Choose it for one column only.`);
+      }
+    });
+    if (!cols.includes('fullName')) invalid('mapping', "Choose which column holds each person's full name.");
+    const known = new Set([...attendees.values()].map((a) => a.fullName.toLowerCase()));
+    const seen = new Map<string, number>();
+    return table.rows.map((r) => {
+      const problems: ImportProblem[] = [];
+      const at = (f: ImportField) => cols.indexOf(f);
+      const cell = (f: ImportField) => (at(f) >= 0 ? (r.cells[at(f)] ?? '') : '');
+      const problem = (f: ImportField, message: string) => {
+        const column = at(f) >= 0 ? `${letter(at(f))} (${table.headers[at(f)]})` : null;
+        problems.push({ row: r.row, column, field: f, message: `Row ${r.row}${column ? `, column ${column}` : ''}: ${message}` });
+      };
+      const fullName = cell('fullName');
+      if (!fullName) problem('fullName', "Please enter the person's full name.");
+      else if (known.has(fullName.toLowerCase())) problem('fullName', `Already in Refrain: “${fullName}”. Remove the row, or skip rows with problems.`);
+      else if (seen.has(fullName.toLowerCase())) problem('fullName', `“${fullName}” is also in row ${seen.get(fullName.toLowerCase())}.`);
+      if (fullName) seen.set(fullName.toLowerCase(), r.row);
+      let dateOfBirth = cell('dateOfBirth');
+      if (dateOfBirth) {
+        const iso = ukDate(dateOfBirth);
+        if (!iso) problem('dateOfBirth', `“${dateOfBirth}” is not a date that exists. Dates are read day first, as 31/01/1950.`);
+        dateOfBirth = iso ?? dateOfBirth;
+      }
+      const yes = (f: ImportField) => ({ given: /^(y|yes|true|1)$/i.test(cell(f)), date: null });
+      const person: AttendeeInput = {
+        fullName,
+        preferredName: cell('preferredName'),
+        dateOfBirth,
+        phone: cell('phone'),
+        email: cell('email'),
+        carerName: cell('carerName'),
+        accessNeeds: cell('accessNeeds'),
+        communicationNeeds: cell('communicationNeeds'),
+        notes: cell('notes'),
+        consentParticipation: yes('consentParticipation'),
+        consentMedia: noConsent(),
+        consentShareOutcomes: yes('consentShareOutcomes'),
+      };
+      let referral: ReferralInput | null = null;
+      const sourceText = cell('referralSource');
+      const receivedText = cell('referralReceivedOn');
+      if (sourceText || receivedText || cell('referrerName') || cell('referrerOrganisation')) {
+        const source = IMPORT_SOURCES[sourceText.toLowerCase()];
+        if (!sourceText) problem('referralSource', 'A referral needs its source: who referred the person, such as a GP link worker.');
+        else if (!source) problem('referralSource', `“${sourceText}” is not a referral source Refrain knows.`);
+        const receivedOn = receivedText ? ukDate(receivedText) : null;
+        if (!receivedText) problem('referralReceivedOn', 'A referral needs the date it was received.');
+        else if (!receivedOn) problem('referralReceivedOn', `“${receivedText}” is not a date that exists.`);
+        referral = {
+          attendeeId: '',
+          source: source ?? 'other',
+          referrerName: cell('referrerName'),
+          referrerOrganisation: cell('referrerOrganisation'),
+          receivedOn: receivedOn ?? receivedText,
+          reasons: [],
+          reasonNotes: '',
+        };
+      }
+      return { row: r.row, person, referral, ready: problems.length === 0, problems };
+    });
+  }
+
+  function previewImport(table: ImportTable, mapping: ColumnMapping): ImportPreview {
+    const checked = checkImport(table, mapping);
+    const bad = checked.filter((r) => !r.ready).length;
+    return {
+      rows: checked.slice(0, 50).map(({ problems: _p, ...row }) => (void _p, row)),
+      totalRows: checked.length,
+      readyRows: checked.length - bad,
+      problemRows: bad,
+      problems: checked.flatMap((r) => r.problems),
+    };
+  }
+
+  let peopleImportRunning = false;
+  async function importPeople(table: ImportTable, mapping: ColumnMapping, skipBadRows: boolean): Promise<ImportOutcome> {
+    if (peopleImportRunning) fail('busy', 'An import is already running. Wait for it to finish.');
+    const checked = checkImport(table, mapping);
+    const bad = checked.filter((r) => !r.ready);
+    if (bad.length > 0 && !skipBadRows) {
+      const n = bad.reduce((k, r) => k + r.problems.length, 0);
+      invalid(
+        'file',
+        `${n === 1 ? '1 problem was' : `${n} problems were`} found in ${bad.length === 1 ? '1 row' : `${bad.length} rows`}, so nobody was imported. Correct them in the file and import it again, or choose to skip the rows with problems.`,
+      );
+    }
+    const good = checked.filter((r) => r.ready);
+    const outcome: ImportOutcome = { peopleAdded: 0, referralsAdded: 0, rowsSkipped: bad.length };
+    peopleImportRunning = true;
+    try {
+      emit('people-import-progress', { done: 0, total: good.length });
+      for (const [i, r] of good.entries()) {
+        await sleep(opts.importStepMs ?? 150);
+        const a = createAttendee(r.person);
+        outcome.peopleAdded += 1;
+        if (r.referral) {
+          const id = newId();
+          referrals.set(id, {
+            id,
+            ...r.referral,
+            attendeeId: a.id,
+            status: 'received',
+            history: [{ status: 'received', changedOn: r.referral.receivedOn, note: '', recordedAt: now() }],
+            createdAt: now(),
+            updatedAt: now(),
+          });
+          outcome.referralsAdded += 1;
+        }
+        emit('people-import-progress', { done: i + 1, total: good.length });
+      }
+    } finally {
+      peopleImportRunning = false;
+    }
+    return outcome;
+  }
+
+  Object.assign(handlers, {
+    read_import_file: ({ path }: { path: string }) => readSpreadsheet(path),
+    preview_import: ({ table, mapping }: { table: ImportTable; mapping: ColumnMapping }) => previewImport(table, mapping),
+    import_people: ({ table, mapping, skipBadRows }: { table: ImportTable; mapping: ColumnMapping; skipBadRows: boolean }) =>
+      importPeople(table, mapping, skipBadRows),
   });
 
   const invoke: Invoker = async (cmd, args = {}) => {

@@ -1,5 +1,5 @@
 // A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
-// #/attendees, #/attendees/new, #/attendees/<id>, #/sessions/<id>, #/music,
+// #/attendees, #/attendees/new, #/attendees/import, #/attendees/<id>, #/sessions/<id>, #/music,
 // #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners, #/backups, #/security, #/reports.
 
 export type Route =
@@ -9,6 +9,7 @@ export type Route =
   | { name: 'group'; id: string }
   | { name: 'attendees' }
   | { name: 'attendee-new' }
+  | { name: 'attendees-import' }
   | { name: 'attendee'; id: string }
   | { name: 'session'; id: string }
   | { name: 'music' }
@@ -35,7 +36,8 @@ export function parseRoute(hash: string): Route {
       return id === 'new' ? { name: 'group-new' } : { name: 'group', id };
     case 'attendees':
       if (!id) return { name: 'attendees' };
-      return id === 'new' ? { name: 'attendee-new' } : { name: 'attendee', id };
+      if (id === 'new') return { name: 'attendee-new' };
+      return id === 'import' ? { name: 'attendees-import' } : { name: 'attendee', id };
     case 'sessions':
       return id ? { name: 'session', id } : { name: 'not-found', path };
     case 'music':
@@ -68,6 +70,7 @@ export const paths = {
   group: (id: string) => `#/groups/${encodeURIComponent(id)}`,
   attendees: () => '#/attendees',
   newAttendee: () => '#/attendees/new',
+  importPeople: () => '#/attendees/import',
   attendee: (id: string) => `#/attendees/${encodeURIComponent(id)}`,
   session: (id: string) => `#/sessions/${encodeURIComponent(id)}`,
   music: () => '#/music',
@@ -108,6 +111,7 @@ export function section(
     case 'attendees':
     case 'attendee':
     case 'attendee-new':
+    case 'attendees-import':
       return 'attendees';
     case 'music':
     case 'playlist':

@@ -35,6 +35,7 @@ describe('Refrain app (mock backend)', () => {
       'Attendees',
       'Notes',
       'Measures',
+      'Reports',
       'Music',
       'Venues',
       'Therapists',
