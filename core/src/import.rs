@@ -764,16 +764,14 @@ fn parse_yes_no(v: &str) -> Option<bool> {
     }
 }
 
-/// The referral sources in the words the app shows them.
-pub fn referral_source_label(source: ReferralSource) -> &'static str {
-    match source {
-        ReferralSource::GpLinkWorker => "GP link worker",
-        ReferralSource::SocialPrescriber => "social prescriber",
-        ReferralSource::LocalOrganisation => "local organisation",
-        ReferralSource::CareHome => "care home",
-        ReferralSource::MemoryClinic => "memory clinic",
-        ReferralSource::SelfOrFamily => "self or family",
-        ReferralSource::Other => "other",
+/// A referral source as it reads inside a sentence: the app's own label
+/// (`report::source_label`), lower case but for "GP".
+pub fn referral_source_label(source: ReferralSource) -> String {
+    let label = crate::report::source_label(source);
+    if label.starts_with("GP") {
+        label.to_string()
+    } else {
+        label.to_lowercase()
     }
 }
 
@@ -1167,7 +1165,7 @@ impl<'a> RowCheck<'a> {
             match parse_source(&source_text) {
                 Some(s) => s,
                 None => {
-                    let known: Vec<&str> = SOURCES
+                    let known: Vec<String> = SOURCES
                         .iter()
                         .map(|(s, _)| referral_source_label(*s))
                         .collect();

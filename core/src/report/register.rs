@@ -70,6 +70,21 @@ fn held(s: &RegisterSession) -> bool {
     s.status == SessionStatus::Held
 }
 
+/// A per-session total for each column: the number for a held session,
+/// nothing for a planned or cancelled one.
+fn per_session<'a>(
+    r: &'a RegisterReport,
+    count: impl Fn(&RegisterSession) -> u32 + 'a,
+) -> impl Iterator<Item = String> + 'a {
+    r.sessions.iter().map(move |s| {
+        if held(s) {
+            count(s).to_string()
+        } else {
+            String::new()
+        }
+    })
+}
+
 /// The rows of the register's table as text, header first, totals last:
 /// what the CSV holds below its heading lines.
 pub fn table_rows(r: &RegisterReport) -> Vec<Vec<String>> {
@@ -93,13 +108,7 @@ pub fn table_rows(r: &RegisterReport) -> Vec<Vec<String>> {
         out.push(row);
     }
     let mut came = vec!["Attended (per session)".to_string()];
-    came.extend(r.sessions.iter().map(|s| {
-        if held(s) {
-            s.attended.to_string()
-        } else {
-            String::new()
-        }
-    }));
+    came.extend(per_session(r, |s| s.attended));
     came.extend([
         r.attended.to_string(),
         r.expected.to_string(),
@@ -107,13 +116,7 @@ pub fn table_rows(r: &RegisterReport) -> Vec<Vec<String>> {
     ]);
     out.push(came);
     let mut expected = vec!["Expected (per session)".to_string()];
-    expected.extend(r.sessions.iter().map(|s| {
-        if held(s) {
-            s.expected.to_string()
-        } else {
-            String::new()
-        }
-    }));
+    expected.extend(per_session(r, |s| s.expected));
     out.push(expected);
     out
 }
@@ -387,26 +390,14 @@ pub fn document(r: &RegisterReport) -> Document {
         })
         .collect();
     let mut came = vec!["Came".to_string()];
-    came.extend(r.sessions.iter().map(|s| {
-        if held(s) {
-            s.attended.to_string()
-        } else {
-            String::new()
-        }
-    }));
+    came.extend(per_session(r, |s| s.attended));
     came.extend([
         r.attended.to_string(),
         r.expected.to_string(),
         r.rate.map(|x| format!("{x:.1}%")).unwrap_or_default(),
     ]);
     let mut expected = vec!["Expected".to_string()];
-    expected.extend(r.sessions.iter().map(|s| {
-        if held(s) {
-            s.expected.to_string()
-        } else {
-            String::new()
-        }
-    }));
+    expected.extend(per_session(r, |s| s.expected));
     expected.extend([String::new(), String::new(), String::new()]);
     rows.push(came);
     rows.push(expected);
