@@ -2,7 +2,7 @@
 // group the first scenario marked, saves it as CSV, Excel and PDF, and the
 // numbers in each file are the numbers on the screen; the session's own
 // register screen shows the same marks. Then everything held about one person
-// is saved, and a sample person's record is erased while the register's
+// is saved, and another person's record is erased while the register's
 // totals stay as they were.
 //
 // Run through tests/e2e/run.sh after the earlier scenarios (it uses their
@@ -21,9 +21,10 @@ const APP = process.env.REFRAIN_APP_BIN;
 const EXPORTS = process.env.REFRAIN_EXPORTS_DIR;
 const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
 const GROUP = 'Tuesday Sing-along';
-/** A sample person (core/src/demo.rs) in a sample group, for the erasure. */
-const ERASE = 'Stanley Cooper';
-const SAMPLE_GROUP = 'Thursday Singing for the Brain';
+/** Whose records are saved (01 and 03 gave her marks, scores and a note). */
+const ACCESS = 'Margaret Ellis';
+/** Who is erased (01 marked her "apologies", so she counts as expected). */
+const ERASE = 'Doreen Walsh';
 
 /** @type {import('./webdriver.mjs').Session | null} */
 let app = null;
@@ -261,8 +262,8 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
 
   await step(t, 'save everything held about one person', async () => {
     await nav('Attendees');
-    await press(ERASE);
-    await heading(ERASE);
+    await press(ACCESS);
+    await heading(ACCESS);
     const before = new Set(existsSync(EXPORTS) ? readdirSync(EXPORTS) : []);
     await press('Save everything held about them as PDF');
     await app.waitFor(() => readdirSync(EXPORTS).some((f) => !before.has(f) && f.startsWith('Subject access')), {
@@ -271,15 +272,15 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
     });
     const file = await savedFile();
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    assert.ok(text.includes(`What Refrain holds about ${ERASE}`));
-    assert.ok(text.includes(SAMPLE_GROUP), 'their group');
+    assert.ok(text.includes(`What Refrain holds about ${ACCESS}`));
+    assert.ok(text.includes(GROUP), 'their group');
+    assert.ok(text.includes('Every change to their records'), 'the audit trail');
     await shot('05-reports-person.png');
   });
 
   await step(t, "erase a person: they are gone, and the register's totals stand", async () => {
     await nav('Reports');
-    await choose('Group', SAMPLE_GROUP);
-    await fill('From', '2000-01-01');
+    await choose('Group', GROUP);
     await press('Show the register');
     await app.waitForXPath(`//*[@data-testid='register-summary']`);
     const before = await registerOnScreen();
@@ -296,8 +297,7 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
     await app.waitForXPath("//*[contains(., 'This record was erased on request')]", { message: 'the erased record' });
 
     await nav('Reports');
-    await choose('Group', SAMPLE_GROUP);
-    await fill('From', '2000-01-01');
+    await choose('Group', GROUP);
     await press('Show the register');
     await app.waitForXPath(`//*[@data-testid='register-summary']`);
     const after = await registerOnScreen();
