@@ -5,7 +5,8 @@
 # their proof that the app uses no network, a session D-Bus and gnome-keyring
 # (a real Secret Service) for the tests of the single instance and of the
 # keychain, poppler-utils (pdftotext, pdfinfo) to read back the PDF reports in
-# the tests, and the UI's npm packages. Safe to
+# the tests, xdotool to answer the system's file window in the end-to-end
+# import, and the UI's npm packages. Safe to
 # run again: it only installs what is missing. Needs a Rust toolchain (rustup)
 # already installed.
 set -euo pipefail
@@ -19,7 +20,7 @@ packages=(
   pulseaudio pulseaudio-utils libasound2-plugins
   strace iproute2 util-linux
   libdbus-1-dev dbus-daemon dbus-bin gnome-keyring
-  poppler-utils
+  poppler-utils xdotool
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

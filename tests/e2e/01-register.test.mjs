@@ -145,14 +145,17 @@ test('take the register, close Refrain, and find it all again', { timeout: 180_0
       const surname = person.split(' ')[1];
       await fill('Find a person', surname);
       // Let the search finish first: clicking while the list is still shrinking
-      // can land on the wrong spot.
+      // can land on the wrong spot. Count every person listed, not only those
+      // with an Add button: people already in the group are listed without one,
+      // so the last person is the only one "offered" before the search is done.
       await app.waitFor(
         async () => {
           const offered = [];
           for (const b of await app.findElements('xpath', "//dialog[@open]//button[starts-with(@aria-label, 'Add ')]")) {
             offered.push(await b.getAttribute('aria-label'));
           }
-          return offered.length === 1 && offered[0] === `Add ${person}`;
+          const listed = await app.findElements('xpath', "//dialog[@open]//ul[contains(@class, 'picker-list')]/li");
+          return listed.length === 1 && offered.length === 1 && offered[0] === `Add ${person}`;
         },
         { message: `the search for ${surname} to offer only ${person}` },
       );

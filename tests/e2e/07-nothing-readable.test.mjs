@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { IMPORTED } from './person.mjs';
 
 const DATA_DIR = process.env.REFRAIN_DATA_DIR;
 
@@ -23,7 +24,7 @@ function demoNames() {
 }
 
 /** What the earlier scenarios typed that must not be readable. */
-const TYPED = ['We sang Daisy Bell.', 'Doreen led the second verse', 'Tuesday Sing-along', 'Sam Okafor'];
+const TYPED = ['We sang Daisy Bell.', 'Doreen led the second verse', 'Tuesday Sing-along', 'Sam Okafor', ...IMPORTED];
 
 function filesUnder(dir) {
   const out = [];

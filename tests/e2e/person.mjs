@@ -140,6 +140,9 @@ export async function closeApp(app, screenshotFile) {
   await app.deleteSession().catch(() => {});
 }
 
+/** The people 05-import brings in from a spreadsheet (07 looks for them on disk). */
+export const IMPORTED = ['Winifred Okoro', 'Bartholomew Finch'];
+
 /** The passphrase the end-to-end tests protect their records with. */
 export const PASSPHRASE = 'e2e blue kettle orchard';
 

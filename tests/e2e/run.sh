@@ -33,9 +33,9 @@ if [ ! -x "$app" ]; then
   echo "e2e: no app binary at $app (build it with: cargo build --bin refrain)" >&2
   exit 1
 fi
-for tool in Xvfb WebKitWebDriver node pulseaudio parec strace ip unshare setpriv dbus-daemon gnome-keyring-daemon; do
+for tool in Xvfb WebKitWebDriver node pulseaudio parec strace ip unshare setpriv dbus-daemon gnome-keyring-daemon xdotool pdftotext pdftoppm; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "e2e: $tool is missing; run scripts/setup.sh (packages xvfb, webkit2gtk-driver, nodejs, strace, iproute2, util-linux, dbus-daemon, gnome-keyring)" >&2
+    echo "e2e: $tool is missing; run scripts/setup.sh (packages xvfb, webkit2gtk-driver, nodejs, strace, iproute2, util-linux, dbus-daemon, gnome-keyring, xdotool, poppler-utils)" >&2
     exit 1
   fi
 done
