@@ -2,6 +2,7 @@
 //! big is the store?
 //!
 //!     cargo bench -p refrain-core --bench decade [-- --regenerate] [-- --explain] [-- --proposed]
+//!     cargo bench -p refrain-core --bench decade -- --reports
 //!
 //! The dataset (see decade/generate.rs) is generated once into
 //! target/refrain-bench/decade-v2/ and reused while its schema version matches
@@ -11,12 +12,16 @@
 //!
 //! Each screen's calls go through the public `Store` API on a freshly opened
 //! store. Results are printed as a table and written to
-//! target/refrain-bench/decade-results.json. See docs/benchmarks.md.
+//! target/refrain-bench/decade-results.json. `--reports` times the report
+//! exports instead (decade/reports.rs), written to
+//! target/refrain-bench/decade-reports.json. See docs/benchmarks.md.
 
 #[path = "decade/explain.rs"]
 mod explain;
 #[path = "decade/generate.rs"]
 mod generate;
+#[path = "decade/reports.rs"]
+mod reports;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -40,6 +45,7 @@ struct Opts {
     regenerate: bool,
     explain: bool,
     proposed: bool,
+    reports: bool,
 }
 
 fn main() {
@@ -50,7 +56,18 @@ fn main() {
             || std::env::var("REFRAIN_BENCH_REGENERATE").is_ok_and(|v| !v.is_empty() && v != "0"),
         explain: flag("--explain"),
         proposed: flag("--proposed"),
+        reports: flag("--reports"),
     };
+    // A child of `--reports`, measuring one export's peak memory.
+    if let Some(i) = args.iter().position(|a| a == "--report-peak") {
+        let format = args.get(i + 1).map_or("", String::as_str);
+        let dir = bench_dir().join(DATASET);
+        if let Err(e) = reports::peak_child(&dir, today(), format) {
+            eprintln!("decade bench failed: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     if let Err(e) = run(&opts) {
         eprintln!("decade bench failed: {e}");
         std::process::exit(1);
@@ -92,6 +109,21 @@ fn run(opts: &Opts) -> Res<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if opts.reports {
+        println!();
+        let results = json!({
+            "dataset": DATASET,
+            "date": today.to_string(),
+            "schemaVersion": SCHEMA_VERSION,
+            "machine": machine(&out_dir),
+            "rows": counts.iter().map(|(t, n)| (t.clone(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "reports": reports::run(&dir, &db, &out_dir, today)?,
+        });
+        let json_path = out_dir.join("decade-reports.json");
+        std::fs::write(&json_path, serde_json::to_string_pretty(&results)?)?;
+        println!("Results written to {}", json_path.display());
+        return Ok(());
+    }
     println!("{}", targets.describe());
     println!();
 

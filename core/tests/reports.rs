@@ -478,7 +478,7 @@ fn a_register_of_30_people_and_50_sessions_spans_pages_correctly() {
         let d = start + chrono::Duration::weeks(w);
         let s = session(&mut store, &group, &d.format("%Y-%m-%d").to_string());
         for (i, p) in people.iter().enumerate() {
-            let m = if (i + w as usize) % 4 == 0 {
+            let m = if (i + w as usize).is_multiple_of(4) {
                 Mark::Absent
             } else {
                 Mark::Present
