@@ -438,7 +438,7 @@ pub fn document(r: &RegisterReport) -> Document {
                         None => "no sessions held in the period".into(),
                     },
                 ),
-                ("Produced".into(), stamp_line(&r.stamp)),
+                ("Produced".into(), super::stamp_text(&r.stamp)),
             ]),
             Block::Gap,
             Block::Table(Table {
