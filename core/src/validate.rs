@@ -127,6 +127,20 @@ pub fn time_span(
     Ok((fmt_time(s), fmt_time(e)))
 }
 
+/// A period of days, `from` and `to` (fields "from" and "to"), both
+/// included: two dates that exist, the end on or after the start.
+pub fn period(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate)> {
+    let f = date("from", from)?;
+    let t = date("to", to)?;
+    if f > t {
+        return Err(CoreError::invalid(
+            "to",
+            "The end of the period must be on or after its start.",
+        ));
+    }
+    Ok((f, t))
+}
+
 pub fn fmt_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }

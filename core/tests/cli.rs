@@ -81,3 +81,77 @@ fn check_reports_a_newer_store_without_touching_it() {
     assert!(err.contains("newer version of Refrain"), "{err}");
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
+
+#[test]
+fn the_cli_imports_people_from_a_file() {
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let (ok, _, err) = cli(data.path(), &["init"]);
+    assert!(ok, "{err}");
+    let file = files.path().join("group.csv");
+    std::fs::write(
+        &file,
+        "Name,DOB,Referred by,Referral date,Shoe size\n\
+         Ann Hill,01/01/1950,GP,01/01/2025,5\n\
+         Bob Stone,31/02/1950,,,6\n\
+         Carl Jones,,,,7\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+
+    let (ok, out, _) = cli(data.path(), &["import-people", file, "--dry-run"]);
+    assert!(!ok, "a dry run with problems exits with 1: {out}");
+    for line in [
+        "Read group.csv (UTF-8): 3 rows below the headings.",
+        "  A (Name) -> Full name",
+        "  B (DOB) -> Date of birth",
+        "  C (Referred by) -> Referral source",
+        "  D (Referral date) -> Date referral received",
+        "  E (Shoe size) -> not imported",
+        "  Row 3, column B (DOB): “31/02/1950” is not a date that exists. Dates are read day \
+         first, as 31/01/1950.",
+        "3 rows: 2 ready, 1 with problems.",
+        "Dry run: nothing was imported.",
+    ] {
+        assert!(
+            out.lines().any(|l| l == line),
+            "missing {line:?} in:\n{out}"
+        );
+    }
+
+    let (ok, out, err) = cli(data.path(), &["import-people", file]);
+    assert!(!ok);
+    assert!(out.contains("Row 3, column B (DOB)"), "{out}");
+    assert!(
+        err.contains("1 problem was found in 1 row, so nobody was imported."),
+        "{err}"
+    );
+    let (_, out, _) = cli(data.path(), &["list", "attendees", "--json"]);
+    let people: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(people.as_array().unwrap().len(), 0);
+
+    let (ok, out, err) = cli(data.path(), &["import-people", file, "--skip-bad-rows"]);
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("Imported 2 people and 1 referral; 1 row with problems left out."),
+        "{out}"
+    );
+    let (_, out, _) = cli(data.path(), &["list", "attendees", "--json"]);
+    let people: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(people.as_array().unwrap().len(), 2);
+
+    // Again: everyone is already there.
+    let (ok, out, _) = cli(data.path(), &["import-people", file, "--dry-run"]);
+    assert!(!ok);
+    assert!(
+        out.contains("Already in Refrain: “Ann Hill” (born 1950-01-01)."),
+        "{out}"
+    );
+
+    let (ok, _, err) = cli(data.path(), &["import-people", "/nonexistent/people.ods"]);
+    assert!(!ok);
+    assert!(
+        err.contains("Refrain can import people from CSV files"),
+        "{err}"
+    );
+}

@@ -3,7 +3,6 @@
 //! not at all.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use refrain_core::import::{column_letter, guess_mapping, read_table, MAX_ROWS};
 use refrain_core::model::*;
@@ -977,96 +976,4 @@ fn column_letters_in_messages_go_past_z() {
     );
     let (_, _, preview) = preview_of(&store, &path);
     assert_eq!(preview.problems[0].column.as_deref(), Some("AC (DOB)"));
-}
-
-// ---------------------------------------------------------------------------
-// The CLI
-// ---------------------------------------------------------------------------
-
-fn cli(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_refrain-cli"))
-        .env("REFRAIN_PASSPHRASE", "cli test passphrase")
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-#[test]
-fn the_cli_imports_people_from_a_file() {
-    let data = tempfile::tempdir().unwrap();
-    let files = tempfile::tempdir().unwrap();
-    let (ok, _, err) = cli(data.path(), &["init"]);
-    assert!(ok, "{err}");
-    let file = write(
-        files.path(),
-        "group.csv",
-        "Name,DOB,Referred by,Referral date,Shoe size\n\
-         Ann Hill,01/01/1950,GP,01/01/2025,5\n\
-         Bob Stone,31/02/1950,,,6\n\
-         Carl Jones,,,,7\n",
-    );
-    let file = file.to_str().unwrap();
-
-    let (ok, out, _) = cli(data.path(), &["import-people", file, "--dry-run"]);
-    assert!(!ok, "a dry run with problems exits with 1: {out}");
-    for line in [
-        "Read group.csv (UTF-8): 3 rows below the headings.",
-        "  A (Name) -> Full name",
-        "  B (DOB) -> Date of birth",
-        "  C (Referred by) -> Referral source",
-        "  D (Referral date) -> Date referral received",
-        "  E (Shoe size) -> not imported",
-        "  Row 3, column B (DOB): “31/02/1950” is not a date that exists. Dates are read day \
-         first, as 31/01/1950.",
-        "3 rows: 2 ready, 1 with problems.",
-        "Dry run: nothing was imported.",
-    ] {
-        assert!(
-            out.lines().any(|l| l == line),
-            "missing {line:?} in:\n{out}"
-        );
-    }
-
-    let (ok, out, err) = cli(data.path(), &["import-people", file]);
-    assert!(!ok);
-    assert!(out.contains("Row 3, column B (DOB)"), "{out}");
-    assert!(
-        err.contains("1 problem was found in 1 row, so nobody was imported."),
-        "{err}"
-    );
-    let (_, out, _) = cli(data.path(), &["list", "attendees", "--json"]);
-    let people: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(people.as_array().unwrap().len(), 0);
-
-    let (ok, out, err) = cli(data.path(), &["import-people", file, "--skip-bad-rows"]);
-    assert!(ok, "{out}\n{err}");
-    assert!(
-        out.contains("Imported 2 people and 1 referral; 1 row with problems left out."),
-        "{out}"
-    );
-    let (_, out, _) = cli(data.path(), &["list", "attendees", "--json"]);
-    let people: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(people.as_array().unwrap().len(), 2);
-
-    // Again: everyone is already there.
-    let (ok, out, _) = cli(data.path(), &["import-people", file, "--dry-run"]);
-    assert!(!ok);
-    assert!(
-        out.contains("Already in Refrain: “Ann Hill” (born 1950-01-01)."),
-        "{out}"
-    );
-
-    let (ok, _, err) = cli(data.path(), &["import-people", "/nonexistent/people.ods"]);
-    assert!(!ok);
-    assert!(
-        err.contains("Refrain can import people from CSV files"),
-        "{err}"
-    );
 }

@@ -25,14 +25,7 @@ pub const MAX_REPORT_DAYS: i64 = 3660;
 
 /// A checked period: `from` and `to` as `YYYY-MM-DD`, `from <= to`.
 pub(crate) fn checked_period(from: &str, to: &str) -> Result<(String, String)> {
-    let f = validate::date("from", from)?;
-    let t = validate::date("to", to)?;
-    if f > t {
-        return Err(CoreError::invalid(
-            "to",
-            "The end of the period must be on or after its start.",
-        ));
-    }
+    let (f, t) = validate::period(from, to)?;
     if (t - f).num_days() > MAX_REPORT_DAYS {
         return Err(CoreError::invalid(
             "to",
@@ -53,7 +46,7 @@ impl Span {
     }
 }
 
-/// A group's register over a period. `progress` hears how far it has got.
+/// A group's register over a period (both days included).
 pub(crate) fn register(
     conn: &Connection,
     group_id: &str,

@@ -788,14 +788,8 @@ fn group_outcomes(
     from: &str,
     to: &str,
 ) -> Result<GroupOutcomes> {
-    let from = fmt_date(validate::date("from", from)?);
-    let to = fmt_date(validate::date("to", to)?);
-    if from > to {
-        return Err(CoreError::invalid(
-            "to",
-            "The end of the period must be on or after its start.",
-        ));
-    }
+    let (from, to) = validate::period(from, to)?;
+    let (from, to) = (fmt_date(from), fmt_date(to));
     let found: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM practice_group WHERE id = ?1)",
         [group_id],

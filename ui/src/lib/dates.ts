@@ -144,3 +144,15 @@ export function formatTimestamp(ts: string | null | undefined): string {
   if (Number.isNaN(dt.getTime())) return ts;
   return `${dt.getDate()} ${MONTHS[dt.getMonth()]} ${dt.getFullYear()} at ${pad(dt.getHours())}:${pad(dt.getMinutes())}`;
 }
+
+/** The same day `n` months earlier (the last day of that month when it is shorter). */
+export function monthsBefore(iso: string, n: number): string {
+  const p = parseIsoDate(iso);
+  if (!p) return iso;
+  const first = new Date(Date.UTC(p.y, p.m - 1 - n, 1));
+  const y = first.getUTCFullYear();
+  const m = first.getUTCMonth();
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const d = Math.min(p.d, last);
+  return `${y}-${String(m + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
