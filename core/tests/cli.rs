@@ -155,3 +155,132 @@ fn the_cli_imports_people_from_a_file() {
         "{err}"
     );
 }
+
+#[test]
+fn the_cli_saves_reports_and_erases_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = cli(dir.path(), &["seed-demo"]);
+    assert!(ok, "{err}");
+    let (_, out, _) = cli(dir.path(), &["list", "groups", "--json"]);
+    let groups: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let group = groups[0]["id"].as_str().unwrap().to_string();
+    let group_name = groups[0]["name"].as_str().unwrap().to_string();
+    let from = "2020-01-01";
+    let to = refrain_core::validate::fmt_date(refrain_core::store::today());
+
+    // The format comes from the file's extension.
+    let csv = out_dir.path().join("register.csv");
+    let (ok, out, err) = cli(
+        dir.path(),
+        &[
+            "report",
+            "register",
+            "--group",
+            &group,
+            "--from",
+            from,
+            "--to",
+            &to,
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{out}{err}");
+    assert!(out.starts_with("Saved "), "{out}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.contains(&format!("Attendance register,{group_name}")),
+        "{text}"
+    );
+    let before = text
+        .lines()
+        .find(|l| l.starts_with("Attended (per session)"))
+        .unwrap()
+        .to_string();
+
+    // A format the report has no use for: refused, nothing written.
+    let (_, out, _) = cli(dir.path(), &["list", "attendees", "--json"]);
+    let people: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let in_group = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Person,"))
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let person = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["fullName"] == in_group.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let wrong = out_dir.path().join("access.csv");
+    let (ok, _, err) = cli(
+        dir.path(),
+        &[
+            "report",
+            "subject-access",
+            "--person",
+            &person,
+            "--out",
+            wrong.to_str().unwrap(),
+        ],
+    );
+    assert!(!ok);
+    assert!(err.contains("can be saved as PDF or JSON"), "{err}");
+    assert!(!wrong.exists());
+
+    let json = out_dir.path().join("access.json");
+    let (ok, _, err) = cli(
+        dir.path(),
+        &[
+            "report",
+            "subject-access",
+            "--person",
+            &person,
+            "--out",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    let held: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(held["attendee"]["fullName"], in_group.as_str());
+
+    // Erased: the register keeps its totals, without the name.
+    let (ok, out, err) = cli(
+        dir.path(),
+        &["erase", "--person", &person, "--reason", "Asked in writing"],
+    );
+    assert!(ok, "{err}");
+    assert!(out.starts_with("Erased."), "{out}");
+    let (ok, _, err) = cli(
+        dir.path(),
+        &[
+            "report",
+            "register",
+            "--group",
+            &group,
+            "--from",
+            from,
+            "--to",
+            &to,
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(!text.contains(&in_group), "{text}");
+    assert!(text.contains("Erased person "), "{text}");
+    assert!(
+        text.lines().any(|l| l == before),
+        "the same totals:\n{text}"
+    );
+}

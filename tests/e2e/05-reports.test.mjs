@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { inflateRawSync } from 'node:zlib';
 import { newSession } from './webdriver.mjs';
-import { choose, closeApp, control, fill, heading, nav, openRecords, press, scenario, use } from './person.mjs';
+import { choose, closeApp, fill, heading, nav, openRecords, press, scenario, use } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const EXPORTS = process.env.REFRAIN_EXPORTS_DIR;
@@ -23,6 +23,8 @@ const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
 const GROUP = 'Tuesday Sing-along';
 /** Whose records are saved (01 and 03 gave her marks, scores and a note). */
 const ACCESS = 'Margaret Ellis';
+/** Whose referrer gets feedback (the test records his consent first). */
+const REFERRED = 'Arthur Bennett';
 /** Who is erased (01 marked her "apologies", so she counts as expected). */
 const ERASE = 'Doreen Walsh';
 
@@ -258,6 +260,68 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
       .sort();
     assert.deepEqual([...pressed].sort(), inFile, 'the marks on the register screen are the marks in the file');
     await shot('05-reports-session.png');
+  });
+
+  await step(t, "every group's register in one workbook", async () => {
+    await nav('Reports');
+    const before = new Set(readdirSync(EXPORTS));
+    await press("Save every group's register as Excel");
+    await app.waitFor(() => readdirSync(EXPORTS).some((f) => !before.has(f) && f.startsWith('Registers ')), {
+      timeout: 30_000,
+      message: 'the workbook',
+    });
+    const file = join(EXPORTS, readdirSync(EXPORTS).find((f) => !before.has(f) && f.startsWith('Registers ')));
+    const sheets = unzip(readFileSync(file), 'xl/workbook.xml');
+    assert.ok(sheets.includes(`name="${GROUP}"`), `a sheet for ${GROUP}: ${sheets}`);
+  });
+
+  await step(t, 'a programme summary: the figures on screen are the figures in the PDF', async () => {
+    await fill('In your own words (optional)', 'People told us the singing lifted their week.');
+    await press('Show the figures');
+    const figures = await app.waitForXPath("//*[@data-testid='programme-figures']", { message: 'the figures' });
+    const text = await figures.getText();
+    const attendance = /Attendance\s+(\d+) of (\d+) expected places \(([\d.]+)%\)/.exec(text);
+    assert.ok(attendance, `the attendance figure: ${text}`);
+    await app.executeScript('arguments[0].scrollIntoView({ block: "center" })', [figures]);
+    await shot('05-reports-programme.png');
+    const before = new Set(readdirSync(EXPORTS));
+    await press('Save the programme summary as PDF');
+    await app.waitFor(() => readdirSync(EXPORTS).some((f) => !before.has(f) && f.startsWith('Programme summary')), {
+      timeout: 30_000,
+      message: 'the summary PDF',
+    });
+    const file = await savedFile();
+    const pdf = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    assert.ok(pdf.includes(`${attendance[3]}% (${attendance[1]} of ${attendance[2]} expected places)`), pdf);
+    assert.ok(pdf.includes('People told us the singing lifted their week.'), 'the narrative');
+    assert.ok(pdf.includes(GROUP));
+    execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', file, join(ARTIFACTS, '05-reports-programme-pdf')]);
+  });
+
+  await step(t, 'feedback for a referrer, once the person has agreed to share', async () => {
+    await nav('Attendees');
+    await press(REFERRED);
+    await heading(REFERRED);
+    await app.waitForXPath("//*[contains(., 'have not agreed to their outcomes being shared')]", {
+      message: 'no feedback without consent',
+    });
+    const offered = await app.findElements('xpath', "//button[@aria-label='Save the feedback as PDF']");
+    assert.equal(offered.length, 0, 'no feedback without consent');
+    await press('Edit record');
+    await (await app.waitForXPath("//label[normalize-space(.)='Consent to share outcomes with the referrer']")).click();
+    await press('Save attendee');
+    await fill('Your summary for the referrer', 'Arthur has come every week and joins in the chorus.');
+    const before = new Set(readdirSync(EXPORTS));
+    await press('Save the feedback as PDF');
+    await app.waitFor(() => readdirSync(EXPORTS).some((f) => !before.has(f) && f.startsWith('Feedback')), {
+      timeout: 30_000,
+      message: 'the feedback PDF',
+    });
+    const file = await savedFile();
+    const pdf = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    assert.ok(pdf.includes(`Feedback for the referrer`) && pdf.includes(REFERRED), pdf);
+    assert.ok(pdf.includes('Arthur has come every week and joins in the chorus.'), 'the summary');
+    await shot('05-reports-feedback.png');
   });
 
   await step(t, 'save everything held about one person', async () => {
