@@ -109,19 +109,7 @@ pub fn make(
             })?;
             progress(1, 3, "Laying out the report");
             match format {
-                Csv => {
-                    let mut out = Vec::new();
-                    for (i, r) in registers.iter().enumerate() {
-                        let mut one = register::to_csv(r)?;
-                        if i > 0 {
-                            // One byte-order mark, at the start; a blank line between.
-                            one.drain(..3);
-                            out.extend_from_slice(b"\r\n");
-                        }
-                        out.extend_from_slice(&one);
-                    }
-                    Ok(out)
-                }
+                Csv => register::to_csv_many(&registers),
                 _ => register::to_xlsx_many(&registers),
             }
         }

@@ -157,6 +157,22 @@ pub fn to_csv(r: &RegisterReport) -> Result<Vec<u8>> {
     w.into_inner().map_err(csv_failed)
 }
 
+/// Several registers (say, every group's) as one CSV file: each in turn,
+/// with a blank line between, and one byte-order mark at the start.
+pub fn to_csv_many(registers: &[RegisterReport]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for (i, r) in registers.iter().enumerate() {
+        let one = to_csv(r)?;
+        if i == 0 {
+            out.extend_from_slice(&one);
+        } else {
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(&one["\u{feff}".len()..]);
+        }
+    }
+    Ok(out)
+}
+
 /// Where the register's table starts in the Excel sheet (0-based row).
 pub const XLSX_HEADER_ROW: u32 = 5;
 
