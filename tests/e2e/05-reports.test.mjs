@@ -280,7 +280,7 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
     await press('Show the figures');
     const figures = await app.waitForXPath("//*[@data-testid='programme-figures']", { message: 'the figures' });
     const text = await figures.getText();
-    const attendance = /Attendance\s+(\d+) of (\d+) expected places \(([\d.]+)%\)/.exec(text);
+    const attendance = /Attendance\s*(\d+) of (\d+) expected places \(([\d.]+)%\)/.exec(text);
     assert.ok(attendance, `the attendance figure: ${text}`);
     await app.executeScript('arguments[0].scrollIntoView({ block: "center" })', [figures]);
     await shot('05-reports-programme.png');
