@@ -136,13 +136,22 @@ async function registerOnScreen() {
   );
 }
 
-/** What the "Saved ..." line names: the file in the reports folder. */
-async function savedFile() {
-  const el = await app.waitForXPath("//*[contains(@class,'export-status')]//strong[contains(@class,'export-file')]", {
-    timeout: 30_000,
-    message: 'the report to be saved',
-  });
-  const name = (await el.getText()).trim();
+/**
+ * What a "Saved ..." line names (the one for the file starting `prefix` and
+ * ending `ext`; each card has its own line): the file in the reports folder.
+ */
+async function savedFile(prefix, ext) {
+  let name = '';
+  await app.waitFor(
+    async () => {
+      for (const el of await app.findElements('xpath', "//*[contains(@class,'export-status')]//strong[contains(@class,'export-file')]")) {
+        const text = (await el.getText()).trim();
+        if (text.startsWith(prefix) && text.endsWith(ext)) name = text;
+      }
+      return name !== '';
+    },
+    { timeout: 30_000, message: `the "Saved" line for ${prefix}…${ext}` },
+  );
   const file = join(EXPORTS, name);
   assert.ok(existsSync(file), `${name} in the reports folder: ${readdirSync(EXPORTS).join(', ')}`);
   return file;
@@ -156,7 +165,7 @@ async function saveRegister(format) {
     timeout: 30_000,
     message: `the ${format} file`,
   });
-  return savedFile();
+  return savedFile('Register ', { CSV: '.csv', Excel: '.xlsx', PDF: '.pdf' }[format]);
 }
 
 const step = scenario();
@@ -290,7 +299,7 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
       timeout: 30_000,
       message: 'the summary PDF',
     });
-    const file = await savedFile();
+    const file = await savedFile('Programme summary', '.pdf');
     const pdf = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     assert.ok(pdf.includes(`${attendance[3]}% (${attendance[1]} of ${attendance[2]} expected places)`), pdf);
     assert.ok(pdf.includes('People told us the singing lifted their week.'), 'the narrative');
@@ -317,7 +326,7 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
       timeout: 30_000,
       message: 'the feedback PDF',
     });
-    const file = await savedFile();
+    const file = await savedFile('Feedback', '.pdf');
     const pdf = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     assert.ok(pdf.includes(`Feedback for the referrer`) && pdf.includes(REFERRED), pdf);
     assert.ok(pdf.includes('Arthur has come every week and joins in the chorus.'), 'the summary');
@@ -334,7 +343,7 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
       timeout: 30_000,
       message: 'the subject access PDF',
     });
-    const file = await savedFile();
+    const file = await savedFile('Subject access', '.pdf');
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     assert.ok(text.includes(`What Refrain holds about ${ACCESS}`));
     assert.ok(text.includes(GROUP), 'their group');
