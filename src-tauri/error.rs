@@ -2,7 +2,8 @@
 //! boundary as `{code, message, field}` (the `CommandError` TypeScript type),
 //! never as a bare string and never as a panic.
 
-use refrain_core::audio::AudioError;
+use refrain_audio::AudioError;
+use refrain_core::error::ErrorCode;
 use refrain_core::CoreError;
 use serde::{Serialize, Serializer};
 use ts_rs::TS;
@@ -14,7 +15,7 @@ pub enum AppError {
 
     /// The store could not be opened at start-up; every command reports why.
     #[error("{message}")]
-    StoreUnavailable { code: &'static str, message: String },
+    StoreUnavailable { code: ErrorCode, message: String },
 
     #[error(
         "Refrain could not find a folder to keep its data in. Set REFRAIN_DATA_DIR to a folder."
@@ -39,14 +40,9 @@ pub enum AppError {
 /// The wire form of [`AppError`].
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, TS)]
 pub struct CommandError {
-    /// Stable and machine-readable: `invalid`, `conflict`, `not_found`,
-    /// `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
-    /// `note_signed`, `store_damaged`, `backup_failed`,
-    /// `disk_full`, `wrong_passphrase`, `wrong_recovery_key`, `keys_unusable`, and the
-    /// store's states before it is open: `needs_passphrase`, `locked`;
-    /// `keychain`, `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
-    /// `unsupported_codec`, `corrupt`, `missing_file`, `unreadable`, `no_output`.
-    pub code: String,
+    /// Stable and machine-readable: one of [`ErrorCode`] (the one list of
+    /// codes, in refrain-core).
+    pub code: ErrorCode,
     /// A sentence for the person using the app.
     pub message: String,
     /// For `invalid`: the input field (camelCase) the message belongs beside.
@@ -54,20 +50,20 @@ pub struct CommandError {
 }
 
 impl AppError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Core(e) => e.code(),
-            AppError::StoreUnavailable { code, .. } => code,
-            AppError::NoDataDir => "no_data_dir",
-            AppError::Audio(e) => e.code(),
-            AppError::Keychain(_) => "keychain",
-            AppError::Busy(_) => "busy",
+            AppError::Core(e) => e.error_code(),
+            AppError::StoreUnavailable { code, .. } => *code,
+            AppError::NoDataDir => ErrorCode::NoDataDir,
+            AppError::Audio(e) => e.error_code(),
+            AppError::Keychain(_) => ErrorCode::Keychain,
+            AppError::Busy(_) => ErrorCode::Busy,
         }
     }
 
     pub fn to_wire(&self) -> CommandError {
         CommandError {
-            code: self.code().to_string(),
+            code: self.code(),
             message: self.to_string(),
             field: match self {
                 AppError::Core(e) => e.field().map(str::to_string),

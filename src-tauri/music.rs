@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use refrain_core::audio::{Player, QueueItem};
+use refrain_audio::{Player, QueueItem};
 use refrain_core::model::{ImportReport, PlayerState};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -90,7 +90,7 @@ pub fn import<R: Runtime>(
     music.import_cancel.store(false, Ordering::Relaxed);
     let library = state.with(|s| Ok(s.library_dir()));
     let result = library.and_then(|library| {
-        refrain_core::library::import(
+        refrain_audio::library::import(
             &paths,
             &library,
             &music.import_cancel,

@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use refrain_core::store::backup::{self, RestoreReport};
 use refrain_core::vault::{self, KdfParams, StoreKey, VaultState};
+use refrain_core::error::ErrorCode;
 use refrain_core::{CoreError, Store};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -14,7 +15,7 @@ use crate::error::AppError;
 use crate::keychain;
 
 /// A store that could not be opened: its error's code and message.
-type Unavailable = (&'static str, String);
+type Unavailable = (ErrorCode, String);
 
 pub struct AppState {
     /// The data folder (`None` when none could be found).
@@ -60,7 +61,7 @@ pub struct VaultCreated {
     pub status: VaultStatus,
 }
 
-const LOCKED: &str = "locked";
+const LOCKED: ErrorCode = ErrorCode::Locked;
 
 fn locked() -> Unavailable {
     (
@@ -89,11 +90,11 @@ impl AppState {
             key: None,
         };
         match &data_dir {
-            None => inner.store = Err(("no_data_dir", AppError::NoDataDir.to_string())),
+            None => inner.store = Err((ErrorCode::NoDataDir, AppError::NoDataDir.to_string())),
             Some(dir) => match vault::state(dir) {
                 Ok(VaultState::New | VaultState::Unencrypted) => {
                     inner.store = Err((
-                        "needs_passphrase",
+                        ErrorCode::NeedsPassphrase,
                         "Choose a passphrase to protect the records first.".into(),
                     ))
                 }
@@ -279,7 +280,7 @@ impl AppState {
         match &mut guard.store {
             Ok(store) => f(store).map_err(AppError::from),
             Err((code, message)) => Err(AppError::StoreUnavailable {
-                code,
+                code: *code,
                 message: message.clone(),
             }),
         }
@@ -323,7 +324,7 @@ impl AppState {
         let actor = guard.store.as_ref().ok().and_then(Store::actor);
         // Closing the connection (dropping the store) checkpoints its WAL.
         guard.store = Err((
-            "restoring",
+            ErrorCode::Restoring,
             "A backup is being restored. Please try again in a moment.".into(),
         ));
         let result = backup::restore(&dir, backup, key.as_ref());
@@ -339,7 +340,7 @@ impl AppState {
         match &guard.store {
             Ok(_) => Ok(report),
             Err((code, message)) => Err(AppError::StoreUnavailable {
-                code,
+                code: *code,
                 message: message.clone(),
             }),
         }
@@ -347,5 +348,5 @@ impl AppState {
 }
 
 fn unavailable(e: CoreError) -> Unavailable {
-    (e.code(), e.to_string())
+    (e.error_code(), e.to_string())
 }

@@ -134,7 +134,7 @@ fn validation_errors_name_the_field_they_belong_to() {
     assert_eq!(
         err,
         CommandError {
-            code: "invalid".into(),
+            code: refrain_core::error::ErrorCode::Invalid,
             message: "The end time must be after the start time.".into(),
             field: Some("endTime".into()),
         }
@@ -174,7 +174,7 @@ fn fast() -> KdfParams {
 fn encrypted_seeded(dir: &std::path::Path) -> StoreKey {
     let created = vault::create(dir, PASS, fast()).unwrap();
     let mut store = Store::open_in_dir_keyed(dir, &created.key).unwrap();
-    refrain_core::demo::seed(&mut store, refrain_core::store::today(), None).unwrap();
+    refrain_core::demo::seed(&mut store, refrain_core::store::today()).unwrap();
     store.backup_to(&store.backups_dir()).unwrap();
     created.key.clone()
 }
@@ -315,7 +315,7 @@ fn an_earlier_versions_plain_store_is_encrypted_when_the_passphrase_is_set() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut store = Store::open_in_dir(dir.path()).unwrap();
-        refrain_core::demo::seed(&mut store, refrain_core::store::today(), None).unwrap();
+        refrain_core::demo::seed(&mut store, refrain_core::store::today()).unwrap();
     }
     let app = app_on(dir.path());
     assert_eq!(

@@ -5,6 +5,7 @@
 
 use ts_rs::{Config, TS};
 
+use crate::error::ErrorCode;
 use crate::model::*;
 use crate::outcomes::*;
 use crate::store::backup::{BackupInfo, BackupKind, RestoreReport};
@@ -55,5 +56,7 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         // Importing people from a spreadsheet.
         ImportField, ImportTableRow, ImportTable, ColumnMapping, ImportProblem, ImportPreviewRow,
         ImportPreview, ImportOutcome,
+        // Every error code a command can fail with.
+        ErrorCode,
     )
 }

@@ -3,8 +3,6 @@
 //! a few past sessions with their registers and notes, and the coming weeks
 //! planned. Every name here is invented.
 
-use std::path::Path;
-
 use chrono::{Days, NaiveDate};
 
 use crate::error::{CoreError, Result};
@@ -256,17 +254,12 @@ const DROP_IN_NOTES: &[&str] = &[
     "Listening and chat. Quieter, but everyone took part in the final song.",
 ];
 
-/// Loads the sample data into an empty store: the records in one
-/// transaction, then, when `sample_music` is given, the sample tracks with a
-/// setlist for the singing group and a personal playlist. Dates are placed
-/// around `today`: four past sessions per group with their registers, and the
-/// coming weeks planned.
-pub fn seed(store: &mut Store, today: NaiveDate, sample_music: Option<&Path>) -> Result<()> {
-    seed_records(store, today)?;
-    if let Some(dir) = sample_music {
-        seed_music(store, today, dir)?;
-    }
-    Ok(())
+/// Loads the sample records into an empty store, in one transaction. Dates
+/// are placed around `today`: four past sessions per group with their
+/// registers, and the coming weeks planned. The sample music comes separately
+/// ([`seed_music`]): importing files is the audio crate's job.
+pub fn seed(store: &mut Store, today: NaiveDate) -> Result<()> {
+    seed_records(store, today)
 }
 
 /// Notes for the setlist, by the start of a track's title.
@@ -283,24 +276,9 @@ const SETLIST_NOTES: &[(&str, &str)] = &[
     ("Oh Susanna", "Shakers out for the chorus. Key of C."),
 ];
 
-/// Imports the sample tracks from `dir`, then gives the singing group a
-/// setlist (attached to its coming sessions) and one member a personal
-/// playlist. A track that cannot be read is left out, never fatal.
-fn seed_music(store: &mut Store, today: NaiveDate, dir: &Path) -> Result<()> {
-    let library = store.library_dir();
-    let never = std::sync::atomic::AtomicBool::new(false);
-    let report = crate::library::import(
-        &[dir.to_path_buf()],
-        &library,
-        &never,
-        |_| {},
-        |p| store.add_track(p),
-    )?;
-    let mut tracks: Vec<Track> = report
-        .imported
-        .into_iter()
-        .chain(report.already_there)
-        .collect();
+/// Gives the singing group a setlist of the sample `tracks` (attached to its
+/// coming sessions) and one member a personal playlist.
+pub fn seed_music(store: &mut Store, today: NaiveDate, mut tracks: Vec<Track>) -> Result<()> {
     if tracks.is_empty() {
         return Ok(());
     }

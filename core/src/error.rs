@@ -1,7 +1,87 @@
 //! The core's one error type. Every rule the core enforces fails with one of these,
 //! in words a therapist can act on; the shell maps them to `{code, message, field}`.
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use ts_rs::TS;
+
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $code:literal,)+) => {
+        /// Every error code that crosses into the UI, stable and
+        /// machine-readable: the core's, the audio engine's, the shell's and
+        /// the two the UI makes itself. The one list of them; the UI's
+        /// `ErrorCode` type is generated from it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* #[serde(rename = $code)] $variant,)+
+        }
+
+        impl ErrorCode {
+            /// Every code.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)+];
+
+            /// The code as it is sent ("not_found").
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)+
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// Input that breaks a rule; `field` says which.
+    Invalid = "invalid",
+    Conflict = "conflict",
+    NotFound = "not_found",
+    NoteSigned = "note_signed",
+    NewerSchema = "newer_schema",
+    OpenFailed = "open_failed",
+    MigrationFailed = "migration_failed",
+    StoreDamaged = "store_damaged",
+    BackupFailed = "backup_failed",
+    Database = "database",
+    DiskFull = "disk_full",
+    WrongPassphrase = "wrong_passphrase",
+    WrongRecoveryKey = "wrong_recovery_key",
+    KeysUnusable = "keys_unusable",
+    ReportFailed = "report_failed",
+    Io = "io",
+    /// The store before it is open: no passphrase set yet.
+    NeedsPassphrase = "needs_passphrase",
+    /// The store before it is open: locked.
+    Locked = "locked",
+    /// The store is closed while a backup is restored.
+    Restoring = "restoring",
+    Keychain = "keychain",
+    NoDataDir = "no_data_dir",
+    /// Something that runs one at a time is already running.
+    Busy = "busy",
+    NotAudio = "not_audio",
+    UnsupportedCodec = "unsupported_codec",
+    Corrupt = "corrupt",
+    MissingFile = "missing_file",
+    Unreadable = "unreadable",
+    /// No sound output could be opened.
+    NoOutput = "no_output",
+    /// The UI's own: it could not reach the app's side at all.
+    NoBackend = "no_backend",
+    /// The UI's own: a failure that came without a code.
+    Unknown = "unknown",
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 #[derive(Debug, Error)]
 pub enum CoreError {
@@ -96,23 +176,28 @@ pub enum CoreError {
 impl CoreError {
     /// A stable, machine-readable code for the UI and tests.
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code, as the contract's type.
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            CoreError::Invalid { .. } => "invalid",
-            CoreError::Conflict(_) => "conflict",
-            CoreError::NoteSigned => "note_signed",
-            CoreError::NotFound { .. } => "not_found",
-            CoreError::NewerSchema { .. } => "newer_schema",
-            CoreError::Open(_) => "open_failed",
-            CoreError::Migration(_) => "migration_failed",
-            CoreError::Damaged(_) => "store_damaged",
-            CoreError::Backup(_) => "backup_failed",
-            CoreError::Database(_) => "database",
-            CoreError::DiskFull => "disk_full",
-            CoreError::WrongPassphrase => "wrong_passphrase",
-            CoreError::WrongRecoveryKey => "wrong_recovery_key",
-            CoreError::KeysFile(_) => "keys_unusable",
-            CoreError::Report(_) => "report_failed",
-            CoreError::Io(_) => "io",
+            CoreError::Invalid { .. } => ErrorCode::Invalid,
+            CoreError::Conflict(_) => ErrorCode::Conflict,
+            CoreError::NoteSigned => ErrorCode::NoteSigned,
+            CoreError::NotFound { .. } => ErrorCode::NotFound,
+            CoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
+            CoreError::Open(_) => ErrorCode::OpenFailed,
+            CoreError::Migration(_) => ErrorCode::MigrationFailed,
+            CoreError::Damaged(_) => ErrorCode::StoreDamaged,
+            CoreError::Backup(_) => ErrorCode::BackupFailed,
+            CoreError::Database(_) => ErrorCode::Database,
+            CoreError::DiskFull => ErrorCode::DiskFull,
+            CoreError::WrongPassphrase => ErrorCode::WrongPassphrase,
+            CoreError::WrongRecoveryKey => ErrorCode::WrongRecoveryKey,
+            CoreError::KeysFile(_) => ErrorCode::KeysUnusable,
+            CoreError::Report(_) => ErrorCode::ReportFailed,
+            CoreError::Io(_) => ErrorCode::Io,
         }
     }
 
@@ -161,5 +246,11 @@ mod tests {
         let e = CoreError::from(full);
         assert_eq!(e.code(), "disk_full");
         assert!(e.to_string().contains("no room left"), "{e}");
+    }
+}
+
+impl From<refrain_pdf::PdfError> for CoreError {
+    fn from(e: refrain_pdf::PdfError) -> Self {
+        CoreError::Report(e.0)
     }
 }

@@ -765,9 +765,9 @@ fn parse_yes_no(v: &str) -> Option<bool> {
 }
 
 /// A referral source as it reads inside a sentence: the app's own label
-/// (`report::source_label`), lower case but for "GP".
+/// (`Labelled::label`), lower case but for "GP".
 pub fn referral_source_label(source: ReferralSource) -> String {
-    let label = crate::report::source_label(source);
+    let label = crate::Labelled::label(source);
     if label.starts_with("GP") {
         label.to_string()
     } else {

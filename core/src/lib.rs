@@ -1,15 +1,16 @@
-//! Refrain's core: the domain, its rules and the care-record store.
+//! Refrain's core: the domain, its rules, the care-record store, reports,
+//! the people import and the vault.
 //!
-//! This crate must never depend on Tauri or any UI toolkit: the desktop shell,
-//! the CLI and the benchmarks all use it through the same API. See
-//! ARCHITECTURE.md for the code map.
+//! This crate must never depend on Tauri or any UI toolkit, nor on the audio
+//! engine (`refrain-audio` depends on it, not the other way round): the
+//! desktop shell, the CLI and the benchmarks all use it through the same API.
+//! See ARCHITECTURE.md for the code map.
 
-pub mod audio;
 pub mod bindings;
 pub mod demo;
 pub mod error;
 pub mod import;
-pub mod library;
+pub mod labels;
 pub mod model;
 pub mod outcomes;
 pub mod paths;
@@ -19,6 +20,7 @@ pub mod validate;
 pub mod vault;
 
 pub use error::{CoreError, Result};
+pub use labels::Labelled;
 pub use store::Store;
 
 /// This build's version, shown in the app and stamped on exports.

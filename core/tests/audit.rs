@@ -9,11 +9,7 @@ use refrain_core::Store;
 use rusqlite::Connection;
 use tempfile::TempDir;
 
-fn store() -> (TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in_dir(dir.path()).unwrap();
-    (dir, store)
-}
+use crate::support::store;
 
 fn raw(dir: &TempDir) -> Connection {
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
@@ -462,7 +458,7 @@ fn a_v4_store_gains_the_log_and_keeps_its_records() {
 #[test]
 fn one_persons_audit_trail_covers_their_records_and_no_one_elses() {
     let (_dir, mut store) = store();
-    refrain_core::demo::seed(&mut store, refrain_core::store::today(), None).unwrap();
+    refrain_core::demo::seed(&mut store, refrain_core::store::today()).unwrap();
     let people = store.search_attendees("", false).unwrap();
     let margaret = people
         .iter()

@@ -1,9 +1,8 @@
 //! Backups, rotation, restoring and damaged stores, on real files in
-//! temporary folders (and the CLI as an administrator uses it).
+//! temporary folders. The CLI's backups are tested with the CLI.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use refrain_core::model::*;
@@ -17,7 +16,7 @@ use rusqlite::Connection;
 
 fn seeded(dir: &Path) -> Store {
     let mut store = Store::open_in_dir(dir).unwrap();
-    refrain_core::demo::seed(&mut store, today(), None).unwrap();
+    refrain_core::demo::seed(&mut store, today()).unwrap();
     store
 }
 
@@ -806,118 +805,6 @@ fn a_damaged_store_is_brought_back_from_its_newest_good_backup() {
     assert_eq!(Store::open(&aside).err().unwrap().code(), "store_damaged");
 }
 
-// ---------------------------------------------------------------------------
-// The CLI
-
-fn cli(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_refrain-cli"))
-        .env("REFRAIN_PASSPHRASE", "cli test passphrase")
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-#[test]
-fn the_cli_backs_up_lists_checks_and_restores() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    assert!(cli(d, &["seed-demo"]).0);
-
-    let (ok, out, _) = cli(d, &["check"]);
-    assert!(ok, "{out}");
-    assert!(out.contains("newest backup: none yet"), "{out}");
-    let (ok, out, _) = cli(d, &["backups"]);
-    assert!(ok && out.contains("No backups yet"), "{out}");
-
-    let (ok, out, err) = cli(d, &["backup"]);
-    assert!(ok, "{out}{err}");
-    assert!(out.contains("Backup written and checked"), "{out}");
-    let made = list_backups(d).unwrap();
-    assert_eq!(made.len(), 1);
-    assert!(out.contains(&made[0].path), "{out}");
-
-    let elsewhere = tempfile::tempdir().unwrap();
-    let (ok, _, _) = cli(d, &["backup", elsewhere.path().to_str().unwrap()]);
-    assert!(ok);
-    assert_eq!(names_in(elsewhere.path()).len(), 1);
-
-    let (ok, out, _) = cli(d, &["backups"]);
-    assert!(ok);
-    assert!(
-        out.contains("made on request") && out.contains(&made[0].path),
-        "{out}"
-    );
-
-    let (ok, out, _) = cli(d, &["check"]);
-    assert!(ok, "{out}");
-    assert!(out.contains("newest backup: good"), "{out}");
-
-    // Damage the store: check says so (and that the backup is good), restore
-    // brings it back.
-    flip_middle_page_of_closed_store(d);
-    let (ok, out, err) = cli(d, &["check"]);
-    assert!(!ok);
-    assert!(out.contains("store_damaged"), "{out}");
-    assert!(err.contains("damaged"), "{err}");
-    assert!(out.contains("newest backup: good"), "{out}");
-    let (ok, _, err) = cli(d, &["list", "groups"]);
-    assert!(!ok && err.contains("damaged"), "{err}");
-
-    let (ok, out, err) = cli(d, &["restore", &made[0].path]);
-    assert!(ok, "{out}{err}");
-    assert!(
-        out.contains("Restored from") && out.contains("replaced-"),
-        "{out}"
-    );
-    assert!(out.contains("integrity ok"), "{out}");
-    let (ok, out, _) = cli(d, &["check"]);
-    assert!(ok, "{out}");
-    assert!(out.contains("attendee: 15"), "{out}");
-
-    // A file that isn't a backup is refused with a non-zero exit.
-    let junk = elsewhere.path().join("junk.db");
-    std::fs::write(&junk, b"not a database at all, not even close....").unwrap();
-    let (ok, _, err) = cli(d, &["restore", junk.to_str().unwrap()]);
-    assert!(!ok);
-    assert!(err.contains("can't be used as a backup"), "{err}");
-
-    // A bad newest backup makes check fail and names the newest good one.
-    let bad = backups_dir(d).join("refrain-2099-01-01-000000.db");
-    std::fs::write(&bad, b"garbage").unwrap();
-    let (ok, out, _) = cli(d, &["check"]);
-    assert!(!ok);
-    assert!(out.contains("NOT USABLE"), "{out}");
-    assert!(
-        out.contains(&format!("newest good backup: {}", made[0].file_name)),
-        "{out}"
-    );
-}
-
-fn flip_middle_page_of_closed_store(dir: &Path) {
-    let db = dir.join(DB_FILE);
-    let conn = Connection::open(&db).unwrap();
-    // The CLI encrypts the stores it creates.
-    let key = refrain_core::vault::unlock(dir, "cli test passphrase").unwrap();
-    key.apply(&conn).unwrap();
-    conn.execute_batch("VACUUM").unwrap();
-    drop(conn);
-    // An encrypted file has no readable page headers: flip bytes inside the
-    // middle page (SQLCipher's 4096-byte pages), which fails its check.
-    let mut bytes = std::fs::read(&db).unwrap();
-    let pages = bytes.len() / 4096;
-    assert!(pages >= 8, "too small to have a middle: {pages} pages");
-    for b in &mut bytes[(pages / 2) * 4096 + 64..(pages / 2) * 4096 + 72] {
-        *b ^= 0xff;
-    }
-    std::fs::write(&db, bytes).unwrap();
-}
 
 #[test]
 fn backup_names_are_read_strictly() {

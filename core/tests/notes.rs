@@ -8,11 +8,7 @@ use refrain_core::{CoreError, Store};
 use rusqlite::Connection;
 use tempfile::TempDir;
 
-fn store() -> (TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in_dir(dir.path()).unwrap();
-    (dir, store)
-}
+use crate::support::store;
 
 fn raw(dir: &TempDir) -> Connection {
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();

@@ -2,7 +2,7 @@
 //! the ONS4 bands, means and changes worked by hand, and every refusal.
 
 use refrain_core::outcomes::*;
-use refrain_core::CoreError;
+use refrain_core::{CoreError, Labelled};
 
 fn r(key: &str, value: i32) -> Response {
     Response::new(key, value)

@@ -698,7 +698,7 @@ fn a_failed_write_leaves_nothing_half_written() {
 fn sample_data_loads_once_into_an_empty_store() {
     let (_dir, mut store) = store();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
-    refrain_core::demo::seed(&mut store, today, None).unwrap();
+    refrain_core::demo::seed(&mut store, today).unwrap();
     let groups = store.list_groups(false).unwrap();
     let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(
@@ -716,7 +716,7 @@ fn sample_data_loads_once_into_an_empty_store() {
     assert!(held.iter().all(|s| s.attended_count > 0));
     let report = store.check().unwrap();
     assert!(report.integrity_ok);
-    let err = refrain_core::demo::seed(&mut store, today, None).unwrap_err();
+    let err = refrain_core::demo::seed(&mut store, today).unwrap_err();
     assert_eq!(err.code(), "conflict");
 }
 

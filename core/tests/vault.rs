@@ -64,7 +64,7 @@ fn readable_names(dir: &Path) -> Vec<String> {
 fn seeded_encrypted(dir: &Path) -> (StoreKey, String) {
     let created = vault::create(dir, PASS, fast()).unwrap();
     let mut store = Store::open_in_dir_keyed(dir, &created.key).unwrap();
-    refrain_core::demo::seed(&mut store, today(), None).unwrap();
+    refrain_core::demo::seed(&mut store, today()).unwrap();
     (created.key, created.recovery_key.to_string())
 }
 
@@ -96,7 +96,7 @@ fn a_new_store_is_encrypted_from_the_first_write_including_its_wal() {
     let created = vault::create(dir.path(), PASS, fast()).unwrap();
     assert_eq!(vault::state(dir.path()).unwrap(), VaultState::Locked);
     let mut store = Store::open_in_dir_keyed(dir.path(), &created.key).unwrap();
-    refrain_core::demo::seed(&mut store, today(), None).unwrap();
+    refrain_core::demo::seed(&mut store, today()).unwrap();
     // While open, the WAL holds the latest writes: it is encrypted too.
     assert!(dir.path().join(format!("{DB_FILE}-wal")).exists());
     assert_eq!(readable_names(dir.path()), Vec::<String>::new());
@@ -222,7 +222,7 @@ fn the_recovery_key_sets_a_new_passphrase_even_without_the_keys_file() {
 /// pre-migration copy.
 fn plain_store(dir: &Path) -> usize {
     let mut store = Store::open_in_dir(dir).unwrap();
-    refrain_core::demo::seed(&mut store, today(), None).unwrap();
+    refrain_core::demo::seed(&mut store, today()).unwrap();
     store.backup_to(&backups_dir(dir)).unwrap();
     let n = people(&store);
     drop(store);

@@ -438,6 +438,30 @@ pub struct Track {
     pub updated_at: String,
 }
 
+/// A music file already looked at and copied into the library folder, as
+/// the store records it (`Store::add_track`). The audio crate makes these;
+/// the store never looks inside a music file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTrack {
+    /// The file's own title, or its name without the extension.
+    pub title: String,
+    pub artist: String,
+    pub album: String,
+    pub year: Option<i32>,
+    pub duration_ms: Option<u32>,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u32>,
+    /// `wav`, `flac`, `mp3`, `ogg` or `m4a`.
+    pub format: String,
+    /// The file's name when it was imported.
+    pub original_name: String,
+    /// blake3 of the content, hex: the same music is stored once.
+    pub content_hash: String,
+    /// The copy's name in the library folder.
+    pub file_name: String,
+    pub size_bytes: u64,
+}
+
 /// Why a file was not added to the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

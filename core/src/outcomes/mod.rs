@@ -118,19 +118,6 @@ pub enum BandLevel {
     VeryHigh,
 }
 
-impl BandLevel {
-    /// The band as the instrument's publisher words it ("very high").
-    pub fn label(self) -> &'static str {
-        match self {
-            BandLevel::VeryLow => "very low",
-            BandLevel::Low => "low",
-            BandLevel::Medium => "medium",
-            BandLevel::High => "high",
-            BandLevel::VeryHigh => "very high",
-        }
-    }
-}
-
 /// A range of answers (`min` to `max`, both included) reported as one level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

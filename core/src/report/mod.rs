@@ -1,13 +1,12 @@
 //! Reports and exports: attendance registers, programme summaries for
 //! funders, feedback for referrers and subject access, built as data by the
 //! store (`store/reports.rs`) and written here as CSV (`csv`), Excel
-//! (`rust_xlsxwriter`) or PDF (`pdf.rs`, on krilla).
+//! (`rust_xlsxwriter`) or PDF (the `refrain-pdf` crate's page layout).
 //!
 //! Every file is written whole or not at all: into a temporary file beside
 //! the target, synced, then renamed over it (`write_file`). A report names its
 //! period, when and by whom it was made, and Refrain's version.
 
-pub mod pdf;
 pub mod programme;
 pub mod referrer;
 pub mod register;
@@ -20,11 +19,15 @@ use chrono::NaiveDate;
 
 use crate::error::{CoreError, Result};
 use crate::model::{
-    ExportDone, ExportFormat, Mark, ReferralReason, ReferralSource, ReferralStatus, ReportRequest,
+    ExportDone, ExportFormat, ReportRequest,
     ReportStamp,
 };
-use crate::outcomes::Rater;
 use crate::Store;
+
+/// The PDF metadata's creator: Refrain and its version.
+pub(crate) fn creator() -> String {
+    format!("Refrain {}", crate::VERSION)
+}
 
 /// Called as a long export goes: `(done, total, what is being done)`.
 pub type Progress<'a> = &'a mut dyn FnMut(u32, u32, &str);
@@ -300,90 +303,6 @@ pub fn spreadsheet_text(s: &str) -> String {
     match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
         _ => s.to_string(),
-    }
-}
-
-pub fn mark_word(mark: Mark) -> &'static str {
-    match mark {
-        Mark::Present => "present",
-        Mark::Late => "late",
-        Mark::LeftEarly => "left early",
-        Mark::Absent => "absent",
-        Mark::Apologies => "apologies",
-    }
-}
-
-/// The short code used where space is tight (the PDF register).
-pub fn mark_code(mark: Mark) -> &'static str {
-    match mark {
-        Mark::Present => "P",
-        Mark::Late => "L",
-        Mark::LeftEarly => "LE",
-        Mark::Absent => "A",
-        Mark::Apologies => "Ap",
-    }
-}
-
-pub fn source_label(s: ReferralSource) -> &'static str {
-    match s {
-        ReferralSource::GpLinkWorker => "GP link worker",
-        ReferralSource::SocialPrescriber => "Social prescriber",
-        ReferralSource::LocalOrganisation => "Local organisation",
-        ReferralSource::CareHome => "Care home",
-        ReferralSource::MemoryClinic => "Memory clinic",
-        ReferralSource::SelfOrFamily => "Self or family",
-        ReferralSource::Other => "Other",
-    }
-}
-
-pub const ALL_SOURCES: [ReferralSource; 7] = [
-    ReferralSource::GpLinkWorker,
-    ReferralSource::SocialPrescriber,
-    ReferralSource::LocalOrganisation,
-    ReferralSource::CareHome,
-    ReferralSource::MemoryClinic,
-    ReferralSource::SelfOrFamily,
-    ReferralSource::Other,
-];
-
-pub fn status_label(s: ReferralStatus) -> &'static str {
-    match s {
-        ReferralStatus::Received => "Received",
-        ReferralStatus::Contacted => "Contacted",
-        ReferralStatus::Accepted => "Accepted",
-        ReferralStatus::Declined => "Declined",
-        ReferralStatus::Started => "Started",
-        ReferralStatus::Completed => "Completed",
-        ReferralStatus::Withdrawn => "Withdrawn",
-    }
-}
-
-pub const ALL_STATUSES: [ReferralStatus; 7] = [
-    ReferralStatus::Received,
-    ReferralStatus::Contacted,
-    ReferralStatus::Accepted,
-    ReferralStatus::Declined,
-    ReferralStatus::Started,
-    ReferralStatus::Completed,
-    ReferralStatus::Withdrawn,
-];
-
-pub fn reason_label(r: ReferralReason) -> &'static str {
-    match r {
-        ReferralReason::Loneliness => "Loneliness",
-        ReferralReason::Anxiety => "Anxiety",
-        ReferralReason::Depression => "Low mood or depression",
-        ReferralReason::DementiaOrMemoryLoss => "Dementia or memory loss",
-        ReferralReason::Other => "Other",
-    }
-}
-
-pub fn rater_label(r: Rater) -> &'static str {
-    match r {
-        Rater::SelfReport => "self-rated",
-        Rater::Therapist => "rated by the therapist",
-        Rater::Carer => "rated by a carer",
-        Rater::Staff => "rated by staff",
     }
 }
 

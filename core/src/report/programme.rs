@@ -7,8 +7,8 @@
 
 use rust_xlsxwriter::{Chart, ChartType, DocProperties, Format, FormatBorder, Workbook};
 
-use super::pdf::{self, Align, BarChart, Block, Column, Document, Series, Table};
-use super::{number, period, rater_label, signed, stamp_line, xlsx_failed};
+use refrain_pdf::{self as pdf, Align, BarChart, Block, Column, Document, Series, Table};
+use super::{number, period, signed, stamp_line, xlsx_failed};
 use crate::error::Result;
 use crate::model::{ProgrammeSummary, WellbeingChange};
 
@@ -67,7 +67,7 @@ fn measure_title(w: &WellbeingChange) -> String {
     format!(
         "{} ({}), {} person-sessions with answers before and after",
         w.instrument_name,
-        rater_label(w.rater),
+        w.rater.rated(),
         w.counted
     )
 }
@@ -226,6 +226,7 @@ pub fn document(s: &ProgrammeSummary) -> Document {
     Document {
         title: format!("Programme summary: {}", period(&s.from, &s.to)),
         author: s.stamp.produced_by.clone(),
+        creator: super::creator(),
         landscape: false,
         running_head: vec![
             "Programme summary".into(),
@@ -246,7 +247,7 @@ pub const DEFINITIONS: &str = "Sessions planned: every session in the period, wh
     percentage of before.";
 
 pub fn to_pdf(s: &ProgrammeSummary) -> Result<Vec<u8>> {
-    pdf::render(&document(s))
+    Ok(pdf::render(&document(s))?)
 }
 
 /// The summary as an Excel workbook: "Summary" (key figures, the narrative,

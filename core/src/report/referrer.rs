@@ -3,8 +3,8 @@
 //! therapist's summary. Made only with the person's consent to share their
 //! outcomes (the store refuses otherwise). PDF, A4 portrait.
 
-use super::pdf::{self, Align, Block, Column, Document, Table};
-use super::{long_date, mark_word, rater_label, signed, stamp_line};
+use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
+use super::{long_date, signed, stamp_line};
 use crate::error::Result;
 use crate::model::ReferrerFeedback;
 
@@ -83,7 +83,7 @@ pub fn document(f: &ReferrerFeedback) -> Document {
                 .iter()
                 .map(|m| {
                     vec![
-                        format!("{} ({})", m.instrument_name, rater_label(m.rater)),
+                        format!("{} ({})", m.instrument_name, m.rater.rated()),
                         format!("{}: {}", long_date(&m.first_on), m.first),
                         match (&m.latest_on, &m.latest) {
                             (Some(on), Some(v)) => format!("{}: {v}", long_date(on)),
@@ -131,7 +131,7 @@ pub fn document(f: &ReferrerFeedback) -> Document {
                     vec![
                         long_date(&a.date),
                         a.group_name.clone(),
-                        mark_word(a.mark).to_string(),
+                        a.mark.word().to_string(),
                     ]
                 })
                 .collect(),
@@ -143,6 +143,7 @@ pub fn document(f: &ReferrerFeedback) -> Document {
     Document {
         title: format!("Feedback for the referrer: {}", f.full_name),
         author: f.stamp.produced_by.clone(),
+        creator: super::creator(),
         landscape: false,
         running_head: vec![
             "Feedback for the referrer".into(),
@@ -154,5 +155,5 @@ pub fn document(f: &ReferrerFeedback) -> Document {
 }
 
 pub fn to_pdf(f: &ReferrerFeedback) -> Result<Vec<u8>> {
-    pdf::render(&document(f))
+    Ok(pdf::render(&document(f))?)
 }

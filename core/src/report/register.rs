@@ -6,7 +6,7 @@
 
 use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use super::pdf::{self, Align, Block, Column, Document, Table};
+use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
 use super::{csv_failed, percent, period, spreadsheet_text, stamp_line, xlsx_failed};
 use crate::error::Result;
 use crate::model::{RegisterCell, RegisterReport, RegisterSession, SessionStatus};
@@ -20,7 +20,7 @@ pub fn cell_word(cell: &RegisterCell) -> String {
         RegisterCell::Marked {
             mark,
             walk_in: false,
-        } => super::mark_word(*mark).into(),
+        } => mark.word().into(),
         RegisterCell::Marked {
             mark: crate::model::Mark::Present,
             walk_in: true,
@@ -28,7 +28,7 @@ pub fn cell_word(cell: &RegisterCell) -> String {
         RegisterCell::Marked {
             mark,
             walk_in: true,
-        } => format!("walk-in, {}", super::mark_word(*mark)),
+        } => format!("walk-in, {}", mark.word()),
     }
 }
 
@@ -41,7 +41,7 @@ pub fn cell_code(cell: &RegisterCell) -> String {
         RegisterCell::Marked {
             mark,
             walk_in: false,
-        } => super::mark_code(*mark).into(),
+        } => mark.code().into(),
         RegisterCell::Marked {
             mark: crate::model::Mark::Present,
             walk_in: true,
@@ -49,7 +49,7 @@ pub fn cell_code(cell: &RegisterCell) -> String {
         RegisterCell::Marked {
             mark,
             walk_in: true,
-        } => format!("W {}", super::mark_code(*mark)),
+        } => format!("W {}", mark.code()),
     }
 }
 
@@ -427,6 +427,7 @@ pub fn document(r: &RegisterReport) -> Document {
     Document {
         title: format!("Attendance register: {}", r.group_name),
         author: r.stamp.produced_by.clone(),
+        creator: super::creator(),
         landscape: true,
         running_head: vec![
             format!("Attendance register: {}", r.group_name),
@@ -471,5 +472,5 @@ pub fn document(r: &RegisterReport) -> Document {
 }
 
 pub fn to_pdf(r: &RegisterReport) -> Result<Vec<u8>> {
-    pdf::render(&document(r))
+    Ok(pdf::render(&document(r))?)
 }

@@ -3,10 +3,11 @@
 //! scores, clinical notes with amendments, personal playlists and the audit
 //! trail. As JSON (complete, for another system) and as a readable PDF.
 
-use super::pdf::{self, Align, Block, Column, Document, Table};
-use super::{long_date, mark_word, rater_label, reason_label, source_label, status_label};
+use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
+use super::long_date;
+use crate::Labelled;
 use crate::error::{CoreError, Result};
-use crate::model::{AuditAction, SubjectAccess, Timing};
+use crate::model::{AuditAction, SubjectAccess};
 use crate::outcomes::Scored;
 
 /// The JSON file: every field, as Refrain holds it, pretty-printed.
@@ -23,16 +24,6 @@ fn yes_no(c: &crate::model::Consent) -> String {
         (true, None) => "yes".into(),
         (false, Some(d)) => format!("no (recorded {})", long_date(d)),
         (false, None) => "no".into(),
-    }
-}
-
-fn timing_word(t: Timing) -> &'static str {
-    match t {
-        Timing::Before => "before a session",
-        Timing::After => "after a session",
-        Timing::Intake => "at intake",
-        Timing::Review => "at a review",
-        Timing::Discharge => "at discharge",
     }
 }
 
@@ -102,10 +93,10 @@ pub fn document(s: &SubjectAccess) -> Document {
         blocks.push(Block::Paragraph("None.".into()));
     }
     for r in &s.referrals {
-        let reasons: Vec<&str> = r.reasons.iter().map(|x| reason_label(*x)).collect();
+        let reasons: Vec<&str> = r.reasons.iter().map(|x| x.label()).collect();
         let mut facts = vec![
             ("Received".to_string(), long_date(&r.received_on)),
-            ("From".into(), source_label(r.source).into()),
+            ("From".into(), r.source.label().into()),
             (
                 "Referrer".into(),
                 [r.referrer_name.as_str(), r.referrer_organisation.as_str()]
@@ -124,7 +115,7 @@ pub fn document(s: &SubjectAccess) -> Document {
             .history
             .iter()
             .map(|h| {
-                let mut line = format!("{}: {}", long_date(&h.changed_on), status_label(h.status));
+                let mut line = format!("{}: {}", long_date(&h.changed_on), h.status.label());
                 if !h.note.is_empty() {
                     line.push_str(&format!(" ({})", h.note));
                 }
@@ -189,7 +180,7 @@ pub fn document(s: &SubjectAccess) -> Document {
                     vec![
                         long_date(&e.date),
                         e.group_name.clone(),
-                        mark_word(e.mark).into(),
+                        e.mark.word().into(),
                         if e.carer_present { "yes" } else { "" }.into(),
                         if e.walk_in { "yes" } else { "" }.into(),
                     ]
@@ -227,8 +218,8 @@ pub fn document(s: &SubjectAccess) -> Document {
                     "{} v{} ({}, {})",
                     h.instrument.name,
                     set.instrument_version,
-                    timing_word(set.timing),
-                    rater_label(set.rater)
+                    set.timing.when(),
+                    set.rater.rated()
                 ),
                 answers.join(", "),
                 score,
@@ -336,6 +327,7 @@ pub fn document(s: &SubjectAccess) -> Document {
     Document {
         title: format!("What Refrain holds about {}", a.full_name),
         author: s.stamp.produced_by.clone(),
+        creator: super::creator(),
         landscape: false,
         running_head: vec![
             format!("What Refrain holds about {}", a.full_name),
@@ -347,5 +339,5 @@ pub fn document(s: &SubjectAccess) -> Document {
 }
 
 pub fn to_pdf(s: &SubjectAccess) -> Result<Vec<u8>> {
-    pdf::render(&document(s))
+    Ok(pdf::render(&document(s))?)
 }

@@ -1,5 +1,6 @@
 //! The track library's records: tracks, their tags, and finding them.
-//! The files themselves are handled by `crate::library`.
+//! The files themselves are looked at and copied by the audio crate
+//! (`refrain_audio::library`), which hands the store a plain [`NewTrack`].
 
 use std::path::PathBuf;
 
@@ -8,8 +9,7 @@ use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
 use super::sql::{like_pattern, new_id, now};
 use super::Store;
 use crate::error::{CoreError, Result};
-use crate::library::PreparedTrack;
-use crate::model::Track;
+use crate::model::{NewTrack, Track};
 use crate::validate;
 
 /// The library folder's name inside the data folder.
@@ -105,16 +105,16 @@ impl Store {
         Ok(self.library_dir().join(file_name))
     }
 
-    /// Records a prepared file as a track. Returns the track and whether it
+    /// Records a file already copied into the library as a track. Returns the track and whether it
     /// is new; a file whose content is already in the library returns the
     /// existing track (restored if it had been archived).
-    pub fn add_track(&mut self, prepared: &PreparedTrack) -> Result<(Track, bool)> {
+    pub fn add_track(&mut self, t: &NewTrack) -> Result<(Track, bool)> {
         let library = self.library_dir();
         self.write(|tx| {
             let existing: Option<(String, bool)> = tx
                 .query_row(
                     "SELECT id, archived_at IS NOT NULL FROM track WHERE content_hash = ?1",
-                    [&prepared.content_hash],
+                    [&t.content_hash],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
@@ -128,25 +128,24 @@ impl Store {
                 return Ok((get(tx, &library, &id)?, false));
             }
             let id = new_id();
-            let info = &prepared.info;
             tx.execute(
                 "INSERT INTO track (id, title, artist, album, year, duration_ms, sample_rate, channels,
                      format, original_name, content_hash, file_name, size_bytes, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
                 params![
                     id,
-                    prepared.title(),
-                    info.artist.clone().unwrap_or_default(),
-                    info.album.clone().unwrap_or_default(),
-                    info.year,
-                    info.duration_ms,
-                    info.sample_rate,
-                    info.channels,
-                    info.format,
-                    prepared.original_name,
-                    prepared.content_hash,
-                    prepared.file_name,
-                    prepared.size_bytes as i64,
+                    t.title,
+                    t.artist,
+                    t.album,
+                    t.year,
+                    t.duration_ms,
+                    t.sample_rate,
+                    t.channels,
+                    t.format,
+                    t.original_name,
+                    t.content_hash,
+                    t.file_name,
+                    t.size_bytes as i64,
                     now()
                 ],
             )?;

@@ -11,12 +11,14 @@ use rusqlite::{params, Connection};
 use super::{attendees, groups, notes, referrals, scores, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{
+    ReferralSource, ReferralStatus,
     AttendanceHistoryEntry, FeedbackMeasure, Mark, ProgrammeSummary, ReferralCount,
     ReferrerFeedback, RegisterCell, RegisterPerson, RegisterReport, RegisterSession, ReportStamp,
     SessionStatus, SubjectAccess, WellbeingChange, WellbeingLine,
 };
 use crate::outcomes::{Change, ScoreResult, Scored};
-use crate::report::{self, rate, ALL_SOURCES, ALL_STATUSES};
+use crate::report::{self, rate};
+use crate::Labelled;
 use crate::validate::{self, fmt_date};
 
 /// The most days one report may cover (ten years): enough for any funder,
@@ -260,9 +262,9 @@ pub(crate) fn programme(
         members_in_period: 0,
         members_retained: 0,
         retention_rate: None,
-        referral_statuses: ALL_STATUSES
+        referral_statuses: ReferralStatus::ALL
             .iter()
-            .map(|s| report::status_label(*s).to_string())
+            .map(|s| s.label().to_string())
             .collect(),
         referrals: Vec::new(),
         referrals_total: 0,
@@ -338,17 +340,17 @@ pub(crate) fn programme(
         if in_any_group && !connected.contains(&who) {
             continue;
         }
-        let si = ALL_SOURCES.iter().position(|x| *x == source).unwrap_or(0);
-        let ti = ALL_STATUSES.iter().position(|x| *x == status).unwrap_or(0);
+        let si = ReferralSource::ALL.iter().position(|x| *x == source).unwrap_or(0);
+        let ti = ReferralStatus::ALL.iter().position(|x| *x == status).unwrap_or(0);
         counts
             .entry(si)
-            .or_insert_with(|| vec![0; ALL_STATUSES.len()])[ti] += 1;
+            .or_insert_with(|| vec![0; ReferralStatus::ALL.len()])[ti] += 1;
     }
     for (si, by_status) in counts {
         let total = by_status.iter().sum();
         s.referrals_total += total;
         s.referrals.push(ReferralCount {
-            source: report::source_label(ALL_SOURCES[si]).to_string(),
+            source: ReferralSource::ALL[si].label().to_string(),
             by_status,
             total,
         });

@@ -4,65 +4,31 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { open as openDialog, save as saveDialog, type OpenDialogOptions, type SaveDialogOptions } from '@tauri-apps/plugin-dialog';
 import type {
-  Attendee,
-  AttendeeDetail,
   AttendeeInput,
-  AttendeeSummary,
-  AuditEntry,
+  ColumnMapping,
   CommandError,
   CustomInstrumentInput,
-  Group,
-  GroupDetail,
-  GroupInput,
-  GroupInstrument,
-  GroupInstrumentChoice,
-  GroupOutcomes,
-  ColumnMapping,
-  ImportFile,
-  ImportOutcome,
-  ImportPreview,
-  ImportProgress,
-  ImportReport,
-  ImportTable,
-  PeopleImportProgress,
-  Instrument,
-  Mark,
-  Membership,
-  Note,
-  NoteHit,
-  PersonOutcomes,
-  PlayerState,
-  Practitioner,
-  PractitionerInput,
-  Playlist,
-  PlaylistInput,
-  PlaylistKind,
-  PlaylistSummary,
-  Referral,
-  ReferralInput,
-  ReferralStatus,
-  Register,
-  Session,
-  SessionInput,
-  SessionNotes,
-  ScoreSet,
-  ScoreSetInput,
-  ScoreSheet,
-  StoreInfo,
-  Track,
-  VaultCreated,
-  VaultStatus,
-  Venue,
-  VenueInput,
-  WalkIn,
-  Erasure,
-  ExportDone,
   ExportFormat,
   ExportProgress,
-  ProgrammeSummary,
-  RegisterReport,
+  GroupInput,
+  GroupInstrumentChoice,
+  ImportProgress,
+  ImportTable,
+  Mark,
+  PeopleImportProgress,
+  PlayerState,
+  PlaylistInput,
+  PlaylistKind,
+  PractitionerInput,
+  ReferralInput,
+  ReferralStatus,
   ReportRequest,
+  ScoreSetInput,
+  SessionInput,
+  VenueInput,
+  WalkIn,
 } from './bindings';
+import type { CommandName, Commands } from './commands';
 import { toCommandError } from './errors';
 
 export type Invoker = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
@@ -168,58 +134,68 @@ async function subscribe<T>(event: string, handler: (payload: T) => void): Promi
   return source(event, (payload) => handler(payload as T));
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** What a command takes: nothing, or its camelCase arguments (from commands.ts). */
+type CallArgs<K extends CommandName> = Record<string, never> extends Commands[K]['args']
+  ? [args?: Commands[K]['args']]
+  : [args: Commands[K]['args']];
+
+/**
+ * Calls a command by its name in the generated contract (commands.ts), so the
+ * name, the arguments and the result's type are all checked against the Rust
+ * side. Rejects with a CommandError.
+ */
+async function call<K extends CommandName>(cmd: K, ...[args]: CallArgs<K>): Promise<Commands[K]['result']> {
   const run = await backend();
   try {
-    return (await run(cmd, args)) as T;
+    return (await run(cmd, args)) as Commands[K]['result'];
   } catch (e) {
     throw toCommandError(e);
   }
 }
 
 // Store
-export const appInfo = () => call<StoreInfo>('app_info');
-export const loadDemoData = () => call<null>('load_demo_data');
+export const appInfo = () => call('app_info');
+export const loadDemoData = () => call('load_demo_data');
 
 // Venues
-export const listVenues = (includeArchived: boolean) => call<Venue[]>('list_venues', { includeArchived });
-export const createVenue = (input: VenueInput) => call<Venue>('create_venue', { input });
-export const updateVenue = (id: string, input: VenueInput) => call<Venue>('update_venue', { id, input });
-export const archiveVenue = (id: string) => call<null>('archive_venue', { id });
+export const listVenues = (includeArchived: boolean) => call('list_venues', { includeArchived });
+export const createVenue = (input: VenueInput) => call('create_venue', { input });
+export const updateVenue = (id: string, input: VenueInput) => call('update_venue', { id, input });
+export const archiveVenue = (id: string) => call('archive_venue', { id });
 
 // Groups
-export const listGroups = (includeArchived: boolean) => call<Group[]>('list_groups', { includeArchived });
-export const getGroup = (id: string) => call<GroupDetail>('get_group', { id });
-export const createGroup = (input: GroupInput) => call<Group>('create_group', { input });
-export const updateGroup = (id: string, input: GroupInput) => call<Group>('update_group', { id, input });
-export const archiveGroup = (id: string) => call<null>('archive_group', { id });
-export const restoreGroup = (id: string) => call<null>('restore_group', { id });
+export const listGroups = (includeArchived: boolean) => call('list_groups', { includeArchived });
+export const getGroup = (id: string) => call('get_group', { id });
+export const createGroup = (input: GroupInput) => call('create_group', { input });
+export const updateGroup = (id: string, input: GroupInput) => call('update_group', { id, input });
+export const archiveGroup = (id: string) => call('archive_group', { id });
+export const restoreGroup = (id: string) => call('restore_group', { id });
 export const addMember = (groupId: string, attendeeId: string, joinedOn: string) =>
-  call<Membership>('add_member', { groupId, attendeeId, joinedOn });
+  call('add_member', { groupId, attendeeId, joinedOn });
 export const endMembership = (membershipId: string, leftOn: string) =>
-  call<null>('end_membership', { membershipId, leftOn });
+  call('end_membership', { membershipId, leftOn });
 
 // Attendees
 export const listAttendees = (query: string, includeArchived: boolean) =>
-  call<AttendeeSummary[]>('list_attendees', { query, includeArchived });
-export const getAttendee = (id: string) => call<AttendeeDetail>('get_attendee', { id });
-export const createAttendee = (input: AttendeeInput) => call<Attendee>('create_attendee', { input });
+  call('list_attendees', { query, includeArchived });
+export const getAttendee = (id: string) => call('get_attendee', { id });
+export const createAttendee = (input: AttendeeInput) => call('create_attendee', { input });
 export const updateAttendee = (id: string, input: AttendeeInput) =>
-  call<Attendee>('update_attendee', { id, input });
-export const archiveAttendee = (id: string) => call<null>('archive_attendee', { id });
+  call('update_attendee', { id, input });
+export const archiveAttendee = (id: string) => call('archive_attendee', { id });
 
 // Importing people from a spreadsheet (CSV or Excel).
 /** Reads the file (nothing is saved), with its columns as Refrain guessed them. */
-export const readImportFile = (path: string) => call<ImportFile>('read_import_file', { path });
+export const readImportFile = (path: string) => call('read_import_file', { path });
 /** What importing would do under this choice of columns: every problem, and the first rows. */
 export const previewImport = (table: ImportTable, mapping: ColumnMapping) =>
-  call<ImportPreview>('preview_import', { table, mapping });
+  call('preview_import', { table, mapping });
 /**
  * Imports everyone, or refuses (saving nothing) when any row has a problem,
  * unless `skipBadRows`. Progress comes by `onPeopleImportProgress`.
  */
 export const importPeople = (table: ImportTable, mapping: ColumnMapping, skipBadRows: boolean) =>
-  call<ImportOutcome>('import_people', { table, mapping, skipBadRows });
+  call('import_people', { table, mapping, skipBadRows });
 export const onPeopleImportProgress = (handler: (p: PeopleImportProgress) => void) =>
   subscribe<PeopleImportProgress>('people-import-progress', handler);
 export const SPREADSHEET_EXTENSIONS = ['csv', 'txt', 'xlsx'];
@@ -235,36 +211,36 @@ export const pickSpreadsheet = async (): Promise<string | null> =>
   )[0] ?? null;
 
 // Referrals
-export const addReferral = (input: ReferralInput) => call<Referral>('add_referral', { input });
+export const addReferral = (input: ReferralInput) => call('add_referral', { input });
 export const setReferralStatus = (referralId: string, status: ReferralStatus, changedOn: string, note: string) =>
-  call<Referral>('set_referral_status', { referralId, status, changedOn, note });
+  call('set_referral_status', { referralId, status, changedOn, note });
 
 // Sessions
-export const createSession = (input: SessionInput) => call<Session>('create_session', { input });
+export const createSession = (input: SessionInput) => call('create_session', { input });
 /** `from` is "YYYY-MM-DD" or "" for today; `count` 1..52. */
 export const generateSessions = (groupId: string, from: string, count: number) =>
-  call<Session[]>('generate_sessions', { groupId, from, count });
-export const cancelSession = (id: string, reason: string) => call<Session>('cancel_session', { id, reason });
-export const thisWeek = () => call<Session[]>('this_week');
+  call('generate_sessions', { groupId, from, count });
+export const cancelSession = (id: string, reason: string) => call('cancel_session', { id, reason });
+export const thisWeek = () => call('this_week');
 
 // Register
-export const getRegister = (sessionId: string) => call<Register>('get_register', { sessionId });
+export const getRegister = (sessionId: string) => call('get_register', { sessionId });
 export const setMark = (sessionId: string, attendeeId: string, mark: Mark | null) =>
-  call<Register>('set_mark', { sessionId, attendeeId, mark });
+  call('set_mark', { sessionId, attendeeId, mark });
 export const setCarerPresent = (sessionId: string, attendeeId: string, present: boolean) =>
-  call<Register>('set_carer_present', { sessionId, attendeeId, present });
+  call('set_carer_present', { sessionId, attendeeId, present });
 export const addWalkIn = (sessionId: string, walkIn: WalkIn, joinGroup: boolean) =>
-  call<Register>('add_walk_in', { sessionId, walkIn, joinGroup });
+  call('add_walk_in', { sessionId, walkIn, joinGroup });
 
 // Music: the library
-export const listTracks = (query: string, tag: string) => call<Track[]>('list_tracks', { query, tag });
-export const listTags = () => call<string[]>('list_tags');
-export const setTrackTags = (trackId: string, tags: string[]) => call<Track>('set_track_tags', { trackId, tags });
-export const archiveTrack = (id: string) => call<null>('archive_track', { id });
+export const listTracks = (query: string, tag: string) => call('list_tracks', { query, tag });
+export const listTags = () => call('list_tags');
+export const setTrackTags = (trackId: string, tags: string[]) => call('set_track_tags', { trackId, tags });
+export const archiveTrack = (id: string) => call('archive_track', { id });
 /** Files and/or folders. Resolves when the import ends; progress comes by `onImportProgress`. */
-export const importTracks = (paths: string[]) => call<ImportReport>('import_tracks', { paths });
-export const importSampleMusic = () => call<ImportReport>('import_sample_music');
-export const cancelImport = () => call<null>('cancel_import');
+export const importTracks = (paths: string[]) => call('import_tracks', { paths });
+export const importSampleMusic = () => call('import_sample_music');
+export const cancelImport = () => call('cancel_import');
 export const onImportProgress = (handler: (p: ImportProgress) => void) =>
   subscribe<ImportProgress>('import-progress', handler);
 
@@ -288,137 +264,136 @@ export const pickMusicFolder = async (): Promise<string | null> =>
 
 // Music: playlists (setlists for groups, personal playlists for people)
 export const listPlaylists = (kind: PlaylistKind | null, groupId: string | null, attendeeId: string | null) =>
-  call<PlaylistSummary[]>('list_playlists', { kind, groupId, attendeeId });
-export const getPlaylist = (id: string) => call<Playlist>('get_playlist', { id });
+  call('list_playlists', { kind, groupId, attendeeId });
+export const getPlaylist = (id: string) => call('get_playlist', { id });
 export const createPlaylist = (kind: PlaylistKind, input: PlaylistInput) =>
-  call<Playlist>('create_playlist', { kind, input });
-export const renamePlaylist = (id: string, name: string) => call<Playlist>('rename_playlist', { id, name });
-export const archivePlaylist = (id: string) => call<null>('archive_playlist', { id });
+  call('create_playlist', { kind, input });
+export const renamePlaylist = (id: string, name: string) => call('rename_playlist', { id, name });
+export const archivePlaylist = (id: string) => call('archive_playlist', { id });
 export const addToPlaylist = (playlistId: string, trackId: string, note: string) =>
-  call<Playlist>('add_to_playlist', { playlistId, trackId, note });
-export const removeFromPlaylist = (entryId: string) => call<Playlist>('remove_from_playlist', { entryId });
+  call('add_to_playlist', { playlistId, trackId, note });
+export const removeFromPlaylist = (entryId: string) => call('remove_from_playlist', { entryId });
 /** `toPosition` is 0-based. */
 export const movePlaylistEntry = (entryId: string, toPosition: number) =>
-  call<Playlist>('move_playlist_entry', { entryId, toPosition });
-export const setEntryNote = (entryId: string, note: string) => call<Playlist>('set_entry_note', { entryId, note });
+  call('move_playlist_entry', { entryId, toPosition });
+export const setEntryNote = (entryId: string, note: string) => call('set_entry_note', { entryId, note });
 export const attachSetlist = (sessionId: string, playlistId: string | null) =>
-  call<Session>('attach_setlist', { sessionId, playlistId });
+  call('attach_setlist', { sessionId, playlistId });
 
 // Music: the player. Every call resolves with the player's new state; the
 // state also arrives by `onPlayerState` while playing and on every change.
-export const playerState = () => call<PlayerState>('player_state');
+export const playerState = () => call('player_state');
 export const playPlaylist = (playlistId: string, startIndex: number) =>
-  call<PlayerState>('play_playlist', { playlistId, startIndex });
-export const playTrack = (trackId: string) => call<PlayerState>('play_track', { trackId });
-export const playerPause = () => call<PlayerState>('player_pause');
-export const playerResume = () => call<PlayerState>('player_resume');
-export const playerStop = () => call<PlayerState>('player_stop');
-export const playerNext = () => call<PlayerState>('player_next');
-export const playerPrevious = () => call<PlayerState>('player_previous');
+  call('play_playlist', { playlistId, startIndex });
+export const playTrack = (trackId: string) => call('play_track', { trackId });
+export const playerPause = () => call('player_pause');
+export const playerResume = () => call('player_resume');
+export const playerStop = () => call('player_stop');
+export const playerNext = () => call('player_next');
+export const playerPrevious = () => call('player_previous');
 export const playerSeek = (positionMs: number) =>
-  call<PlayerState>('player_seek', { positionMs: Math.max(0, Math.round(positionMs)) });
+  call('player_seek', { positionMs: Math.max(0, Math.round(positionMs)) });
 /** 0 to 1. */
 export const playerSetVolume = (volume: number) =>
-  call<PlayerState>('player_set_volume', { volume: Math.min(1, Math.max(0, volume)) });
-export const playerFadeOut = (ms: number) => call<PlayerState>('player_fade_out', { ms: Math.max(0, Math.round(ms)) });
-export const playerSetLooping = (looping: boolean) => call<PlayerState>('player_set_looping', { looping });
-export const playerRetryOutput = () => call<PlayerState>('player_retry_output');
+  call('player_set_volume', { volume: Math.min(1, Math.max(0, volume)) });
+export const playerFadeOut = (ms: number) => call('player_fade_out', { ms: Math.max(0, Math.round(ms)) });
+export const playerSetLooping = (looping: boolean) => call('player_set_looping', { looping });
+export const playerRetryOutput = () => call('player_retry_output');
 export const onPlayerState = (handler: (s: PlayerState) => void) => subscribe<PlayerState>('player-state', handler);
 
 // Practitioners: who is using Refrain and signs notes.
-export const listPractitioners = () => call<Practitioner[]>('list_practitioners');
-export const createPractitioner = (input: PractitionerInput) => call<Practitioner>('create_practitioner', { input });
+export const listPractitioners = () => call('list_practitioners');
+export const createPractitioner = (input: PractitionerInput) => call('create_practitioner', { input });
 export const updatePractitioner = (id: string, input: PractitionerInput) =>
-  call<Practitioner>('update_practitioner', { id, input });
-export const archivePractitioner = (id: string) => call<null>('archive_practitioner', { id });
+  call('update_practitioner', { id, input });
+export const archivePractitioner = (id: string) => call('archive_practitioner', { id });
 /** Who is using Refrain from now on (null: no one chosen); every change is logged under them. */
-export const setActor = (practitionerId: string | null) => call<null>('set_actor', { practitionerId });
+export const setActor = (practitionerId: string | null) => call('set_actor', { practitionerId });
 /** The log of who changed what and when, newest first (one record's, one practitioner's, or all). */
 export const auditLog = (recordId: string | null, practitionerId: string | null, limit: number) =>
-  call<AuditEntry[]>('audit_log', { recordId, practitionerId, limit });
+  call('audit_log', { recordId, practitionerId, limit });
 
 // Clinical notes: drafts saved as typed, signed once, amended after.
-export const sessionNotes = (sessionId: string) => call<SessionNotes>('session_notes', { sessionId });
+export const sessionNotes = (sessionId: string) => call('session_notes', { sessionId });
 /** `attendeeId` null: the session's group note. `authorId`: who is typing (may be null). */
 export const saveNoteDraft = (sessionId: string, attendeeId: string | null, body: string, authorId: string | null) =>
-  call<Note>('save_note_draft', { sessionId, attendeeId, body, authorId });
-export const signNote = (noteId: string, practitionerId: string) => call<Note>('sign_note', { noteId, practitionerId });
+  call('save_note_draft', { sessionId, attendeeId, body, authorId });
+export const signNote = (noteId: string, practitionerId: string) => call('sign_note', { noteId, practitionerId });
 export const amendNote = (noteId: string, practitionerId: string, body: string, reason: string) =>
-  call<Note>('amend_note', { noteId, practitionerId, body, reason });
+  call('amend_note', { noteId, practitionerId, body, reason });
 /** Every note about one person, newest session first. */
-export const personNotes = (attendeeId: string) => call<Note[]>('person_notes', { attendeeId });
+export const personNotes = (attendeeId: string) => call('person_notes', { attendeeId });
 /** Words to find; `practitionerId` is who is looking (their own drafts are included). */
 export const searchNotes = (query: string, practitionerId: string | null) =>
-  call<NoteHit[]>('search_notes', { query, practitionerId });
+  call('search_notes', { query, practitionerId });
 
 // Outcome measures: instruments, a group's choice, recorded answers and what they say.
-export const listInstruments = () => call<Instrument[]>('list_instruments');
+export const listInstruments = () => call('list_instruments');
 export const createCustomInstrument = (input: CustomInstrumentInput) =>
-  call<Instrument>('create_custom_instrument', { input });
+  call('create_custom_instrument', { input });
 /** Saves a new version; scores already taken keep theirs. */
 export const updateCustomInstrument = (key: string, input: CustomInstrumentInput) =>
-  call<Instrument>('update_custom_instrument', { key, input });
-export const archiveCustomInstrument = (key: string) => call<null>('archive_custom_instrument', { key });
-export const groupInstruments = (groupId: string) => call<GroupInstrument[]>('group_instruments', { groupId });
+  call('update_custom_instrument', { key, input });
+export const archiveCustomInstrument = (key: string) => call('archive_custom_instrument', { key });
+export const groupInstruments = (groupId: string) => call('group_instruments', { groupId });
 export const setGroupInstruments = (groupId: string, choices: GroupInstrumentChoice[]) =>
-  call<GroupInstrument[]>('set_group_instruments', { groupId, choices });
+  call('set_group_instruments', { groupId, choices });
 /** Records (or, for a session's before/after, replaces) one set of answers. */
-export const recordScores = (input: ScoreSetInput) => call<ScoreSet>('record_scores', { input });
-export const archiveScoreSet = (id: string) => call<null>('archive_score_set', { id });
-export const scoreSheet = (sessionId: string) => call<ScoreSheet>('score_sheet', { sessionId });
-export const personOutcomes = (attendeeId: string) => call<PersonOutcomes>('person_outcomes', { attendeeId });
+export const recordScores = (input: ScoreSetInput) => call('record_scores', { input });
+export const archiveScoreSet = (id: string) => call('archive_score_set', { id });
+export const scoreSheet = (sessionId: string) => call('score_sheet', { sessionId });
+export const personOutcomes = (attendeeId: string) => call('person_outcomes', { attendeeId });
 /** `from`/`to` are "YYYY-MM-DD", both included. */
 export const groupOutcomes = (groupId: string, from: string, to: string) =>
-  call<GroupOutcomes>('group_outcomes', { groupId, from, to });
+  call('group_outcomes', { groupId, from, to });
 
 // Backups: made by hand (automatic ones are the shell's), listed, restored.
 // These work even when the data file could not be opened (e.g. it is damaged).
-import type { BackupInfo, RestoreReport } from './bindings';
 /** A checked backup in `dir` ("" = the usual backups folder); resolves with the new file's path. */
-export const backupNow = (dir: string) => call<string>('backup_now', { dir });
+export const backupNow = (dir: string) => call('backup_now', { dir });
 /** The backups in the usual backups folder, newest first. */
-export const listBackups = () => call<BackupInfo[]>('list_backups');
+export const listBackups = () => call('list_backups');
 /** Puts a backup in place of the current records (which are moved aside, never deleted). */
-export const restoreBackup = (path: string) => call<RestoreReport>('restore_backup', { path });
+export const restoreBackup = (path: string) => call('restore_backup', { path });
 /** The folder chosen for a backup (a USB stick, say), or null. */
 export const pickBackupFolder = async (): Promise<string | null> =>
   (await pick({ directory: true, multiple: false, title: 'Choose where to save the backup' }))[0] ?? null;
 
 // --- Encryption and the lock ---
 /** Where the records stand: new, unencrypted, locked, keysMissing or unlocked. */
-export const vaultStatus = () => call<VaultStatus>('vault_status');
+export const vaultStatus = () => call('vault_status');
 /** Sets the first passphrase (encrypting an earlier version's records); the recovery key comes back once. */
 export const vaultCreate = (passphrase: string, remember: boolean) =>
-  call<VaultCreated>('vault_create', { passphrase, remember });
-export const vaultUnlock = (passphrase: string) => call<VaultStatus>('vault_unlock', { passphrase });
+  call('vault_create', { passphrase, remember });
+export const vaultUnlock = (passphrase: string) => call('vault_unlock', { passphrase });
 /** Opens with the recovery key and sets a new passphrase. */
 export const vaultRecover = (recoveryKey: string, newPassphrase: string) =>
-  call<VaultStatus>('vault_recover', { recoveryKey, newPassphrase });
-export const vaultLock = () => call<null>('vault_lock');
+  call('vault_recover', { recoveryKey, newPassphrase });
+export const vaultLock = () => call('vault_lock');
 export const vaultChangePassphrase = (current: string, newPassphrase: string) =>
-  call<null>('vault_change_passphrase', { current, newPassphrase });
+  call('vault_change_passphrase', { current, newPassphrase });
 /** Remember the key in this computer's keychain (so Refrain opens without the passphrase), or forget it. */
-export const vaultSetRemember = (remember: boolean) => call<VaultStatus>('vault_set_remember', { remember });
-export const vaultSetIdleLock = (minutes: number) => call<VaultStatus>('vault_set_idle_lock', { minutes });
+export const vaultSetRemember = (remember: boolean) => call('vault_set_remember', { remember });
+export const vaultSetIdleLock = (minutes: number) => call('vault_set_idle_lock', { minutes });
 /** The recovery key again (a lost copy), for whoever knows the passphrase. */
-export const vaultShowRecoveryKey = (passphrase: string) => call<string>('vault_show_recovery_key', { passphrase });
+export const vaultShowRecoveryKey = (passphrase: string) => call('vault_show_recovery_key', { passphrase });
 
 // --- Reports and exports ---
 /** One group's register over a period (both days included), as the files will hold it. */
 export const registerReport = (groupId: string, from: string, to: string) =>
-  call<RegisterReport>('register_report', { groupId, from, to });
+  call('register_report', { groupId, from, to });
 /** A funder's summary of these groups over a period. */
 export const programmeSummary = (groupIds: string[], from: string, to: string, narrative: string) =>
-  call<ProgrammeSummary>('programme_summary', { groupIds, from, to, narrative });
+  call('programme_summary', { groupIds, from, to, narrative });
 /**
  * Makes and saves a report: to `path` when one was chosen, else into the
  * reports folder under its own name. Progress comes by `onExportProgress`.
  */
 export const exportReport = (request: ReportRequest, format: ExportFormat, path: string | null) =>
-  call<ExportDone>('export_report', { request, format, path });
+  call('export_report', { request, format, path });
 /** The file name Refrain gives a report ("Register Tuesday Choir 2025-01-01 to 2025-03-31.pdf"). */
 export const reportFileName = (request: ReportRequest, format: ExportFormat) =>
-  call<string>('report_file_name', { request, format });
+  call('report_file_name', { request, format });
 export const onExportProgress = (handler: (p: ExportProgress) => void) =>
   subscribe<ExportProgress>('export-progress', handler);
 
@@ -442,4 +417,4 @@ export async function pickSavePath(defaultName: string, format: ExportFormat): P
 }
 
 /** Erases a person's personal data on request, with the reason; past counts stay. */
-export const eraseAttendee = (id: string, reason: string) => call<Erasure>('erase_attendee', { id, reason });
+export const eraseAttendee = (id: string, reason: string) => call('erase_attendee', { id, reason });

@@ -1,5 +1,5 @@
 // Generated from Refrain's Rust types by ts-rs. Do not edit by hand:
-// run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test bindings` after changing them.
+// run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test main bindings` after changing them.
 
 export type Venue = { id: string, name: string, address: string, 
 /**
@@ -972,17 +972,14 @@ export type ImportOutcome = { peopleAdded: number, referralsAdded: number,
  */
 rowsSkipped: number, };
 
+export type ErrorCode = "invalid" | "conflict" | "not_found" | "note_signed" | "newer_schema" | "open_failed" | "migration_failed" | "store_damaged" | "backup_failed" | "database" | "disk_full" | "wrong_passphrase" | "wrong_recovery_key" | "keys_unusable" | "report_failed" | "io" | "needs_passphrase" | "locked" | "restoring" | "keychain" | "no_data_dir" | "busy" | "not_audio" | "unsupported_codec" | "corrupt" | "missing_file" | "unreadable" | "no_output" | "no_backend" | "unknown";
+
 export type CommandError = { 
 /**
- * Stable and machine-readable: `invalid`, `conflict`, `not_found`,
- * `newer_schema`, `open_failed`, `migration_failed`, `database`, `io`,
- * `note_signed`, `store_damaged`, `backup_failed`,
- * `disk_full`, `wrong_passphrase`, `wrong_recovery_key`, `keys_unusable`, and the
- * store's states before it is open: `needs_passphrase`, `locked`;
- * `keychain`, `no_data_dir`, `busy`, and the audio engine's: `not_audio`,
- * `unsupported_codec`, `corrupt`, `missing_file`, `unreadable`, `no_output`.
+ * Stable and machine-readable: one of [`ErrorCode`] (the one list of
+ * codes, in refrain-core).
  */
-code: string, 
+code: ErrorCode, 
 /**
  * A sentence for the person using the app.
  */

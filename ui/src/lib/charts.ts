@@ -6,7 +6,7 @@
 // Only the pieces used here are registered, so the rest of Chart.js is left out
 // of the bundle. Nothing here reaches the network.
 import type { Chart, ChartConfiguration, ChartDataset, PointStyle } from 'chart.js';
-import type { BandLevel, Change, Instrument, Item, Rater, Timing } from './bindings';
+import type { Change, Instrument, Item, Rater } from './bindings';
 
 /**
  * Chart.js is loaded the first time a chart is shown, as a chunk of its own
@@ -171,47 +171,15 @@ export function chart(node: HTMLCanvasElement, config: ChartConfiguration) {
 
 // ---------- Words and numbers shared by charts and their tables ----------
 
-export const RATERS: readonly Rater[] = ['self', 'therapist', 'carer', 'staff'];
-
-/** Who rated, as a choice in a list ("Carer"). */
-export const RATER_LABELS: Record<Rater, string> = {
-  self: 'Themself',
-  therapist: 'Therapist',
-  carer: 'Carer',
-  staff: 'Staff',
-};
-
-/** Who rated, in a sentence ("usually rated by a carer"), as the core words it. */
-export const RATER_WORDS: Record<Rater, string> = {
-  self: 'the person themself',
-  therapist: 'the therapist',
-  carer: 'a carer',
-  staff: 'a member of staff',
-};
+export { RATERS, RATER_LABELS, RATER_WORDS, TIMING_LABELS, BAND_LABELS } from './vocabulary';
+import { RATER_WORDS } from './vocabulary';
 
 /** Who rated, in a heading ("Rated by a carer, on the person's behalf"). */
 export const RATED_BY: Record<Rater, string> = {
-  self: 'Rated by the person themself',
-  therapist: 'Rated by the therapist, on the person’s behalf',
-  carer: 'Rated by a carer, on the person’s behalf',
-  staff: 'Rated by a member of staff, on the person’s behalf',
-};
-
-export const TIMING_LABELS: Record<Timing, string> = {
-  before: 'Before the session',
-  after: 'After the session',
-  intake: 'Intake',
-  review: 'Review',
-  discharge: 'Discharge',
-};
-
-/** The ONS's own words for its bands. */
-export const BAND_LABELS: Record<BandLevel, string> = {
-  veryLow: 'very low',
-  low: 'low',
-  medium: 'medium',
-  high: 'high',
-  veryHigh: 'very high',
+  self: `Rated by ${RATER_WORDS.self}`,
+  therapist: `Rated by ${RATER_WORDS.therapist}, on the person’s behalf`,
+  carer: `Rated by ${RATER_WORDS.carer}, on the person’s behalf`,
+  staff: `Rated by ${RATER_WORDS.staff}, on the person’s behalf`,
 };
 
 /** A mean or score for reading: two decimals ("3.50"); a dash when there is none. */

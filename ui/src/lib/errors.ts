@@ -1,6 +1,6 @@
 // Turning whatever a command rejects with into one plain-words CommandError,
 // and deciding where a message belongs: beside a form field, or in a banner.
-import type { CommandError } from './bindings';
+import type { CommandError, ErrorCode } from './bindings';
 
 const GENERIC = 'Something went wrong. Please try again. If it keeps happening, close and reopen Refrain.';
 
@@ -12,7 +12,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function toCommandError(e: unknown): CommandError {
   if (isRecord(e) && typeof e.message === 'string' && typeof e.code === 'string') {
     return {
-      code: e.code,
+      code: e.code as ErrorCode,
       message: e.message.trim() || GENERIC,
       field: typeof e.field === 'string' && e.field !== '' ? e.field : null,
     };

@@ -3,6 +3,7 @@
 // It follows the IPC contract closely enough to click through every screen;
 // the real rules live in the core. Nothing here is stored or sent anywhere.
 import type {
+  ErrorCode,
   Erasure,
   ExportDone,
   ExportFormat,
@@ -159,7 +160,7 @@ const IMPORT_SOURCES: Record<string, ReferralSource> = {
   other: 'other',
 };
 
-function fail(code: string, message: string, field: string | null = null): never {
+function fail(code: ErrorCode, message: string, field: string | null = null): never {
   const e: CommandError = { code, message, field };
   throw e;
 }

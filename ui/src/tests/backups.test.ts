@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
-import type { BackupInfo, CommandError, RestoreReport } from '../lib/bindings';
+import type { BackupInfo, CommandError, ErrorCode, RestoreReport } from '../lib/bindings';
 import { appReload } from '../lib/backups';
 import Backups from '../screens/Backups.svelte';
 import App from '../App.svelte';
@@ -41,7 +41,7 @@ const MANUAL: BackupInfo = {
   beforeVersion: null,
 };
 
-const err = (code: string, message: string): CommandError => ({ code, message, field: null });
+const err = (code: ErrorCode, message: string): CommandError => ({ code, message, field: null });
 
 type Handler = (args: Record<string, unknown> | undefined) => unknown;
 let calls: { cmd: string; args?: Record<string, unknown> }[];
@@ -65,7 +65,7 @@ function connect(h: Record<string, Handler>) {
   api.setInvoker(async (cmd, args) => {
     calls.push({ cmd, args });
     const handler = handlers[cmd];
-    if (!handler) throw err('unavailable', `No answer for ${cmd} in this test.`);
+    if (!handler) throw err('unknown', `No answer for ${cmd} in this test.`);
     return handler(args);
   });
 }

@@ -1,9 +1,14 @@
-//! Audio: reading a file's facts (`probe`), decoding it as a stream
-//! (symphonia), and the player (rodio output on its own thread).
+//! Refrain's audio engine: reading a file's facts (`probe`), decoding it as
+//! a stream (symphonia), the player (rodio output on its own thread), and
+//! bringing music files into the library (`library`).
 //!
-//! Nothing here knows of Tauri: the player reports its state through a
-//! callback, and the shell forwards that to the window.
+//! It uses refrain-core's plain model types (tracks, the player's state) and
+//! hands the store plain records ([`refrain_core::model::NewTrack`]); the
+//! store never depends on this crate. Nothing here knows of Tauri: the player
+//! reports its state through a callback, and the shell forwards that to the
+//! window.
 
+pub mod library;
 mod player;
 mod probe;
 mod source;
@@ -16,7 +21,8 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
-use crate::model::{PlayerState, RefusalReason, Track};
+use refrain_core::error::ErrorCode;
+use refrain_core::model::{PlayerState, RefusalReason, Track};
 
 pub use player::Output;
 pub use source::TrackDecoder;
@@ -59,14 +65,19 @@ pub enum AudioError {
 impl AudioError {
     /// A stable, machine-readable code for the UI and tests.
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code, as the contract's type.
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            AudioError::NotAudio => "not_audio",
-            AudioError::UnsupportedCodec(_) => "unsupported_codec",
-            AudioError::Corrupt => "corrupt",
-            AudioError::Missing => "missing_file",
-            AudioError::Unreadable(_) => "unreadable",
-            AudioError::NoOutput => "no_output",
-            AudioError::Invalid(_) => "invalid",
+            AudioError::NotAudio => ErrorCode::NotAudio,
+            AudioError::UnsupportedCodec(_) => ErrorCode::UnsupportedCodec,
+            AudioError::Corrupt => ErrorCode::Corrupt,
+            AudioError::Missing => ErrorCode::MissingFile,
+            AudioError::Unreadable(_) => ErrorCode::Unreadable,
+            AudioError::NoOutput => ErrorCode::NoOutput,
+            AudioError::Invalid(_) => ErrorCode::Invalid,
         }
     }
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use refrain_core::report::pdf::{render, Align, BarChart, Block, Column, Document, Series, Table};
+use refrain_pdf::{render, Align, BarChart, Block, Column, Document, Series, Table};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -97,6 +97,7 @@ fn doc(blocks: Vec<Block>) -> Document {
     Document {
         title: "Test report".into(),
         author: "Test Therapist".into(),
+        creator: "Refrain test".into(),
         landscape: false,
         running_head: vec!["Refrain test report".into(), "Second head line".into()],
         running_foot: "Confidential: produced for testing".into(),
@@ -662,6 +663,7 @@ fn empty_and_odd_documents_render() {
     let odd = Document {
         title: String::new(),
         author: String::new(),
+        creator: String::new(),
         landscape: false,
         running_head: vec![String::new(), "x".repeat(5000)],
         running_foot: "y ".repeat(3000),
@@ -741,6 +743,7 @@ fn sample_report_for_looking_at() {
     let d = Document {
         title: "Programme summary".into(),
         author: "Siobhán Murphy".into(),
+        creator: "Refrain".into(),
         landscape: true,
         running_head: vec![
             "Programme summary: Tuesday singing group".into(),

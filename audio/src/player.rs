@@ -24,7 +24,7 @@ use rodio::{
 use super::probe::frames_to_ms;
 use super::source::{frames_to_duration, TrackDecoder};
 use super::{AudioError, QueueItem};
-use crate::model::{PlayerState, PlayerStatus};
+use refrain_core::model::{PlayerState, PlayerStatus};
 
 /// Where the player's sound goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -1177,7 +1177,7 @@ fn file_label(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Track;
+    use refrain_core::model::Track;
 
     /// A mono 16-bit WAV of a 440 Hz tone.
     fn tone_wav(path: &Path, seconds: f32) {

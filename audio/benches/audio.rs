@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use refrain_core::audio::{probe, Player, QueueItem, TrackDecoder};
+use refrain_audio::{probe, Player, QueueItem, TrackDecoder};
 use refrain_core::model::{PlayerStatus, Track};
 
 /// Goals, from the design: a song is heard within 20 ms of "play"; a

@@ -1,519 +1,24 @@
-//! PDF reports with a real page layout: running head and foot, headings,
-//! wrapped paragraphs, label/value facts, tables that page down and slice
-//! across, and bar charts.
-//!
-//! The report code describes a [`Document`] as a list of [`Block`]s and calls
-//! [`render`]. Nothing here knows about therapy, registers or funders.
-//!
-//! The work is done in three steps, each in its own section below:
-//!
-//! 1. **Measure.** Text is shaped with rustybuzz exactly as krilla will shape
-//!    it when drawing (same font, same call, no features), so every width is
-//!    the width that will be printed. Lines are broken with textwrap's
-//!    first-fit algorithm over those widths; a word wider than a whole line is
-//!    broken between characters, and only then. Each block is prepared once:
-//!    its lines wrapped, a table's column widths and slices worked out, a
-//!    chart's geometry fixed.
-//! 2. **Lay out.** The prepared blocks are poured into A4 pages as positioned
-//!    items (text runs, rectangles, rules) in points, y growing downwards.
-//!    Headings keep with what follows, table rows never split (unless one row
-//!    alone is taller than a page, when it continues line by line rather than
-//!    being cut off), table headers repeat on every page, charts stay whole.
-//!    Since the whole document is laid out before anything is drawn, "Page N
-//!    of M" knows M.
-//! 3. **Draw.** Each page's items are drawn with krilla, which embeds and
-//!    subsets the fonts. The PDF is tagged for screen readers: headings,
-//!    paragraphs, tables (header and data cells, in reading order even when a
-//!    table is sliced across pages) and charts as figures with a text
-//!    description. Running heads, feet, page numbers, shading, rules and
-//!    repeated header or key cells are marked as artifacts so they are not
-//!    read out again.
-//!
-//! The fonts are DejaVu Sans and DejaVu Sans Bold (embedded in the binary),
-//! which cover accented Latin names (Siobhán, Zoë, Łukasz) and common symbols.
-//! Text needing other scripts prints as empty boxes rather than failing.
+//! Step 2: the prepared blocks poured into A4 pages as positioned items.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::num::NonZeroU16;
+use krilla::tagging::ArtifactType;
 
-use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Point, Rect};
-use krilla::metadata::Metadata;
-use krilla::num::NormalizedF32;
-use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
-use krilla::surface::Surface;
-use krilla::tagging::{
-    Artifact, ArtifactType, ContentTag, Identifier, Node, SpanTag, TableHeaderScope, Tag, TagGroup,
-    TagTree,
-};
-use krilla::text::{Font, TextDirection};
-use krilla::SerializeSettings;
-use textwrap::core::Fragment;
-
-use crate::CoreError;
-
-// ---------------------------------------------------------------------------
-// The public description of a document
-// ---------------------------------------------------------------------------
-
-/// A report to be printed: its metadata, what repeats on every page, and its
-/// content in reading order.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Document {
-    /// The PDF's metadata title (shown by viewers in the title bar).
-    pub title: String,
-    /// Metadata author: who produced the report.
-    pub author: String,
-    /// A4 landscape (842 x 595 pt) when true, A4 portrait otherwise.
-    pub landscape: bool,
-    /// Lines printed at the top of every page; the first in bold and larger.
-    /// Each line wraps to the page width (at most three printed lines each).
-    pub running_head: Vec<String>,
-    /// Printed at the bottom left of every page; the bottom right says
-    /// "Page N of M".
-    pub running_foot: String,
-    /// The content, in reading order.
-    pub blocks: Vec<Block>,
-}
-
-/// One piece of content.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Block {
-    /// Bold and larger; never left alone at the bottom of a page.
-    Heading(String),
-    /// Wrapped text; "\n" starts a new line. Splits across pages between lines.
-    Paragraph(String),
-    /// Label/value lines such as "Period: 1 Jan 2026 to 31 Mar 2026". Labels
-    /// are bold and get a colon unless they end with one; values line up in a
-    /// column and wrap within it. One fact is kept on one page when it fits.
-    Facts(Vec<(String, String)>),
-    /// A table; see [`Table`].
-    Table(Table),
-    /// A bar chart; see [`BarChart`]. Never split across pages.
-    Chart(BarChart),
-    /// Vertical space (none at the top of a page).
-    Gap,
-    /// Start a new page (unless the current page is still empty).
-    PageBreak,
-}
-
-/// A table. The number of columns is the most of `columns`, `header` and
-/// any row; a column without a [`Column`] is left aligned and at most 200 pt
-/// wide, and a missing cell is empty.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Table {
-    /// How each column is aligned and how wide it may grow.
-    pub columns: Vec<Column>,
-    /// Header cells (bold, shaded), repeated at the top of every page the
-    /// table continues on. Empty for a table without a header row.
-    pub header: Vec<String>,
-    /// The body rows. Cells may contain "\n".
-    pub rows: Vec<Vec<String>>,
-    /// The last N rows are totals: bold, with a rule above.
-    pub bold_last_rows: usize,
-    /// When all the columns do not fit the page width, the table is printed
-    /// in slices of columns one after the other ("Part 2 of 3 across"), and
-    /// the first `key_columns` columns (names, say) repeat in every slice.
-    /// Ignored when the key columns alone would take more than half the width.
-    pub key_columns: usize,
-}
-
-/// How one table column is printed.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Column {
-    /// Alignment of the header and every cell.
-    pub align: Align,
-    /// The widest the column may be, in points (padding included). The column
-    /// is as wide as its widest content, up to this; longer cells wrap. Zero,
-    /// negative or not finite: no limit other than the page.
-    pub max_width: f32,
-}
-
-/// Horizontal alignment in a table column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
-    Left,
-    Centre,
-    Right,
-}
-
-/// A grouped bar chart: one group per category, one bar per series.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BarChart {
-    pub title: String,
-    /// One group of bars each (an outcome measure item, say). Labels wrap
-    /// under their group (at most four lines).
-    pub categories: Vec<String>,
-    /// "Before" and "After", say: one bar per category each, and a legend.
-    pub series: Vec<Series>,
-    /// The scale runs from 0 to this, with a few labelled gridlines. Zero,
-    /// negative or not finite: the largest value (or 1) is used.
-    pub axis_max: f64,
-    /// Printed after each bar's value, e.g. "" or "%".
-    pub value_suffix: String,
-}
-
-/// One series of a bar chart.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Series {
-    pub name: String,
-    /// One per category. `None` (or a missing or non-finite value): no bar,
-    /// and "no data" is printed under the category. Negative values draw no
-    /// bar but still print their value; values above the axis are drawn to
-    /// its top.
-    pub values: Vec<Option<f64>>,
-}
-
-/// Lays out and draws `doc`, returning the bytes of a tagged PDF.
-pub fn render(doc: &Document) -> Result<Vec<u8>, CoreError> {
-    let fonts = Fonts::load()?;
-    let laid_out = lay_out(doc, &fonts);
-    draw(doc, &fonts, &laid_out)
-}
-
-// ---------------------------------------------------------------------------
-// Typography: sizes, spacing and colours in one place
-// ---------------------------------------------------------------------------
-
-const A4_SHORT: f32 = 595.276;
-const A4_LONG: f32 = 841.89;
-const MARGIN_X: f32 = 36.0;
-const MARGIN_TOP: f32 = 28.0;
-const MARGIN_BOTTOM: f32 = 24.0;
-
-const BODY: Style = Style::new(Weight::Regular, 10.0, 1.3);
-const HEADING: Style = Style::new(Weight::Bold, 13.0, 1.25);
-const FACT_LABEL: Style = Style::new(Weight::Bold, 10.0, 1.3);
-const HEAD_FIRST: Style = Style::new(Weight::Bold, 12.0, 1.25);
-const HEAD_OTHER: Style = Style::new(Weight::Regular, 9.0, 1.25);
-const FOOT: Style = Style::new(Weight::Regular, 8.0, 1.25);
-const CELL: Style = Style::new(Weight::Regular, 9.0, 1.2);
-const CELL_BOLD: Style = Style::new(Weight::Bold, 9.0, 1.2);
-const SLICE_NOTE: Style = Style::new(Weight::Regular, 8.0, 1.3);
-const CHART_TITLE: Style = Style::new(Weight::Bold, 11.0, 1.25);
-const CHART_TEXT: Style = Style::new(Weight::Regular, 8.0, 1.2);
-const CHART_SMALL: Style = Style::new(Weight::Regular, 7.0, 1.2);
-
-const BLOCK_GAP: f32 = 8.0;
-const GAP_BLOCK: f32 = 12.0;
-const HEADING_GAP_BEFORE: f32 = 14.0;
-const HEADING_GAP_AFTER: f32 = 4.0;
-const FACT_COLUMN_GAP: f32 = 8.0;
-const CELL_PAD_X: f32 = 3.0;
-const CELL_PAD_Y: f32 = 2.5;
-const MIN_COLUMN: f32 = 14.0;
-const DEFAULT_COLUMN_MAX: f32 = 200.0;
-const PLOT_HEIGHT: f32 = 150.0;
-const MAX_HEAD_LINES: usize = 3;
-const MAX_CATEGORY_LINES: usize = 4;
-
-const INK: Colour = Colour(0, 0, 0);
-const SOFT_INK: Colour = Colour(70, 70, 70);
-const RULE: Colour = Colour(120, 120, 120);
-const GRID: Colour = Colour(185, 185, 185);
-const HEADER_SHADE: Colour = Colour(222, 222, 222);
-const ZEBRA: Colour = Colour(244, 244, 244);
-
-/// Bar fills: different hues for colour printers and screens, and clearly
-/// different lightness (dark, light, mid, ...) so they differ in black and
-/// white too. Bars also get a thin dark outline so the palest shows on paper.
-const SERIES_FILLS: [Colour; 6] = [
-    Colour(31, 73, 125),   // dark blue
-    Colour(244, 177, 77),  // light orange
-    Colour(120, 120, 120), // mid grey
-    Colour(190, 215, 238), // pale blue
-    Colour(128, 40, 60),   // dark red
-    Colour(214, 214, 214), // pale grey
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Colour(u8, u8, u8);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Weight {
-    Regular,
-    Bold,
-}
-
-/// A font weight and size, and the line height as a multiple of the size.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Style {
-    weight: Weight,
-    size: f32,
-    leading: f32,
-}
-
-impl Style {
-    const fn new(weight: Weight, size: f32, leading: f32) -> Self {
-        Style {
-            weight,
-            size,
-            leading,
-        }
-    }
-
-    fn line_height(&self) -> f32 {
-        self.size * self.leading
-    }
-
-    fn with_size(self, size: f32) -> Self {
-        Style { size, ..self }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Step 1a: fonts and measuring
-// ---------------------------------------------------------------------------
-
-static REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-static BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
-
-/// The two faces, for measuring (rustybuzz) and drawing (krilla).
-struct Fonts {
-    regular: rustybuzz::Face<'static>,
-    bold: rustybuzz::Face<'static>,
-    krilla_regular: Font,
-    krilla_bold: Font,
-    /// Width at 1 pt of text already measured: registers repeat "P" a lot.
-    widths: RefCell<HashMap<(Weight, String), f32>>,
-}
-
-impl Fonts {
-    fn load() -> Result<Self, CoreError> {
-        let broken = || CoreError::Report("the built-in font could not be read".into());
-        Ok(Fonts {
-            regular: rustybuzz::Face::from_slice(REGULAR_TTF, 0).ok_or_else(broken)?,
-            bold: rustybuzz::Face::from_slice(BOLD_TTF, 0).ok_or_else(broken)?,
-            krilla_regular: Font::new(REGULAR_TTF.into(), 0).ok_or_else(broken)?,
-            krilla_bold: Font::new(BOLD_TTF.into(), 0).ok_or_else(broken)?,
-            widths: RefCell::new(HashMap::new()),
-        })
-    }
-
-    fn face(&self, weight: Weight) -> &rustybuzz::Face<'static> {
-        match weight {
-            Weight::Regular => &self.regular,
-            Weight::Bold => &self.bold,
-        }
-    }
-
-    fn krilla(&self, weight: Weight) -> Font {
-        match weight {
-            Weight::Regular => self.krilla_regular.clone(),
-            Weight::Bold => self.krilla_bold.clone(),
-        }
-    }
-
-    /// Shapes `text` as krilla's `draw_text` does (one run, direction and
-    /// script guessed, no features).
-    fn shape(&self, weight: Weight, text: &str) -> rustybuzz::GlyphBuffer {
-        let mut buffer = rustybuzz::UnicodeBuffer::new();
-        buffer.push_str(text);
-        buffer.guess_segment_properties();
-        rustybuzz::shape(self.face(weight), &[], buffer)
-    }
-
-    fn units_per_em(&self, weight: Weight) -> f32 {
-        self.face(weight).units_per_em().max(1) as f32
-    }
-
-    /// The printed width of `text` in `style`, in points.
-    fn width(&self, style: Style, text: &str) -> f32 {
-        if text.is_empty() {
-            return 0.0;
-        }
-        let key = (style.weight, text.to_string());
-        if let Some(w) = self.widths.borrow().get(&key) {
-            return w * style.size;
-        }
-        let shaped = self.shape(style.weight, text);
-        let units: i64 = shaped
-            .glyph_positions()
-            .iter()
-            .map(|p| i64::from(p.x_advance))
-            .sum();
-        let per_point = units as f32 / self.units_per_em(style.weight);
-        self.widths.borrow_mut().insert(key, per_point);
-        per_point * style.size
-    }
-
-    /// Where `text` may be broken between characters: the byte offset where
-    /// each cluster starts and the cluster's width, in text order.
-    fn clusters(&self, style: Style, text: &str) -> Vec<(usize, f32)> {
-        let shaped = self.shape(style.weight, text);
-        let scale = style.size / self.units_per_em(style.weight);
-        let mut out: Vec<(usize, f32)> = Vec::new();
-        for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
-            let start = info.cluster as usize;
-            let w = pos.x_advance as f32 * scale;
-            match out.iter_mut().find(|(s, _)| *s == start) {
-                Some(c) => c.1 += w,
-                None => out.push((start, w)),
-            }
-        }
-        out.sort_by_key(|c| c.0);
-        out
-    }
-
-    /// Distance from the top of a line box to its baseline, centring the
-    /// font's ascent and descent in the box.
-    fn baseline(&self, style: Style) -> f32 {
-        let face = self.face(style.weight);
-        let upem = self.units_per_em(style.weight);
-        let ascent = f32::from(face.ascender()) / upem * style.size;
-        let descent = -f32::from(face.descender()) / upem * style.size;
-        (style.line_height() - ascent - descent) / 2.0 + ascent
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Step 1b: line breaking
-// ---------------------------------------------------------------------------
-
-/// A word (or a piece of one too wide for a line) for textwrap.
-#[derive(Debug)]
-struct Piece {
-    text: String,
-    width: f64,
-    /// The width of the space after it; zero inside a broken word.
-    space: f64,
-}
-
-impl Fragment for Piece {
-    fn width(&self) -> f64 {
-        self.width
-    }
-    fn whitespace_width(&self) -> f64 {
-        self.space
-    }
-    fn penalty_width(&self) -> f64 {
-        0.0
-    }
-}
-
-/// Tabs become spaces, Windows and old Mac line ends become "\n", and other
-/// control characters (which would print as boxes) are dropped.
-fn clean(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    text.chars()
-        .filter_map(|c| match c {
-            '\t' => Some(' '),
-            '\n' => Some('\n'),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect()
-}
-
-/// Breaks `text` into lines no wider than `width`: at each "\n", then
-/// between words (first fit), and inside a word only when the word alone is
-/// wider than a line. Always at least one line (empty text gives one empty
-/// line); runs of spaces collapse to one.
-fn wrap(fonts: &Fonts, style: Style, text: &str, width: f32) -> Vec<String> {
-    let width = width.max(1.0);
-    let space = f64::from(fonts.width(style, " "));
-    let mut lines = Vec::new();
-    for hard_line in clean(text).split('\n') {
-        let mut pieces: Vec<Piece> = Vec::new();
-        for word in hard_line.split(' ').filter(|w| !w.is_empty()) {
-            let w = fonts.width(style, word);
-            if w <= width {
-                pieces.push(Piece {
-                    text: word.to_string(),
-                    width: f64::from(w),
-                    space,
-                });
-            } else {
-                pieces.extend(break_word(fonts, style, word, width, space));
-            }
-        }
-        if pieces.is_empty() {
-            lines.push(String::new());
-            continue;
-        }
-        let wrapped = textwrap::wrap_algorithms::wrap_first_fit(&pieces, &[f64::from(width)]);
-        let count = wrapped.len();
-        for (n, line) in wrapped.into_iter().enumerate() {
-            let mut s = String::new();
-            for (i, p) in line.iter().enumerate() {
-                s.push_str(&p.text);
-                // A line broken at a space keeps it (invisible at the end of
-                // the line), so text copied or read aloud has its word break.
-                let last_of_line = i + 1 == line.len();
-                if p.space > 0.0 && (!last_of_line || n + 1 < count) {
-                    s.push(' ');
-                }
-            }
-            lines.push(s);
-        }
-    }
-    lines
-}
-
-/// Splits one over-long word into pieces that each fit `width`, between
-/// shaped clusters (so accents stay on their letters). Only the last piece
-/// is followed by a space.
-fn break_word(fonts: &Fonts, style: Style, word: &str, width: f32, space: f64) -> Vec<Piece> {
-    let mut pieces = Vec::new();
-    let mut start = 0usize;
-    let mut acc = 0.0f32;
-    for (offset, w) in fonts.clusters(style, word) {
-        if acc + w > width && offset > start {
-            pieces.push(Piece {
-                text: word[start..offset].to_string(),
-                width: f64::from(acc),
-                space: 0.0,
-            });
-            start = offset;
-            acc = 0.0;
-        }
-        acc += w;
-    }
-    pieces.push(Piece {
-        text: word[start..].to_string(),
-        width: f64::from(acc),
-        space,
-    });
-    pieces
-}
-
-/// Like [`wrap`], but at most `max` lines; when cut short, the last line
-/// ends with an ellipsis.
-fn wrap_at_most(fonts: &Fonts, style: Style, text: &str, width: f32, max: usize) -> Vec<String> {
-    let mut lines = wrap(fonts, style, text, width);
-    if lines.len() > max {
-        lines.truncate(max.max(1));
-        if let Some(last) = lines.last_mut() {
-            let mut s: String = last.trim_end().to_string();
-            while !s.is_empty() && fonts.width(style, &format!("{s}…")) > width {
-                s.pop();
-            }
-            *last = format!("{}…", s.trim_end());
-        }
-    }
-    lines
-}
-
-// ---------------------------------------------------------------------------
-// Step 2: layout into pages of positioned items
-// ---------------------------------------------------------------------------
+use crate::measure::*;
+use crate::*;
 
 /// Where a drawn thing belongs in the tagged structure.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Mark {
+pub(crate) enum Mark {
     /// Real content, read out as part of the structure leaf with this index.
     Content(usize),
     /// Decoration or repetition: not read out.
     Artifact(ArtifactType),
 }
 
-const LAYOUT: Mark = Mark::Artifact(ArtifactType::Layout);
+pub(crate) const LAYOUT: Mark = Mark::Artifact(ArtifactType::Layout);
 
 /// One positioned thing on a page. Coordinates are points from the top-left.
 #[derive(Debug, Clone, PartialEq)]
-enum Item {
+pub(crate) enum Item {
     /// A single line of text; `y` is its baseline.
     Text {
         x: f32,
@@ -545,7 +50,7 @@ enum Item {
 
 /// The role of a structure leaf (a run of content read out together).
 #[derive(Debug, Clone, PartialEq)]
-enum Role {
+pub(crate) enum Role {
     Heading,
     Paragraph,
     HeaderCell,
@@ -556,7 +61,7 @@ enum Role {
 
 /// The document's logical structure, in reading order.
 #[derive(Debug, Clone, PartialEq)]
-enum StructNode {
+pub(crate) enum StructNode {
     Leaf(usize),
     Table {
         header: Option<Vec<usize>>,
@@ -565,13 +70,13 @@ enum StructNode {
 }
 
 #[derive(Debug, Default)]
-struct Structure {
-    roles: Vec<Role>,
-    nodes: Vec<StructNode>,
+pub(crate) struct Structure {
+    pub(crate) roles: Vec<Role>,
+    pub(crate) nodes: Vec<StructNode>,
 }
 
 impl Structure {
-    fn leaf(&mut self, role: Role) -> usize {
+    pub(crate) fn leaf(&mut self, role: Role) -> usize {
         self.roles.push(role);
         self.roles.len() - 1
     }
@@ -579,24 +84,24 @@ impl Structure {
 
 /// The page frame: where the running head and foot go and the body between.
 #[derive(Debug, Clone)]
-struct Frame {
-    width: f32,
-    height: f32,
-    left: f32,
-    text_width: f32,
+pub(crate) struct Frame {
+    pub(crate) width: f32,
+    pub(crate) height: f32,
+    pub(crate) left: f32,
+    pub(crate) text_width: f32,
     /// Running head lines with their style, baseline positions included.
-    head: Vec<Item>,
-    head_rule_y: f32,
-    body_top: f32,
-    body_bottom: f32,
-    foot_rule_y: f32,
-    foot: Vec<Item>,
+    pub(crate) head: Vec<Item>,
+    pub(crate) head_rule_y: f32,
+    pub(crate) body_top: f32,
+    pub(crate) body_bottom: f32,
+    pub(crate) foot_rule_y: f32,
+    pub(crate) foot: Vec<Item>,
     /// Baseline of the first foot line, where "Page N of M" goes too.
-    foot_baseline: f32,
+    pub(crate) foot_baseline: f32,
 }
 
 impl Frame {
-    fn new(doc: &Document, fonts: &Fonts) -> Frame {
+    pub(crate) fn new(doc: &Document, fonts: &Fonts) -> Frame {
         let (width, height) = if doc.landscape {
             (A4_LONG, A4_SHORT)
         } else {
@@ -667,13 +172,13 @@ impl Frame {
         }
     }
 
-    fn body_height(&self) -> f32 {
+    pub(crate) fn body_height(&self) -> f32 {
         self.body_bottom - self.body_top
     }
 }
 
 /// A block measured and broken into lines, ready to be placed.
-enum Prepared {
+pub(crate) enum Prepared {
     Heading { lines: Vec<String>, leaf: usize },
     Paragraph { lines: Vec<String>, leaf: usize },
     Facts(PreparedFacts),
@@ -683,58 +188,58 @@ enum Prepared {
     PageBreak,
 }
 
-struct PreparedFacts {
+pub(crate) struct PreparedFacts {
     /// Where values start, from the left margin.
-    value_x: f32,
+    pub(crate) value_x: f32,
     /// Per fact: label lines, value lines, structure leaf.
-    rows: Vec<(Vec<String>, Vec<String>, usize)>,
+    pub(crate) rows: Vec<(Vec<String>, Vec<String>, usize)>,
 }
 
-struct PreparedTable {
-    widths: Vec<f32>,
-    aligns: Vec<Align>,
+pub(crate) struct PreparedTable {
+    pub(crate) widths: Vec<f32>,
+    pub(crate) aligns: Vec<Align>,
     /// Per column, the header cell's lines (None: no header row).
-    header: Option<Vec<Vec<String>>>,
+    pub(crate) header: Option<Vec<Vec<String>>>,
     /// Per row, per column, the cell's lines.
-    rows: Vec<Vec<Vec<String>>>,
+    pub(crate) rows: Vec<Vec<Vec<String>>>,
     /// Index of the first totals row (rows.len() when there are none).
-    totals_from: usize,
+    pub(crate) totals_from: usize,
     /// How many leading columns repeat in every slice.
-    keys: usize,
+    pub(crate) keys: usize,
     /// Column indices of each slice, key columns first.
-    slices: Vec<Vec<usize>>,
-    header_leaves: Vec<usize>,
-    cell_leaves: Vec<Vec<usize>>,
+    pub(crate) slices: Vec<Vec<usize>>,
+    pub(crate) header_leaves: Vec<usize>,
+    pub(crate) cell_leaves: Vec<Vec<usize>>,
 }
 
-struct PreparedChart {
-    title: Vec<String>,
+pub(crate) struct PreparedChart {
+    pub(crate) title: Vec<String>,
     /// Legend entries: series index, x offset from the left margin, and row.
-    legend: Vec<(usize, f32, usize)>,
-    legend_rows: usize,
-    names: Vec<String>,
-    categories: Vec<Vec<String>>,
+    pub(crate) legend: Vec<(usize, f32, usize)>,
+    pub(crate) legend_rows: usize,
+    pub(crate) names: Vec<String>,
+    pub(crate) categories: Vec<Vec<String>>,
     /// Per category, the "no data" note lines (may be empty).
-    no_data: Vec<Vec<String>>,
-    values: Vec<Vec<Option<f64>>>,
-    axis_max: f64,
-    ticks: Vec<f64>,
-    axis_width: f32,
-    suffix: String,
+    pub(crate) no_data: Vec<Vec<String>>,
+    pub(crate) values: Vec<Vec<Option<f64>>>,
+    pub(crate) axis_max: f64,
+    pub(crate) ticks: Vec<f64>,
+    pub(crate) axis_width: f32,
+    pub(crate) suffix: String,
     /// Height of the category label area under the plot.
-    labels_height: f32,
-    height: f32,
-    leaf: usize,
+    pub(crate) labels_height: f32,
+    pub(crate) height: f32,
+    pub(crate) leaf: usize,
 }
 
 /// The result of layout: the frame and each page's body items.
-struct LaidOut {
-    frame: Frame,
-    pages: Vec<Vec<Item>>,
-    structure: Structure,
+pub(crate) struct LaidOut {
+    pub(crate) frame: Frame,
+    pub(crate) pages: Vec<Vec<Item>>,
+    pub(crate) structure: Structure,
 }
 
-fn lay_out(doc: &Document, fonts: &Fonts) -> LaidOut {
+pub(crate) fn lay_out(doc: &Document, fonts: &Fonts) -> LaidOut {
     let frame = Frame::new(doc, fonts);
     let mut structure = Structure::default();
     let prepared: Vec<Prepared> = doc
@@ -764,7 +269,7 @@ fn lay_out(doc: &Document, fonts: &Fonts) -> LaidOut {
     }
 }
 
-fn prepare(block: &Block, fonts: &Fonts, frame: &Frame, st: &mut Structure) -> Prepared {
+pub(crate) fn prepare(block: &Block, fonts: &Fonts, frame: &Frame, st: &mut Structure) -> Prepared {
     let width = frame.text_width;
     match block {
         Block::Heading(text) => {
@@ -791,7 +296,7 @@ fn prepare(block: &Block, fonts: &Fonts, frame: &Frame, st: &mut Structure) -> P
     }
 }
 
-fn fact_label(label: &str) -> String {
+pub(crate) fn fact_label(label: &str) -> String {
     let label = label.trim_end();
     if label.is_empty() || label.ends_with(':') {
         label.to_string()
@@ -800,7 +305,7 @@ fn fact_label(label: &str) -> String {
     }
 }
 
-fn prepare_facts(
+pub(crate) fn prepare_facts(
     facts: &[(String, String)],
     fonts: &Fonts,
     width: f32,
@@ -834,11 +339,11 @@ fn prepare_facts(
 }
 
 /// Cell `c` of a row, empty when the row is short.
-fn cell(row: &[String], c: usize) -> &str {
+pub(crate) fn cell(row: &[String], c: usize) -> &str {
     row.get(c).map(String::as_str).unwrap_or("")
 }
 
-fn prepare_table(
+pub(crate) fn prepare_table(
     table: &Table,
     fonts: &Fonts,
     text_width: f32,
@@ -950,7 +455,7 @@ fn prepare_table(
 /// Splits the data columns (after the keys) into as few slices as fit in
 /// `room`, then evens their widths out (the narrowest limit that still needs
 /// no more slices), so the last slice is not a stub of two columns.
-fn slice_columns(widths: &[f32], keys: usize, room: f32) -> Vec<Vec<usize>> {
+pub(crate) fn slice_columns(widths: &[f32], keys: usize, room: f32) -> Vec<Vec<usize>> {
     let data: Vec<usize> = (keys..widths.len()).collect();
     let greedy = |limit: f32| -> Vec<Vec<usize>> {
         let mut slices: Vec<Vec<usize>> = Vec::new();
@@ -990,7 +495,7 @@ fn slice_columns(widths: &[f32], keys: usize, room: f32) -> Vec<Vec<usize>> {
         .collect()
 }
 
-fn prepare_chart(
+pub(crate) fn prepare_chart(
     chart: &BarChart,
     fonts: &Fonts,
     frame: &Frame,
@@ -1107,7 +612,7 @@ fn prepare_chart(
 }
 
 /// The chart in words, for screen readers.
-fn describe_chart(chart: &BarChart, values: &[Vec<Option<f64>>]) -> String {
+pub(crate) fn describe_chart(chart: &BarChart, values: &[Vec<Option<f64>>]) -> String {
     let mut s = format!("Bar chart: {}.", chart.title.trim());
     for (c, category) in chart.categories.iter().enumerate() {
         let parts: Vec<String> = chart
@@ -1126,7 +631,7 @@ fn describe_chart(chart: &BarChart, values: &[Vec<Option<f64>>]) -> String {
 
 /// Gridline values from 0 to `max`: a round step giving 3 to 8 intervals
 /// that end exactly at `max` if there is one, else quarters of `max`.
-fn ticks(max: f64) -> Vec<f64> {
+pub(crate) fn ticks(max: f64) -> Vec<f64> {
     let magnitude = 10f64.powf(max.log10().floor() - 1.0);
     let mut best: Option<(f64, f64)> = None;
     for k in 0..3 {
@@ -1147,7 +652,7 @@ fn ticks(max: f64) -> Vec<f64> {
 }
 
 /// A value as printed: whole numbers plain, others to at most two decimals.
-fn number(v: f64) -> String {
+pub(crate) fn number(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round() as i64)
     } else {
@@ -1157,16 +662,16 @@ fn number(v: f64) -> String {
 }
 
 /// Places prepared blocks onto pages.
-struct Cursor<'a> {
-    fonts: &'a Fonts,
-    frame: Frame,
-    pages: Vec<Vec<Item>>,
+pub(crate) struct Cursor<'a> {
+    pub(crate) fonts: &'a Fonts,
+    pub(crate) frame: Frame,
+    pub(crate) pages: Vec<Vec<Item>>,
     /// Top of the free space on the current page.
-    y: f32,
+    pub(crate) y: f32,
 }
 
 impl Cursor<'_> {
-    fn items(&mut self) -> &mut Vec<Item> {
+    pub(crate) fn items(&mut self) -> &mut Vec<Item> {
         if self.pages.is_empty() {
             self.pages.push(Vec::new());
         }
@@ -1174,39 +679,47 @@ impl Cursor<'_> {
         &mut self.pages[last]
     }
 
-    fn push(&mut self, item: Item) {
+    pub(crate) fn push(&mut self, item: Item) {
         self.items().push(item);
     }
 
-    fn new_page(&mut self) {
+    pub(crate) fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = self.frame.body_top;
     }
 
-    fn at_top(&self) -> bool {
+    pub(crate) fn at_top(&self) -> bool {
         self.y <= self.frame.body_top + 0.01
     }
 
-    fn room(&self) -> f32 {
+    pub(crate) fn room(&self) -> f32 {
         self.frame.body_bottom - self.y
     }
 
     /// Moves to a new page unless `height` fits here (or the page is empty,
     /// when moving would not help).
-    fn ensure(&mut self, height: f32) {
+    pub(crate) fn ensure(&mut self, height: f32) {
         if height > self.room() + 0.01 && !self.at_top() {
             self.new_page();
         }
     }
 
     /// Vertical space between blocks; none at the top of a page.
-    fn space(&mut self, gap: f32) {
+    pub(crate) fn space(&mut self, gap: f32) {
         if !self.at_top() {
             self.y += gap;
         }
     }
 
-    fn text(&mut self, x: f32, top: f32, text: &str, style: Style, colour: Colour, mark: Mark) {
+    pub(crate) fn text(
+        &mut self,
+        x: f32,
+        top: f32,
+        text: &str,
+        style: Style,
+        colour: Colour,
+        mark: Mark,
+    ) {
         let y = top + self.fonts.baseline(style);
         self.push(Item::Text {
             x,
@@ -1218,7 +731,7 @@ impl Cursor<'_> {
         });
     }
 
-    fn rule(&mut self, x1: f32, x2: f32, y: f32, width: f32, colour: Colour) {
+    pub(crate) fn rule(&mut self, x1: f32, x2: f32, y: f32, width: f32, colour: Colour) {
         self.push(Item::Line {
             x1,
             y1: y,
@@ -1230,7 +743,7 @@ impl Cursor<'_> {
         });
     }
 
-    fn place(&mut self, block: &Prepared, next: Option<&Prepared>, after_heading: bool) {
+    pub(crate) fn place(&mut self, block: &Prepared, next: Option<&Prepared>, after_heading: bool) {
         let gap = if after_heading { 0.0 } else { BLOCK_GAP };
         match block {
             Prepared::Heading { lines, leaf } => {
@@ -1265,7 +778,7 @@ impl Cursor<'_> {
     }
 
     /// The height of the part of `block` a heading must stay with.
-    fn first_height(&self, block: &Prepared) -> f32 {
+    pub(crate) fn first_height(&self, block: &Prepared) -> f32 {
         match block {
             Prepared::Heading { .. } | Prepared::Gap | Prepared::PageBreak => 0.0,
             Prepared::Paragraph { lines, .. } => lines.len().min(2) as f32 * BODY.line_height(),
@@ -1290,7 +803,7 @@ impl Cursor<'_> {
     }
 
     /// Lines of one style at `x`, moving to a new page between lines if need be.
-    fn lines(&mut self, lines: &[String], x: f32, style: Style, mark: Mark) {
+    pub(crate) fn lines(&mut self, lines: &[String], x: f32, style: Style, mark: Mark) {
         for line in lines {
             self.ensure(style.line_height());
             let top = self.y;
@@ -1299,7 +812,7 @@ impl Cursor<'_> {
         }
     }
 
-    fn facts(&mut self, facts: &PreparedFacts) {
+    pub(crate) fn facts(&mut self, facts: &PreparedFacts) {
         let lh = BODY.line_height();
         for (i, (label, value, leaf)) in facts.rows.iter().enumerate() {
             if i > 0 {
@@ -1326,7 +839,7 @@ impl Cursor<'_> {
         }
     }
 
-    fn table(&mut self, t: &PreparedTable, gap: f32) {
+    pub(crate) fn table(&mut self, t: &PreparedTable, gap: f32) {
         if t.widths.is_empty() {
             return;
         }
@@ -1375,7 +888,7 @@ impl Cursor<'_> {
     }
 
     /// The left and right edges of a slice.
-    fn span(&self, t: &PreparedTable, cols: &[usize]) -> (f32, f32) {
+    pub(crate) fn span(&self, t: &PreparedTable, cols: &[usize]) -> (f32, f32) {
         let w: f32 = cols.iter().map(|&c| t.widths[c]).sum();
         (self.frame.left, self.frame.left + w)
     }
@@ -1383,7 +896,7 @@ impl Cursor<'_> {
     /// The slice note (when sliced) and the header row, at the top of a slice
     /// or of a page the slice continues on. Only the first drawing of each
     /// header cell is content; repeats are artifacts.
-    fn table_top(
+    pub(crate) fn table_top(
         &mut self,
         t: &PreparedTable,
         si: usize,
@@ -1434,7 +947,7 @@ impl Cursor<'_> {
     }
 
     /// Lines `range` of row `r`'s cells in this slice, `h` high.
-    fn row(
+    pub(crate) fn row(
         &mut self,
         t: &PreparedTable,
         si: usize,
@@ -1475,7 +988,7 @@ impl Cursor<'_> {
 
     /// A row taller than a whole page: printed a page's worth of lines at a
     /// time, with the header repeated, rather than cut off.
-    fn tall_row(
+    pub(crate) fn tall_row(
         &mut self,
         t: &PreparedTable,
         si: usize,
@@ -1510,7 +1023,7 @@ impl Cursor<'_> {
 
     /// The text of one row's cells (lines in `range` only).
     #[allow(clippy::too_many_arguments)]
-    fn cells(
+    pub(crate) fn cells(
         &mut self,
         t: &PreparedTable,
         cols: &[usize],
@@ -1542,7 +1055,7 @@ impl Cursor<'_> {
     }
 
     /// Vertical rules between and around the cells of a row.
-    fn grid(&mut self, t: &PreparedTable, cols: &[usize], top: f32, h: f32) {
+    pub(crate) fn grid(&mut self, t: &PreparedTable, cols: &[usize], top: f32, h: f32) {
         let mut x = self.frame.left;
         for (k, &c) in cols.iter().enumerate() {
             let colour = if k == t.keys && t.keys > 0 {
@@ -1572,7 +1085,7 @@ impl Cursor<'_> {
         });
     }
 
-    fn chart(&mut self, c: &PreparedChart) {
+    pub(crate) fn chart(&mut self, c: &PreparedChart) {
         let mark = Mark::Content(c.leaf);
         let left = self.frame.left;
         let width = self.frame.text_width;
@@ -1694,7 +1207,7 @@ impl Cursor<'_> {
 }
 
 /// The note above a table slice: "Part 2 of 3 across: columns 07 Jan to 18 Mar".
-fn slice_note(t: &PreparedTable, si: usize, cols: &[usize]) -> String {
+pub(crate) fn slice_note(t: &PreparedTable, si: usize, cols: &[usize]) -> String {
     let data: Vec<usize> = cols.iter().copied().filter(|&c| c >= t.keys).collect();
     let name = |c: usize| -> String {
         t.header
@@ -1715,7 +1228,7 @@ fn slice_note(t: &PreparedTable, si: usize, cols: &[usize]) -> String {
 }
 
 /// The height of a row (or header) in a slice: its tallest cell.
-fn row_height(cells: &[Vec<String>], cols: &[usize]) -> f32 {
+pub(crate) fn row_height(cells: &[Vec<String>], cols: &[usize]) -> f32 {
     let lines = cols
         .iter()
         .map(|&c| cells[c].len())
@@ -1723,271 +1236,4 @@ fn row_height(cells: &[Vec<String>], cols: &[usize]) -> f32 {
         .unwrap_or(1)
         .max(1);
     lines as f32 * CELL.line_height() + 2.0 * CELL_PAD_Y
-}
-
-// ---------------------------------------------------------------------------
-// Step 3: drawing with krilla, and the tag tree
-// ---------------------------------------------------------------------------
-
-fn report_error(e: impl std::fmt::Display) -> CoreError {
-    CoreError::Report(e.to_string())
-}
-
-fn draw(doc: &Document, fonts: &Fonts, laid_out: &LaidOut) -> Result<Vec<u8>, CoreError> {
-    let frame = &laid_out.frame;
-    let settings = SerializeSettings {
-        enable_tagging: true,
-        ..SerializeSettings::default()
-    };
-    let mut pdf = krilla::Document::new_with(settings);
-    let mut ids: Vec<Vec<Identifier>> = vec![Vec::new(); laid_out.structure.roles.len()];
-    let total = laid_out.pages.len();
-    let page_settings = PageSettings::from_wh(frame.width, frame.height)
-        .ok_or_else(|| report_error("the page size is not valid"))?;
-
-    for (index, items) in laid_out.pages.iter().enumerate() {
-        let mut page = pdf.start_page_with(page_settings.clone());
-        let mut surface = page.surface();
-        let mut painter = Painter {
-            fonts,
-            surface: &mut surface,
-            ids: &mut ids,
-            roles: &laid_out.structure.roles,
-        };
-
-        for item in &frame.head {
-            painter.item(item);
-        }
-        let right = frame.left + frame.text_width;
-        painter.item(&Item::Line {
-            x1: frame.left,
-            y1: frame.head_rule_y,
-            x2: right,
-            y2: frame.head_rule_y,
-            width: 0.6,
-            colour: RULE,
-            mark: Mark::Artifact(ArtifactType::Header),
-        });
-        painter.item(&Item::Line {
-            x1: frame.left,
-            y1: frame.foot_rule_y,
-            x2: right,
-            y2: frame.foot_rule_y,
-            width: 0.6,
-            colour: RULE,
-            mark: Mark::Artifact(ArtifactType::Footer),
-        });
-        for item in &frame.foot {
-            painter.item(item);
-        }
-        let number = format!("Page {} of {}", index + 1, total);
-        let w = fonts.width(FOOT, &number);
-        painter.item(&Item::Text {
-            x: right - w,
-            y: frame.foot_baseline,
-            text: number,
-            style: FOOT,
-            colour: SOFT_INK,
-            mark: Mark::Artifact(ArtifactType::Footer),
-        });
-
-        for item in items {
-            painter.item(item);
-        }
-        surface.finish();
-        page.finish();
-    }
-
-    pdf.set_tag_tree(tag_tree(&laid_out.structure, &mut ids));
-    let mut metadata = Metadata::new()
-        .title(doc.title.clone())
-        .language("en-GB".to_string())
-        .creator(format!("Refrain {}", crate::VERSION));
-    if !doc.author.trim().is_empty() {
-        metadata = metadata.authors(vec![doc.author.clone()]);
-    }
-    pdf.set_metadata(metadata);
-    pdf.finish().map_err(|e| report_error(format!("{e:?}")))
-}
-
-/// Draws items on one page's surface, marking each as content (collecting
-/// its identifier for the tag tree) or as an artifact.
-struct Painter<'a, 'b> {
-    fonts: &'a Fonts,
-    surface: &'a mut Surface<'b>,
-    ids: &'a mut Vec<Vec<Identifier>>,
-    roles: &'a [Role],
-}
-
-impl Painter<'_, '_> {
-    fn item(&mut self, item: &Item) {
-        let (mark, is_text) = match item {
-            Item::Text { mark, text, .. } => {
-                // Empty artifact text draws nothing; empty content (an empty
-                // cell) is still marked so its cell exists for screen readers.
-                if text.is_empty() && matches!(mark, Mark::Artifact(_)) {
-                    return;
-                }
-                (*mark, true)
-            }
-            Item::Rect { mark, .. } | Item::Line { mark, .. } => (*mark, false),
-        };
-        match mark {
-            Mark::Artifact(kind) => {
-                self.surface
-                    .start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
-            }
-            Mark::Content(leaf) => {
-                let figure = matches!(self.roles.get(leaf), Some(Role::Figure(_)));
-                let tag = if is_text && !figure {
-                    ContentTag::Span(SpanTag::empty())
-                } else {
-                    ContentTag::Other
-                };
-                let id = self.surface.start_tagged(tag);
-                if let Some(list) = self.ids.get_mut(leaf) {
-                    list.push(id);
-                }
-            }
-        }
-        self.paint(item);
-        self.surface.end_tagged();
-    }
-
-    fn paint(&mut self, item: &Item) {
-        match item {
-            Item::Text {
-                x,
-                y,
-                text,
-                style,
-                colour,
-                ..
-            } => {
-                if text.is_empty() {
-                    return;
-                }
-                self.surface.set_stroke(None);
-                self.surface.set_fill(Some(fill(*colour)));
-                self.surface.draw_text(
-                    Point::from_xy(*x, *y),
-                    self.fonts.krilla(style.weight),
-                    style.size,
-                    text,
-                    false,
-                    TextDirection::Auto,
-                );
-            }
-            Item::Rect {
-                x,
-                y,
-                w,
-                h,
-                fill: colour,
-                outline,
-                ..
-            } => {
-                let Some(rect) = Rect::from_xywh(*x, *y, w.max(0.01), h.max(0.01)) else {
-                    return;
-                };
-                let mut pb = PathBuilder::new();
-                pb.push_rect(rect);
-                let Some(path) = pb.finish() else { return };
-                self.surface.set_fill(Some(fill(*colour)));
-                self.surface.set_stroke(outline.map(|c| stroke(c, 0.5)));
-                self.surface.draw_path(&path);
-            }
-            Item::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                width,
-                colour,
-                ..
-            } => {
-                let mut pb = PathBuilder::new();
-                pb.move_to(*x1, *y1);
-                pb.line_to(*x2, *y2);
-                let Some(path) = pb.finish() else { return };
-                self.surface.set_fill(None);
-                self.surface.set_stroke(Some(stroke(*colour, *width)));
-                self.surface.draw_path(&path);
-            }
-        }
-    }
-}
-
-fn paint_colour(c: Colour) -> krilla::paint::Paint {
-    rgb::Color::new(c.0, c.1, c.2).into()
-}
-
-fn fill(c: Colour) -> Fill {
-    Fill {
-        paint: paint_colour(c),
-        opacity: NormalizedF32::ONE,
-        rule: Default::default(),
-    }
-}
-
-fn stroke(c: Colour, width: f32) -> Stroke {
-    Stroke {
-        paint: paint_colour(c),
-        width,
-        ..Stroke::default()
-    }
-}
-
-/// The tag tree in reading order, from the structure and the identifiers
-/// collected while drawing. Leaves that drew nothing are left out (krilla
-/// drops empty groups anyway), except table cells, which always have an
-/// identifier since empty cells are marked too.
-fn tag_tree(structure: &Structure, ids: &mut [Vec<Identifier>]) -> TagTree {
-    let mut take = |leaf: usize| -> Option<TagGroup> {
-        let children: Vec<Node> = std::mem::take(&mut ids[leaf])
-            .into_iter()
-            .map(Node::Leaf)
-            .collect();
-        if children.is_empty() {
-            return None;
-        }
-        let group = match &structure.roles[leaf] {
-            Role::Heading => TagGroup::with_children(Tag::Hn(NonZeroU16::MIN, None), children),
-            Role::Paragraph => TagGroup::with_children(Tag::P, children),
-            Role::HeaderCell => {
-                TagGroup::with_children(Tag::TH(TableHeaderScope::Column), children)
-            }
-            Role::Cell => TagGroup::with_children(Tag::TD, children),
-            Role::Figure(alt) => TagGroup::with_children(Tag::Figure(Some(alt.clone())), children),
-        };
-        Some(group)
-    };
-    let mut tree = TagTree::new().with_lang(Some("en-GB".to_string()));
-    for node in &structure.nodes {
-        match node {
-            StructNode::Leaf(leaf) => {
-                if let Some(group) = take(*leaf) {
-                    tree.push(group);
-                }
-            }
-            StructNode::Table { header, rows } => {
-                let mut table = TagGroup::new(Tag::Table);
-                for row in header.iter().chain(rows) {
-                    let mut tr = TagGroup::new(Tag::TR);
-                    for &leaf in row {
-                        if let Some(cell) = take(leaf) {
-                            tr.push(cell);
-                        }
-                    }
-                    if !tr.children.is_empty() {
-                        table.push(tr);
-                    }
-                }
-                if !table.children.is_empty() {
-                    tree.push(table);
-                }
-            }
-        }
-    }
-    tree
 }

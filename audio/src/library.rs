@@ -8,8 +8,13 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::audio::{self, AudioInfo};
-use crate::model::{ImportProgress, ImportReport, RefusalReason, RefusedFile, Track};
+use chrono::NaiveDate;
+use refrain_core::model::{
+    ImportProgress, ImportReport, NewTrack, RefusalReason, RefusedFile, Track,
+};
+use refrain_core::Store;
+
+use crate::{self as audio, AudioInfo};
 
 /// Extensions of the formats Refrain plays, for filtering folders.
 pub const AUDIO_EXTENSIONS: &[&str] = &[
@@ -38,6 +43,24 @@ impl PreparedTrack {
                 .map(|s| s.to_string_lossy().trim().to_string())
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| self.original_name.clone()),
+        }
+    }
+
+    /// The plain record the store keeps for this file.
+    pub fn record(&self) -> NewTrack {
+        NewTrack {
+            title: self.title(),
+            artist: self.info.artist.clone().unwrap_or_default(),
+            album: self.info.album.clone().unwrap_or_default(),
+            year: self.info.year,
+            duration_ms: self.info.duration_ms,
+            sample_rate: self.info.sample_rate,
+            channels: self.info.channels,
+            format: self.info.format.to_string(),
+            original_name: self.original_name.clone(),
+            content_hash: self.content_hash.clone(),
+            file_name: self.file_name.clone(),
+            size_bytes: self.size_bytes,
         }
     }
 }
@@ -193,7 +216,7 @@ pub fn import<E>(
     library_dir: &Path,
     cancel: &AtomicBool,
     mut progress: impl FnMut(ImportProgress),
-    mut add: impl FnMut(&PreparedTrack) -> std::result::Result<(Track, bool), E>,
+    mut add: impl FnMut(&NewTrack) -> std::result::Result<(Track, bool), E>,
 ) -> std::result::Result<ImportReport, E> {
     let files = collect_files(paths);
     let total = files.len() as u32;
@@ -210,7 +233,7 @@ pub fn import<E>(
         });
         match prepare(file, library_dir) {
             Ok(prepared) => {
-                let (track, new) = add(&prepared)?;
+                let (track, new) = add(&prepared.record())?;
                 if new {
                     report.imported.push(track);
                 } else {
@@ -231,4 +254,35 @@ pub fn import<E>(
         current: String::new(),
     });
     Ok(report)
+}
+
+/// Loads the sample data into an empty store ([`refrain_core::demo::seed`])
+/// and, when `sample_music` is given, imports the sample tracks from it and
+/// gives them a setlist and a personal playlist
+/// ([`refrain_core::demo::seed_music`]). A track that cannot be read is left
+/// out, never fatal.
+pub fn seed_demo(
+    store: &mut Store,
+    today: NaiveDate,
+    sample_music: Option<&Path>,
+) -> refrain_core::Result<()> {
+    refrain_core::demo::seed(store, today)?;
+    let Some(dir) = sample_music else {
+        return Ok(());
+    };
+    let library = store.library_dir();
+    let never = AtomicBool::new(false);
+    let report = import(
+        &[dir.to_path_buf()],
+        &library,
+        &never,
+        |_| {},
+        |t| store.add_track(t),
+    )?;
+    let tracks = report
+        .imported
+        .into_iter()
+        .chain(report.already_there)
+        .collect();
+    refrain_core::demo::seed_music(store, today, tracks)
 }

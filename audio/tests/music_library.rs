@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use refrain_core::library;
+use refrain_audio::library;
 use refrain_core::model::*;
 use refrain_core::Store;
 use tempfile::TempDir;
@@ -183,7 +183,7 @@ fn a_file_without_a_title_is_named_after_its_file() {
     let report = import(&mut store, &[renamed]);
     let t = &report.imported[0];
     assert!(!t.title.trim().is_empty());
-    if refrain_core::audio::probe(&wav).unwrap().title.is_none() {
+    if refrain_audio::probe(&wav).unwrap().title.is_none() {
         assert_eq!(t.title, "Pack Up Your Troubles");
     }
 }
@@ -427,7 +427,7 @@ fn the_sample_data_brings_the_sample_music_a_setlist_and_a_personal_playlist() {
     let (_dir, mut store) = store();
     let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 12).unwrap();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/music");
-    refrain_core::demo::seed(&mut store, today, Some(&samples)).unwrap();
+    refrain_audio::library::seed_demo(&mut store, today, Some(&samples)).unwrap();
 
     // Every sample song, with the tags the generator wrote into it.
     let tracks = store.list_tracks("", "").unwrap();

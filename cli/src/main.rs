@@ -350,13 +350,13 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             );
         }
         Command::SeedDemo { music } => {
-            refrain_core::demo::seed(&mut store, today(), music.as_deref())?;
+            refrain_audio::library::seed_demo(&mut store, today(), music.as_deref())?;
             println!("Sample data loaded into {}", store.path().display());
         }
         Command::Import { paths } => {
             let library = store.library_dir();
             let never = std::sync::atomic::AtomicBool::new(false);
-            let report = refrain_core::library::import(
+            let report = refrain_audio::library::import(
                 &paths,
                 &library,
                 &never,

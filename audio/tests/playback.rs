@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use refrain_core::audio::{probe, AudioError, Output, Player, QueueItem, TrackDecoder};
+use refrain_audio::{probe, AudioError, Output, Player, QueueItem, TrackDecoder};
 use refrain_core::model::{PlayerState, PlayerStatus, Track};
 use rodio::Source;
 
@@ -1110,7 +1110,7 @@ mod alsa {
     #[test]
     fn a_tone_comes_out_whole_at_its_pitch() {
         in_child(
-            "alsa::a_tone_comes_out_whole_at_its_pitch",
+            "playback::alsa::a_tone_comes_out_whole_at_its_pitch",
             |d| capture_config(&d.join("capture.fifo")),
             |dir| {
                 let wav = wav_in(dir, "a440.wav", &[(440.0, 1.0)]);
@@ -1146,7 +1146,7 @@ mod alsa {
     #[test]
     fn pause_holds_the_music_and_resume_carries_on() {
         in_child(
-            "alsa::pause_holds_the_music_and_resume_carries_on",
+            "playback::alsa::pause_holds_the_music_and_resume_carries_on",
             |d| capture_config(&d.join("capture.fifo")),
             |dir| {
                 let wav = wav_in(dir, "a440-3s.wav", &[(440.0, 3.0)]);
@@ -1216,7 +1216,7 @@ mod alsa {
     #[test]
     fn seeking_plays_from_the_new_place() {
         in_child(
-            "alsa::seeking_plays_from_the_new_place",
+            "playback::alsa::seeking_plays_from_the_new_place",
             |d| capture_config(&d.join("capture.fifo")),
             |dir| {
                 // One second of A 440, then one of A 880.
@@ -1279,7 +1279,7 @@ mod alsa {
     #[test]
     fn fade_out_ramps_down_to_silence_then_the_volume_is_back() {
         in_child(
-            "alsa::fade_out_ramps_down_to_silence_then_the_volume_is_back",
+            "playback::alsa::fade_out_ramps_down_to_silence_then_the_volume_is_back",
             |d| capture_config(&d.join("capture.fifo")),
             |dir| {
                 let wav = wav_in(dir, "a440-4s.wav", &[(440.0, 4.0)]);
@@ -1338,7 +1338,7 @@ mod alsa {
     #[test]
     fn with_no_sound_card_the_player_says_so_and_keeps_working() {
         in_child(
-            "alsa::with_no_sound_card_the_player_says_so_and_keeps_working",
+            "playback::alsa::with_no_sound_card_the_player_says_so_and_keeps_working",
             |_| NO_DEVICE_CONFIG.to_string(),
             |dir| {
                 let rec = Recorder::default();

@@ -1,0 +1,6 @@
+//! The CLI's tests, one binary: the real `refrain-cli` run as a person or a
+//! script would run it.
+
+mod backup;
+mod commands;
+mod full_disk;

@@ -1,0 +1,6 @@
+//! The desktop app's tests, one binary: the commands through Tauri's mock
+//! runtime, and the generated TypeScript contract. The real window is tested
+//! end to end in `tests/e2e/`.
+
+mod bindings;
+mod commands;
