@@ -41,6 +41,14 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
+# The formatter and the linter the tests run (in rustup's default profile).
+for tool in fmt clippy; do
+  if ! cargo "$tool" --version >/dev/null 2>&1; then
+    echo "setup: adding cargo $tool (rustup component)"
+    rustup component add "$([ "$tool" = fmt ] && echo rustfmt || echo clippy)"
+  fi
+done
+
 # The UI's packages, exactly as locked.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "setup: installing the UI's npm packages"

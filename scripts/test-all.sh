@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: the UI's unit tests, the Rust tests (core rules and store,
-# commands through Tauri's mock runtime, generated TypeScript types, the CLI),
-# then the end-to-end test of the real app in a real window under Xvfb.
+# Runs every test: the UI's type check and unit tests, the Rust formatting and
+# lints, the Rust tests (core rules and store, the PDF layout, the audio engine,
+# the CLI, commands through Tauri's mock runtime, the generated TypeScript
+# contract), then the end-to-end test of the real app in a real window under
+# Xvfb, with an accessibility audit of every screen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,7 +19,13 @@ npm --prefix ui test
 step "UI build (embedded in the app)"
 npm --prefix ui run build
 
-step "Rust tests"
+step "Rust formatting (cargo fmt)"
+cargo fmt --all --check
+
+step "Rust lints (clippy, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (one test binary per crate)"
 cargo test --workspace --locked
 
 # The app binary the end-to-end tests drive, target/debug/refrain, was built

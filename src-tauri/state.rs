@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use refrain_core::error::ErrorCode;
 use refrain_core::store::backup::{self, RestoreReport};
 use refrain_core::vault::{self, KdfParams, StoreKey, VaultState};
-use refrain_core::error::ErrorCode;
 use refrain_core::{CoreError, Store};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

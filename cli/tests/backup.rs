@@ -18,7 +18,6 @@ fn names_in(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-
 fn cli(dir: &Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_refrain-cli"))
         .env("REFRAIN_PASSPHRASE", "cli test passphrase")

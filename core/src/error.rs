@@ -233,6 +233,12 @@ impl From<rusqlite::Error> for CoreError {
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
+impl From<refrain_pdf::PdfError> for CoreError {
+    fn from(e: refrain_pdf::PdfError) -> Self {
+        CoreError::Report(e.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,11 +252,5 @@ mod tests {
         let e = CoreError::from(full);
         assert_eq!(e.code(), "disk_full");
         assert!(e.to_string().contains("no room left"), "{e}");
-    }
-}
-
-impl From<refrain_pdf::PdfError> for CoreError {
-    fn from(e: refrain_pdf::PdfError) -> Self {
-        CoreError::Report(e.0)
     }
 }

@@ -201,9 +201,14 @@ pub fn typescript() -> String {
          import type {\n  BandLevel,\n  Mark,\n  PlaylistKind,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
          ReferralStatus,\n  RefusalReason,\n  SessionStatus,\n  Timing,\n} from './bindings';\n\n",
     );
-    section::<Mark>(&mut s, "Mark", Some("MARKS"), "MARK_LABELS", "A mark on the register.", |v| {
-        v.label().into()
-    });
+    section::<Mark>(
+        &mut s,
+        "Mark",
+        Some("MARKS"),
+        "MARK_LABELS",
+        "A mark on the register.",
+        |v| v.label().into(),
+    );
     let attended: Vec<String> = Mark::ALL
         .iter()
         .filter(|m| m.attended())

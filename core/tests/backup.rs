@@ -805,7 +805,6 @@ fn a_damaged_store_is_brought_back_from_its_newest_good_backup() {
     assert_eq!(Store::open(&aside).err().unwrap().code(), "store_damaged");
 }
 
-
 #[test]
 fn backup_names_are_read_strictly() {
     assert!(matches!(

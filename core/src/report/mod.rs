@@ -18,10 +18,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::error::{CoreError, Result};
-use crate::model::{
-    ExportDone, ExportFormat, ReportRequest,
-    ReportStamp,
-};
+use crate::model::{ExportDone, ExportFormat, ReportRequest, ReportStamp};
 use crate::Store;
 
 /// The PDF metadata's creator: Refrain and its version.

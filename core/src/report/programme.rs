@@ -7,10 +7,10 @@
 
 use rust_xlsxwriter::{Chart, ChartType, DocProperties, Format, FormatBorder, Workbook};
 
-use refrain_pdf::{self as pdf, Align, BarChart, Block, Column, Document, Series, Table};
 use super::{number, period, signed, stamp_line, xlsx_failed};
 use crate::error::Result;
 use crate::model::{ProgrammeSummary, WellbeingChange};
+use refrain_pdf::{self as pdf, Align, BarChart, Block, Column, Document, Series, Table};
 
 fn pct(rate: Option<f64>) -> String {
     rate.map(|r| format!("{r:.1}%"))

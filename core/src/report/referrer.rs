@@ -3,10 +3,10 @@
 //! therapist's summary. Made only with the person's consent to share their
 //! outcomes (the store refuses otherwise). PDF, A4 portrait.
 
-use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
 use super::{long_date, signed, stamp_line};
 use crate::error::Result;
 use crate::model::ReferrerFeedback;
+use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
 
 pub fn document(f: &ReferrerFeedback) -> Document {
     let mut facts = vec![("Name".to_string(), f.full_name.clone())];

@@ -6,10 +6,10 @@
 
 use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
 use super::{csv_failed, percent, period, spreadsheet_text, stamp_line, xlsx_failed};
 use crate::error::Result;
 use crate::model::{RegisterCell, RegisterReport, RegisterSession, SessionStatus};
+use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
 
 /// A cell in words, as the CSV and Excel files hold it.
 pub fn cell_word(cell: &RegisterCell) -> String {
@@ -20,7 +20,7 @@ pub fn cell_word(cell: &RegisterCell) -> String {
         RegisterCell::Marked {
             mark,
             walk_in: false,
-        } => mark.word().into(),
+        } => mark.word(),
         RegisterCell::Marked {
             mark: crate::model::Mark::Present,
             walk_in: true,

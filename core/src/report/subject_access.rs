@@ -3,12 +3,12 @@
 //! scores, clinical notes with amendments, personal playlists and the audit
 //! trail. As JSON (complete, for another system) and as a readable PDF.
 
-use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
 use super::long_date;
-use crate::Labelled;
 use crate::error::{CoreError, Result};
 use crate::model::{AuditAction, SubjectAccess};
 use crate::outcomes::Scored;
+use crate::Labelled;
+use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
 
 /// The JSON file: every field, as Refrain holds it, pretty-printed.
 pub fn to_json(s: &SubjectAccess) -> Result<Vec<u8>> {
@@ -180,7 +180,7 @@ pub fn document(s: &SubjectAccess) -> Document {
                     vec![
                         long_date(&e.date),
                         e.group_name.clone(),
-                        e.mark.word().into(),
+                        e.mark.word(),
                         if e.carer_present { "yes" } else { "" }.into(),
                         if e.walk_in { "yes" } else { "" }.into(),
                     ]

@@ -11,15 +11,14 @@ use rusqlite::{params, Connection};
 use super::{attendees, groups, notes, referrals, scores, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{
-    ReferralSource, ReferralStatus,
-    AttendanceHistoryEntry, FeedbackMeasure, Mark, ProgrammeSummary, ReferralCount,
-    ReferrerFeedback, RegisterCell, RegisterPerson, RegisterReport, RegisterSession, ReportStamp,
-    SessionStatus, SubjectAccess, WellbeingChange, WellbeingLine,
+    AttendanceHistoryEntry, FeedbackMeasure, Mark, ProgrammeSummary, ReferralCount, ReferralSource,
+    ReferralStatus, ReferrerFeedback, RegisterCell, RegisterPerson, RegisterReport,
+    RegisterSession, ReportStamp, SessionStatus, SubjectAccess, WellbeingChange, WellbeingLine,
 };
 use crate::outcomes::{Change, ScoreResult, Scored};
 use crate::report::{self, rate};
-use crate::Labelled;
 use crate::validate::{self, fmt_date};
+use crate::Labelled;
 
 /// The most days one report may cover (ten years): enough for any funder,
 /// and a bound on the work a typo in a year can cause.
@@ -340,8 +339,14 @@ pub(crate) fn programme(
         if in_any_group && !connected.contains(&who) {
             continue;
         }
-        let si = ReferralSource::ALL.iter().position(|x| *x == source).unwrap_or(0);
-        let ti = ReferralStatus::ALL.iter().position(|x| *x == status).unwrap_or(0);
+        let si = ReferralSource::ALL
+            .iter()
+            .position(|x| *x == source)
+            .unwrap_or(0);
+        let ti = ReferralStatus::ALL
+            .iter()
+            .position(|x| *x == status)
+            .unwrap_or(0);
         counts
             .entry(si)
             .or_insert_with(|| vec![0; ReferralStatus::ALL.len()])[ti] += 1;
