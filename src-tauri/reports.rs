@@ -1,5 +1,6 @@
 //! Saving reports from the window: off the UI thread, with `export-progress`
-//! events, into the path the therapist chose or the reports folder.
+//! events, into the path the therapist chose or the reports folder. The store
+//! is held only while the records are read, never while the file is laid out.
 
 use std::path::PathBuf;
 
@@ -30,13 +31,21 @@ pub fn export<R: Runtime>(
             },
         );
     };
-    state.with(|s| match &path {
-        Some(p) => report::export(s, request, format, p, &mut progress),
-        None => {
-            let dir = paths::exports_dir().ok_or_else(|| {
-                CoreError::Report("no folder to save reports in could be found".into())
-            })?;
-            report::export_to_folder(s, request, format, &dir, &mut progress)
-        }
-    })
+    // Only reading the records holds the store; laying the report out (the
+    // slow part: a year of every group's registers as Excel takes about half
+    // a second) and writing it run after, while other commands carry on.
+    let (prepared, target) = state.with(|s| {
+        let prepared = report::read(s, request, format, &mut progress)?;
+        let target = match &path {
+            Some(p) => p.clone(),
+            None => {
+                let dir = paths::exports_dir().ok_or_else(|| {
+                    CoreError::Report("no folder to save reports in could be found".into())
+                })?;
+                report::path_in_folder(s, request, format, &dir)?
+            }
+        };
+        Ok((prepared, target))
+    })?;
+    Ok(prepared.save(&target, &mut progress)?)
 }

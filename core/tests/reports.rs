@@ -1176,3 +1176,32 @@ fn erasure_removes_the_person_and_keeps_past_counts() {
     // Others are untouched.
     assert!(!file_holds(&db_dir, "Zo\u{eb} Adams").is_empty());
 }
+
+#[test]
+fn a_report_read_from_the_store_is_laid_out_and_saved_after_the_store_is_closed() {
+    // The window reads under the store's lock and lays out after it: what is
+    // read must be the whole report, with nothing left to fetch.
+    let f = fixture();
+    let out = tempfile::tempdir().unwrap();
+    let request = ReportRequest::Register {
+        group_id: f.choir.id.clone(),
+        from: "2025-01-01".into(),
+        to: "2025-02-28".into(),
+    };
+    let whole = report::make(&f.store, &request, ExportFormat::Csv, &mut |_, _, _| {}).unwrap();
+    let prepared = report::read(&f.store, &request, ExportFormat::Csv, &mut |_, _, _| {}).unwrap();
+    let Fixture { store, dir, .. } = f;
+    drop(store);
+    drop(dir);
+    let path = out.path().join("register.csv");
+    let done = prepared.save(&path, &mut |_, _, _| {}).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), whole);
+    assert_eq!(done.bytes, whole.len() as u64);
+
+    // A format the report has no use for is refused while reading, before
+    // anything is laid out.
+    let f = fixture();
+    let e = report::read(&f.store, &request, ExportFormat::Json, &mut |_, _, _| {}).unwrap_err();
+    assert_eq!(e.code(), "invalid");
+    assert_eq!(e.field(), Some("format"));
+}

@@ -13,7 +13,7 @@ pub mod register;
 pub mod subject_access;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
@@ -60,6 +60,98 @@ fn format_name(f: ExportFormat) -> &'static str {
     }
 }
 
+/// A report read from the store and ready to be laid out: it holds only
+/// plain data, so the slow part (laying out a PDF or an Excel workbook) runs
+/// without the store, and every other command can use the store meanwhile.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    format: ExportFormat,
+    data: Data,
+}
+
+#[derive(Debug, Clone)]
+enum Data {
+    Register(Box<crate::model::RegisterReport>),
+    AllRegisters(Vec<crate::model::RegisterReport>),
+    Programme(Box<crate::model::ProgrammeSummary>),
+    Feedback(Box<crate::model::ReferrerFeedback>),
+    SubjectAccess(Box<crate::model::SubjectAccess>),
+}
+
+/// Reads what a report needs from the store (the only part that needs it),
+/// after checking the report can be saved as `format`.
+pub fn read(
+    store: &Store,
+    request: &ReportRequest,
+    format: ExportFormat,
+    progress: Progress<'_>,
+) -> Result<Prepared> {
+    let allowed = formats(request);
+    if !allowed.contains(&format) {
+        let names: Vec<&str> = allowed.iter().map(|f| format_name(*f)).collect();
+        return Err(CoreError::invalid(
+            "format",
+            format!("{} can be saved as {}.", what(request), names.join(" or ")),
+        ));
+    }
+    progress(0, 3, "Reading the records");
+    let data = match request {
+        ReportRequest::Register { group_id, from, to } => {
+            Data::Register(Box::new(store.register_report(group_id, from, to)?))
+        }
+        ReportRequest::AllRegisters { from, to } => {
+            Data::AllRegisters(store.all_registers(from, to, &mut |done, total| {
+                progress(done, total.max(1) * 3, "Reading each group's register")
+            })?)
+        }
+        ReportRequest::Programme {
+            group_ids,
+            from,
+            to,
+            narrative,
+        } => Data::Programme(Box::new(
+            store.programme_summary(group_ids, from, to, narrative)?,
+        )),
+        ReportRequest::ReferrerFeedback {
+            attendee_id,
+            summary,
+        } => Data::Feedback(Box::new(store.referrer_feedback(attendee_id, summary)?)),
+        ReportRequest::SubjectAccess { attendee_id } => {
+            Data::SubjectAccess(Box::new(store.subject_access(attendee_id)?))
+        }
+    };
+    Ok(Prepared { format, data })
+}
+
+impl Prepared {
+    /// The report's bytes, in memory (exports are at most a few megabytes).
+    pub fn lay_out(&self, progress: Progress<'_>) -> Result<Vec<u8>> {
+        use ExportFormat::*;
+        progress(1, 3, "Laying out the report");
+        match (&self.data, self.format) {
+            (Data::Register(r), Csv) => register::to_csv(r),
+            (Data::Register(r), Xlsx) => register::to_xlsx(r),
+            (Data::Register(r), _) => register::to_pdf(r),
+            (Data::AllRegisters(rs), Csv) => register::to_csv_many(rs),
+            (Data::AllRegisters(rs), _) => register::to_xlsx_many(rs),
+            (Data::Programme(s), Xlsx) => programme::to_xlsx(s),
+            (Data::Programme(s), _) => programme::to_pdf(s),
+            (Data::Feedback(f), _) => referrer::to_pdf(f),
+            (Data::SubjectAccess(s), Json) => subject_access::to_json(s),
+            (Data::SubjectAccess(s), _) => subject_access::to_pdf(s),
+        }
+    }
+
+    /// Lays the report out and writes it to `path`, whole or not at all.
+    pub fn save(&self, path: &Path, progress: Progress<'_>) -> Result<ExportDone> {
+        let bytes = self.lay_out(progress)?;
+        progress(2, 3, "Saving");
+        let done = write_file(path, &bytes)?;
+        progress(3, 3, "Saved");
+        Ok(done)
+    }
+}
+
 /// Makes a report from the store and writes it to `path` as `format`, whole
 /// or not at all. `progress` hears each step.
 pub fn export(
@@ -69,80 +161,17 @@ pub fn export(
     path: &Path,
     progress: Progress<'_>,
 ) -> Result<ExportDone> {
-    let allowed = formats(request);
-    if !allowed.contains(&format) {
-        let names: Vec<&str> = allowed.iter().map(|f| format_name(*f)).collect();
-        return Err(CoreError::invalid(
-            "format",
-            format!("{} can be saved as {}.", what(request), names.join(" or ")),
-        ));
-    }
-    let bytes = make(store, request, format, progress)?;
-    progress(2, 3, "Saving");
-    let done = write_file(path, &bytes)?;
-    progress(3, 3, "Saved");
-    Ok(done)
+    read(store, request, format, progress)?.save(path, progress)
 }
 
-/// The report's bytes, in memory (exports are at most a few megabytes).
+/// The report's bytes, in memory.
 pub fn make(
     store: &Store,
     request: &ReportRequest,
     format: ExportFormat,
     progress: Progress<'_>,
 ) -> Result<Vec<u8>> {
-    use ExportFormat::*;
-    progress(0, 3, "Reading the records");
-    match request {
-        ReportRequest::Register { group_id, from, to } => {
-            let r = store.register_report(group_id, from, to)?;
-            progress(1, 3, "Laying out the report");
-            match format {
-                Csv => register::to_csv(&r),
-                Xlsx => register::to_xlsx(&r),
-                _ => register::to_pdf(&r),
-            }
-        }
-        ReportRequest::AllRegisters { from, to } => {
-            let registers = store.all_registers(from, to, &mut |done, total| {
-                progress(done, total.max(1) * 3, "Reading each group's register")
-            })?;
-            progress(1, 3, "Laying out the report");
-            match format {
-                Csv => register::to_csv_many(&registers),
-                _ => register::to_xlsx_many(&registers),
-            }
-        }
-        ReportRequest::Programme {
-            group_ids,
-            from,
-            to,
-            narrative,
-        } => {
-            let s = store.programme_summary(group_ids, from, to, narrative)?;
-            progress(1, 3, "Laying out the report");
-            match format {
-                Xlsx => programme::to_xlsx(&s),
-                _ => programme::to_pdf(&s),
-            }
-        }
-        ReportRequest::ReferrerFeedback {
-            attendee_id,
-            summary,
-        } => {
-            let f = store.referrer_feedback(attendee_id, summary)?;
-            progress(1, 3, "Laying out the report");
-            referrer::to_pdf(&f)
-        }
-        ReportRequest::SubjectAccess { attendee_id } => {
-            let s = store.subject_access(attendee_id)?;
-            progress(1, 3, "Laying out the report");
-            match format {
-                Json => subject_access::to_json(&s),
-                _ => subject_access::to_pdf(&s),
-            }
-        }
-    }
+    read(store, request, format, progress)?.lay_out(progress)
 }
 
 /// A file name to offer when saving: what the report is, for whom or what,
@@ -188,15 +217,14 @@ pub fn free_path(dir: &Path, name: &str) -> std::path::PathBuf {
         .unwrap_or(first)
 }
 
-/// Saves a report in the reports folder (`paths::exports_dir`) under its
-/// suggested name, never over an earlier file.
-pub fn export_to_folder(
+/// Where a report goes in `dir` under its suggested name, without replacing
+/// a file already there ("… (2).pdf"); the folder is made if need be.
+pub fn path_in_folder(
     store: &Store,
     request: &ReportRequest,
     format: ExportFormat,
     dir: &Path,
-    progress: Progress<'_>,
-) -> Result<ExportDone> {
+) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).map_err(|e| {
         CoreError::Report(format!(
             "the folder {} could not be made ({e})",
@@ -204,7 +232,19 @@ pub fn export_to_folder(
         ))
     })?;
     let name = suggested_file_name(store, request, format)?;
-    export(store, request, format, &free_path(dir, &name), progress)
+    Ok(free_path(dir, &name))
+}
+
+/// [`export`] into `dir` under the report's suggested name.
+pub fn export_to_folder(
+    store: &Store,
+    request: &ReportRequest,
+    format: ExportFormat,
+    dir: &Path,
+    progress: Progress<'_>,
+) -> Result<ExportDone> {
+    let path = path_in_folder(store, request, format, dir)?;
+    export(store, request, format, &path, progress)
 }
 
 /// Writes `bytes` to `path` whole or not at all: a temporary file in the same
