@@ -1,5 +1,6 @@
-//! Input rules shared by every record: names, dates, times. Each failure names
-//! the input field it belongs to and says what to do, in plain words.
+//! Input rules shared by every record: names, one-line and free text, dates,
+//! times. Each failure names the input field it belongs to and says what to
+//! do, in plain words.
 
 use chrono::{NaiveDate, NaiveTime};
 
@@ -10,7 +11,7 @@ pub const MAX_NAME: usize = 200;
 /// The longest free-text field (notes, descriptions) we accept.
 pub const MAX_TEXT: usize = 100_000;
 
-/// A required name: trimmed, not empty, not absurdly long.
+/// A required name: on one line ([`one_line`]), not empty, not absurdly long.
 pub fn name(field: &'static str, what: &str, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
@@ -19,9 +20,9 @@ pub fn name(field: &'static str, what: &str, value: &str) -> Result<String> {
     short_text(field, what, v)
 }
 
-/// An optional short text: trimmed, not absurdly long.
+/// An optional short text: on one line ([`one_line`]), not absurdly long.
 pub fn short_text(field: &'static str, what: &str, value: &str) -> Result<String> {
-    let v = value.trim();
+    let v = one_line(field, what, value)?;
     if v.chars().count() > MAX_NAME {
         return Err(CoreError::invalid(
             field,
@@ -34,7 +35,8 @@ pub fn short_text(field: &'static str, what: &str, value: &str) -> Result<String
     Ok(v.to_string())
 }
 
-/// Free text (notes): kept as typed, only bounded in size.
+/// Free text (notes): kept as typed, line breaks and tabs included, but
+/// bounded in size and without other control characters.
 pub fn long_text(field: &'static str, what: &str, value: &str) -> Result<String> {
     if value.len() > MAX_TEXT {
         return Err(CoreError::invalid(
@@ -46,7 +48,75 @@ pub fn long_text(field: &'static str, what: &str, value: &str) -> Result<String>
             ),
         ));
     }
+    no_hidden_characters(field, what, value, |c| matches!(c, '\n' | '\r' | '\t'))?;
     Ok(value.to_string())
+}
+
+/// A line break or a tab: inside a one-line field, a space.
+fn is_break(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// `value` as a one-line field keeps it: the spaces around it trimmed, and
+/// each line break or tab inside it, with the spaces beside it, made one
+/// space (`"Ann\nLee"` is `"Ann Lee"`). Other spaces stay as typed. This is the
+/// cleaning half of [`one_line`], for showing a value as it will be saved
+/// (an import's preview); any other control character is left for
+/// [`one_line`] to refuse.
+pub fn single_line(value: &str) -> String {
+    let v = value.trim();
+    if !v.contains(is_break) {
+        return v.to_string();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut gap = String::new();
+    for c in v.chars() {
+        if c.is_whitespace() {
+            gap.push(c);
+            continue;
+        }
+        if gap.contains(is_break) {
+            out.push(' ');
+        } else {
+            out.push_str(&gap);
+        }
+        gap.clear();
+        out.push(c);
+    }
+    out
+}
+
+/// The rule of every one-line field (names, phone, email, titles), typed in
+/// a form or read from a spreadsheet: cleaned by [`single_line`], then
+/// refused if it still holds a control character (a NUL, an escape...),
+/// which can't be seen or typed.
+pub fn one_line(field: &'static str, what: &str, value: &str) -> Result<String> {
+    let v = single_line(value);
+    no_hidden_characters(field, what, &v, |_| false)?;
+    Ok(v)
+}
+
+/// Refuses a control character in `value`, unless `allowed`.
+fn no_hidden_characters(
+    field: &'static str,
+    what: &str,
+    value: &str,
+    allowed: impl Fn(char) -> bool,
+) -> Result<()> {
+    if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        return Err(CoreError::invalid(
+            field,
+            format!(
+                "{} has a hidden character in it that Refrain can't keep, perhaps copied from \
+                 another program. Please type it again.",
+                capitalise(what)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A date in the form `YYYY-MM-DD` that exists on the calendar.
@@ -217,5 +287,77 @@ mod tests {
         assert_eq!(err.field(), Some("fullName"));
         assert_eq!(err.to_string(), "Please enter the person's full name.");
         assert!(name("name", "a name", &"x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn a_one_line_field_has_its_line_breaks_and_tabs_made_one_space() {
+        for (typed, kept) in [
+            ("Ann\nLee", "Ann Lee"),
+            ("Ann\r\nLee", "Ann Lee"),
+            ("Ann \n  Lee", "Ann Lee"),
+            ("Ann\tLee", "Ann Lee"),
+            ("Ann\u{2028}Lee", "Ann Lee"),
+            ("\n Ann  Lee \r\n", "Ann  Lee"),
+            ("Mary-Jane\n\n\nO'Neill", "Mary-Jane O'Neill"),
+            ("Zoë\u{a0}Brontë", "Zoë\u{a0}Brontë"),
+        ] {
+            assert_eq!(single_line(typed), kept, "{typed:?}");
+            assert_eq!(
+                name("fullName", "the person's full name", typed).unwrap(),
+                kept
+            );
+            assert_eq!(
+                short_text("phone", "the phone number", typed).unwrap(),
+                kept
+            );
+        }
+        assert!(name("fullName", "the person's full name", "\n\t\r\n")
+            .unwrap_err()
+            .to_string()
+            .starts_with("Please enter"));
+        // The length is that of the line kept.
+        let long = format!("{}\n\n\n{}", "a".repeat(100), "b".repeat(99));
+        assert_eq!(name("name", "a name", &long).unwrap().chars().count(), 200);
+    }
+
+    #[test]
+    fn other_control_characters_are_refused_beside_their_field() {
+        for typed in [
+            "Ann\u{0}Lee",
+            "Ann\u{1b}[31mLee",
+            "Ann\u{7f}",
+            "\u{7}Ann",
+            "Ann\u{9b}Lee",
+        ] {
+            let err = name("fullName", "the person's full name", typed).unwrap_err();
+            assert_eq!(err.field(), Some("fullName"), "{typed:?}");
+            assert_eq!(
+                err.to_string(),
+                "The person's full name has a hidden character in it that Refrain can't keep, \
+                 perhaps copied from another program. Please type it again.",
+                "{typed:?}"
+            );
+            assert_eq!(
+                short_text("email", "the email address", typed)
+                    .unwrap_err()
+                    .field(),
+                Some("email")
+            );
+        }
+    }
+
+    #[test]
+    fn free_text_keeps_its_lines_and_tabs_but_not_other_control_characters() {
+        let typed = "First line\r\n\tindented\nlast line\n";
+        assert_eq!(long_text("notes", "the notes", typed).unwrap(), typed);
+        for bad in ["a\u{0}b", "page\u{c}break", "bell\u{7}", "a\u{85}b"] {
+            let err = long_text("notes", "the notes", bad).unwrap_err();
+            assert_eq!(err.field(), Some("notes"), "{bad:?}");
+            assert!(
+                err.to_string()
+                    .starts_with("The notes has a hidden character"),
+                "{err}"
+            );
+        }
     }
 }

@@ -765,3 +765,198 @@ fn a_store_from_an_older_version_is_brought_up_to_date_with_its_records() {
     assert_eq!(detail.attendance.len(), 1);
     assert!(store.check().unwrap().integrity_ok);
 }
+
+/// The message and field of a refusal.
+fn refusal(err: CoreError) -> (String, String) {
+    match err {
+        CoreError::Invalid { field, message } => (field.to_string(), message),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+const HIDDEN: &str = "has a hidden character in it that Refrain can't keep, perhaps copied \
+                      from another program. Please type it again.";
+
+#[test]
+fn one_line_fields_are_saved_on_one_line_and_hidden_characters_refused_beside_the_field() {
+    let (dir, mut store) = store();
+    // A person: names, phone and email on one line; notes keep their lines.
+    let ann = store
+        .create_attendee(&AttendeeInput {
+            full_name: "Ann\nLee".into(),
+            preferred_name: "Nan\t".into(),
+            phone: "07700\r\n900123".into(),
+            carer_name: " Jim \n Lee ".into(),
+            notes: "Likes to sit near the door.\n\tPrefers tea.".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ann.full_name, "Ann Lee");
+    assert_eq!(ann.preferred_name, "Nan");
+    assert_eq!(ann.phone, "07700 900123");
+    assert_eq!(ann.carer_name, "Jim Lee");
+    assert_eq!(ann.notes, "Likes to sit near the door.\n\tPrefers tea.");
+    for (input, field, what) in [
+        (
+            AttendeeInput {
+                full_name: "Ann\u{0}Lee".into(),
+                ..Default::default()
+            },
+            "fullName",
+            "The person's full name",
+        ),
+        (
+            AttendeeInput {
+                full_name: "Bob Stone".into(),
+                email: "bob@example.org\u{7}".into(),
+                ..Default::default()
+            },
+            "email",
+            "The email address",
+        ),
+        (
+            AttendeeInput {
+                full_name: "Bob Stone".into(),
+                notes: "page one\u{c}page two".into(),
+                ..Default::default()
+            },
+            "notes",
+            "The notes",
+        ),
+    ] {
+        let (f, message) = refusal(store.create_attendee(&input).unwrap_err());
+        assert_eq!(f, field);
+        assert_eq!(message, format!("{what} {HIDDEN}"));
+    }
+    let (f, _) = refusal(
+        store
+            .update_attendee(
+                &ann.id,
+                &AttendeeInput {
+                    full_name: "Ann\u{1b}[2JLee".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err(),
+    );
+    assert_eq!(f, "fullName");
+    assert_eq!(count(&dir, "attendee"), 1);
+
+    // A venue: its name on one line, its address over several.
+    let venue = store
+        .create_venue(&VenueInput {
+            name: "St Mark's\nChurch Hall".into(),
+            address: "1 High Street\nMilltown".into(),
+            access_notes: String::new(),
+        })
+        .unwrap();
+    assert_eq!(venue.name, "St Mark's Church Hall");
+    assert_eq!(venue.address, "1 High Street\nMilltown");
+    let err = store
+        .create_venue(&VenueInput {
+            name: "Hall\u{0}".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(field_of(err), "name");
+
+    // A group, its facilitators and a setlist.
+    let group = store
+        .create_group(&GroupInput {
+            facilitators: "Alex Morgan\tSam Jones".into(),
+            description: "Songs we know.\nAll welcome.".into(),
+            ..group_input("Thursday\r\nSinging")
+        })
+        .unwrap();
+    assert_eq!(group.name, "Thursday Singing");
+    assert_eq!(group.facilitators, "Alex Morgan Sam Jones");
+    assert_eq!(group.description, "Songs we know.\nAll welcome.");
+    let setlist = store
+        .create_playlist(
+            PlaylistKind::Setlist,
+            &PlaylistInput {
+                name: "Warm\nups".into(),
+                group_id: Some(group.id.clone()),
+                attendee_id: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(setlist.name, "Warm ups");
+    let (f, message) = refusal(
+        store
+            .rename_playlist(&setlist.id, "Warm\u{0}ups")
+            .unwrap_err(),
+    );
+    assert_eq!((f.as_str(), message), ("name", format!("A name {HIDDEN}")));
+
+    // A referral's referrer.
+    let referral = store
+        .add_referral(&ReferralInput {
+            attendee_id: ann.id.clone(),
+            source: ReferralSource::GpLinkWorker,
+            referrer_name: "Dr\nPatel".into(),
+            referrer_organisation: String::new(),
+            received_on: "2025-01-10".into(),
+            reasons: vec![ReferralReason::Loneliness],
+            reason_notes: String::new(),
+        })
+        .unwrap();
+    assert_eq!(referral.referrer_name, "Dr Patel");
+    let err = store
+        .add_referral(&ReferralInput {
+            attendee_id: ann.id.clone(),
+            source: ReferralSource::GpLinkWorker,
+            referrer_name: String::new(),
+            referrer_organisation: "Mill Lane\u{0} Surgery".into(),
+            received_on: "2025-01-10".into(),
+            reasons: vec![ReferralReason::Loneliness],
+            reason_notes: String::new(),
+        })
+        .unwrap_err();
+    assert_eq!(field_of(err), "referrerOrganisation");
+
+    // A practitioner.
+    let sam = store
+        .create_practitioner(&PractitionerInput {
+            name: "Sam\nJones".into(),
+            hcpc_number: String::new(),
+        })
+        .unwrap();
+    assert_eq!(sam.name, "Sam Jones");
+    let err = store
+        .create_practitioner(&PractitionerInput {
+            name: "Sam\u{7f}".into(),
+            hcpc_number: String::new(),
+        })
+        .unwrap_err();
+    assert_eq!(field_of(err), "name");
+
+    // A therapist's own measure: its items and labels.
+    let custom =
+        |items: Vec<&str>, min_label: &str| refrain_core::outcomes::CustomInstrumentInput {
+            name: "Calm\nand connected".into(),
+            items: items.into_iter().map(String::from).collect(),
+            scale_min: 0,
+            scale_max: 10,
+            min_label: min_label.into(),
+            max_label: "very much".into(),
+            lower_is_better: false,
+        };
+    let measure = store
+        .create_custom_instrument(&custom(
+            vec!["Calm\nand settled", "Connected"],
+            "not\tat all",
+        ))
+        .unwrap();
+    assert_eq!(measure.name, "Calm and connected");
+    assert_eq!(measure.items[0].text, "Calm and settled");
+    assert_eq!(measure.scale.min_label.as_deref(), Some("not at all"));
+    let err = store
+        .create_custom_instrument(&custom(vec!["Calm\u{0}"], "not at all"))
+        .unwrap_err();
+    assert_eq!(field_of(err), "items");
+    let err = store
+        .create_custom_instrument(&custom(vec!["Calm"], "not\u{1b}at all"))
+        .unwrap_err();
+    assert_eq!(field_of(err), "minLabel");
+}
