@@ -26,7 +26,7 @@ use crate::model::{
     ReferralSource,
 };
 use crate::store::{attendees, referrals, today, Store};
-use crate::validate::{fmt_date, MAX_TEXT};
+use crate::validate::{fmt_date, single_line, MAX_TEXT};
 
 /// The largest file read (a list of people is far smaller).
 pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
@@ -34,6 +34,10 @@ pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 pub const MAX_ROWS: usize = 20_000;
 /// The most columns read.
 pub const MAX_COLUMNS: usize = 100;
+/// The most an .xlsx file's parts may hold unpacked, all together (a
+/// workbook is a zip archive of XML). A list of 20,000 people holds a few
+/// tens of MB.
+pub const MAX_UNPACKED_BYTES: u64 = 100 * 1024 * 1024;
 /// How many rows a preview shows as they would be imported.
 pub const PREVIEW_ROWS: usize = 50;
 
@@ -356,10 +360,84 @@ fn read_csv(bytes: &[u8]) -> Result<RawSheet> {
 }
 
 fn read_xlsx(path: &Path) -> Result<RawSheet> {
+    // Read once (the size is checked already), so what is checked here is
+    // what the workbook reader reads.
+    let bytes = std::fs::read(path)?;
+    if unpacked_size(&bytes) > MAX_UNPACKED_BYTES {
+        return Err(file_error(format!(
+            "This spreadsheet is too large to import: opened up, it holds more than {} MB, far \
+             more than a list of people. Copy the list of people into a new workbook, or save \
+             it as CSV, and import that.",
+            MAX_UNPACKED_BYTES / (1024 * 1024)
+        )));
+    }
     // The workbook reader works on whatever the file holds; should it ever
     // panic on a damaged file, that is reported like any unreadable file.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xlsx_inner(path)))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xlsx_inner(bytes)))
         .unwrap_or_else(|_| Err(not_a_workbook()))
+}
+
+/// What the parts of a zip archive (an .xlsx file) say they hold unpacked,
+/// added up: a 400 KB file can hold 400 MB of repeated XML, which the
+/// workbook reader would unpack whole (the shared strings at opening, then
+/// a sheet) before anything could look at it.
+///
+/// Each part is described by a record of the archive's central directory,
+/// which starts with the signature `PK\x01\x02` and gives the part's size
+/// unpacked; the zip reader under the workbook reader stops with an error
+/// at that size. Every such record found anywhere in the file is counted,
+/// not only those the archive's index points to, so no arrangement of the
+/// file can hide a part from this count. Parts stored as they are (not
+/// compressed) are left out: they can't hold more than the file.
+fn unpacked_size(bytes: &[u8]) -> u64 {
+    const SIGNATURE: &[u8] = b"PK\x01\x02";
+    const RECORD: usize = 46;
+    const ZIP64_SIZES: u16 = 0x0001;
+    let u16_at = |b: &[u8], at: usize| u16::from_le_bytes([b[at], b[at + 1]]);
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let mut total = 0u64;
+    let mut from = 0;
+    while let Some(found) = bytes[from..]
+        .windows(SIGNATURE.len())
+        .position(|w| w == SIGNATURE)
+    {
+        let at = from + found;
+        from = at + 1;
+        let Some(record) = bytes.get(at..at + RECORD) else {
+            break;
+        };
+        let method = u16_at(record, 10);
+        let name_len = usize::from(u16_at(record, 28));
+        let extra_len = usize::from(u16_at(record, 30));
+        let comment_len = usize::from(u16_at(record, 32));
+        // A record that runs past the end of the file can't be read, so it
+        // describes no part. Method 0 is stored as is; methods that unpack
+        // are numbered below 99 (99 is encryption, needing a password the
+        // workbook reader never gives).
+        if at + RECORD + name_len + extra_len + comment_len > bytes.len()
+            || !(1..99).contains(&method)
+        {
+            continue;
+        }
+        let mut size = u64::from(u32_at(record, 24));
+        if size == u64::from(u32::MAX) {
+            // A large part's size is in the "zip64" extra field instead.
+            let extra_at = at + RECORD + name_len;
+            let mut extra = &bytes[extra_at..extra_at + extra_len];
+            while extra.len() >= 4 {
+                let (id, len) = (u16_at(extra, 0), usize::from(u16_at(extra, 2)));
+                let data = &extra[4..(4 + len).min(extra.len())];
+                if id == ZIP64_SIZES && data.len() >= 8 {
+                    let mut eight = [0u8; 8];
+                    eight.copy_from_slice(&data[..8]);
+                    size = size.max(u64::from_le_bytes(eight));
+                }
+                extra = &extra[4 + data.len()..];
+            }
+        }
+        total = total.saturating_add(size);
+    }
+    total
 }
 
 fn not_a_workbook() -> CoreError {
@@ -369,14 +447,23 @@ fn not_a_workbook() -> CoreError {
     )
 }
 
-fn read_xlsx_inner(path: &Path) -> Result<RawSheet> {
+fn read_xlsx_inner(bytes: Vec<u8>) -> Result<RawSheet> {
     use calamine::Reader;
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook(path).map_err(|_| not_a_workbook())?;
+    let mut book =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| not_a_workbook())?;
     for name in book.sheet_names() {
-        let Ok(mut cells) = book.worksheet_cells_reader(&name) else {
-            // A chart sheet, or a sheet that isn't there: nothing to read.
-            continue;
+        let mut cells = match book.worksheet_cells_reader(&name) {
+            Ok(cells) => cells,
+            // A chart sheet, a sheet that isn't there or one without cells:
+            // nothing to read.
+            Err(
+                calamine::XlsxError::NotAWorksheet(_)
+                | calamine::XlsxError::WorksheetNotFound(_)
+                | calamine::XlsxError::XmlEof(_),
+            ) => continue,
+            // A sheet that can't be unpacked or read is damaged: reading
+            // the next one instead would leave its people out unsaid.
+            Err(_) => return Err(not_a_workbook()),
         };
         let mut grid: BTreeMap<u32, Vec<(usize, String)>> = BTreeMap::new();
         while let Some(cell) = cells
@@ -921,6 +1008,19 @@ fn check_mapping(table: &ImportTable, mapping: &ColumnMapping) -> Result<()> {
     Ok(())
 }
 
+/// Whether `field` is free text, kept over several lines as written. Every
+/// other field is one line, as the store keeps it (a list of reasons is
+/// split into reasons, and what is left kept as the referral's notes).
+fn is_free_text(field: ImportField) -> bool {
+    matches!(
+        field,
+        ImportField::AccessNeeds
+            | ImportField::CommunicationNeeds
+            | ImportField::Notes
+            | ImportField::ReferralReasons
+    )
+}
+
 /// The field of an import a store rule's input field belongs to.
 fn import_field_of(store_field: &str) -> Option<ImportField> {
     Some(match store_field {
@@ -992,26 +1092,33 @@ impl<'a> RowCheck<'a> {
         });
     }
 
-    /// The cell of `field`, trimmed; empty when there is no such column or
-    /// the cell holds a formula (reported once, here).
+    /// The cell of `field`, trimmed, and on one line unless the field holds
+    /// free text (as the store keeps it: see `validate::single_line`); empty
+    /// when there is no such column or the cell holds a formula (reported
+    /// once, here).
     fn text(&mut self, field: ImportField) -> String {
         let Some(c) = self.column_of(field) else {
             return String::new();
         };
-        let v = self.cells.get(c).map(String::as_str).unwrap_or("").trim();
-        if looks_like_formula(v) {
+        let cell = self.cells.get(c).map(String::as_str).unwrap_or("");
+        let v = if is_free_text(field) {
+            cell.trim().to_string()
+        } else {
+            single_line(cell)
+        };
+        if looks_like_formula(&v) {
             self.problem(
                 Some(field),
                 &format!(
                     "“{}” looks like a spreadsheet formula, which Refrain does not take. Type \
                      the value itself, or take the {} off the start.",
-                    shown(v),
+                    shown(&v),
                     v.chars().next().unwrap_or('=')
                 ),
             );
             return String::new();
         }
-        v.to_string()
+        v
     }
 
     fn date(&mut self, field: ImportField) -> String {
@@ -1540,6 +1647,41 @@ mod tests {
             ]
         );
         assert_eq!(notes, "bereavement");
+    }
+
+    #[test]
+    fn unpacked_sizes_are_added_up_from_every_directory_record_in_the_file() {
+        fn record(method: u16, size: u32, extra: &[u8]) -> Vec<u8> {
+            let mut r = b"PK\x01\x02".to_vec();
+            r.resize(46, 0);
+            r[10..12].copy_from_slice(&method.to_le_bytes());
+            r[24..28].copy_from_slice(&size.to_le_bytes());
+            r[28..30].copy_from_slice(&1u16.to_le_bytes());
+            r[30..32].copy_from_slice(&(extra.len() as u16).to_le_bytes());
+            r.push(b'a');
+            r.extend_from_slice(extra);
+            r
+        }
+        let mut file = b"PK\x03\x04 parts".to_vec();
+        file.extend(record(8, 1000, &[]));
+        // Stored as is: no larger than the file.
+        file.extend(record(0, 4_000_000_000, &[]));
+        file.extend(b"more");
+        file.extend(record(8, 24, &[]));
+        assert_eq!(unpacked_size(&file), 1024);
+        // A large part's size is in its zip64 extra field, after any other.
+        let mut extra = vec![0x0a, 0x00, 4, 0, 1, 2, 3, 4, 0x01, 0x00, 16, 0];
+        extra.extend(5_000_000_000u64.to_le_bytes());
+        extra.extend(1234u64.to_le_bytes());
+        file.extend(record(8, u32::MAX, &extra));
+        assert_eq!(unpacked_size(&file), 1024 + 5_000_000_000);
+        // A record the end of the file cuts off describes nothing.
+        let mut cut = record(8, 999_999_999, &[]);
+        cut.truncate(40);
+        assert_eq!(unpacked_size(&cut), 0);
+        let mut overlong = record(8, 999_999_999, &[]);
+        overlong[28..30].copy_from_slice(&500u16.to_le_bytes());
+        assert_eq!(unpacked_size(&overlong), 0);
     }
 
     #[test]

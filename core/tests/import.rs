@@ -977,3 +977,257 @@ fn column_letters_in_messages_go_past_z() {
     let (_, _, preview) = preview_of(&store, &path);
     assert_eq!(preview.problems[0].column.as_deref(), Some("AC (DOB)"));
 }
+
+#[test]
+fn line_breaks_in_one_line_cells_become_spaces_and_other_control_characters_are_problems() {
+    let (dir, mut store) = store();
+    // Cells over several lines, as a spreadsheet program saves them in quotes.
+    let path = write(
+        dir.path(),
+        "people.csv",
+        "Name,Known as,Phone,Notes,Referred by,Referral date,Referrer\n\
+         \"Ann\nLee\",\"Nan\t\",\"07700\r\n900123\",\"first line\nsecond line\",GP,01/02/2025,\"Dr\n  Patel\"\n\
+         \"Bob\u{7}Stone\",,,,,,\n",
+    );
+    let (table, mapping, preview) = preview_of(&store, &path);
+    // The table is the file as read; the preview is what would be saved.
+    assert_eq!(table.rows[0].cells[0], "Ann\nLee");
+    let ann = &preview.rows[0];
+    assert_eq!(ann.person.full_name, "Ann Lee");
+    assert_eq!(ann.person.preferred_name, "Nan");
+    assert_eq!(ann.person.phone, "07700 900123");
+    assert_eq!(ann.person.notes, "first line\nsecond line");
+    assert_eq!(ann.referral.as_ref().unwrap().referrer_name, "Dr Patel");
+    assert!(ann.ready);
+    assert_eq!(
+        messages(&preview),
+        [
+            "Row 3, column A (Name): The person's full name has a hidden character in it that \
+          Refrain can't keep, perhaps copied from another program. Please type it again."
+        ]
+    );
+    assert_eq!(preview.problems[0].field, Some(ImportField::FullName));
+
+    let outcome = store
+        .import_people(&table, &mapping, true, &mut no_progress())
+        .unwrap();
+    assert_eq!((outcome.people_added, outcome.rows_skipped), (1, 1));
+    let saved = find(&store, "Ann Lee");
+    assert_eq!(saved.attendee.preferred_name, "Nan");
+    assert_eq!(saved.attendee.phone, "07700 900123");
+    assert_eq!(saved.attendee.notes, "first line\nsecond line");
+    assert_eq!(saved.referrals[0].referrer_name, "Dr Patel");
+    // The same person typed into the form, over two lines, is the same
+    // person: the form and the import keep a name by one rule.
+    let typed = store
+        .create_attendee(&AttendeeInput {
+            full_name: "Ann\r\nLee".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(typed.full_name, saved.attendee.full_name);
+    assert_eq!(count(&dir, "attendee"), 2);
+}
+
+#[test]
+fn a_workbook_cell_over_two_lines_is_one_line_and_a_hidden_character_a_problem() {
+    let (dir, mut store) = store();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["Name", "Phone", "Access needs", "Notes"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    // Alt+Enter in a cell is a line break.
+    sheet.write_string(1, 0, "Cara\nJones").unwrap();
+    sheet.write_string(1, 1, "\t07700 900789").unwrap();
+    sheet.write_string(1, 2, "Wheelchair\nNo stairs").unwrap();
+    sheet.write_string(2, 0, "Dan Evans").unwrap();
+    sheet.write_string(2, 3, "seen\u{0}before").unwrap();
+    let path = dir.path().join("people.xlsx");
+    book.save(&path).unwrap();
+
+    let (table, mapping, preview) = preview_of(&store, &path);
+    assert_eq!(preview.rows[0].person.full_name, "Cara Jones");
+    assert_eq!(preview.rows[0].person.phone, "07700 900789");
+    assert_eq!(preview.rows[0].person.access_needs, "Wheelchair\nNo stairs");
+    assert_eq!(
+        messages(&preview),
+        [
+            "Row 3, column D (Notes): The notes has a hidden character in it that Refrain can't \
+          keep, perhaps copied from another program. Please type it again."
+        ]
+    );
+    let err = store
+        .import_people(&table, &mapping, false, &mut no_progress())
+        .unwrap_err();
+    assert!(message(err).contains("nobody was imported"));
+    assert_eq!(count(&dir, "attendee"), 0);
+    store
+        .import_people(&table, &mapping, true, &mut no_progress())
+        .unwrap();
+    let cara = find(&store, "Cara Jones");
+    assert_eq!(cara.attendee.access_needs, "Wheelchair\nNo stairs");
+    assert_eq!(count(&dir, "attendee"), 1);
+}
+
+/// A minimal workbook, a sheet "People" with a heading and Ann Hill and a
+/// second sheet "More" with nothing in it, where `big_part` (one of its
+/// parts) has `filler` XML comments added until it holds at least `size`
+/// bytes. Written part by part with deflate, as Excel does; the filler is
+/// one repeated line, so hundreds of MB make a file of a few hundred KB.
+fn workbook(path: &Path, big_part: &str, size: usize) {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const PKG: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+    const TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml";
+    let parts: Vec<(&str, String, &str)> = vec![
+        (
+            "[Content_Types].xml",
+            format!(
+                "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+                 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+                 <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+                 <Override PartName=\"/xl/workbook.xml\" ContentType=\"{TYPE}.sheet.main+xml\"/>\
+                 <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"{TYPE}.worksheet+xml\"/>\
+                 <Override PartName=\"/xl/worksheets/sheet2.xml\" ContentType=\"{TYPE}.worksheet+xml\"/>\
+                 <Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"{TYPE}.sharedStrings+xml\"/>\
+                 </Types>"
+            ),
+            "",
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                "<Relationships xmlns=\"{PKG}\"><Relationship Id=\"rId1\" \
+                 Type=\"{REL}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+            ),
+            "",
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                "<workbook xmlns=\"{MAIN}\" xmlns:r=\"{REL}\"><sheets>\
+                 <sheet name=\"People\" sheetId=\"1\" r:id=\"rId1\"/>\
+                 <sheet name=\"More\" sheetId=\"2\" r:id=\"rId2\"/></sheets></workbook>"
+            ),
+            "",
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                "<Relationships xmlns=\"{PKG}\">\
+                 <Relationship Id=\"rId1\" Type=\"{REL}/worksheet\" Target=\"worksheets/sheet1.xml\"/>\
+                 <Relationship Id=\"rId2\" Type=\"{REL}/worksheet\" Target=\"worksheets/sheet2.xml\"/>\
+                 <Relationship Id=\"rId3\" Type=\"{REL}/sharedStrings\" Target=\"sharedStrings.xml\"/>\
+                 </Relationships>"
+            ),
+            "",
+        ),
+        (
+            "xl/sharedStrings.xml",
+            format!(
+                "<sst xmlns=\"{MAIN}\" count=\"2\" uniqueCount=\"2\">\
+                 <si><t>Name</t></si><si><t>Ann Hill</t></si>"
+            ),
+            "</sst>",
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                "<worksheet xmlns=\"{MAIN}\"><sheetData>\
+                 <row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>\
+                 <row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c></row>"
+            ),
+            "</sheetData></worksheet>",
+        ),
+        (
+            "xl/worksheets/sheet2.xml",
+            format!("<worksheet xmlns=\"{MAIN}\"><sheetData>"),
+            "</sheetData></worksheet>",
+        ),
+    ];
+    let filler = "<!-- padding padding padding padding padding padding padding -->\n".repeat(1024);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, head, tail) in &parts {
+        zip.start_file(*name, options).unwrap();
+        let mut written = 0;
+        zip.write_all(head.as_bytes()).unwrap();
+        if *name == big_part {
+            while written < size {
+                zip.write_all(filler.as_bytes()).unwrap();
+                written += filler.len();
+            }
+        }
+        zip.write_all(tail.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_before_it_is_unpacked() {
+    let (dir, _store) = store();
+    const MB: usize = 1024 * 1024;
+    let too_large =
+        "This spreadsheet is too large to import: opened up, it holds more than 100 MB, \
+                     far more than a list of people. Copy the list of people into a new \
+                     workbook, or save it as CSV, and import that.";
+    // The workbook itself, with a little filler, is read.
+    let small = dir.path().join("small.xlsx");
+    workbook(&small, "xl/worksheets/sheet1.xml", MB);
+    let table = read_table(&small).unwrap();
+    assert_eq!(table.sheet_name.as_deref(), Some("People"));
+    assert_eq!(table.rows[0].cells, ["Ann Hill"]);
+
+    // 400 MB of sheet in a file of a few hundred KB.
+    let bomb = dir.path().join("bomb.xlsx");
+    workbook(&bomb, "xl/worksheets/sheet1.xml", 400 * MB);
+    let file_size = std::fs::metadata(&bomb).unwrap().len();
+    assert!(file_size < 4 * MB as u64, "{file_size}");
+    let started = std::time::Instant::now();
+    let err = read_table(&bomb).unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(err.field(), Some("file"));
+    assert_eq!(message(err), too_large);
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+
+    // A file whose records claim a smaller size than its sheet unpacks to
+    // passes the count, but is not unpacked past the size it claims.
+    let mut bytes = std::fs::read(&bomb).unwrap();
+    let name = b"xl/worksheets/sheet1.xml";
+    let record = bytes
+        .windows(4)
+        .enumerate()
+        .position(|(at, w)| {
+            w == b"PK\x01\x02" && bytes.get(at + 46..at + 46 + name.len()) == Some(name)
+        })
+        .unwrap();
+    let claimed = 4096u32.to_le_bytes();
+    bytes[record + 24..record + 28].copy_from_slice(&claimed);
+    let local = u32::from_le_bytes(bytes[record + 42..record + 46].try_into().unwrap()) as usize;
+    assert_eq!(&bytes[local..local + 4], b"PK\x03\x04");
+    bytes[local + 22..local + 26].copy_from_slice(&claimed);
+    let lying = write(dir.path(), "lying.xlsx", &bytes);
+    let started = std::time::Instant::now();
+    let msg = read_err(&lying);
+    let took = started.elapsed();
+    assert!(
+        msg.starts_with("This file could not be read as a spreadsheet: "),
+        "{msg}"
+    );
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+
+    // The shared strings (read as the workbook is opened) and every sheet,
+    // not only the one with people in it, count.
+    for part in ["xl/sharedStrings.xml", "xl/worksheets/sheet2.xml"] {
+        let path = dir.path().join("part.xlsx");
+        workbook(&path, part, 101 * MB);
+        assert_eq!(read_err(&path), too_large, "{part}");
+    }
+    assert_eq!(count(&dir, "attendee"), 0);
+}
