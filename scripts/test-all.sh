@@ -13,9 +13,6 @@ step() { printf '\n== %s ==\n' "$*"; }
 step "UI type check (svelte-check)"
 npm --prefix ui run check
 
-step "UI unit tests (Vitest)"
-npm --prefix ui test
-
 step "UI build (embedded in the app)"
 npm --prefix ui run build
 
@@ -27,6 +24,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests (one test binary per crate)"
 cargo test --workspace --locked
+
+# After the Rust tests: the screens' whole-app suites run against the app's
+# real commands (tests/ui_bridge.rs), which `cargo test` has just built.
+step "UI unit tests (Vitest)"
+npm --prefix ui test
 
 # The app binary the end-to-end tests drive, target/debug/refrain, was built
 # by `cargo test` just now (the app's integration tests need it). A separate

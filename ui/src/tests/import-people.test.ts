@@ -1,11 +1,14 @@
-// Importing people from a spreadsheet, over the dev stand-in backend: the file
+// Importing people from a spreadsheet, over the app's real commands: the file
 // read, the columns chosen, every problem shown, and the two ways to import.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
 import type { AttendeeSummary } from '../lib/bindings';
-import { createMockBackend } from '../lib/mock-backend';
+import { startRealBackend, type RealBackend } from './real-backend';
 import { parseRoute, paths, section } from '../lib/router.svelte';
 import { outcomeSentence, problemText } from '../lib/people-import';
 import ImportPeople from '../screens/ImportPeople.svelte';
@@ -21,25 +24,36 @@ const REFERRALS = [
 ].join('\n');
 const CLEAN = ['Full name,Date of birth', 'Ann Hill,01/02/1940', 'Bob Stone,', 'Carl Jones,03/04/1938'].join('\n');
 
-let backend: ReturnType<typeof createMockBackend>;
+let backend: RealBackend;
 let calls: string[];
 let chosen: string | null;
+/** The spreadsheets the file window offers, written to a folder of their own. */
+let folder: string;
+/** While set, the answer to import_people waits for it (to watch the progress). */
+let holdImport: Promise<void> | null;
 
 beforeEach(() => {
-  backend = createMockBackend({
-    importStepMs: 0,
-    spreadsheets: { 'Referrals.csv': REFERRALS, 'Clean.csv': CLEAN },
-  });
+  backend = startRealBackend();
+  folder = mkdtempSync(join(tmpdir(), 'refrain-import-test-'));
+  writeFileSync(join(folder, 'Referrals.csv'), REFERRALS);
+  writeFileSync(join(folder, 'Clean.csv'), CLEAN);
+  writeFileSync(join(folder, 'Referrals.pdf'), '%PDF-1.7\n');
   calls = [];
   chosen = 'Referrals.csv';
-  api.setInvoker((cmd, args) => {
+  holdImport = null;
+  api.setInvoker(async (cmd, args) => {
     calls.push(cmd);
-    return backend.invoke(cmd, args);
+    const answer = await backend.invoke(cmd, args);
+    if (cmd === 'import_people' && holdImport) await holdImport;
+    return answer;
   });
   api.setEventSource(backend.listen);
-  api.setFilePicker(async () => (chosen ? `/people/${chosen}` : null));
+  api.setFilePicker(async () => (chosen ? join(folder, chosen) : null));
 });
-afterEach(() => backend.dispose());
+afterEach(() => {
+  backend.dispose();
+  rmSync(folder, { recursive: true, force: true });
+});
 
 const previews = () => calls.filter((c) => c === 'preview_import').length;
 const counts = () => screen.getByTestId('import-counts').textContent!.replace(/\s+/g, ' ').trim();
@@ -100,7 +114,7 @@ describe('importing people', () => {
     const problems = screen.getAllByTestId('import-problem').map((r) => [...(r as HTMLTableRowElement).cells].map((c) => c.textContent));
     expect(problems).toEqual([
       ['3', 'C (DOB)', '“31/02/1941” is not a date that exists. Dates are read day first, as 31/01/1950.'],
-      ['5', 'A (Name)', "Please enter the person's full name."],
+      ['5', 'A (Name)', 'There is no full name in this row.'],
     ]);
     expect(screen.getByRole('region', { name: '2 problems to correct or skip' })).toBeTruthy();
     const all = screen.getByRole('button', { name: 'Import 3 people' }) as HTMLButtonElement;
@@ -168,9 +182,8 @@ describe('importing people', () => {
   });
 
   it('shows the progress while it saves', async () => {
-    backend.dispose();
-    backend = createMockBackend({ importStepMs: 40, spreadsheets: { 'Clean.csv': CLEAN } });
-    api.setEventSource(backend.listen);
+    let release = () => {};
+    holdImport = new Promise((r) => (release = r));
     chosen = 'Clean.csv';
     render(ImportPeople);
     const user = userEvent.setup();
@@ -179,6 +192,7 @@ describe('importing people', () => {
     const bar = await screen.findByRole('progressbar', { name: 'Importing people' });
     await waitFor(() => expect(bar.getAttribute('aria-valuemax')).toBe('3'));
     expect(bar.getAttribute('aria-valuetext')).toMatch(/of 3 people saved/);
+    release();
     expect(await screen.findByText('3 people added.')).toBeTruthy();
     expect(screen.queryByRole('progressbar')).toBeNull();
   });
@@ -207,7 +221,8 @@ describe('importing people', () => {
     });
     await user.click(screen.getByRole('button', { name: 'Import 3 people' }));
     const alert = await screen.findByText(/so nobody was imported/);
-    expect(alert.closest('[role="alert"]')).toBe(document.activeElement);
+    // Focus moves to it once the file has been checked again.
+    await waitFor(() => expect(alert.closest('[role="alert"]')).toBe(document.activeElement));
     await waitFor(() => expect(counts()).toBe('3 rows: 2 ready to import, 1 with problems.'));
     expect(await everyone()).toEqual(['Bob Stone']);
   });

@@ -1,22 +1,21 @@
 // Who is using Refrain: the therapists' page and the choice in the menu, with
-// the whole app over the dev stand-in backend.
+// the whole app over the app's real commands.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
-import { createMockBackend } from '../lib/mock-backend';
+import { startRealBackend, type RealBackend } from './real-backend';
 import App from '../App.svelte';
 import { router } from '../lib/router.svelte';
 import { player } from '../lib/player.svelte';
 import { PRACTITIONER_KEY, practitioner } from '../lib/practitioner.svelte';
 
-let backend: ReturnType<typeof createMockBackend>;
+let backend: RealBackend;
 
 function connect() {
-  backend = createMockBackend({ importStepMs: 0, tickMs: 60_000 });
+  backend = startRealBackend();
   api.setInvoker(backend.invoke);
   api.setEventSource(backend.listen);
-  api.setFilePicker(backend.pick);
 }
 
 /** Open Refrain as if for the first time this run: nothing held in memory. */
@@ -132,10 +131,10 @@ describe('therapists', () => {
     await screen.findByRole('heading', { level: 2, name: /Sam Jones/ });
     await user.click(within(nav()).getByRole('link', { name: 'Today' }));
     await user.click(await screen.findByRole('button', { name: 'Load sample data' }));
-    const open = await screen.findAllByRole('link', { name: /^Open register for Singing for the Brain on / });
+    const open = await screen.findAllByRole('link', { name: /^Open register for Thursday Singing for the Brain on / });
     await user.click(open.find((l) => l.classList.contains('is-today')) ?? open[0]);
     const box = await screen.findByLabelText('Group note');
-    await user.type(box, 'We sang Daisy Bell.');
+    await user.type(box, 'We sang Daisy Bell with a ukulele.');
     await user.click(screen.getByRole('button', { name: 'Save note' }));
     await waitFor(() => expect(screen.getAllByRole('status').some((s) => s.textContent === 'Saved')).toBe(true));
     await user.click(screen.getByRole('button', { name: 'Sign note' }));
@@ -143,11 +142,11 @@ describe('therapists', () => {
     await screen.findByText(/^Signed by Sam Jones \(HCPC AS12345\) on /);
     expect(screen.queryByLabelText('Group note')).toBeNull();
 
-    // And it can be found.
+    // And it can be found (by a word no sample note holds).
     await user.click(within(nav()).getByRole('link', { name: 'Notes' }));
-    await user.type(await screen.findByRole('searchbox', { name: 'Find in notes' }), 'daisy');
+    await user.type(await screen.findByRole('searchbox', { name: 'Find in notes' }), 'ukulele');
     const found = await screen.findByRole('list', { name: 'Notes found' });
-    expect(within(found).getByText('Daisy').tagName).toBe('MARK');
+    expect(within(found).getByText('ukulele').tagName).toBe('MARK');
     expect(within(found).getByText(/Group note/)).toBeTruthy();
   });
 

@@ -1,11 +1,12 @@
-// The door to the records, against the dev stand-in: the first passphrase and
+// The door to the records, against the app's real commands: the first passphrase and
 // the recovery key, locking (button, Ctrl+L, idle), a wrong passphrase, and
 // that nothing personal is on screen while locked.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
-import { createMockBackend } from '../lib/mock-backend';
+import type { VaultCreated } from '../lib/bindings';
+import { startRealBackend } from './real-backend';
 import App from '../App.svelte';
 import { router } from '../lib/router.svelte';
 import { player } from '../lib/player.svelte';
@@ -13,18 +14,29 @@ import { vault } from '../lib/vault.svelte';
 
 let dispose: () => void = () => {};
 
-function start(state: 'new' | 'locked' | 'unlocked') {
-  const backend = createMockBackend({ importStepMs: 0, tickMs: 60_000, vault: state, passphrase: 'correct horse battery' });
+const PASSPHRASE = 'correct horse battery';
+
+/**
+ * A first run ('new'), or records protected by PASSPHRASE and open
+ * ('unlocked') or locked ('locked'). Resolves with the recovery key, if set.
+ */
+async function start(state: 'new' | 'locked' | 'unlocked') {
+  const backend = startRealBackend({ vault: true });
   api.setInvoker(backend.invoke);
   api.setEventSource(backend.listen);
-  api.setFilePicker(backend.pick);
   dispose = backend.dispose;
+  let recoveryKey = '';
+  if (state !== 'new') {
+    const created = (await backend.invoke('vault_create', { passphrase: PASSPHRASE, remember: false })) as VaultCreated;
+    recoveryKey = created.recoveryKey;
+    if (state === 'locked') await backend.invoke('vault_lock');
+  }
   player.reset();
   vault.status = null;
   vault.recoveryKey = null;
   router.go('#/today');
   render(App);
-  return { user: userEvent.setup(), backend };
+  return { user: userEvent.setup(), backend, recoveryKey };
 }
 
 afterEach(() => {
@@ -34,7 +46,7 @@ afterEach(() => {
 
 describe('the first passphrase', () => {
   it('checks the passphrase, shows the recovery key once, and only then opens the records', async () => {
-    const { user } = start('new');
+    const { user } = await start('new');
     await screen.findByRole('heading', { level: 1, name: 'Welcome to Refrain' });
     expect(screen.queryByRole('navigation', { name: 'Main' })).toBeNull();
 
@@ -69,9 +81,9 @@ describe('the first passphrase', () => {
 
 describe('the lock', () => {
   it('locks from the nav, hides every record, refuses a wrong passphrase and opens with the right one', async () => {
-    const { user } = start('unlocked');
+    const { user } = await start('unlocked');
     await user.click(await screen.findByRole('button', { name: 'Load sample data' }));
-    await screen.findAllByText(/Singing for the Brain/);
+    await screen.findAllByText(/Thursday Singing for the Brain/);
 
     await user.click(screen.getByRole('button', { name: 'Lock' }));
     await screen.findByRole('heading', { level: 1, name: 'Refrain is locked' });
@@ -83,22 +95,23 @@ describe('the lock', () => {
     expect(await screen.findByText(/That passphrase is not right/)).toBeTruthy();
     expect((screen.getByLabelText('Passphrase') as HTMLInputElement).value).toBe('');
 
-    await user.type(screen.getByLabelText('Passphrase'), 'correct horse battery{Enter}');
+    await user.type(screen.getByLabelText('Passphrase'), `${PASSPHRASE}{Enter}`);
     await screen.findByRole('navigation', { name: 'Main' });
     expect((await screen.findAllByText(/Singing for the Brain/)).length).toBeGreaterThan(0);
   });
 
   it('locks with Ctrl+L', async () => {
-    const { user } = start('unlocked');
+    const { user } = await start('unlocked');
     await screen.findByRole('navigation', { name: 'Main' });
     await user.keyboard('{Control>}l{/Control}');
     await screen.findByRole('heading', { level: 1, name: 'Refrain is locked' });
   });
 
   it('opens with the recovery key when the passphrase is forgotten, and sets a new one', async () => {
-    const { user } = start('locked');
+    const { user, recoveryKey } = await start('locked');
     await user.click(await screen.findByRole('button', { name: 'Forgotten your passphrase?' }));
-    await user.type(screen.getByLabelText('Recovery key'), 'abcd efgh ijkl mnop qrst uvwx yz23 4567 abcd efgh ijkl mnop qrst');
+    // As copied from the paper: lower case, spaces between the groups.
+    await user.type(screen.getByLabelText('Recovery key'), recoveryKey.toLowerCase().replace(/-/g, ' '));
     await user.type(screen.getByLabelText('New passphrase'), 'a brand new one');
     await user.type(screen.getByLabelText('Type the new passphrase again'), 'a brand new one');
     await user.click(screen.getByRole('button', { name: 'Open and set the new passphrase' }));
@@ -112,9 +125,10 @@ describe('the lock', () => {
 describe('the idle lock', () => {
   it('locks after the chosen minutes without use, and use puts it off', async () => {
     let now = 0;
-    const backend = createMockBackend({ vault: 'unlocked' });
+    const backend = startRealBackend({ vault: true });
     api.setInvoker(backend.invoke);
     dispose = backend.dispose;
+    await backend.invoke('vault_create', { passphrase: PASSPHRASE, remember: false });
     await vault.refresh();
     vi.useFakeTimers();
     const stop = vault.watchIdle(() => now, 1000);
