@@ -160,7 +160,7 @@ async function savedFile(prefix, ext) {
 /** Save from the register card, and wait for its "Saved" line to name a new file. */
 async function saveRegister(format) {
   const before = new Set(existsSync(EXPORTS) ? readdirSync(EXPORTS) : []);
-  await press(`Save the register as ${format}`);
+  await press(`Save ${format} of the register`);
   await app.waitFor(() => existsSync(EXPORTS) && readdirSync(EXPORTS).some((f) => !before.has(f) && !f.endsWith('.part')), {
     timeout: 30_000,
     message: `the ${format} file`,
@@ -274,7 +274,7 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
   await step(t, "every group's register in one workbook", async () => {
     await nav('Reports');
     const before = new Set(readdirSync(EXPORTS));
-    await press("Save every group's register as Excel");
+    await press("Save Excel of every group's register");
     await app.waitFor(() => readdirSync(EXPORTS).some((f) => !before.has(f) && f.startsWith('Registers ')), {
       timeout: 30_000,
       message: 'the workbook',
@@ -294,7 +294,7 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
     await app.executeScript('arguments[0].scrollIntoView({ block: "center" })', [figures]);
     await shot('05-reports-programme.png');
     const before = new Set(readdirSync(EXPORTS));
-    await press('Save the programme summary as PDF');
+    await press('Save PDF of the programme summary');
     await app.waitFor(() => readdirSync(EXPORTS).some((f) => !before.has(f) && f.startsWith('Programme summary')), {
       timeout: 30_000,
       message: 'the summary PDF',
@@ -314,14 +314,14 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
     await app.waitForXPath("//*[contains(., 'have not agreed to their outcomes being shared')]", {
       message: 'no feedback without consent',
     });
-    const offered = await app.findElements('xpath', "//button[@aria-label='Save the feedback as PDF']");
+    const offered = await app.findElements('xpath', "//button[@aria-label='Save PDF of the feedback']");
     assert.equal(offered.length, 0, 'no feedback without consent');
     await press('Edit record');
     await (await app.waitForXPath("//label[normalize-space(.)='Consent to share outcomes with the referrer']")).click();
     await press('Save attendee');
     await fill('Your summary for the referrer', 'Arthur has come every week and joins in the chorus.');
     const before = new Set(readdirSync(EXPORTS));
-    await press('Save the feedback as PDF');
+    await press('Save PDF of the feedback');
     await app.waitFor(() => readdirSync(EXPORTS).some((f) => !before.has(f) && f.startsWith('Feedback')), {
       timeout: 30_000,
       message: 'the feedback PDF',
@@ -338,7 +338,7 @@ test('save the register as CSV, Excel and PDF: the files say what the screens sa
     await press(ACCESS);
     await heading(ACCESS);
     const before = new Set(existsSync(EXPORTS) ? readdirSync(EXPORTS) : []);
-    await press('Save everything held about them as PDF');
+    await press('Save PDF of everything held about them');
     await app.waitFor(() => readdirSync(EXPORTS).some((f) => !before.has(f) && f.startsWith('Subject access')), {
       timeout: 30_000,
       message: 'the subject access PDF',

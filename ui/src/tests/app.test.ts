@@ -93,7 +93,7 @@ describe('Refrain app (mock backend)', () => {
     await user.click(screen.getByRole('button', { name: 'Add member' }));
     dialog = screen.getByRole('dialog');
     await user.type(within(dialog).getByLabelText('Find a person'), 'Arth');
-    await user.click(await within(dialog).findByRole('button', { name: 'Add Arthur Bennett' }));
+    await user.click(await within(dialog).findByRole('button', { name: /^Add Arthur Bennett\b/ }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(await screen.findByRole('link', { name: 'Arthur Bennett' })).toBeTruthy();
 
@@ -156,8 +156,8 @@ describe('Refrain app (mock backend)', () => {
 
     await user.click(screen.getByRole('button', { name: 'Add tracks' }));
     const dialog = screen.getByRole('dialog');
-    await user.click(await within(dialog).findByRole('button', { name: 'Add Daisy Bell' }));
-    await user.click(await within(dialog).findByRole('button', { name: 'Add Greensleeves' }));
+    await user.click(await within(dialog).findByRole('button', { name: /^Add Daisy Bell\b/ }));
+    await user.click(await within(dialog).findByRole('button', { name: /^Add Greensleeves\b/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Done' }));
     await waitFor(() => expect(screen.getAllByTestId('entry-row')).toHaveLength(2));
 

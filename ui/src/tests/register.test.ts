@@ -96,6 +96,8 @@ describe('register layout', () => {
     await open();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Thursday Singing for the Brain');
     expect(screen.getByRole('heading', { level: 2, name: 'Thursday 5 March 2020' })).toBeTruthy();
+    // The time, the venue and who runs it, with a space before "at".
+    expect(screen.getByText('14:00 to 15:30 at St Anne’s Church Hall, with Sam')).toBeTruthy();
     expect(rows().map((r) => r.getAttribute('aria-label'))).toEqual(['Margaret Ellis', 'Arthur Bennett', 'Doreen Walsh']);
     const peggy = within(row('Margaret Ellis'));
     expect(peggy.getByText('Peggy')).toBeTruthy();
@@ -260,7 +262,7 @@ describe('walk-ins', () => {
     await user.click(screen.getByRole('button', { name: 'Add walk-in' }));
     const dialog = screen.getByRole('dialog');
     await user.type(within(dialog).getByLabelText('Find a person'), 'Kwa');
-    await user.click(await within(dialog).findByRole('button', { name: 'Add Kwame Mensah' }));
+    await user.click(await within(dialog).findByRole('button', { name: /^Add Kwame Mensah\b/ }));
     await waitFor(() =>
       expect(m.addWalkIn).toHaveBeenCalledWith('S1', { kind: 'existing', attendeeId: 'A9' }, false),
     );
@@ -274,7 +276,7 @@ describe('walk-ins', () => {
     m.addWalkIn.mockRejectedValue({ code: 'conflict', message: "Kwame Mensah's record is archived.", field: null });
     await user.click(screen.getByRole('button', { name: 'Add walk-in' }));
     const dialog = screen.getByRole('dialog');
-    await user.click(await within(dialog).findByRole('button', { name: 'Add Kwame Mensah' }));
+    await user.click(await within(dialog).findByRole('button', { name: /^Add Kwame Mensah\b/ }));
     await waitFor(() =>
       expect(within(dialog).getAllByRole('alert').some((a) => a.textContent?.includes('record is archived'))).toBe(true),
     );

@@ -114,7 +114,7 @@ describe('Reports', () => {
     expect(walter.textContent).toContain('Walk-in, late');
     expect(within(table).getByRole('rowheader', { name: 'Zoë Adams' }).closest('tr')!.textContent).toContain('0.0%');
 
-    await user.click(c.getByRole('button', { name: 'Save the register as PDF' }));
+    await user.click(c.getByRole('button', { name: 'Save PDF of the register' }));
     expect(m.exportReport).toHaveBeenCalledWith(
       { kind: 'register', groupId: 'g1', from: '2025-01-01', to: '2025-01-31' },
       'pdf',
@@ -135,12 +135,12 @@ describe('Reports', () => {
     await user.click(c.getByLabelText('Let me choose where to save it'));
 
     m.pickSavePath.mockResolvedValueOnce(null);
-    await user.click(c.getByRole('button', { name: 'Save the register as Excel' }));
+    await user.click(c.getByRole('button', { name: 'Save Excel of the register' }));
     expect(m.pickSavePath).toHaveBeenCalledWith('Register Tuesday Choir 2025-01-01 to 2025-01-31.xlsx', 'xlsx');
     expect(m.exportReport).not.toHaveBeenCalled();
 
     m.pickSavePath.mockResolvedValueOnce('/media/usb/register.xlsx');
-    await user.click(c.getByRole('button', { name: 'Save the register as Excel' }));
+    await user.click(c.getByRole('button', { name: 'Save Excel of the register' }));
     await waitFor(() => expect(m.exportReport).toHaveBeenCalledTimes(1));
     expect(m.exportReport.mock.calls[0][1]).toBe('xlsx');
     expect(m.exportReport.mock.calls[0][2]).toBe('/media/usb/register.xlsx');
@@ -156,7 +156,7 @@ describe('Reports', () => {
     render(Reports);
     const card = (await screen.findByRole('heading', { name: 'Attendance register' })).closest('section')!;
     const c = within(card as HTMLElement);
-    await user.click(c.getByRole('button', { name: 'Save the register as CSV' }));
+    await user.click(c.getByRole('button', { name: 'Save CSV of the register' }));
     const to = c.getByLabelText('To');
     await waitFor(() => expect(to.getAttribute('aria-invalid')).toBe('true'));
     expect(c.getByText('The end of the period must be on or after its start.')).toBeTruthy();
@@ -172,7 +172,7 @@ describe('Reports', () => {
     expect((c.getByLabelText('Tuesday Choir') as HTMLInputElement).checked).toBe(true);
     expect((c.getByLabelText('Old Group (archived)') as HTMLInputElement).checked).toBe(false);
     await user.type(c.getByLabelText(/In your own words/), 'People sang.');
-    await user.click(c.getByRole('button', { name: 'Save the programme summary as Excel' }));
+    await user.click(c.getByRole('button', { name: 'Save Excel of the programme summary' }));
     const [request, format] = m.exportReport.mock.calls[0];
     expect(format).toBe('xlsx');
     expect(request).toMatchObject({ kind: 'programme', groupIds: ['g1'], narrative: 'People sang.' });
@@ -202,19 +202,19 @@ describe('A person’s reports', () => {
   it('offers feedback for the referrer only with consent', async () => {
     const { unmount } = render(PersonReportsCard, { person: person(false), onerased: vi.fn() });
     expect(screen.getByText(/have not agreed to their outcomes being shared/)).toBeTruthy();
-    expect(screen.queryByRole('button', { name: 'Save the feedback as PDF' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Save PDF of the feedback' })).toBeNull();
     unmount();
 
     const user = userEvent.setup();
     render(PersonReportsCard, { person: person(true), onerased: vi.fn() });
     await user.type(screen.getByLabelText('Your summary for the referrer'), 'Comes every week.');
-    await user.click(screen.getByRole('button', { name: 'Save the feedback as PDF' }));
+    await user.click(screen.getByRole('button', { name: 'Save PDF of the feedback' }));
     expect(m.exportReport).toHaveBeenCalledWith(
       { kind: 'referrerFeedback', attendeeId: 'a1', summary: 'Comes every week.' },
       'pdf',
       null,
     );
-    await user.click(screen.getByRole('button', { name: 'Save everything held about them as JSON' }));
+    await user.click(screen.getByRole('button', { name: 'Save JSON of everything held about them' }));
     expect(m.exportReport).toHaveBeenLastCalledWith({ kind: 'subjectAccess', attendeeId: 'a1' }, 'json', null);
   });
 
