@@ -2,7 +2,8 @@
 // therapist chooses a CSV file in the system's own file window (driven here
 // with xdotool, as a person would type a path into it), sees every problem
 // with its row and column, imports the ready rows and skips the bad one, and
-// finds the new people on the Attendees screen.
+// finds the new people on the Attendees screen. The preview and the outcome
+// pass an axe-core audit (axe.mjs; 08-accessibility audits the other screens).
 //
 // Run through tests/e2e/run.sh after the earlier scenarios.
 
@@ -12,6 +13,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { newSession } from './webdriver.mjs';
+import { assertAccessible } from './axe.mjs';
 import { IMPORTED, closeApp, control, heading, nav, openRecords, press, scenario, use } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
@@ -128,6 +130,7 @@ test('import people from a spreadsheet, skipping the row with a problem', { time
     if (all) assert.equal(await all.getProperty('disabled'), true, 'a full import waits for the file to be clean');
     await app.executeScript('arguments[0].scrollIntoView({ block: "center" })', [problem]);
     await shot('05-import-preview.png');
+    await assertAccessible(app, 'Import people: the preview, with a problem');
   });
 
   await step(t, 'leave out the bad row and import the rest', async () => {
@@ -143,6 +146,7 @@ test('import people from a spreadsheet, skipping the row with a problem', { time
     assert.match(text, /2 referrals/);
     assert.match(text, /1 row/);
     await shot('05-import-done.png');
+    await assertAccessible(app, 'Import people: finished');
   });
 
   await step(t, 'the new people are on the Attendees screen, the skipped one is not', async () => {
