@@ -27,7 +27,7 @@ pub fn app_info(state: State<'_, AppState>) -> Res<StoreInfo> {
 #[tauri::command(async)]
 pub fn load_demo_data<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Res<()> {
     let music = music::sample_music_dir(&app);
-    state.with(|s| refrain_audio::library::seed_demo(s, today(), music.as_deref()))
+    state.with(|s| refrain_audio::music_import::seed_demo(s, today(), music.as_deref()))
 }
 
 #[tauri::command(async)]

@@ -90,7 +90,7 @@ pub fn import<R: Runtime>(
     music.import_cancel.store(false, Ordering::Relaxed);
     let library = state.with(|s| Ok(s.library_dir()));
     let result = library.and_then(|library| {
-        refrain_audio::library::import(
+        refrain_audio::music_import::import(
             &paths,
             &library,
             &music.import_cancel,

@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use refrain_core::import;
 use refrain_core::model::{ColumnMapping, ImportField, ImportOutcome, ImportTable};
+use refrain_core::people_import;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime};
 use ts_rs::TS;
@@ -48,8 +48,8 @@ pub struct PeopleImportProgress {
 
 /// Reads the file and guesses its columns. Touches no records.
 pub fn read(path: &Path) -> Result<ImportFile, AppError> {
-    let table = import::read_table(path)?;
-    let mapping = import::guess_mapping(&table.headers);
+    let table = people_import::read_table(path)?;
+    let mapping = people_import::guess_mapping(&table.headers);
     let fields = ImportField::ALL
         .iter()
         .map(|&field| ImportFieldChoice {

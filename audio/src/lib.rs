@@ -1,6 +1,6 @@
 //! Refrain's audio engine: reading a file's facts (`probe`), decoding it as
 //! a stream (symphonia), the player (rodio output on its own thread), and
-//! bringing music files into the library (`library`).
+//! bringing music files into the library (`music_import`).
 //!
 //! It uses refrain-core's plain model types (tracks, the player's state) and
 //! hands the store plain records ([`refrain_core::model::NewTrack`]); the
@@ -8,7 +8,7 @@
 //! reports its state through a callback, and the shell forwards that to the
 //! window.
 
-pub mod library;
+pub mod music_import;
 mod player;
 mod probe;
 mod source;

@@ -2,5 +2,5 @@
 //! heard through a real ALSA output, and music files brought into a real
 //! store's library.
 
-mod music_library;
+mod music_import;
 mod playback;

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use refrain_core::model::{ExportFormat, ReportRequest};
 use refrain_core::store::backup::{self, BackupKind};
 use refrain_core::vault::{self, KdfParams, StoreKey, VaultState};
-use refrain_core::{import, paths, report, store::today, CoreError, Store};
+use refrain_core::{paths, people_import, report, store::today, CoreError, Store};
 
 /// The passphrase for scripts; without it the CLI asks at the terminal.
 const PASSPHRASE_ENV: &str = "REFRAIN_PASSPHRASE";
@@ -350,13 +350,13 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             );
         }
         Command::SeedDemo { music } => {
-            refrain_audio::library::seed_demo(&mut store, today(), music.as_deref())?;
+            refrain_audio::music_import::seed_demo(&mut store, today(), music.as_deref())?;
             println!("Sample data loaded into {}", store.path().display());
         }
         Command::Import { paths } => {
             let library = store.library_dir();
             let never = std::sync::atomic::AtomicBool::new(false);
-            let report = refrain_audio::library::import(
+            let report = refrain_audio::music_import::import(
                 &paths,
                 &library,
                 &never,
@@ -510,7 +510,7 @@ fn import_people(
     skip_bad_rows: bool,
     dry_run: bool,
 ) -> Result<ExitCode, CoreError> {
-    let table = import::read_table(file)?;
+    let table = people_import::read_table(file)?;
     let from = match (&table.sheet_name, &table.encoding) {
         (Some(sheet), _) => format!("sheet “{sheet}”"),
         (None, Some(encoding)) => encoding.clone(),
@@ -521,12 +521,12 @@ fn import_people(
         table.file_name,
         table.rows.len()
     );
-    let mapping = import::guess_mapping(&table.headers);
+    let mapping = people_import::guess_mapping(&table.headers);
     println!("Columns:");
     for (i, (heading, field)) in table.headers.iter().zip(&mapping.columns).enumerate() {
         println!(
             "  {} ({heading}) -> {}",
-            import::column_letter(i),
+            people_import::column_letter(i),
             field.map(|f| f.label()).unwrap_or("not imported")
         );
     }

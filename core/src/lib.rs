@@ -9,11 +9,11 @@
 pub mod bindings;
 pub mod demo;
 pub mod error;
-pub mod import;
 pub mod labels;
 pub mod model;
 pub mod outcomes;
 pub mod paths;
+pub mod people_import;
 pub mod report;
 pub mod store;
 pub mod validate;

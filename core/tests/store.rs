@@ -7,11 +7,7 @@ use refrain_core::{CoreError, Store};
 use rusqlite::Connection;
 use tempfile::TempDir;
 
-fn store() -> (TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in_dir(dir.path()).unwrap();
-    (dir, store)
-}
+use crate::support::store;
 
 fn group_input(name: &str) -> GroupInput {
     GroupInput {

@@ -639,12 +639,12 @@ pub struct AuditEntry {
     pub what: String,
 }
 
-mod import;
 mod notes;
+mod people_import;
 mod report;
 mod scores;
 
-pub use import::*;
 pub use notes::*;
+pub use people_import::*;
 pub use report::*;
 pub use scores::*;

@@ -1,6 +1,6 @@
 //! The track library's records: tracks, their tags, and finding them.
 //! The files themselves are looked at and copied by the audio crate
-//! (`refrain_audio::library`), which hands the store a plain [`NewTrack`].
+//! (`refrain_audio::music_import`), which hands the store a plain [`NewTrack`].
 
 use std::path::PathBuf;
 

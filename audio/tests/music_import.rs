@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use refrain_audio::library;
+use refrain_audio::music_import;
 use refrain_core::model::*;
 use refrain_core::Store;
 use tempfile::TempDir;
@@ -17,7 +17,8 @@ fn fixtures() -> Vec<PathBuf> {
         .filter(|p| {
             p.extension()
                 .map(|e| {
-                    library::AUDIO_EXTENSIONS.contains(&e.to_string_lossy().to_lowercase().as_str())
+                    music_import::AUDIO_EXTENSIONS
+                        .contains(&e.to_string_lossy().to_lowercase().as_str())
                 })
                 .unwrap_or(false)
         })
@@ -40,7 +41,7 @@ fn store() -> (TempDir, Store) {
 fn import(store: &mut Store, paths: &[PathBuf]) -> ImportReport {
     let library = store.library_dir();
     let never = AtomicBool::new(false);
-    library::import(paths, &library, &never, |_| {}, |p| store.add_track(p)).unwrap()
+    music_import::import(paths, &library, &never, |_| {}, |p| store.add_track(p)).unwrap()
 }
 
 /// A folder as a therapist's USB stick might hold it: every fixture, a copy
@@ -77,7 +78,7 @@ fn a_folder_import_reports_every_file_and_one_bad_file_stops_nothing() {
     let mut seen = Vec::new();
     let library_dir = store.library_dir();
     let never = AtomicBool::new(false);
-    let report = library::import(
+    let report = music_import::import(
         std::slice::from_ref(&stick),
         &library_dir,
         &never,
@@ -151,7 +152,7 @@ fn a_cancelled_import_stops_between_files() {
     let (_dir, mut store) = store();
     let library_dir = store.library_dir();
     let cancel = AtomicBool::new(false);
-    let report = library::import(
+    let report = music_import::import(
         &fixtures(),
         &library_dir,
         &cancel,
@@ -427,7 +428,7 @@ fn the_sample_data_brings_the_sample_music_a_setlist_and_a_personal_playlist() {
     let (_dir, mut store) = store();
     let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 12).unwrap();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/music");
-    refrain_audio::library::seed_demo(&mut store, today, Some(&samples)).unwrap();
+    refrain_audio::music_import::seed_demo(&mut store, today, Some(&samples)).unwrap();
 
     // Every sample song, with the tags the generator wrote into it.
     let tracks = store.list_tracks("", "").unwrap();

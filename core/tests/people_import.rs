@@ -4,19 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
-use refrain_core::import::{column_letter, guess_mapping, read_table, MAX_ROWS};
 use refrain_core::model::*;
+use refrain_core::people_import::{column_letter, guess_mapping, read_table, MAX_ROWS};
 use refrain_core::store::DB_FILE;
 use refrain_core::{CoreError, Store};
 use rusqlite::Connection;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use tempfile::TempDir;
 
-fn store() -> (TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in_dir(dir.path()).unwrap();
-    (dir, store)
-}
+use crate::support::store;
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     let path = dir.join(name);
