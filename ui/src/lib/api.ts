@@ -50,17 +50,17 @@ export function setSavePicker(fn: SavePicker | null): void {
   saver = fn;
 }
 
-/** Swap the backend (tests, or the dev-only mock). Pass null to go back to the default. */
+/** Swap the backend (tests). Pass null to go back to the default. */
 export function setInvoker(fn: Invoker | null): void {
   invoker = fn;
 }
 
-/** Swap where backend events come from (tests, or the dev-only mock). Null: the default. */
+/** Swap where backend events come from (tests). Null: the default. */
 export function setEventSource(fn: EventSource | null): void {
   events = fn;
 }
 
-/** Swap the file picker (tests, or the dev-only mock). Null: the default. */
+/** Swap the file picker (tests). Null: the default. */
 export function setFilePicker(fn: FilePicker | null): void {
   picker = fn;
 }
@@ -73,15 +73,10 @@ async function backend(): Promise<Invoker> {
   if (invoker) return invoker;
   if (hasTauri()) {
     invoker = (cmd, args) => invoke(cmd, args);
-  } else if (import.meta.env.DEV) {
-    // Opening the Vite dev server in an ordinary browser: use an in-memory
-    // stand-in. This branch (and the module) is left out of production builds.
-    const { createMockBackend } = await import('./mock-backend');
-    const mock = createMockBackend();
-    invoker = mock.invoke;
-    events ??= mock.listen;
-    picker ??= mock.pick;
   } else {
+    // Outside the app's window (a page opened in an ordinary browser) there
+    // are no records to reach: every call says so. The UI's tests give their
+    // own backend (the app's real commands, or a test's answers).
     invoker = async () => {
       const err: CommandError = {
         code: 'no_backend',
@@ -102,10 +97,6 @@ async function eventSource(): Promise<EventSource> {
     events = (name, handler) => listen(name, (e) => handler(e.payload));
     return events;
   }
-  if (import.meta.env.DEV) {
-    await backend(); // the dev mock brings its own events
-    if (events) return events;
-  }
   return noEvents;
 }
 
@@ -114,10 +105,6 @@ async function filePicker(): Promise<FilePicker> {
   if (hasTauri()) {
     picker = (options) => openDialog(options);
     return picker;
-  }
-  if (import.meta.env.DEV) {
-    await backend();
-    if (picker) return picker;
   }
   return async () => {
     const err: CommandError = {

@@ -1,10 +1,11 @@
-// The whole app against the dev mock backend: first run, sample data, a
-// register, and adding a member. Checks the screens and contract fit together.
+// The whole app against the app's real commands: first run, sample data, a
+// register, and adding a member. Checks the screens and the core fit together.
 import { afterEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
-import { createMockBackend } from '../lib/mock-backend';
+import { todayIso } from '../lib/dates';
+import { startRealBackend } from './real-backend';
 import App from '../App.svelte';
 import { router } from '../lib/router.svelte';
 import { player } from '../lib/player.svelte';
@@ -12,10 +13,9 @@ import { player } from '../lib/player.svelte';
 let dispose: () => void = () => {};
 
 function start() {
-  const backend = createMockBackend({ importStepMs: 0, tickMs: 60_000 });
+  const backend = startRealBackend();
   api.setInvoker(backend.invoke);
   api.setEventSource(backend.listen);
-  api.setFilePicker(backend.pick);
   dispose = backend.dispose;
   player.reset();
   router.go('#/today');
@@ -25,7 +25,27 @@ function start() {
 
 afterEach(() => dispose());
 
-describe('Refrain app (mock backend)', () => {
+const SAMPLE_GROUP = 'Thursday Singing for the Brain';
+
+/**
+ * After the sample data is loaded: makes sure the sample singing group meets
+ * today (the sample's sessions fall on Thursdays, and a register can only say
+ * who came once the day has come), then shows Today again.
+ */
+async function sessionToday(user: ReturnType<typeof userEvent.setup>) {
+  const today = todayIso();
+  const week = await api.thisWeek();
+  if (!week.some((s) => s.groupName === SAMPLE_GROUP && s.date === today && s.status !== 'cancelled')) {
+    const group = (await api.listGroups(false)).find((g) => g.name === SAMPLE_GROUP)!;
+    await api.createSession({ groupId: group.id, date: today, startTime: '19:00', endTime: '20:00', venueId: null, facilitators: '' });
+  }
+  const nav = within(screen.getByRole('navigation', { name: 'Main' }));
+  await user.click(nav.getByRole('link', { name: 'Groups' }));
+  await screen.findByRole('heading', { level: 1, name: 'Groups' });
+  await user.click(nav.getByRole('link', { name: 'Today' }));
+}
+
+describe('Refrain app (real commands)', () => {
   it('has the nav links and the music player', async () => {
     start();
     const nav = await screen.findByRole('navigation', { name: 'Main' });
@@ -52,10 +72,12 @@ describe('Refrain app (mock backend)', () => {
   it('loads sample data, opens a register and marks someone present', async () => {
     const { user } = start();
     await user.click(await screen.findByRole('button', { name: 'Load sample data' }));
-    const open = await screen.findAllByRole('link', { name: /^Open register for Singing for the Brain on / });
-    const todays = open.find((l) => l.classList.contains('is-today')) ?? open[0];
+    await screen.findAllByRole('link', { name: /^Open register for Thursday Singing for the Brain on / });
+    await sessionToday(user);
+    const open = await screen.findAllByRole('link', { name: /^Open register for Thursday Singing for the Brain on / });
+    const todays = open.find((l) => l.classList.contains('is-today'))!;
     await user.click(todays);
-    await screen.findByRole('heading', { level: 1, name: 'Singing for the Brain' });
+    await screen.findByRole('heading', { level: 1, name: SAMPLE_GROUP });
     const present = await screen.findByRole('button', { name: 'Present Margaret Ellis' });
     await user.click(present);
     await waitFor(() =>
@@ -129,26 +151,26 @@ describe('Refrain app (mock backend)', () => {
     await user.click(await screen.findByRole('link', { name: 'Music' }));
     await user.click(await screen.findByRole('button', { name: 'Add the sample music' }));
     expect(await screen.findByRole('heading', { name: 'Import finished' })).toBeTruthy();
-    expect(screen.getByText(/8 added, 0 already in the library/)).toBeTruthy();
-    await user.click(await screen.findByRole('button', { name: 'Play Greensleeves' }));
+    expect(screen.getByText(/4 added, 0 already in the library/)).toBeTruthy();
+    await user.click(await screen.findByRole('button', { name: 'Play Daisy Bell (A Bicycle Built for Two)' }));
     const bar = () => within(screen.getByRole('region', { name: 'Music player' }));
-    await waitFor(() => expect(bar().getByText('Greensleeves')).toBeTruthy());
+    await waitFor(() => expect(bar().getByText('Daisy Bell (A Bicycle Built for Two)')).toBeTruthy());
     expect(bar().getByRole('button', { name: 'Pause' })).toBeTruthy();
 
     await user.click(screen.getByRole('link', { name: 'Groups' }));
     await screen.findByRole('heading', { level: 1, name: 'Groups' });
-    expect(bar().getByText('Greensleeves')).toBeTruthy();
+    expect(bar().getByText('Daisy Bell (A Bicycle Built for Two)')).toBeTruthy();
     expect(bar().getByRole('button', { name: 'Pause' })).toBeTruthy();
   });
 
   it('makes a setlist for a group, fills it, and plays it from the register', async () => {
     const { user } = start();
     await user.click(await screen.findByRole('button', { name: 'Load sample data' }));
-    await screen.findAllByRole('link', { name: /^Open register for Singing for the Brain on / });
+    await screen.findAllByRole('link', { name: /^Open register for Thursday Singing for the Brain on / });
     await api.importSampleMusic();
 
     await user.click(screen.getByRole('link', { name: 'Groups' }));
-    await user.click(await screen.findByRole('link', { name: 'Singing for the Brain' }));
+    await user.click(await screen.findByRole('link', { name: SAMPLE_GROUP }));
     await user.click(await screen.findByRole('button', { name: 'New setlist' }));
     await user.type(within(screen.getByRole('dialog')).getByLabelText('Setlist name'), 'Spring term');
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Create setlist' }));
@@ -157,13 +179,13 @@ describe('Refrain app (mock backend)', () => {
     await user.click(screen.getByRole('button', { name: 'Add tracks' }));
     const dialog = screen.getByRole('dialog');
     await user.click(await within(dialog).findByRole('button', { name: /^Add Daisy Bell\b/ }));
-    await user.click(await within(dialog).findByRole('button', { name: /^Add Greensleeves\b/ }));
+    await user.click(await within(dialog).findByRole('button', { name: /^Add Oh! Susanna\b/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Done' }));
     await waitFor(() => expect(screen.getAllByTestId('entry-row')).toHaveLength(2));
 
-    await user.click(screen.getByRole('link', { name: 'Today' }));
-    const open = await screen.findAllByRole('link', { name: /^Open register for Singing for the Brain on / });
-    await user.click(open.find((l) => l.classList.contains('is-today')) ?? open[0]);
+    await sessionToday(user);
+    const open = await screen.findAllByRole('link', { name: /^Open register for Thursday Singing for the Brain on / });
+    await user.click(open.find((l) => l.classList.contains('is-today'))!);
     const select = await screen.findByLabelText('Setlist for this session');
     await waitFor(() => expect((select as HTMLSelectElement).disabled).toBe(false));
     await user.selectOptions(select, 'Spring term (2 tracks)');
@@ -172,6 +194,6 @@ describe('Refrain app (mock backend)', () => {
     await user.click(play);
     const bar = within(screen.getByRole('region', { name: 'Music player' }));
     await waitFor(() => expect(bar.getByText('Spring term, 1 of 2')).toBeTruthy());
-    expect(bar.getByText('Daisy Bell')).toBeTruthy();
+    expect(bar.getByText('Daisy Bell (A Bicycle Built for Two)')).toBeTruthy();
   });
 });
