@@ -530,6 +530,9 @@ fn cancelled_and_future_sessions_limit_what_can_be_marked() {
         SessionStatus::Planned,
         "apologies alone don't make a session held"
     );
+    // The register says so, for the screen to offer only what can be recorded.
+    assert!(!reg.can_record_who_came);
+    assert!(store.register(&session.id).unwrap().can_record_who_came);
 }
 
 #[test]

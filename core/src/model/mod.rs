@@ -370,6 +370,9 @@ pub struct RegisterEntry {
 pub struct Register {
     pub session: Session,
     pub group_archived: bool,
+    /// Whether who came can be recorded: not before the session's day (only
+    /// apologies and absences can be recorded ahead of time).
+    pub can_record_who_came: bool,
     /// Members on the session's date, then walk-ins, each by name.
     pub entries: Vec<RegisterEntry>,
 }

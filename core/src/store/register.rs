@@ -55,6 +55,7 @@ fn register(conn: &Connection, session_id: &str) -> Result<Register> {
     )?;
     let entries = entries(conn, &session)?;
     Ok(Register {
+        can_record_who_came: check_mark_fits_date(&session, Mark::Present).is_ok(),
         session,
         group_archived,
         entries,

@@ -188,6 +188,11 @@ walkIn: boolean, };
 
 export type Register = { session: Session, groupArchived: boolean, 
 /**
+ * Whether who came can be recorded: not before the session's day (only
+ * apologies and absences can be recorded ahead of time).
+ */
+canRecordWhoCame: boolean, 
+/**
  * Members on the session's date, then walk-ins, each by name.
  */
 entries: Array<RegisterEntry>, };

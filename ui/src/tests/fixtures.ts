@@ -53,6 +53,7 @@ export function register(over: Partial<Register> = {}): Register {
   return {
     session: session(),
     groupArchived: false,
+    canRecordWhoCame: true,
     entries: [
       entry(),
       entry({ attendeeId: 'A2', fullName: 'Arthur Bennett', preferredName: '', carerName: '', accessNeeds: '' }),

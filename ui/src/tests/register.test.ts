@@ -24,6 +24,7 @@ vi.mock('../lib/api', () => ({
 
 import * as api from '../lib/api';
 import SessionRegister from '../screens/SessionRegister.svelte';
+import { notices } from '../lib/notices.svelte';
 
 const m = vi.mocked(api);
 
@@ -170,11 +171,16 @@ describe('register keyboard', () => {
     await waitFor(() => expect(m.setCarerPresent).toHaveBeenLastCalledWith('S1', 'A1', false));
   });
 
-  it('C on an unmarked person explains instead of calling the core', async () => {
+  it('C on an unmarked person shows the core’s refusal and leaves the carer unmarked', async () => {
     const user = await open();
+    const refusal = 'Mark whether Peggy came before noting their carer.';
+    m.setCarerPresent.mockRejectedValue({ code: 'conflict', message: refusal, field: null });
     row('Margaret Ellis').focus();
     await user.keyboard('c');
-    expect(m.setCarerPresent).not.toHaveBeenCalled();
+    await waitFor(() => expect(notices.items.map((n) => n.text)).toContain(refusal));
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Carer came for Margaret Ellis' }).getAttribute('aria-pressed')).toBe('false'),
+    );
   });
 
   it('pressing the key for the mark a person already has does nothing', async () => {
