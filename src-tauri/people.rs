@@ -36,6 +36,8 @@ pub struct ImportFile {
     pub mapping: ColumnMapping,
     /// Every field a column can be imported as, in the order to offer them.
     pub fields: Vec<ImportFieldChoice>,
+    /// Each column's name as the problems give it ("C (DOB)").
+    pub column_names: Vec<String>,
 }
 
 /// Progress of a running import of people: `done` of `total` rows saved.
@@ -58,6 +60,7 @@ pub fn read(path: &Path) -> Result<ImportFile, AppError> {
         })
         .collect();
     Ok(ImportFile {
+        column_names: people_import::column_names(&table.headers),
         table,
         mapping,
         fields,

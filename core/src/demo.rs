@@ -318,11 +318,7 @@ pub fn seed_music(store: &mut Store, today: NaiveDate, mut tracks: Vec<Track>) -
     let detail = store.group_detail(&singing.id)?;
     if let Some(member) = detail.members.first() {
         let person = store.attendee(&member.attendee_id)?;
-        let called = if person.preferred_name.trim().is_empty() {
-            person.full_name.clone()
-        } else {
-            person.preferred_name.clone()
-        };
+        let called = register::call_name(&person.full_name, &person.preferred_name);
         let personal = store.create_playlist(
             PlaylistKind::Personal,
             &PlaylistInput {

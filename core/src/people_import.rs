@@ -647,6 +647,20 @@ pub fn column_letter(index: usize) -> String {
 }
 
 /// A value as quoted in a message: at most 60 characters.
+/// A column as the screens and problems name it: its letter, and its heading
+/// when it has one ("C (DOB)").
+pub fn column_name(headers: &[String], index: usize) -> String {
+    match headers.get(index).map(String::as_str).unwrap_or("") {
+        "" => column_letter(index),
+        heading => format!("{} ({})", column_letter(index), shown(heading)),
+    }
+}
+
+/// Every column's name ([`column_name`]), in order.
+pub fn column_names(headers: &[String]) -> Vec<String> {
+    (0..headers.len()).map(|i| column_name(headers, i)).collect()
+}
+
 fn shown(v: &str) -> String {
     let one_line: String = v
         .chars()
@@ -1015,17 +1029,7 @@ impl<'a> RowCheck<'a> {
     }
 
     fn column_name(&self, index: usize) -> String {
-        let heading = self
-            .table
-            .headers
-            .get(index)
-            .map(String::as_str)
-            .unwrap_or("");
-        if heading.is_empty() {
-            column_letter(index)
-        } else {
-            format!("{} ({})", column_letter(index), shown(heading))
-        }
+        column_name(&self.table.headers, index)
     }
 
     /// A problem in the column holding `field` (or with the row as a whole

@@ -1022,6 +1022,10 @@ mapping: ColumnMapping,
 /**
  * Every field a column can be imported as, in the order to offer them.
  */
-fields: Array<ImportFieldChoice>, };
+fields: Array<ImportFieldChoice>, 
+/**
+ * Each column's name as the problems give it ("C (DOB)").
+ */
+columnNames: Array<string>, };
 
 export type PeopleImportProgress = { done: number, total: number, };

@@ -4,18 +4,6 @@ import type { ImportField, ImportOutcome, ImportPreviewRow, ImportProblem, Impor
 import { REFERRAL_REASON_LABELS, REFERRAL_SOURCE_LABELS } from './labels';
 import { formatDateShort } from './dates';
 
-/** The spreadsheet letter of a 0-based column: 0 → A, 26 → AA. */
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let out = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    out = String.fromCharCode(65 + rem) + out;
-    n = Math.floor((n - 1) / 26);
-  }
-  return out;
-}
-
 /** Up to `count` values from a column, the first non-empty ones, each cut short when long. */
 export function sampleValues(table: ImportTable, column: number, count = 3): string[] {
   const out: string[] = [];
