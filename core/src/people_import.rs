@@ -658,7 +658,9 @@ pub fn column_name(headers: &[String], index: usize) -> String {
 
 /// Every column's name ([`column_name`]), in order.
 pub fn column_names(headers: &[String]) -> Vec<String> {
-    (0..headers.len()).map(|i| column_name(headers, i)).collect()
+    (0..headers.len())
+        .map(|i| column_name(headers, i))
+        .collect()
 }
 
 fn shown(v: &str) -> String {
