@@ -9,10 +9,7 @@ use refrain_core::vault::{self, KdfParams, StoreKey};
 use refrain_core::Store;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::WebviewWindow;
 
 struct App {
@@ -49,16 +46,7 @@ impl App {
     }
 
     fn call_raw(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request).map(|body| body.deserialize::<Value>().unwrap())
+        crate::ipc::invoke(&self.window, cmd, args)
     }
 
     fn ok<T: DeserializeOwned>(&self, cmd: &str, args: Value) -> T {

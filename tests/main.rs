@@ -2,5 +2,7 @@
 //! runtime, and the generated TypeScript contract. The real window is tested
 //! end to end in `tests/e2e/`.
 
+mod ipc;
+
 mod bindings;
 mod commands;

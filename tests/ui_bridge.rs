@@ -25,11 +25,10 @@ use refrain_app::state::AppState;
 use refrain_core::vault::KdfParams;
 use refrain_core::Store;
 use serde_json::{json, Value};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::{Listener, WebviewWindow};
+
+mod ipc;
 
 /// Every event the app emits to the window.
 const EVENTS: &[&str] = &[
@@ -158,20 +157,8 @@ fn main() {
                 Value::Null => json!({}),
                 a => a.clone(),
             };
-            let invoke = InvokeRequest {
-                cmd,
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            };
-            match get_ipc_response(&window, invoke) {
-                Ok(body) => {
-                    let value = body.deserialize::<Value>().unwrap_or(Value::Null);
-                    say(json!({"id": id, "ok": value}));
-                }
+            match ipc::invoke(&window, &cmd, args) {
+                Ok(value) => say(json!({"id": id, "ok": value})),
                 Err(err) => say(json!({"id": id, "err": err})),
             }
         });

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use refrain_core::model::{ExportFormat, ReportRequest};
 use refrain_core::store::backup::{self, BackupKind};
 use refrain_core::vault::{self, KdfParams, StoreKey, VaultState};
-use refrain_core::{paths, people_import, report, store::today, CoreError, Store};
+use refrain_core::{paths, people_import, report, store::today, CoreError, Labelled, Store};
 
 /// The passphrase for scripts; without it the CLI asks at the terminal.
 const PASSPHRASE_ENV: &str = "REFRAIN_PASSPHRASE";
@@ -455,13 +455,13 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
                             .iter()
                             .map(|s| {
                                 format!(
-                                    "{}\t{} {}-{}\t{}\t{:?}\t{}/{} attended",
+                                    "{}\t{} {}-{}\t{}\t{}\t{}/{} attended",
                                     s.id,
                                     s.date,
                                     s.start_time,
                                     s.end_time,
                                     s.group_name,
-                                    s.status,
+                                    s.status.label(),
                                     s.attended_count,
                                     s.marked_count
                                 )

@@ -2,11 +2,12 @@
 //! checking and restoring, and a damaged store found and restored.
 
 use std::path::Path;
-use std::process::Command;
 
 use refrain_core::store::backup::{backups_dir, list_backups};
 use refrain_core::store::DB_FILE;
 use rusqlite::Connection;
+
+use crate::support::cli;
 
 /// The names of the files in `dir` (none when it does not exist).
 fn names_in(dir: &Path) -> Vec<String> {
@@ -16,21 +17,6 @@ fn names_in(dir: &Path) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn cli(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_refrain-cli"))
-        .env("REFRAIN_PASSPHRASE", "cli test passphrase")
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]
@@ -113,7 +99,7 @@ fn flip_middle_page_of_closed_store(dir: &Path) {
     let db = dir.join(DB_FILE);
     let conn = Connection::open(&db).unwrap();
     // The CLI encrypts the stores it creates.
-    let key = refrain_core::vault::unlock(dir, "cli test passphrase").unwrap();
+    let key = refrain_core::vault::unlock(dir, crate::support::PASS).unwrap();
     key.apply(&conn).unwrap();
     conn.execute_batch("VACUUM").unwrap();
     drop(conn);

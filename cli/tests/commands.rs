@@ -1,21 +1,6 @@
 //! refrain-cli as an administrator uses it.
 
-use std::process::Command;
-
-fn cli(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_refrain-cli"))
-        .env("REFRAIN_PASSPHRASE", "cli test passphrase")
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::support::cli;
 
 #[test]
 fn init_seed_check_and_list() {

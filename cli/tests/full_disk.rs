@@ -12,7 +12,7 @@ use refrain_core::store::DB_FILE;
 use refrain_core::vault;
 use refrain_core::Store;
 
-const PASS: &str = "cli test passphrase";
+use crate::support::PASS;
 
 /// refrain-cli with at most `limit_kib` KiB in any file it writes.
 fn cli_limited(dir: &Path, limit_kib: u64, args: &[&str]) -> (bool, String) {
