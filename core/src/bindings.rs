@@ -32,7 +32,7 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         Attendee, AttendeeInput, AttendeeSummary, ReferralSource, ReferralReason,
         ReferralStatus, ReferralStatusChange, Referral, ReferralInput,
         AttendanceHistoryEntry, AttendeeDetail, SessionStatus, Session, SessionInput, Mark,
-        RegisterEntry, Register, WalkIn, StoreInfo, CheckReport, Track, RefusalReason,
+        RegisterEntry, Register, EveryoneHere, EveryoneHereUndone, WalkIn, StoreInfo, CheckReport, Track, RefusalReason,
         RefusedFile, ImportReport, ImportProgress, PlaylistKind, PlaylistEntry, Playlist,
         PlaylistSummary, PlaylistInput, PlayerStatus, PlayerState,
         // Outcome measures: instruments as data, answers and their scores.

@@ -10,6 +10,7 @@ mod notes;
 mod outcomes;
 mod people_import;
 mod reports;
+mod room;
 mod scores;
 mod store;
 mod vault;

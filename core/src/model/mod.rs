@@ -310,6 +310,12 @@ pub struct Session {
     /// The setlist attached to this session, if any.
     pub setlist_id: Option<String>,
     pub setlist_name: Option<String>,
+    /// The music to play for this session: its own setlist when that has
+    /// music in it, else the group's usual one (the setlist of its latest
+    /// session up to this one that had one with music, else its setlist with
+    /// music changed most recently). None when the group has no music yet.
+    pub music_id: Option<String>,
+    pub music_name: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -373,8 +379,35 @@ pub struct Register {
     /// Whether who came can be recorded: not before the session's day (only
     /// apologies and absences can be recorded ahead of time).
     pub can_record_who_came: bool,
+    /// How many people on the register have no mark yet: the people
+    /// "everyone else is here" would mark present.
+    pub unmarked_count: u32,
     /// Members on the session's date, then walk-ins, each by name.
     pub entries: Vec<RegisterEntry>,
+}
+
+/// What "everyone else is here" did: the register after it, and the marks it
+/// made, so that exactly those can be undone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EveryoneHere {
+    pub register: Register,
+    /// The people it marked present (attendee ids, in register order).
+    pub attendee_ids: Vec<String>,
+    /// The marks it made, to hand back to undo.
+    pub mark_ids: Vec<String>,
+}
+
+/// What undoing "everyone else is here" did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EveryoneHereUndone {
+    pub register: Register,
+    /// The people whose marks were cleared (attendee ids).
+    pub cleared: Vec<String>,
+    /// The people whose marks were changed after being set, so were left as
+    /// they are (attendee ids).
+    pub kept: Vec<String>,
 }
 
 /// Someone joining a session's register who is not a member of the group.

@@ -1,13 +1,15 @@
 //! The session register: who is expected, how each person took part, walk-ins
 //! and the group note.
 
-use rusqlite::{named_params, params, Connection};
+use rusqlite::{named_params, params, Connection, OptionalExtension};
 
 use super::groups::{self, MEMBER_ON};
 use super::sql::{new_id, now};
 use super::{attendees, sessions, today, Store};
 use crate::error::{CoreError, Result};
-use crate::model::{Mark, Register, RegisterEntry, Session, SessionStatus, WalkIn};
+use crate::model::{
+    EveryoneHere, EveryoneHereUndone, Mark, Register, RegisterEntry, Session, SessionStatus, WalkIn,
+};
 use crate::validate::{self, fmt_date};
 
 fn entries(conn: &Connection, session: &Session) -> Result<Vec<RegisterEntry>> {
@@ -56,6 +58,7 @@ fn register(conn: &Connection, session_id: &str) -> Result<Register> {
     let entries = entries(conn, &session)?;
     Ok(Register {
         can_record_who_came: check_mark_fits_date(&session, Mark::Present).is_ok(),
+        unmarked_count: entries.iter().filter(|e| e.mark.is_none()).count() as u32,
         session,
         group_archived,
         entries,
@@ -228,6 +231,75 @@ pub(crate) fn add_walk_in(
     refresh_status(conn, session_id)
 }
 
+/// Marks everyone on the register who has no mark yet present: the members
+/// on the day with no line on the register. People already marked are left
+/// as they are. Returns who was marked and the marks made.
+fn mark_everyone_else_present(
+    conn: &Connection,
+    session_id: &str,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let session = open_session(conn, session_id)?;
+    check_mark_fits_date(&session, Mark::Present)?;
+    let unmarked: Vec<String> = entries(conn, &session)?
+        .into_iter()
+        .filter(|e| e.mark.is_none())
+        .map(|e| e.attendee_id)
+        .collect();
+    if unmarked.is_empty() {
+        return Err(CoreError::Conflict(
+            "Everyone on this register is already marked.".into(),
+        ));
+    }
+    let ts = now();
+    let mut marks = Vec::with_capacity(unmarked.len());
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO attendance (id, session_id, attendee_id, mark, walk_in, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?5)",
+    )?;
+    for attendee_id in &unmarked {
+        let id = new_id();
+        insert.execute(params![id, session_id, attendee_id, Mark::Present, ts])?;
+        marks.push(id);
+    }
+    refresh_status(conn, session_id)?;
+    Ok((unmarked, marks))
+}
+
+/// Clears the marks "everyone else is here" made (`mark_ids`), except those
+/// changed since (the audit log has more than their making), which are kept.
+/// Marks already cleared, or not on this session's register, are passed over.
+/// Returns the people cleared and the people kept.
+fn undo_everyone_else_present(
+    conn: &Connection,
+    session_id: &str,
+    mark_ids: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
+    open_session(conn, session_id)?;
+    let (mut cleared, mut kept) = (Vec::new(), Vec::new());
+    let mut find = conn.prepare_cached(
+        "SELECT t.attendee_id,
+                EXISTS (SELECT 1 FROM audit_log l
+                         WHERE l.record_table = 'attendance' AND l.record_id = t.id
+                           AND l.action != 'created')
+         FROM attendance t WHERE t.id = ?1 AND t.session_id = ?2",
+    )?;
+    for mark_id in mark_ids {
+        let found: Option<(String, bool)> = find
+            .query_row(params![mark_id, session_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match found {
+            None => {}
+            Some((attendee_id, true)) => kept.push(attendee_id),
+            Some((attendee_id, false)) => {
+                conn.execute("DELETE FROM attendance WHERE id = ?1", [mark_id])?;
+                cleared.push(attendee_id);
+            }
+        }
+    }
+    refresh_status(conn, session_id)?;
+    Ok((cleared, kept))
+}
+
 impl Store {
     pub fn register(&self, session_id: &str) -> Result<Register> {
         register(self.conn(), session_id)
@@ -257,6 +329,39 @@ impl Store {
         self.write(|tx| {
             set_carer_present(tx, session_id, attendee_id, present)?;
             register(tx, session_id)
+        })
+    }
+
+    /// "Everyone else is here": marks every member on the register who has
+    /// no mark yet present, in one change, leaving everyone already marked as
+    /// they are. Refused before the session's day, on a cancelled session or
+    /// an archived group, and when nobody is left unmarked.
+    pub fn mark_everyone_else_present(&mut self, session_id: &str) -> Result<EveryoneHere> {
+        self.write(|tx| {
+            let (attendee_ids, mark_ids) = mark_everyone_else_present(tx, session_id)?;
+            Ok(EveryoneHere {
+                register: register(tx, session_id)?,
+                attendee_ids,
+                mark_ids,
+            })
+        })
+    }
+
+    /// Undoes "everyone else is here": clears the marks it made (`mark_ids`,
+    /// from [`EveryoneHere`]) that nobody has changed since; a mark changed
+    /// since (another mark, a carer noted) is kept.
+    pub fn undo_everyone_else_present(
+        &mut self,
+        session_id: &str,
+        mark_ids: &[String],
+    ) -> Result<EveryoneHereUndone> {
+        self.write(|tx| {
+            let (cleared, kept) = undo_everyone_else_present(tx, session_id, mark_ids)?;
+            Ok(EveryoneHereUndone {
+                register: register(tx, session_id)?,
+                cleared,
+                kept,
+            })
         })
     }
 

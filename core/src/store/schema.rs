@@ -736,6 +736,14 @@ BEGIN
 END;
 "#;
 
+/// A session's music falls back to the setlist of the group's latest
+/// session that had one: this finds those sessions without reading the
+/// others.
+const V7_SESSION_MUSIC: &str = r#"
+CREATE INDEX session_with_setlist ON session (group_id, date, start_time)
+    WHERE setlist_id IS NOT NULL;
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
@@ -746,8 +754,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V4_OUTCOMES_NOTES).foreign_key_check(),
         M::up(V5_AUDIT),
         M::up(V6_ERASURE).foreign_key_check(),
+        M::up(V7_SESSION_MUSIC),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;

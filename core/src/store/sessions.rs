@@ -27,12 +27,27 @@ const SELECT: &str = "SELECT s.id, s.group_id, g.name, s.date, s.start_time, s.e
                                 WHERE m.attendee_id = a.attendee_id AND m.group_id = s.group_id
                                   AND m.joined_on <= s.date
                                   AND (m.left_on IS NULL OR m.left_on > s.date)))),
-        s.setlist_id, p.name,
+        s.setlist_id, p.name, m.id, m.name,
         s.created_at, s.updated_at
     FROM session s
     JOIN practice_group g ON g.id = s.group_id
     LEFT JOIN venue v ON v.id = s.venue_id
-    LEFT JOIN playlist p ON p.id = s.setlist_id";
+    LEFT JOIN playlist p ON p.id = s.setlist_id
+    -- The session's music (see Session::music_id). Each step only looks
+    -- further when the one before found nothing; a group with no setlists
+    -- costs three index lookups.
+    LEFT JOIN playlist m ON m.id = coalesce(
+        (SELECT s.setlist_id
+          WHERE EXISTS (SELECT 1 FROM playlist_entry e WHERE e.playlist_id = s.setlist_id)),
+        (SELECT u.setlist_id FROM session u
+          WHERE u.group_id = s.group_id AND u.setlist_id IS NOT NULL AND u.date <= s.date
+            AND u.archived_at IS NULL
+            AND EXISTS (SELECT 1 FROM playlist_entry e WHERE e.playlist_id = u.setlist_id)
+          ORDER BY u.date DESC, u.start_time DESC LIMIT 1),
+        (SELECT l.id FROM playlist l
+          WHERE l.group_id = s.group_id AND l.kind = 'setlist' AND l.archived_at IS NULL
+            AND EXISTS (SELECT 1 FROM playlist_entry e WHERE e.playlist_id = l.id)
+          ORDER BY l.updated_at DESC, l.id DESC LIMIT 1))";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
     Ok(Session {
@@ -52,8 +67,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Session> {
         expected_count: r.get(13)?,
         setlist_id: r.get(14)?,
         setlist_name: r.get(15)?,
-        created_at: r.get(16)?,
-        updated_at: r.get(17)?,
+        music_id: r.get(16)?,
+        music_name: r.get(17)?,
+        created_at: r.get(18)?,
+        updated_at: r.get(19)?,
     })
 }
 
