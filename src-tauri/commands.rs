@@ -218,6 +218,23 @@ pub fn add_walk_in(
     state.with(|s| s.add_walk_in(&session_id, &walk_in, join_group))
 }
 
+#[tauri::command(async)]
+pub fn mark_everyone_else_present(
+    state: State<'_, AppState>,
+    session_id: String,
+) -> Res<EveryoneHere> {
+    state.with(|s| s.mark_everyone_else_present(&session_id))
+}
+
+#[tauri::command(async)]
+pub fn undo_everyone_else_present(
+    state: State<'_, AppState>,
+    session_id: String,
+    mark_ids: Vec<String>,
+) -> Res<EveryoneHereUndone> {
+    state.with(|s| s.undo_everyone_else_present(&session_id, &mark_ids))
+}
+
 // ---------------------------------------------------------------------------
 // Music: the library
 

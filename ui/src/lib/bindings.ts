@@ -150,7 +150,14 @@ expectedCount: number,
 /**
  * The setlist attached to this session, if any.
  */
-setlistId: string | null, setlistName: string | null, createdAt: string, updatedAt: string, };
+setlistId: string | null, setlistName: string | null, 
+/**
+ * The music to play for this session: its own setlist when that has
+ * music in it, else the group's usual one (the setlist of its latest
+ * session up to this one that had one with music, else its setlist with
+ * music changed most recently). None when the group has no music yet.
+ */
+musicId: string | null, musicName: string | null, createdAt: string, updatedAt: string, };
 
 export type SessionInput = { groupId: string, 
 /**
@@ -193,9 +200,35 @@ export type Register = { session: Session, groupArchived: boolean,
  */
 canRecordWhoCame: boolean, 
 /**
+ * How many people on the register have no mark yet: the people
+ * "everyone else is here" would mark present.
+ */
+unmarkedCount: number, 
+/**
  * Members on the session's date, then walk-ins, each by name.
  */
 entries: Array<RegisterEntry>, };
+
+export type EveryoneHere = { register: Register, 
+/**
+ * The people it marked present (attendee ids, in register order).
+ */
+attendeeIds: Array<string>, 
+/**
+ * The marks it made, to hand back to undo.
+ */
+markIds: Array<string>, };
+
+export type EveryoneHereUndone = { register: Register, 
+/**
+ * The people whose marks were cleared (attendee ids).
+ */
+cleared: Array<string>, 
+/**
+ * The people whose marks were changed after being set, so were left as
+ * they are (attendee ids).
+ */
+kept: Array<string>, };
 
 export type WalkIn = { "kind": "existing", attendeeId: string, } | { "kind": "new", attendee: AttendeeInput, };
 

@@ -11,6 +11,8 @@ import type {
   ColumnMapping,
   CustomInstrumentInput,
   Erasure,
+  EveryoneHere,
+  EveryoneHereUndone,
   ExportDone,
   ExportFormat,
   Group,
@@ -93,6 +95,8 @@ export interface Commands {
   set_mark: { args: { sessionId: string; attendeeId: string; mark: Mark | null }; result: Register };
   set_carer_present: { args: { sessionId: string; attendeeId: string; present: boolean }; result: Register };
   add_walk_in: { args: { sessionId: string; walkIn: WalkIn; joinGroup: boolean }; result: Register };
+  mark_everyone_else_present: { args: { sessionId: string }; result: EveryoneHere };
+  undo_everyone_else_present: { args: { sessionId: string; markIds: string[] }; result: EveryoneHereUndone };
   list_tracks: { args: { query: string; tag: string }; result: Track[] };
   list_tags: { args: Record<string, never>; result: string[] };
   set_track_tags: { args: { trackId: string; tags: string[] }; result: Track };
@@ -203,6 +207,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'set_mark',
   'set_carer_present',
   'add_walk_in',
+  'mark_everyone_else_present',
+  'undo_everyone_else_present',
   'list_tracks',
   'list_tags',
   'set_track_tags',
