@@ -218,6 +218,11 @@ export const setCarerPresent = (sessionId: string, attendeeId: string, present: 
   call('set_carer_present', { sessionId, attendeeId, present });
 export const addWalkIn = (sessionId: string, walkIn: WalkIn, joinGroup: boolean) =>
   call('add_walk_in', { sessionId, walkIn, joinGroup });
+/** Marks everyone with no mark yet present; resolves with the marks made, for undo. */
+export const markEveryoneElsePresent = (sessionId: string) => call('mark_everyone_else_present', { sessionId });
+/** Clears the marks "everyone else is here" made, unless changed since. */
+export const undoEveryoneElsePresent = (sessionId: string, markIds: string[]) =>
+  call('undo_everyone_else_present', { sessionId, markIds });
 
 // Music: the library
 export const listTracks = (query: string, tag: string) => call('list_tracks', { query, tag });

@@ -52,3 +52,16 @@ export function moveIndex(current: number, to: 'next' | 'previous' | 'first' | '
       return length - 1;
   }
 }
+
+/**
+ * The next person after `current` with no mark yet, going round to the top;
+ * -1 when everyone else is marked. A mark by key moves there.
+ */
+export function nextUnmarked(entries: ReadonlyArray<{ mark: Mark | null }>, current: number): number {
+  const n = entries.length;
+  for (let step = 1; step < n; step++) {
+    const i = (current + step) % n;
+    if (entries[i].mark === null) return i;
+  }
+  return -1;
+}

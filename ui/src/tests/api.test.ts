@@ -21,6 +21,8 @@ describe('api', () => {
     await api.setReferralStatus('R1', 'accepted', '2026-11-20', 'Phoned');
     await api.saveNoteDraft('S1', null, 'Lovely session', 'P1');
     await api.thisWeek();
+    await api.markEveryoneElsePresent('S1');
+    await api.undoEveryoneElsePresent('S1', ['M1', 'M2']);
     expect(fn.mock.calls).toEqual([
       ['list_attendees', { query: 'peg', includeArchived: false }],
       ['add_member', { groupId: 'G1', attendeeId: 'A1', joinedOn: '2026-11-20' }],
@@ -32,6 +34,8 @@ describe('api', () => {
       ['set_referral_status', { referralId: 'R1', status: 'accepted', changedOn: '2026-11-20', note: 'Phoned' }],
       ['save_note_draft', { sessionId: 'S1', attendeeId: null, body: 'Lovely session', authorId: 'P1' }],
       ['this_week', undefined],
+      ['mark_everyone_else_present', { sessionId: 'S1' }],
+      ['undo_everyone_else_present', { sessionId: 'S1', markIds: ['M1', 'M2'] }],
     ]);
   });
 

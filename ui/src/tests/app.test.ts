@@ -186,14 +186,53 @@ describe('Refrain app (real commands)', () => {
     await sessionToday(user);
     const open = await screen.findAllByRole('link', { name: /^Open register for Thursday Singing for the Brain on / });
     await user.click(open.find((l) => l.classList.contains('is-today'))!);
+    await user.click(await screen.findByRole('button', { name: 'Session and music' }));
     const select = await screen.findByLabelText('Setlist for this session');
     await waitFor(() => expect((select as HTMLSelectElement).disabled).toBe(false));
     await user.selectOptions(select, 'Spring term (2 tracks)');
-    const play = screen.getByRole('button', { name: 'Play setlist' }) as HTMLButtonElement;
-    await waitFor(() => expect(play.disabled).toBe(false));
-    await user.click(play);
+    await user.click(await screen.findByRole('button', { name: 'Play Spring term' }));
     const bar = within(screen.getByRole('region', { name: 'Music player' }));
     await waitFor(() => expect(bar.getByText('Spring term, 1 of 2')).toBeTruthy());
     expect(bar.getByText('Daisy Bell (A Bicycle Built for Two)')).toBeTruthy();
+  });
+
+  it("plays today's music from Today with one press: the group's usual setlist, the core's choice", async () => {
+    const { user } = start();
+    await user.click(await screen.findByRole('button', { name: 'Load sample data' }));
+    await screen.findAllByRole('link', { name: /^Open register for Thursday Singing for the Brain on / });
+    await sessionToday(user);
+    const play = await screen.findByRole('button', {
+      name: 'Play Thursday warm-ups and favourites for Thursday Singing for the Brain',
+    });
+    await user.click(play);
+    const bar = within(screen.getByRole('region', { name: 'Music player' }));
+    await waitFor(() => expect(bar.getByText('Thursday warm-ups and favourites, 1 of 4')).toBeTruthy());
+  });
+
+  it('marks everyone else present in one press, keeping the marks already made, and undoes it', async () => {
+    const { user } = start();
+    await user.click(await screen.findByRole('button', { name: 'Load sample data' }));
+    await screen.findAllByRole('link', { name: /^Open register for Thursday Singing for the Brain on / });
+    await sessionToday(user);
+    const open = await screen.findAllByRole('link', { name: /^Open register for Thursday Singing for the Brain on / });
+    await user.click(open.find((l) => l.classList.contains('is-today'))!);
+    await screen.findByRole('heading', { level: 1, name: SAMPLE_GROUP });
+    const pressed = (name: string) => screen.getByRole('button', { name }).getAttribute('aria-pressed');
+    await user.click(await screen.findByRole('button', { name: 'Late Arthur Bennett' }));
+    await waitFor(() => expect(pressed('Late Arthur Bennett')).toBe('true'));
+    await user.click(screen.getByRole('button', { name: 'Everyone else is here' }));
+    await waitFor(() => expect(pressed('Present Margaret Ellis')).toBe('true'));
+    expect(pressed('Late Arthur Bennett')).toBe('true');
+    const rows = screen.getAllByTestId('register-row');
+    const summary = document.querySelector('.register-summary')!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(summary).toBe(`${rows.length} present, ${rows.length} of ${rows.length} marked`);
+    expect(screen.queryByRole('button', { name: 'Everyone else is here' })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Undo everyone else is here' }));
+    await waitFor(() => expect(pressed('Present Margaret Ellis')).toBe('false'));
+    expect(pressed('Late Arthur Bennett')).toBe('true');
+    expect(document.querySelector('.register-summary')!.textContent!.replace(/\s+/g, ' ').trim()).toBe(
+      `1 present, 1 of ${rows.length} marked`,
+    );
   });
 });

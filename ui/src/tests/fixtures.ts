@@ -28,6 +28,8 @@ export function session(over: Partial<Session> = {}): Session {
     expectedCount: 0,
     setlistId: null,
     setlistName: null,
+    musicId: null,
+    musicName: null,
     createdAt: '2020-01-01T00:00:00Z',
     updatedAt: '2020-01-01T00:00:00Z',
     ...over,
@@ -49,17 +51,20 @@ export function entry(over: Partial<RegisterEntry> = {}): RegisterEntry {
   };
 }
 
+/** A register; unless given, its unmarked count is counted from its entries, as the core counts it. */
 export function register(over: Partial<Register> = {}): Register {
+  const entries = over.entries ?? [
+    entry(),
+    entry({ attendeeId: 'A2', fullName: 'Arthur Bennett', preferredName: '', carerName: '', accessNeeds: '' }),
+    entry({ attendeeId: 'A3', fullName: 'Doreen Walsh', preferredName: 'Dot', carerName: '', accessNeeds: '' }),
+  ];
   return {
     session: session(),
     groupArchived: false,
     canRecordWhoCame: true,
-    entries: [
-      entry(),
-      entry({ attendeeId: 'A2', fullName: 'Arthur Bennett', preferredName: '', carerName: '', accessNeeds: '' }),
-      entry({ attendeeId: 'A3', fullName: 'Doreen Walsh', preferredName: 'Dot', carerName: '', accessNeeds: '' }),
-    ],
+    unmarkedCount: entries.filter((e) => e.mark === null).length,
     ...over,
+    entries,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moveIndex, registerAction } from '../lib/register-keys';
+import { moveIndex, nextUnmarked, registerAction } from '../lib/register-keys';
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({
   key: k,
@@ -52,5 +52,26 @@ describe('moveIndex', () => {
     expect(moveIndex(1, 'first', 3)).toBe(0);
     expect(moveIndex(0, 'last', 3)).toBe(2);
     expect(moveIndex(0, 'next', 0)).toBe(-1);
+  });
+});
+
+describe('nextUnmarked', () => {
+  const marks = (...m: (string | null)[]) => m.map((mark) => ({ mark: mark as never }));
+
+  it('is the next person with no mark, passing over people already marked', () => {
+    expect(nextUnmarked(marks(null, 'present', 'late', null, null), 0)).toBe(3);
+    expect(nextUnmarked(marks('present', null, null), 1)).toBe(2);
+  });
+
+  it('goes round to the top for someone missed higher up', () => {
+    expect(nextUnmarked(marks(null, 'present', 'present', 'apologies'), 3)).toBe(0);
+    expect(nextUnmarked(marks('present', null, 'late', 'present'), 2)).toBe(1);
+  });
+
+  it('is -1 when everyone else is marked, whether or not the current one is', () => {
+    expect(nextUnmarked(marks('present', 'late', 'apologies'), 1)).toBe(-1);
+    expect(nextUnmarked(marks('present', null, 'apologies'), 1)).toBe(-1);
+    expect(nextUnmarked(marks(null), 0)).toBe(-1);
+    expect(nextUnmarked(marks(), 0)).toBe(-1);
   });
 });

@@ -1,7 +1,7 @@
 // The register screen with the api module mocked: keys and clicks must call
 // the right command with the right arguments.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { render, screen, waitFor, within } from '@testing-library/svelte';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import type { Note, Register } from '../lib/bindings';
 import { entry, playerState, playlistSummary, register, session } from './fixtures';
@@ -11,6 +11,8 @@ vi.mock('../lib/api', () => ({
   setMark: vi.fn(),
   setCarerPresent: vi.fn(),
   addWalkIn: vi.fn(),
+  markEveryoneElsePresent: vi.fn(),
+  undoEveryoneElsePresent: vi.fn(),
   sessionNotes: vi.fn(),
   saveNoteDraft: vi.fn(),
   signNote: vi.fn(),
@@ -31,11 +33,31 @@ const m = vi.mocked(api);
 /** The core answers with the whole register; echo the change back. */
 function echoMarks(start: Register) {
   let current = structuredClone(start);
+  const counted = () => {
+    current.unmarkedCount = current.entries.filter((e) => e.mark === null).length;
+    return current;
+  };
   m.setMark.mockImplementation(async (_s, attendeeId, mark) => {
     current = structuredClone(current);
     const e = current.entries.find((x) => x.attendeeId === attendeeId)!;
     e.mark = mark;
-    return current;
+    return counted();
+  });
+  m.markEveryoneElsePresent.mockImplementation(async () => {
+    current = structuredClone(current);
+    const marked = current.entries.filter((e) => e.mark === null);
+    for (const e of marked) e.mark = 'present';
+    return {
+      register: counted(),
+      attendeeIds: marked.map((e) => e.attendeeId),
+      markIds: marked.map((e) => `M-${e.attendeeId}`),
+    };
+  });
+  m.undoEveryoneElsePresent.mockImplementation(async (_s, markIds) => {
+    current = structuredClone(current);
+    const cleared = markIds.map((id) => id.slice(2));
+    for (const e of current.entries) if (cleared.includes(e.attendeeId)) e.mark = null;
+    return { register: counted(), cleared, kept: [] };
   });
   m.setCarerPresent.mockImplementation(async (_s, attendeeId, present) => {
     current = structuredClone(current);
@@ -69,6 +91,7 @@ const PEGGY_FAVOURITES = playlistSummary({
 
 beforeEach(() => {
   vi.clearAllMocks();
+  localStorage.clear();
   m.listPlaylists.mockImplementation(async (kind) => (kind === 'setlist' ? [SETLIST] : [PEGGY_FAVOURITES]));
   m.playPlaylist.mockResolvedValue(playerState());
   m.sessionNotes.mockResolvedValue({ sessionId: 'S1', groupNote: null, personNotes: [] });
@@ -97,8 +120,13 @@ describe('register layout', () => {
     await open();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Thursday Singing for the Brain');
     expect(screen.getByRole('heading', { level: 2, name: 'Thursday 5 March 2020' })).toBeTruthy();
-    // The time, the venue and who runs it, with a space before "at".
-    expect(screen.getByText('14:00 to 15:30 at St Anne’s Church Hall, with Sam')).toBeTruthy();
+    // The time, the venue and who runs it (with a space before "at") open on demand.
+    const details = screen.getByRole('button', { name: 'Session and music' });
+    expect(details.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByText('14:00 to 15:30 at St Anne’s Church Hall, with Sam')?.closest('[hidden]')).toBeTruthy();
+    await userEvent.setup().click(details);
+    expect(details.getAttribute('aria-expanded')).toBe('true');
+    expect(screen.getByText('14:00 to 15:30 at St Anne’s Church Hall, with Sam').closest('[hidden]')).toBeNull();
     expect(rows().map((r) => r.getAttribute('aria-label'))).toEqual(['Margaret Ellis', 'Arthur Bennett', 'Doreen Walsh']);
     const peggy = within(row('Margaret Ellis'));
     expect(peggy.getByText('Peggy')).toBeTruthy();
@@ -113,7 +141,6 @@ describe('register layout', () => {
 describe('register keyboard', () => {
   it('P, L, E, A and S mark the focused row', async () => {
     const user = await open();
-    row('Margaret Ellis').focus();
     const expected: [string, string][] = [
       ['p', 'present'],
       ['l', 'late'],
@@ -122,6 +149,7 @@ describe('register keyboard', () => {
       ['s', 'apologies'],
     ];
     for (const [k, mark] of expected) {
+      row('Margaret Ellis').focus();
       await user.keyboard(k);
       await waitFor(() => expect(m.setMark).toHaveBeenLastCalledWith('S1', 'A1', mark));
     }
@@ -137,17 +165,75 @@ describe('register keyboard', () => {
     row('Margaret Ellis').focus();
     await user.keyboard('{ArrowDown}');
     expect(document.activeElement).toBe(row('Arthur Bennett'));
-    await user.keyboard('p');
-    await waitFor(() => expect(m.setMark).toHaveBeenLastCalledWith('S1', 'A2', 'present'));
     await user.keyboard('j');
     expect(document.activeElement).toBe(row('Doreen Walsh'));
     await user.keyboard('{ArrowDown}'); // stays on the last row
     expect(document.activeElement).toBe(row('Doreen Walsh'));
     await user.keyboard('k');
+    expect(document.activeElement).toBe(row('Arthur Bennett'));
+    await user.keyboard('p');
+    await waitFor(() => expect(m.setMark).toHaveBeenLastCalledWith('S1', 'A2', 'present'));
+    // The mark moved focus on to the next person not yet marked.
+    expect(document.activeElement).toBe(row('Doreen Walsh'));
+    await user.keyboard('{ArrowUp}');
+    expect(document.activeElement).toBe(row('Arthur Bennett'));
     await user.keyboard('{ArrowUp}');
     expect(document.activeElement).toBe(row('Margaret Ellis'));
     await user.keyboard('S');
     await waitFor(() => expect(m.setMark).toHaveBeenLastCalledWith('S1', 'A1', 'apologies'));
+  });
+
+  it('a mark by key moves on to the next person not yet marked, round to the top', async () => {
+    const user = await open(
+      register({
+        entries: [
+          entry(),
+          entry({ attendeeId: 'A2', fullName: 'Arthur Bennett', preferredName: '', mark: 'present' }),
+          entry({ attendeeId: 'A3', fullName: 'Doreen Walsh', preferredName: 'Dot' }),
+          entry({ attendeeId: 'A4', fullName: 'Harold Price', preferredName: '' }),
+        ],
+      }),
+    );
+    // The register opens on the first person not yet marked.
+    await waitFor(() => expect(document.activeElement).toBe(row('Margaret Ellis')));
+    await user.keyboard('p');
+    // Arthur is marked already: on to Doreen.
+    expect(document.activeElement).toBe(row('Doreen Walsh'));
+    await user.keyboard('l');
+    expect(document.activeElement).toBe(row('Harold Price'));
+    row('Arthur Bennett').focus();
+    await user.keyboard('a'); // a change to someone marked moves on too
+    expect(document.activeElement).toBe(row('Harold Price'));
+    await user.keyboard('s');
+    // Nobody is left: focus stays where it is.
+    expect(document.activeElement).toBe(row('Harold Price'));
+    await waitFor(() => expect(m.setMark).toHaveBeenCalledTimes(4));
+    expect(m.setMark.mock.calls.map((c) => [c[1], c[2]])).toEqual([
+      ['A1', 'present'],
+      ['A3', 'late'],
+      ['A2', 'absent'],
+      ['A4', 'apologies'],
+    ]);
+  });
+
+  it('twelve keys take a register of twelve: ten present, one late, one apologies', async () => {
+    const names = [
+      'Ada Brook', 'Bert Cole', 'Cath Dunn', 'Dora Eyre', 'Ed Fox', 'Flo Gray',
+      'Gus Hart', 'Hal Ince', 'Ida Jay', 'Jo Kemp', 'Kit Lowe', 'Lil Mays',
+    ];
+    const user = await open(
+      register({
+        entries: names.map((fullName, i) => entry({ attendeeId: `P${i}`, fullName, preferredName: '', carerName: '', accessNeeds: '' })),
+      }),
+    );
+    await waitFor(() => expect(document.activeElement).toBe(row('Ada Brook')));
+    await user.keyboard('pppLpppppSpp');
+    await waitFor(() => expect(m.setMark).toHaveBeenCalledTimes(12));
+    const marks = Object.fromEntries(m.setMark.mock.calls.map((c) => [c[1], c[2]]));
+    expect(marks.P3).toBe('late');
+    expect(marks.P9).toBe('apologies');
+    expect(Object.values(marks).filter((k) => k === 'present')).toHaveLength(10);
+    await waitFor(() => expect(document.querySelector('.register-summary')!.textContent!.replace(/\s+/g, ' ')).toContain('11 present, 12 of 12 marked'));
   });
 
   it('only the focused row is in the tab order', async () => {
@@ -218,10 +304,8 @@ describe('register keyboard', () => {
         ],
       }),
     );
-    const summary = document.querySelector('.register-summary')!.textContent!.replace(/\s+/g, ' ');
-    expect(summary).toContain('1 present');
-    expect(summary).toContain('2 marked');
-    expect(summary).toContain('3 on the register');
+    const summary = document.querySelector('.register-summary')!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(summary).toBe('1 present, 2 of 3 marked');
   });
 });
 
@@ -374,22 +458,174 @@ describe('music on the register', () => {
     expect(m.playPlaylist).toHaveBeenLastCalledWith('PL-A3', 0);
   });
 
-  it('attaches a setlist to the session and plays it', async () => {
-    m.attachSetlist.mockResolvedValue(session({ setlistId: 'SL1', setlistName: 'Spring term' }));
+  it('attaches a setlist to the session and plays the music the core says is the session’s', async () => {
+    m.attachSetlist.mockResolvedValue(
+      session({ setlistId: 'SL1', setlistName: 'Spring term', musicId: 'SL1', musicName: 'Spring term' }),
+    );
     const user = await open();
+    await user.click(screen.getByRole('button', { name: 'Session and music' }));
     const select = await screen.findByLabelText('Setlist for this session');
     await waitFor(() => expect((select as HTMLSelectElement).disabled).toBe(false));
-    const play = screen.getByRole('button', { name: 'Play setlist' }) as HTMLButtonElement;
-    expect(play.disabled).toBe(true);
+    // No music for the group yet: nothing to play.
+    expect(screen.queryByRole('button', { name: /^Play Spring term/ })).toBeNull();
     await user.selectOptions(select, 'Spring term (3 tracks)');
     expect(m.attachSetlist).toHaveBeenCalledWith('S1', 'SL1');
-    await waitFor(() => expect(play.disabled).toBe(false));
-    await user.click(play);
+    await user.click(await screen.findByRole('button', { name: 'Play Spring term' }));
     expect(m.playPlaylist).toHaveBeenCalledWith('SL1', 0);
 
     m.attachSetlist.mockResolvedValue(session());
     await user.selectOptions(select, 'None');
     expect(m.attachSetlist).toHaveBeenLastCalledWith('S1', null);
-    await waitFor(() => expect(play.disabled).toBe(true));
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Play Spring term' })).toBeNull());
+  });
+
+  it('with no setlist of its own, plays the group’s usual music and says so', async () => {
+    const user = await open(register({ session: session({ musicId: 'SL9', musicName: 'Sea songs' }) }));
+    await user.click(screen.getByRole('button', { name: 'Session and music' }));
+    expect(screen.getByText(/Sea songs is the group's usual music: it plays because this session has no setlist/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Play Sea songs' }));
+    expect(m.playPlaylist).toHaveBeenCalledWith('SL9', 0);
+  });
+});
+
+describe('everyone else is here', () => {
+  it('marks everyone not yet marked in one call to the core, and Undo hands back exactly its marks', async () => {
+    const user = await open(
+      register({
+        entries: [
+          entry(),
+          entry({ attendeeId: 'A2', fullName: 'Arthur Bennett', preferredName: '', mark: 'late' }),
+          entry({ attendeeId: 'A3', fullName: 'Doreen Walsh', preferredName: 'Dot' }),
+        ],
+      }),
+    );
+    const everyone = screen.getByRole('button', { name: 'Everyone else is here' });
+    expect(everyone.getAttribute('aria-describedby')).toBeTruthy();
+    expect(document.getElementById(everyone.getAttribute('aria-describedby')!)!.textContent).toContain('2 people');
+    await user.click(everyone);
+    expect(m.markEveryoneElsePresent).toHaveBeenCalledExactlyOnceWith('S1');
+    expect(m.setMark).not.toHaveBeenCalled();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Present Doreen Walsh' }).getAttribute('aria-pressed')).toBe('true'));
+    expect(screen.getByRole('button', { name: 'Present Margaret Ellis' }).getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByRole('button', { name: 'Late Arthur Bennett' }).getAttribute('aria-pressed')).toBe('true');
+    // Nobody is left to mark; Undo takes its place and has focus.
+    expect(screen.queryByRole('button', { name: 'Everyone else is here' })).toBeNull();
+    const undo = screen.getByRole('button', { name: 'Undo everyone else is here' });
+    await waitFor(() => expect(document.activeElement).toBe(undo));
+    expect(screen.getByText('2 people marked present.')).toBeTruthy();
+
+    await user.click(undo);
+    expect(m.undoEveryoneElsePresent).toHaveBeenCalledExactlyOnceWith('S1', ['M-A1', 'M-A3']);
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Present Doreen Walsh' }).getAttribute('aria-pressed')).toBe('false'));
+    expect(screen.getByRole('button', { name: 'Late Arthur Bennett' }).getAttribute('aria-pressed')).toBe('true');
+    expect(screen.queryByRole('button', { name: 'Undo everyone else is here' })).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Everyone else is here' })));
+    expect(screen.getByText('Undone: 2 people not marked again.')).toBeTruthy();
+  });
+
+  it('says who undo left alone because they were changed since', async () => {
+    const user = await open();
+    await user.click(screen.getByRole('button', { name: 'Everyone else is here' }));
+    m.undoEveryoneElsePresent.mockResolvedValueOnce({
+      register: register({ entries: [entry({ mark: 'late' }), entry({ attendeeId: 'A2', fullName: 'Arthur Bennett' })] }),
+      cleared: ['A2'],
+      kept: ['A1'],
+    });
+    await user.click(await screen.findByRole('button', { name: 'Undo everyone else is here' }));
+    expect(await screen.findByText('Undone: 1 person not marked again. 1 person changed since keeps their mark.')).toBeTruthy();
+  });
+
+  it('is offered only when the core says someone is unmarked and who came can be recorded', async () => {
+    await open(register({ entries: [entry({ mark: 'present' })] }));
+    expect(screen.queryByRole('button', { name: 'Everyone else is here' })).toBeNull();
+  });
+
+  it('is not offered before the day', async () => {
+    await open(register({ canRecordWhoCame: false }));
+    expect(screen.queryByRole('button', { name: 'Everyone else is here' })).toBeNull();
+  });
+
+  it('shows the core’s refusal in its own words', async () => {
+    const user = await open();
+    const refusal = 'This session was cancelled, so its register can’t be marked.';
+    m.markEveryoneElsePresent.mockRejectedValueOnce({ code: 'conflict', message: refusal, field: null });
+    await user.click(screen.getByRole('button', { name: 'Everyone else is here' }));
+    await waitFor(() => expect(notices.items.map((n) => n.text)).toContain(refusal));
+    expect(screen.queryByRole('button', { name: 'Undo everyone else is here' })).toBeNull();
+  });
+});
+
+describe('arrivals', () => {
+  const tile = (name: RegExp) => screen.getByRole('button', { name });
+  const part = (title: RegExp) => screen.getByRole('heading', { level: 2, name: title }).closest('section')!;
+
+  it('lists everyone as a name to tap; a tap marks present and moves them to Arrived', async () => {
+    const user = await open();
+    await user.click(screen.getByRole('button', { name: 'Arrivals' }));
+    expect(screen.getByRole('button', { name: 'Arrivals' }).getAttribute('aria-pressed')).toBe('true');
+    expect(screen.queryAllByTestId('register-row')).toHaveLength(0);
+    const still = within(part(/^Still to come \(3\)$/));
+    expect(still.getAllByRole('button').map((b) => b.textContent!.replace(/\s+/g, ' ').trim())).toEqual([
+      'Peggy Margaret Ellis',
+      'Arthur Bennett',
+      'Dot Doreen Walsh',
+    ]);
+    await user.click(tile(/^Arthur Bennett/));
+    await waitFor(() => expect(m.setMark).toHaveBeenCalledWith('S1', 'A2', 'present'));
+    const arrived = within(part(/^Arrived \(1\)$/));
+    expect(arrived.getByRole('button', { name: /^Arthur Bennett/ }).getAttribute('aria-pressed')).toBe('true');
+    expect(within(part(/^Still to come \(2\)$/)).queryByRole('button', { name: /^Arthur Bennett/ })).toBeNull();
+    // Focus stays among the names still to come, on the one now in Arthur's place.
+    expect(document.activeElement).toBe(tile(/^Dot Doreen Walsh/));
+
+    // A second tap takes the mark back.
+    await user.click(arrived.getByRole('button', { name: /^Arthur Bennett/ }));
+    await waitFor(() => expect(m.setMark).toHaveBeenLastCalledWith('S1', 'A2', null));
+    expect(within(part(/^Still to come \(3\)$/)).getByRole('button', { name: /^Arthur Bennett/ })).toBeTruthy();
+  });
+
+  it('keeps apologies apart, where a tap says they came after all', async () => {
+    const user = await open(
+      register({ entries: [entry({ mark: 'apologies' }), entry({ attendeeId: 'A2', fullName: 'Arthur Bennett', preferredName: '' })] }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Arrivals' }));
+    const notComing = within(part(/^Not coming \(1\)$/));
+    const peggy = notComing.getByRole('button', { name: /^Peggy Margaret Ellis Apologies/ });
+    await user.click(peggy);
+    await waitFor(() => expect(m.setMark).toHaveBeenCalledWith('S1', 'A1', 'present'));
+    expect(within(part(/^Arrived \(1\)$/)).getByRole('button', { name: /^Peggy/ })).toBeTruthy();
+  });
+
+  it('is remembered on this computer, and the list comes back with List', async () => {
+    let user = await open();
+    await user.click(screen.getByRole('button', { name: 'Arrivals' }));
+    expect(localStorage.getItem('refrain.register.mode')).toBe('arrivals');
+    cleanup();
+    m.getRegister.mockResolvedValue(register());
+    render(SessionRegister, { id: 'S1' });
+    user = userEvent.setup();
+    await screen.findByRole('heading', { level: 2, name: /^Still to come/ });
+    await user.click(screen.getByRole('button', { name: 'List' }));
+    expect(await screen.findAllByTestId('register-row')).toHaveLength(3);
+    expect(localStorage.getItem('refrain.register.mode')).toBe('list');
+  });
+
+  it('offers nothing to tap before the day but apologies', async () => {
+    const user = await open(register({ canRecordWhoCame: false }));
+    await user.click(screen.getByRole('button', { name: 'Arrivals' }));
+    for (const b of within(part(/^Still to come/)).getAllByRole('button')) expect((b as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe('keys', () => {
+  it('the keys are one line behind "Keys", and every row is described by them', async () => {
+    const user = await open();
+    const keys = screen.getByRole('button', { name: 'Keys' });
+    const tip = document.getElementById(keys.getAttribute('aria-controls')!)!;
+    expect(tip.hidden).toBe(true);
+    expect(row('Margaret Ellis').getAttribute('aria-describedby')).toContain(tip.id);
+    await user.click(keys);
+    expect(tip.hidden).toBe(false);
+    expect(tip.textContent!.replace(/\s+/g, ' ')).toContain('each moves on to the next person not yet marked');
   });
 });

@@ -1,17 +1,18 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { session } from './fixtures';
+import { playerState, session } from './fixtures';
 
 vi.mock('../lib/api', () => ({
   appInfo: vi.fn(),
   thisWeek: vi.fn(),
   loadDemoData: vi.fn(),
+  playPlaylist: vi.fn(),
 }));
 
 import * as api from '../lib/api';
 import Today from '../screens/Today.svelte';
-import { todayIso } from '../lib/dates';
+import { addDays, todayIso } from '../lib/dates';
 
 const m = vi.mocked(api);
 const info = (isEmpty: boolean) => ({ appVersion: '1.0.0', schemaVersion: 1, dataDir: '/tmp', isEmpty });
@@ -58,6 +59,49 @@ describe('Today', () => {
     expect(link.textContent).toContain('5 came, 7 of 9 marked');
     expect(link.textContent).toContain('14:00 to 15:30');
     expect(screen.queryByRole('button', { name: 'Load sample data' })).toBeNull();
+  });
+
+  it("plays today's session's music with one press, and opens its register with another", async () => {
+    m.appInfo.mockResolvedValue(info(false));
+    m.playPlaylist.mockResolvedValue(playerState({ queueName: 'Warm-ups' }));
+    m.thisWeek.mockResolvedValue([
+      session({ id: 'S1', date: todayIso(), groupName: 'Singing for the Brain', musicId: 'SL1', musicName: 'Warm-ups' }),
+    ]);
+    render(Today);
+    const user = userEvent.setup();
+    const play = await screen.findByRole('button', { name: 'Play Warm-ups for Singing for the Brain' });
+    await user.click(play);
+    expect(m.playPlaylist).toHaveBeenCalledExactlyOnceWith('SL1', 0);
+    const open = screen.getByRole('link', { name: /^Open register for Singing for the Brain on / });
+    expect(open.getAttribute('href')).toBe('#/sessions/S1');
+  });
+
+  it('offers music only for sessions today that are on and have some', async () => {
+    m.appInfo.mockResolvedValue(info(false));
+    const today = todayIso();
+    m.thisWeek.mockResolvedValue([
+      session({ id: 'S1', date: today, groupName: 'No music yet' }),
+      session({ id: 'S2', date: today, startTime: '16:00', groupName: 'Called off', status: 'cancelled', musicId: 'SL2', musicName: 'Sea songs' }),
+      session({ id: 'S3', date: addDays(today, 1), groupName: 'Tomorrow', musicId: 'SL3', musicName: 'Hymns' }),
+    ]);
+    render(Today);
+    await screen.findByRole('link', { name: /^Open register for Tomorrow on / });
+    expect(screen.queryByRole('button', { name: /^Play / })).toBeNull();
+  });
+
+  it("lists today's sessions first, then the days to come, then the days gone", async () => {
+    m.appInfo.mockResolvedValue(info(false));
+    const today = todayIso();
+    m.thisWeek.mockResolvedValue([
+      session({ id: 'S1', date: addDays(today, -1), groupName: 'Yesterday' }),
+      session({ id: 'S2', date: addDays(today, 1), groupName: 'Tomorrow' }),
+      session({ id: 'S3', date: today, startTime: '15:00', groupName: 'Later today' }),
+      session({ id: 'S4', date: today, startTime: '10:00', groupName: 'This morning' }),
+    ]);
+    render(Today);
+    await screen.findByRole('link', { name: /^Open register for Yesterday/ });
+    const order = screen.getAllByRole('link').map((l) => l.getAttribute('href'));
+    expect(order).toEqual(['#/sessions/S4', '#/sessions/S3', '#/sessions/S2', '#/sessions/S1']);
   });
 
   it('shows a load failure in words with a way to try again', async () => {
