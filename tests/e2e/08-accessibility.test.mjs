@@ -208,6 +208,24 @@ test('every screen passes an axe-core audit (WCAG 2.2 AA)', { timeout: 420_000 }
     await app.waitForXPath("//h2[normalize-space(.)='Wellbeing before and after']").catch(() => null);
   });
 
+  await step(t, 'the session register: its session and music, and the keys, open', async () => {
+    await press('Session and music');
+    await app.waitForXPath("//label[normalize-space(.)='Setlist for this session']", { message: 'the session and music' });
+    const keys = await app.findElements('xpath', "//main//button[normalize-space(.)='Keys']");
+    if (keys.length > 0) await keys[0].click();
+  });
+
+  await step(t, 'the session register: arrivals', async () => {
+    await press('Session and music');
+    await press('Arrivals');
+    await app.waitForXPath("//h2[starts-with(normalize-space(.), 'Still to come')]", { message: 'the arrivals' });
+  });
+
+  await go(t, 'back to the list', async () => {
+    await press('List');
+    await app.waitForXPath("//*[@data-testid='register-row']", { message: 'the list' });
+  });
+
   await step(t, 'the session register: adding a walk-in', async () => {
     const add = await control('Add walk-in');
     if (await add.getProperty('disabled')) return; // a session still to come: nothing to add yet

@@ -111,10 +111,12 @@ free_port() {
   echo "$p"
 }
 
-# A virtual screen on the first free display from :99.
+# A virtual screen on the first free display from :99, large enough for the
+# window sizes 09-register-in-the-room measures (up to 1920x1080). The window
+# itself opens at its usual 1280x800.
 display=99
 while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
-Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+Xvfb ":$display" -screen 0 1920x1080x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
 [ -e "/tmp/.X11-unix/X$display" ] || { echo "e2e: Xvfb did not start on :$display" >&2; exit 1; }

@@ -228,6 +228,16 @@ export class Session {
     return this.cmd('GET', '/title');
   }
 
+  /** The window's place and size (W3C Get Window Rect). */
+  windowRect() {
+    return this.cmd('GET', '/window/rect');
+  }
+
+  /** Resize the window (W3C Set Window Rect); resolves with the rect the driver reports. */
+  setWindowRect({ width, height }) {
+    return this.cmd('POST', '/window/rect', { width, height });
+  }
+
   /** End the session: tauri-driver closes the app. */
   async deleteSession() {
     await this.cmd('DELETE', '');
