@@ -6,3 +6,4 @@ mod ipc;
 
 mod bindings;
 mod commands;
+mod register_in_the_room;
