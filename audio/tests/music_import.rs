@@ -73,6 +73,7 @@ fn usb_stick(root: &Path) -> PathBuf {
 
 #[test]
 fn a_folder_import_reports_every_file_and_one_bad_file_stops_nothing() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (dir, mut store) = store();
     let stick = usb_stick(dir.path());
     let mut seen = Vec::new();
@@ -138,6 +139,7 @@ fn a_folder_import_reports_every_file_and_one_bad_file_stops_nothing() {
 
 #[test]
 fn a_track_whose_file_is_gone_is_shown_missing() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (_dir, mut store) = store();
     let report = import(&mut store, &fixtures()[..1]);
     let track = &report.imported[0];
@@ -149,6 +151,7 @@ fn a_track_whose_file_is_gone_is_shown_missing() {
 
 #[test]
 fn a_cancelled_import_stops_between_files() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (_dir, mut store) = store();
     let library_dir = store.library_dir();
     let cancel = AtomicBool::new(false);
@@ -174,6 +177,7 @@ fn a_cancelled_import_stops_between_files() {
 
 #[test]
 fn a_file_without_a_title_is_named_after_its_file() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (dir, mut store) = store();
     let wav = fixtures()
         .into_iter()
@@ -191,6 +195,7 @@ fn a_file_without_a_title_is_named_after_its_file() {
 
 #[test]
 fn tracks_are_found_by_title_artist_and_tag() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (_dir, mut store) = store();
     let tracks = import(&mut store, &fixtures()).imported;
     let t = &tracks[0];
@@ -257,6 +262,7 @@ fn group_and_person(store: &mut Store) -> (Group, Attendee) {
 
 #[test]
 fn setlists_keep_their_order_notes_and_sessions() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (_dir, mut store) = store();
     let tracks = import(&mut store, &fixtures()).imported;
     let (group, _) = group_and_person(&mut store);
@@ -378,6 +384,7 @@ fn setlists_keep_their_order_notes_and_sessions() {
 
 #[test]
 fn a_person_has_their_own_playlists() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (_dir, mut store) = store();
     let tracks = import(&mut store, &fixtures()).imported;
     let (_, person) = group_and_person(&mut store);
@@ -425,6 +432,7 @@ fn a_person_has_their_own_playlists() {
 
 #[test]
 fn the_sample_data_brings_the_sample_music_a_setlist_and_a_personal_playlist() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (_dir, mut store) = store();
     let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 12).unwrap();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/music");

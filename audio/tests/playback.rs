@@ -901,6 +901,7 @@ mod alsa {
             body(Path::new(&dir));
             return;
         }
+        let _alone = crate::ALSA_ALONE.write().unwrap_or_else(|e| e.into_inner());
         let dir = tempfile::tempdir().unwrap();
         let conf = dir.path().join("asound.conf");
         fs::write(&conf, config(dir.path())).unwrap();
