@@ -243,6 +243,7 @@ impl Recorder {
 
 #[test]
 fn every_fixture_probes_with_its_tags_and_length() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     for f in FIXTURES {
         let info = probe(&fixture(f.file)).unwrap_or_else(|e| panic!("{}: {e}", f.file));
         assert_eq!(info.format, f.format, "{}", f.file);
@@ -267,6 +268,7 @@ fn every_fixture_probes_with_its_tags_and_length() {
 
 #[test]
 fn the_container_is_recognised_by_content_not_name() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let disguised = dir.path().join("really-a-flac.mp3");
     fs::copy(fixture("daisy-bell.flac"), &disguised).unwrap();
@@ -278,6 +280,7 @@ fn the_container_is_recognised_by_content_not_name() {
 
 #[test]
 fn every_fixture_decodes_to_its_tone_and_length() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     for f in FIXTURES {
         let mut d = TrackDecoder::open(&fixture(f.file)).unwrap();
         assert_eq!(d.sample_rate().get(), 44_100);
@@ -315,6 +318,7 @@ fn every_fixture_decodes_to_its_tone_and_length() {
 
 #[test]
 fn seeking_lands_on_the_target() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     for f in FIXTURES {
         let path = fixture(f.file);
         let mut whole = TrackDecoder::open(&path).unwrap();
@@ -381,6 +385,7 @@ fn seeking_lands_on_the_target() {
 
 #[test]
 fn a_generated_tone_decodes_exactly() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("steps.wav");
     write_tone_wav(&path, &[(440.0, 1.0), (880.0, 1.0)], 0.5);
@@ -495,27 +500,33 @@ fn hostile_versions_of(file: &str, seed: u64) {
 
 #[test]
 fn hostile_wav() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     hostile_versions_of("untitled-tone.wav", 0x9e37_79b9_7f4a_7c15);
 }
 #[test]
 fn hostile_flac() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     hostile_versions_of("daisy-bell.flac", 0xd1b5_4a32_d192_ed03);
 }
 #[test]
 fn hostile_mp3() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     hostile_versions_of("tipperary.mp3", 0x8cb9_2ba7_2f3d_8dd7);
 }
 #[test]
 fn hostile_ogg() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     hostile_versions_of("frere-jacques.ogg", 0x2545_f491_4f6c_dd1d);
 }
 #[test]
 fn hostile_m4a() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     hostile_versions_of("harvest-moon.m4a", 0x5851_f42d_4c95_7f2d);
 }
 
 #[test]
 fn files_that_are_not_music_are_refused_plainly() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let mut rng = Rng(42);
     let random: Vec<u8> = (0..65_536).map(|_| rng.next() as u8).collect();
@@ -578,6 +589,7 @@ fn silent_player() -> (Player, Recorder) {
 
 #[test]
 fn play_refuses_an_empty_queue_or_a_wrong_start_in_plain_words() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (player, _) = silent_player();
     let e = player.play("Warm-ups".into(), vec![], 0).unwrap_err();
     assert_eq!(e.code(), "invalid");
@@ -592,6 +604,7 @@ fn play_refuses_an_empty_queue_or_a_wrong_start_in_plain_words() {
 
 #[test]
 fn a_missing_or_damaged_song_is_reported_and_the_queue_moves_on() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("broken.flac");
     let flac = fs::read(fixture("daisy-bell.flac")).unwrap();
@@ -642,6 +655,7 @@ fn a_missing_or_damaged_song_is_reported_and_the_queue_moves_on() {
 
 #[test]
 fn a_queue_of_only_broken_songs_stops_cleanly() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let text = dir.path().join("list.mp3");
     fs::write(&text, "not music").unwrap();
@@ -667,6 +681,7 @@ fn a_queue_of_only_broken_songs_stops_cleanly() {
 
 #[test]
 fn next_previous_seek_and_stop() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let long = dir.path().join("long.wav");
     write_tone_wav(&long, &[(440.0, 8.0)], 0.3);
@@ -729,6 +744,7 @@ fn next_previous_seek_and_stop() {
 
 #[test]
 fn the_state_is_reported_while_playing() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (player, rec) = silent_player();
     player
         .play(
@@ -754,6 +770,7 @@ fn the_state_is_reported_while_playing() {
 
 #[test]
 fn looping_replays_the_song_until_turned_off() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (player, rec) = silent_player();
     let s = player.set_looping(true);
     assert!(s.looping);
@@ -784,6 +801,7 @@ fn looping_replays_the_song_until_turned_off() {
 
 #[test]
 fn volume_is_clamped_and_kept_across_songs() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (player, rec) = silent_player();
     assert_eq!(player.set_volume(1.7).volume, 1.0);
     assert_eq!(player.set_volume(-0.3).volume, 0.0);
@@ -802,6 +820,7 @@ fn volume_is_clamped_and_kept_across_songs() {
 
 #[test]
 fn fade_out_stops_and_the_next_song_plays_at_the_volume_set() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (player, rec) = silent_player();
     player.set_volume(0.8);
     player
@@ -840,6 +859,7 @@ fn fade_out_stops_and_the_next_song_plays_at_the_volume_set() {
 
 #[test]
 fn dropping_the_player_ends_its_thread_promptly() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (player, _) = silent_player();
     player
         .play(
