@@ -1,5 +1,6 @@
 //! The commands as the UI calls them: through Tauri's IPC on the mock runtime,
 //! with camelCase arguments in and `{code, message, field}` errors out.
+//! `App` is the harness the other command tests share.
 
 use refrain_app::error::CommandError;
 use refrain_app::state::AppState;
@@ -12,14 +13,14 @@ use serde_json::{json, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::WebviewWindow;
 
-struct App {
+pub(crate) struct App {
     _dir: tempfile::TempDir,
     _app: tauri::App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
 }
 
 impl App {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let state = AppState::from_store(Store::open_in_dir(dir.path()).unwrap());
         Self::with_state(dir, state)
@@ -39,7 +40,7 @@ impl App {
         }
     }
 
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, CommandError> {
+    pub(crate) fn call(&self, cmd: &str, args: Value) -> Result<Value, CommandError> {
         self.call_raw(cmd, args).map_err(|e| {
             serde_json::from_value(e.clone()).unwrap_or_else(|_| panic!("untyped error: {e}"))
         })
@@ -49,7 +50,7 @@ impl App {
         crate::ipc::invoke(&self.window, cmd, args)
     }
 
-    fn ok<T: DeserializeOwned>(&self, cmd: &str, args: Value) -> T {
+    pub(crate) fn ok<T: DeserializeOwned>(&self, cmd: &str, args: Value) -> T {
         let v = self
             .call(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e:?}"));

@@ -1,52 +1,11 @@
 //! The register in the room through the commands, as the window calls them:
 //! "everyone else is here" and its undo, and the music a session plays.
 
-use refrain_app::error::CommandError;
-use refrain_app::state::AppState;
 use refrain_core::model::*;
 use refrain_core::store::today;
-use refrain_core::Store;
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
-use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
-use tauri::WebviewWindow;
+use serde_json::json;
 
-struct App {
-    _dir: tempfile::TempDir,
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
-
-impl App {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let state = AppState::from_store(Store::open_in_dir(dir.path()).unwrap());
-        let app = refrain_app::with_app(mock_builder(), state)
-            .build(mock_context(noop_assets()))
-            .unwrap();
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
-        App {
-            _dir: dir,
-            _app: app,
-            window,
-        }
-    }
-
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, CommandError> {
-        crate::ipc::invoke(&self.window, cmd, args).map_err(|e| {
-            serde_json::from_value(e.clone()).unwrap_or_else(|_| panic!("untyped error: {e}"))
-        })
-    }
-
-    fn ok<T: DeserializeOwned>(&self, cmd: &str, args: Value) -> T {
-        let v = self
-            .call(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e:?}"));
-        serde_json::from_value(v).unwrap()
-    }
-}
+use crate::commands::App;
 
 /// A group of three members and its session today.
 fn group_meeting_today(app: &App) -> (Group, Vec<Attendee>, Session) {
