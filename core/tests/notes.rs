@@ -8,7 +8,7 @@ use refrain_core::{CoreError, Store};
 use rusqlite::Connection;
 use tempfile::TempDir;
 
-use crate::support::store;
+use crate::support::{session_on, store};
 
 fn raw(dir: &TempDir) -> Connection {
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
@@ -38,18 +38,6 @@ fn practitioner(store: &mut Store, name: &str, hcpc: &str) -> Practitioner {
         .create_practitioner(&PractitionerInput {
             name: name.into(),
             hcpc_number: hcpc.into(),
-        })
-        .unwrap()
-}
-
-fn session_on(store: &mut Store, group: &Group, date: &str) -> Session {
-    store
-        .create_session(&SessionInput {
-            group_id: group.id.clone(),
-            date: date.into(),
-            start_time: "10:30".into(),
-            end_time: "12:00".into(),
-            ..Default::default()
         })
         .unwrap()
 }

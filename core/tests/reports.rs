@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::session_on;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use refrain_core::model::*;
 use refrain_core::outcomes::*;
@@ -31,18 +32,6 @@ fn person(store: &mut Store, name: &str) -> Attendee {
     store
         .create_attendee(&AttendeeInput {
             full_name: name.into(),
-            ..Default::default()
-        })
-        .unwrap()
-}
-
-fn session(store: &mut Store, group: &Group, date: &str) -> Session {
-    store
-        .create_session(&SessionInput {
-            group_id: group.id.clone(),
-            date: date.into(),
-            start_time: "10:30".into(),
-            end_time: "12:00".into(),
             ..Default::default()
         })
         .unwrap()
@@ -100,7 +89,7 @@ fn fixture() -> Fixture {
         "2025-02-04",
     ]
     .iter()
-    .map(|d| session(&mut store, &choir, d))
+    .map(|d| session_on(&mut store, &choir, d))
     .collect();
     store.cancel_session(&sessions[1].id, "Snow").unwrap();
 
@@ -476,7 +465,7 @@ fn a_register_of_30_people_and_50_sessions_spans_pages_correctly() {
     let mut dates = Vec::new();
     for w in 0..50 {
         let d = start + chrono::Duration::weeks(w);
-        let s = session(&mut store, &group, &d.format("%Y-%m-%d").to_string());
+        let s = session_on(&mut store, &group, &d.format("%Y-%m-%d").to_string());
         for (i, p) in people.iter().enumerate() {
             let m = if (i + w as usize).is_multiple_of(4) {
                 Mark::Absent
@@ -616,7 +605,7 @@ fn every_groups_register_goes_into_one_workbook() {
             ..Default::default()
         })
         .unwrap();
-    let s = session(&mut f.store, &other, "2025-01-10");
+    let s = session_on(&mut f.store, &other, "2025-01-10");
     f.store
         .add_member(&other.id, &f.ada.id, "2025-01-01")
         .unwrap();

@@ -4,7 +4,7 @@
 use refrain_core::model::*;
 use refrain_core::Store;
 
-use crate::support::store;
+use crate::support::{session_on, store};
 
 fn person(store: &mut Store, name: &str) -> Attendee {
     store
@@ -20,18 +20,6 @@ fn group(store: &mut Store, name: &str) -> Group {
         .create_group(&GroupInput {
             name: name.into(),
             weekday: Some(Weekday::Thursday),
-            start_time: "10:30".into(),
-            end_time: "12:00".into(),
-            ..Default::default()
-        })
-        .unwrap()
-}
-
-fn session(store: &mut Store, group: &Group, date: &str) -> Session {
-    store
-        .create_session(&SessionInput {
-            group_id: group.id.clone(),
-            date: date.into(),
             start_time: "10:30".into(),
             end_time: "12:00".into(),
             ..Default::default()
@@ -56,7 +44,7 @@ fn five_members(store: &mut Store) -> (Group, Vec<Attendee>, Session) {
     for p in &people {
         store.add_member(&g.id, &p.id, "2025-01-01").unwrap();
     }
-    let s = session(store, &g, "2025-03-06");
+    let s = session_on(store, &g, "2025-03-06");
     (g, people, s)
 }
 
@@ -170,7 +158,7 @@ fn undo_after_everyone_is_unmarked_again_makes_the_session_planned() {
 fn undo_only_clears_marks_on_its_own_session() {
     let (_dir, mut store) = store();
     let (g, _p, s) = five_members(&mut store);
-    let other = session(&mut store, &g, "2025-03-13");
+    let other = session_on(&mut store, &g, "2025-03-13");
     let here = store.mark_everyone_else_present(&s.id).unwrap();
     let undone = store
         .undo_everyone_else_present(&other.id, &here.mark_ids)
@@ -184,7 +172,7 @@ fn everyone_else_is_here_is_refused_before_the_day_and_on_closed_registers() {
     let (_dir, mut store) = store();
     let (g, p, _s) = five_members(&mut store);
 
-    let future = session(&mut store, &g, "2199-01-07");
+    let future = session_on(&mut store, &g, "2199-01-07");
     store
         .set_mark(&future.id, &p[0].id, Some(Mark::Apologies))
         .unwrap();
@@ -194,12 +182,12 @@ fn everyone_else_is_here_is_refused_before_the_day_and_on_closed_registers() {
     assert_eq!(reg.unmarked_count, 4, "nothing was written");
     assert_eq!(reg.session.status, SessionStatus::Planned);
 
-    let snowed = session(&mut store, &g, "2025-03-20");
+    let snowed = session_on(&mut store, &g, "2025-03-20");
     store.cancel_session(&snowed.id, "Snow").unwrap();
     let err = store.mark_everyone_else_present(&snowed.id).unwrap_err();
     assert!(err.to_string().contains("cancelled"), "{err}");
 
-    let held = session(&mut store, &g, "2025-03-27");
+    let held = session_on(&mut store, &g, "2025-03-27");
     let here = store.mark_everyone_else_present(&held.id).unwrap();
     store.archive_group(&g.id).unwrap();
     let err = store.mark_everyone_else_present(&held.id).unwrap_err();
@@ -261,9 +249,9 @@ fn music(store: &Store, s: &Session) -> Option<String> {
 fn a_session_plays_its_own_setlist_else_the_groups_usual_one() {
     let (_dir, mut store) = store();
     let g = group(&mut store, "Thursday Singing");
-    let march = session(&mut store, &g, "2025-03-06");
-    let april = session(&mut store, &g, "2025-04-03");
-    let may = session(&mut store, &g, "2025-05-01");
+    let march = session_on(&mut store, &g, "2025-03-06");
+    let april = session_on(&mut store, &g, "2025-04-03");
+    let may = session_on(&mut store, &g, "2025-05-01");
     assert_eq!(music(&store, &april), None, "no setlists: no music");
 
     let daisy = track(&mut store, "Daisy Bell");
@@ -301,7 +289,7 @@ fn a_session_plays_its_own_setlist_else_the_groups_usual_one() {
 
     // Another group's setlists are never this group's music.
     let other = group(&mut store, "Friday Friends");
-    let friday = session(&mut store, &other, "2025-04-04");
+    let friday = session_on(&mut store, &other, "2025-04-04");
     assert_eq!(music(&store, &friday), None);
 
     // The week's sessions say the same as each session.
