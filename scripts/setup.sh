@@ -20,6 +20,7 @@ packages=(
   pulseaudio pulseaudio-utils libasound2-plugins
   strace iproute2 util-linux
   libdbus-1-dev dbus-daemon dbus-bin gnome-keyring
+  libclang1
   poppler-utils xdotool
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -34,6 +35,16 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# SQLite's session extension (team sharing) is bound with bindgen at build
+# time: it needs libclang and the compiler headers of the same clang version.
+clang_version=$(dpkg-query -W -f='${Depends}' libclang1 | grep -o 'libclang1-[0-9]*' | head -n1 | sed 's/libclang1-//')
+if [ -n "$clang_version" ] && ! dpkg-query -W -f='${Status}' "libclang-common-$clang_version-dev" 2>/dev/null | grep -q "install ok installed"; then
+  echo "setup: installing libclang-common-$clang_version-dev"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "libclang-common-$clang_version-dev" >/dev/null
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
