@@ -102,6 +102,30 @@ enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// Team sharing through a folder: write this laptop's changes as
+    /// encrypted change files, apply what other laptops wrote, and say what
+    /// happened. `sync status` shows where sharing stands; `sync new-key`
+    /// makes a space's key file.
+    Sync {
+        #[command(subcommand)]
+        action: Option<SyncAction>,
+        /// The folder the team's laptops exchange files through (a Syncthing
+        /// folder, a synced cloud folder, a USB stick).
+        #[arg(long, value_name = "DIR", global = true)]
+        folder: Option<PathBuf>,
+        /// The folder of space key files (office.key, group-<id>.key), kept
+        /// apart from the data folder.
+        #[arg(long, value_name = "DIR", global = true)]
+        keys: Option<PathBuf>,
+    },
+    /// Write a snapshot of each shared space to the sync folder (a new laptop
+    /// starts from it), replacing this laptop's older files there.
+    Snapshot {
+        #[arg(long, value_name = "DIR")]
+        folder: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        keys: PathBuf,
+    },
     /// List records.
     List {
         #[arg(value_enum)]
@@ -115,6 +139,27 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SyncAction {
+    /// This laptop's sharing: its spaces, what is waiting to be written, the
+    /// files refused or kept for later, and the merge rules' decisions.
+    Status {
+        /// Print JSON instead of words.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a new key file for a space in the --keys folder: `office`, or a
+    /// group's space with --group.
+    NewKey {
+        /// The office's space.
+        #[arg(long, conflicts_with = "group")]
+        office: bool,
+        /// A group's space, by the group's id.
+        #[arg(long, value_name = "ID")]
+        group: Option<String>,
     },
 }
 
@@ -320,6 +365,117 @@ fn open_store(data_dir: &Path) -> Result<Store, CoreError> {
     }
 }
 
+/// The key folder: given, and not inside the data folder it protects.
+fn key_dir(data_dir: &Path, keys: Option<&Path>) -> Result<PathBuf, CoreError> {
+    let keys = keys.ok_or_else(|| {
+        CoreError::Sync("Give the folder of space key files with --keys DIR.".into())
+    })?;
+    let inside = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a.starts_with(b),
+        _ => false,
+    };
+    if inside(keys, data_dir) {
+        return Err(CoreError::Sync(
+            "Keep the key files out of the data folder: a copy of the data must not carry \
+             the keys that open the team's files."
+                .into(),
+        ));
+    }
+    Ok(keys.to_path_buf())
+}
+
+fn space_keys(data_dir: &Path, keys: Option<&Path>) -> Result<refrain_core::sync::Keys, CoreError> {
+    refrain_core::sync::Keys::from_dir(&key_dir(data_dir, keys)?)
+}
+
+fn new_space_key(
+    data_dir: &Path,
+    keys: Option<&Path>,
+    office: bool,
+    group: Option<&str>,
+) -> Result<ExitCode, CoreError> {
+    let dir = key_dir(data_dir, keys)?;
+    let space = match (office, group) {
+        (true, _) => refrain_core::sync::OFFICE.to_string(),
+        (false, Some(g)) => refrain_core::sync::group_space(g),
+        (false, None) => {
+            return Err(CoreError::Sync(
+                "Say which space the key is for: --office or --group ID.".into(),
+            ))
+        }
+    };
+    if !refrain_core::sync::is_space_name(&space) {
+        return Err(CoreError::Sync(format!(
+            "\"{space}\" is not a space's name."
+        )));
+    }
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{space}.key"));
+    refrain_core::sync::SpaceKey::generate()?.write_new(&path)?;
+    println!(
+        "Key for the space \"{space}\" written to {}. Give a copy to each laptop that shares \
+         it, in person; never put it in the sync folder.",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sync_status(store: &Store, json: bool) -> Result<(), CoreError> {
+    let status = store.sync_status()?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&status).map_err(|e| CoreError::Sync(e.to_string()))?
+        );
+        return Ok(());
+    }
+    let Some(device) = &status.device else {
+        println!("This laptop does not share records with a team.");
+        return Ok(());
+    };
+    println!("This laptop: {device}");
+    for s in &status.spaces {
+        println!(
+            "Space \"{}\": {} change(s) waiting to be written; {} file(s) applied{}.",
+            s.space,
+            s.unsent,
+            s.files_applied,
+            s.last_applied_at
+                .as_deref()
+                .map(|t| format!(", the last at {t}"))
+                .unwrap_or_default()
+        );
+        for (f, why) in &s.held {
+            println!("  Kept for later: {f}: {why}");
+        }
+        for (f, why) in &s.refused {
+            println!("  Refused: {f}: {why}");
+        }
+    }
+    if let Some(w) = &status.clock_warning {
+        println!("{w}");
+    }
+    if !status.decisions.is_empty() {
+        println!("What the merge rules decided (newest first):");
+        for d in &status.decisions {
+            println!(
+                "  {} {} {} {}: {} (from {}{})",
+                d.at,
+                d.kind,
+                d.table,
+                d.key,
+                d.detail,
+                d.device,
+                d.actor
+                    .as_deref()
+                    .map(|a| format!(", by {a}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, CoreError> {
     let data_dir = data_dir(cli.data_dir)?;
     // These work without opening the store (it may be damaged).
@@ -327,6 +483,11 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Check => return check(&data_dir),
         Command::Restore { file } => return restore(&data_dir, file),
         Command::Backups => return list_backups(&data_dir),
+        Command::Sync {
+            action: Some(SyncAction::NewKey { office, group }),
+            keys,
+            ..
+        } => return new_space_key(&data_dir, keys.as_deref(), *office, group.as_deref()),
         _ => {}
     }
     let mut store = open_store(&data_dir)?;
@@ -400,6 +561,41 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             skip_bad_rows,
             dry_run,
         } => return import_people(&mut store, &file, skip_bad_rows, dry_run),
+        Command::Sync {
+            action: Some(SyncAction::NewKey { .. }),
+            ..
+        } => unreachable!(),
+        Command::Sync {
+            action: Some(SyncAction::Status { json }),
+            ..
+        } => sync_status(&store, json)?,
+        Command::Sync {
+            action: None,
+            folder,
+            keys,
+        } => {
+            let folder = folder
+                .ok_or_else(|| CoreError::Sync("Give the sync folder with --folder DIR.".into()))?;
+            let keys = space_keys(&data_dir, keys.as_deref())?;
+            let report = store.sync_folder(&folder, &keys)?;
+            for line in report.words() {
+                println!("{line}");
+            }
+            if !report.refused.is_empty() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Snapshot { folder, keys } => {
+            let keys = space_keys(&data_dir, Some(&keys))?;
+            for path in store.sync_snapshot(&folder, &keys)? {
+                let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                println!(
+                    "Snapshot written: {} ({})",
+                    path.display(),
+                    human_size(size)
+                );
+            }
+        }
         Command::Audit { person } => {
             for line in to_json(&store.person_audit(&person)?) {
                 println!("{line}");

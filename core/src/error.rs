@@ -55,6 +55,8 @@ error_codes! {
     /// The store is closed while a backup is restored.
     Restoring = "restoring",
     Keychain = "keychain",
+    /// Team sharing: a sync folder, key or change file that can't be used.
+    SyncFailed = "sync_failed",
     NoDataDir = "no_data_dir",
     /// Something that runs one at a time is already running.
     Busy = "busy",
@@ -169,6 +171,12 @@ pub enum CoreError {
     #[error("The report could not be made: {0}. Nothing has been saved.")]
     Report(String),
 
+    /// Team sharing could not go ahead (no key for a space, a key file
+    /// that can't be used, a sync folder that can't be read). Nothing in the
+    /// records was changed by the attempt.
+    #[error("{0}")]
+    Sync(String),
+
     #[error("A file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -197,6 +205,7 @@ impl CoreError {
             CoreError::WrongRecoveryKey => ErrorCode::WrongRecoveryKey,
             CoreError::KeysFile(_) => ErrorCode::KeysUnusable,
             CoreError::Report(_) => ErrorCode::ReportFailed,
+            CoreError::Sync(_) => ErrorCode::SyncFailed,
             CoreError::Io(_) => ErrorCode::Io,
         }
     }

@@ -16,6 +16,7 @@ pub mod paths;
 pub mod people_import;
 pub mod report;
 pub mod store;
+pub mod sync;
 pub mod validate;
 pub mod vault;
 

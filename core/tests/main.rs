@@ -13,4 +13,6 @@ mod reports;
 mod room;
 mod scores;
 mod store;
+mod sync;
+mod sync_convergence;
 mod vault;

@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
 
-use super::sql::{new_id, now};
+use super::sql::{membership_id, new_id, now};
 use super::{sessions, today, venues, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{Group, GroupDetail, GroupInput, Membership, Weekday};
@@ -213,7 +213,7 @@ pub(crate) fn add_member(
             "{person} is already a member of {group_name}."
         )));
     }
-    let id = new_id();
+    let id = membership_id(group_id, attendee_id, &on);
     conn.execute(
         "INSERT INTO membership (id, group_id, attendee_id, joined_on, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",

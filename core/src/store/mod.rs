@@ -45,7 +45,7 @@ pub const DB_FILE: &str = "refrain.db";
 pub const QUICK_CHECK_ON_OPEN_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: PathBuf,
     /// Successful `write()`s since opening (automatic backups use it to see
     /// that something changed).
@@ -60,6 +60,9 @@ pub struct Store {
     /// store: tests, tools, and an earlier version's file before it is
     /// encrypted). Backups are checked with it.
     key: Option<StoreKey>,
+    /// Team sharing: set while this laptop holds a space, and then every
+    /// `write()` captures its changes into the outbox (`crate::sync`).
+    pub(crate) sync: Option<crate::sync::capture::Capture>,
 }
 
 impl Store {
@@ -191,6 +194,7 @@ impl Store {
         schema::migrations()
             .to_latest(&mut conn)
             .map_err(|e| CoreError::Migration(e.to_string()))?;
+        let sync = crate::sync::capture::Capture::load(&conn)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -198,6 +202,7 @@ impl Store {
             backed_up: None,
             actor,
             key: key.cloned(),
+            sync,
         })
     }
 
@@ -206,9 +211,25 @@ impl Store {
     }
 
     /// Runs `f` in one transaction: all of it is saved, or none of it.
+    /// While this laptop shares records, the transaction's changes to the
+    /// synced tables are captured into the outbox inside it (`crate::sync`).
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction()?;
-        let out = f(&tx)?;
+        let out = match self.sync.as_mut() {
+            None => f(&tx)?,
+            Some(capture) => {
+                let mut session = crate::sync::capture::begin(&tx)?;
+                let out = f(&tx)?;
+                let actor = self
+                    .actor
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .clone();
+                crate::sync::capture::finish(&tx, capture, &mut session, actor)?;
+                drop(session);
+                out
+            }
+        };
         tx.commit()?;
         self.writes += 1;
         Ok(out)
@@ -216,6 +237,14 @@ impl Store {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub(crate) fn actor_handle(&self) -> &audit::Actor {
+        &self.actor
     }
 
     pub fn schema_version(&self) -> Result<u32> {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::sql::{new_id, now};
+use super::sql::{new_id, note_id, now};
 use super::{groups, practitioners, register, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{Amendment, Mark, Note, NoteHit, Practitioner, SessionNotes, Signature};
@@ -285,7 +285,7 @@ pub(crate) fn save_draft(
             Ok(id)
         }
         None => {
-            let id = new_id();
+            let id = note_id(session_id, attendee_id);
             conn.execute(
                 "INSERT INTO note (id, session_id, attendee_id, author_id, body, created_at,
                                    updated_at)

@@ -4,7 +4,7 @@
 use rusqlite::{named_params, params, Connection, OptionalExtension};
 
 use super::groups::{self, MEMBER_ON};
-use super::sql::{new_id, now};
+use super::sql::{mark_id, now};
 use super::{attendees, sessions, today, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{
@@ -135,7 +135,7 @@ fn insert_mark(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
          ON CONFLICT (session_id, attendee_id) DO UPDATE SET mark = excluded.mark,
              updated_at = excluded.updated_at",
-        params![new_id(), session_id, attendee_id, mark, walk_in, ts],
+        params![mark_id(session_id, attendee_id), session_id, attendee_id, mark, walk_in, ts],
     )?;
     Ok(())
 }
@@ -257,7 +257,7 @@ fn mark_everyone_else_present(
          VALUES (?1, ?2, ?3, ?4, 0, ?5, ?5)",
     )?;
     for attendee_id in &unmarked {
-        let id = new_id();
+        let id = mark_id(session_id, attendee_id);
         insert.execute(params![id, session_id, attendee_id, Mark::Present, ts])?;
         marks.push(id);
     }

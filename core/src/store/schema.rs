@@ -744,6 +744,118 @@ CREATE INDEX session_with_setlist ON session (group_id, date, start_time)
     WHERE setlist_id IS NOT NULL;
 "#;
 
+/// Team sharing (core/src/sync/). Rows that two laptops may both create meet
+/// on their primary key: a mark's id is its session and person, a
+/// membership's its group, person and joining date (the audit log's entries
+/// follow the new ids; the id change itself is not logged as an edit). The
+/// `sync_*` tables are this laptop's own bookkeeping and never leave it: the
+/// spaces it holds, its device id and clock, each synced column's clock,
+/// deletions, the outbox of captured changes waiting to be written out, the
+/// change files seen, rows waiting for a parent, and what the merge rules
+/// decided.
+const V8_SYNC: &str = r#"
+DROP TRIGGER audit_attendance_update;
+UPDATE audit_log
+   SET record_id = (SELECT a.session_id || '/' || a.attendee_id FROM attendance a
+                     WHERE a.id = audit_log.record_id)
+ WHERE record_table = 'attendance' AND record_id IN (SELECT id FROM attendance);
+UPDATE attendance SET id = session_id || '/' || attendee_id;
+CREATE TRIGGER audit_attendance_update AFTER UPDATE ON attendance
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'attendance', NEW.id,
+            'changed');
+END;
+
+DROP TRIGGER audit_membership_update;
+UPDATE audit_log
+   SET record_id = (SELECT m.group_id || '/' || m.attendee_id || '/' || m.joined_on
+                      FROM membership m WHERE m.id = audit_log.record_id)
+ WHERE record_table = 'membership' AND record_id IN (SELECT id FROM membership);
+UPDATE membership SET id = group_id || '/' || attendee_id || '/' || joined_on;
+CREATE TRIGGER audit_membership_update AFTER UPDATE ON membership
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'membership', NEW.id,
+            'changed');
+END;
+
+CREATE TABLE sync_state (
+    key    TEXT PRIMARY KEY NOT NULL,
+    value  TEXT NOT NULL
+) STRICT;
+
+-- A signed note is still final, with one exception made by the merge rules
+-- alone: when two laptops signed different versions of one note while
+-- apart, the earlier signature stands everywhere (the other version is kept
+-- in sync_decision). The merge names that one note in sync_state for the
+-- length of its own statement.
+DROP TRIGGER note_signed_is_final;
+CREATE TRIGGER note_signed_is_final BEFORE UPDATE ON note
+    WHEN OLD.signed_at IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM sync_state
+                      WHERE key = 'replacing_signed_note' AND value = OLD.id)
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: signed note is final');
+END;
+
+CREATE TABLE sync_space (
+    id         TEXT PRIMARY KEY NOT NULL,   -- 'office' or 'group-<group id>'
+    key_check  TEXT NOT NULL,               -- keyed hash that tells the right key file
+    joined_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE sync_clock (
+    tbl  TEXT NOT NULL,
+    pk   TEXT NOT NULL,
+    col  TEXT NOT NULL,
+    hlc  TEXT NOT NULL,
+    PRIMARY KEY (tbl, pk, col)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_tombstone (
+    tbl  TEXT NOT NULL,
+    pk   TEXT NOT NULL,
+    hlc  TEXT NOT NULL,
+    PRIMARY KEY (tbl, pk)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_outbox (
+    seq    INTEGER PRIMARY KEY,
+    space  TEXT NOT NULL,
+    entry  BLOB NOT NULL                    -- one transaction's rows for that space (JSON)
+) STRICT;
+
+CREATE TABLE sync_file (
+    space    TEXT NOT NULL,
+    device   TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    state    TEXT NOT NULL CHECK (state IN ('applied', 'written', 'refused', 'held')),
+    message  TEXT NOT NULL DEFAULT '',
+    at       TEXT NOT NULL,
+    PRIMARY KEY (space, device, name)
+) STRICT;
+
+CREATE TABLE sync_parked (
+    tbl    TEXT NOT NULL,
+    pk     TEXT NOT NULL,
+    row    BLOB NOT NULL,
+    PRIMARY KEY (tbl, pk)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_decision (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    device   TEXT NOT NULL,          -- the laptop whose change it was
+    actor    TEXT,                   -- who made that change there
+    tbl      TEXT NOT NULL,
+    pk       TEXT NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('overwritten', 'kept', 'refused', 'erased', 'dropped')),
+    detail   TEXT NOT NULL
+) STRICT;
+CREATE INDEX sync_decision_by_record ON sync_decision (tbl, pk);
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
@@ -755,8 +867,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V5_AUDIT),
         M::up(V6_ERASURE).foreign_key_check(),
         M::up(V7_SESSION_MUSIC),
+        M::up(V8_SYNC).foreign_key_check(),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;

@@ -14,6 +14,25 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// A register mark's key: its session and person, so two laptops marking
+/// the same person meet on one row when their changes are merged.
+pub fn mark_id(session_id: &str, attendee_id: &str) -> String {
+    format!("{session_id}/{attendee_id}")
+}
+
+/// A membership's key: its group, person and joining date (two laptops
+/// adding the same person to a group on the same day make one membership).
+pub fn membership_id(group_id: &str, attendee_id: &str, joined_on: &str) -> String {
+    format!("{group_id}/{attendee_id}/{joined_on}")
+}
+
+/// A clinical note's key: its session and person (or the group), as there is
+/// one note each (`note_one_per_person`): two laptops' drafts meet on it.
+/// It ends in `/note`, so it never equals the same person's mark's key.
+pub fn note_id(session_id: &str, attendee_id: Option<&str>) -> String {
+    format!("{session_id}/{}/note", attendee_id.unwrap_or("group"))
+}
+
 /// The current time as stored in `created_at` / `updated_at`: RFC 3339, UTC.
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
