@@ -37,10 +37,6 @@ impl Laptop {
         report
     }
 
-    pub fn reopen(&mut self) {
-        let dir = self.data.path().to_path_buf();
-        self.store = Store::open_in_dir(&dir).unwrap();
-    }
 }
 
 /// Every file under `from` copied to the same place under `to` (what the
@@ -153,6 +149,7 @@ pub fn two_laptops() -> TwoLaptops {
     let session = session_on(&mut office.store, &g, "2026-11-02");
     let space = group_space(&g.id);
     let keys = key_folder(&[OFFICE, &space]);
+    KEYS_DIR.with(|k| *k.borrow_mut() = Some(keys.path().to_path_buf()));
     let therapist_keys = some_keys(keys.path(), &[&space]);
     office.sync(keys.path());
     let mut therapist = Laptop::new();
@@ -328,4 +325,359 @@ pub fn input_of(a: &Attendee) -> AttendeeInput {
         consent_media: a.consent_media.clone(),
         consent_share_outcomes: a.consent_share_outcomes.clone(),
     }
+}
+
+/// The therapist marks two people, syncing after each, so two change files
+/// wait in their folder; returns them, oldest first.
+fn two_change_files(t: &mut TwoLaptops) -> Vec<PathBuf> {
+    let s = t.session.id.clone();
+    let before: Vec<PathBuf> = files_under(t.therapist.folder.path());
+    t.therapist
+        .store
+        .set_mark(&s, &t.people[0].id, Some(Mark::Present))
+        .unwrap();
+    t.therapist.sync(t.therapist_keys.path());
+    t.therapist
+        .store
+        .set_mark(&s, &t.people[1].id, Some(Mark::Late))
+        .unwrap();
+    t.therapist.sync(t.therapist_keys.path());
+    let files: Vec<PathBuf> = files_under(t.therapist.folder.path())
+        .into_iter()
+        .filter(|f| !before.contains(f))
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    files
+}
+
+/// Carries the therapist's files to the office with the first one spoiled
+/// by `spoil` (which gets the path it will have in the office's folder),
+/// then syncs the office.
+fn office_gets_spoiled(t: &mut TwoLaptops, spoil: impl FnOnce(&Path, &Path)) -> sync::SyncReport {
+    let files = two_change_files(t);
+    let from = t.therapist.folder.path().to_path_buf();
+    let to = t.office.folder.path().to_path_buf();
+    let first = to.join(files[0].strip_prefix(&from).unwrap());
+    let second = to.join(files[1].strip_prefix(&from).unwrap());
+    std::fs::create_dir_all(second.parent().unwrap()).unwrap();
+    std::fs::copy(&files[1], &second).unwrap();
+    spoil(&files[0], &first);
+    let keys = Keys::from_dir(t.keys.path()).unwrap();
+    t.office.store.sync_folder(&to, &keys).unwrap()
+}
+
+fn assert_refused_and_later_applied(t: &TwoLaptops, report: &sync::SyncReport, why: &str) {
+    assert_eq!(report.refused.len(), 1, "{report:?}");
+    assert!(report.refused[0].1.contains(why), "{report:?}");
+    let s = &t.session.id;
+    assert_eq!(mark_of(&t.office.store, s, &t.people[0].id), None, "nothing of it applied");
+    assert_eq!(
+        mark_of(&t.office.store, s, &t.people[1].id),
+        Some(Mark::Late),
+        "the file after it was applied"
+    );
+    let words = report.words().join("\n");
+    assert!(words.contains("Refused") && words.contains("set aside"), "{words}");
+    let status = t.office.store.sync_status().unwrap();
+    assert!(status.spaces.iter().any(|s| !s.refused.is_empty()));
+}
+
+#[test]
+fn a_truncated_change_file_is_refused_and_the_next_one_applied() {
+    let mut t = two_laptops();
+    let report = office_gets_spoiled(&mut t, |src, dest| {
+        let bytes = std::fs::read(src).unwrap();
+        std::fs::write(dest, &bytes[..bytes.len() / 2]).unwrap();
+    });
+    assert_refused_and_later_applied(&t, &report, "cut short, altered");
+}
+
+#[test]
+fn a_bit_flipped_change_file_is_refused() {
+    let mut t = two_laptops();
+    let report = office_gets_spoiled(&mut t, |src, dest| {
+        let mut bytes = std::fs::read(src).unwrap();
+        let n = bytes.len() - 20;
+        bytes[n] ^= 0x01;
+        std::fs::write(dest, &bytes).unwrap();
+    });
+    assert_refused_and_later_applied(&t, &report, "altered");
+}
+
+#[test]
+fn a_renamed_change_file_is_refused() {
+    let mut t = two_laptops();
+    let report = office_gets_spoiled(&mut t, |src, dest| {
+        let renamed = dest.with_file_name("000000000001-0000.rfc");
+        std::fs::copy(src, renamed).unwrap();
+    });
+    assert_refused_and_later_applied(&t, &report, "renamed");
+}
+
+#[test]
+fn a_change_file_sealed_with_another_key_is_refused() {
+    let mut t = two_laptops();
+    let report = office_gets_spoiled(&mut t, |src, dest| {
+        let bytes = std::fs::read(src).unwrap();
+        let name = file_name_of(dest);
+        let right = SpaceKey::read(&t_key(src)).unwrap();
+        let contents = sync::file::open(&name, &bytes, &right, u32::MAX).unwrap();
+        let forged = sync::file::seal(&name, &contents, &SpaceKey::generate().unwrap()).unwrap();
+        std::fs::write(dest, forged).unwrap();
+    });
+    assert_refused_and_later_applied(&t, &report, "another key");
+}
+
+#[test]
+fn a_change_file_copied_in_from_another_space_is_refused_and_named() {
+    let mut t = two_laptops();
+    let space = t.space();
+    let report = office_gets_spoiled(&mut t, |src, dest| {
+        // The group's file put in the office space's folder.
+        let rel: PathBuf = dest.components().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+        let root = dest.ancestors().nth(3).unwrap();
+        let moved = root.join(OFFICE).join(rel);
+        std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+        std::fs::copy(src, &moved).unwrap();
+    });
+    assert_eq!(report.refused.len(), 1, "{report:?}");
+    assert!(report.refused[0].1.contains(&space), "{report:?}");
+    // The group's own copy never arrived, so its mark is not there.
+    assert_eq!(mark_of(&t.office.store, &t.session.id, &t.people[0].id), None);
+}
+
+#[test]
+fn a_change_file_from_a_newer_refrain_is_kept_for_later() {
+    let mut t = two_laptops();
+    let report = office_gets_spoiled(&mut t, |src, dest| {
+        let bytes = std::fs::read(src).unwrap();
+        let name = file_name_of(dest);
+        let key = SpaceKey::read(&t_key(src)).unwrap();
+        let mut contents = sync::file::open(&name, &bytes, &key, u32::MAX).unwrap();
+        contents.schema = refrain_core::store::SCHEMA_VERSION + 1;
+        std::fs::write(dest, sync::file::seal(&name, &contents, &key).unwrap()).unwrap();
+    });
+    assert!(report.refused.is_empty(), "{report:?}");
+    assert_eq!(report.held.len(), 1, "{report:?}");
+    assert!(
+        report.held[0].1.contains("made by a newer Refrain") && report.held[0].1.contains("update this laptop"),
+        "{report:?}"
+    );
+    assert_eq!(mark_of(&t.office.store, &t.session.id, &t.people[0].id), None);
+    assert_eq!(mark_of(&t.office.store, &t.session.id, &t.people[1].id), Some(Mark::Late));
+    // It stays held: tried again at every sync, never dropped.
+    let again = t.office.sync(t.keys.path());
+    assert_eq!(again.held.len(), 1);
+}
+
+/// The key file for the space a therapist's change file belongs to (the
+/// tests keep every key in the office's key folder).
+fn t_key(file: &Path) -> PathBuf {
+    let space = file.parent().unwrap().parent().unwrap().file_name().unwrap();
+    KEYS_DIR.with(|k| k.borrow().clone().unwrap()).join(format!("{}.key", space.to_str().unwrap()))
+}
+
+thread_local! {
+    static KEYS_DIR: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+}
+
+fn file_name_of(path: &Path) -> sync::file::FileName {
+    let part = |n: usize| {
+        path.ancestors()
+            .nth(n)
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let fname = part(0);
+    let (stem, ext) = fname.rsplit_once('.').unwrap();
+    sync::file::FileName {
+        space: part(2),
+        device: part(1),
+        stem: stem.into(),
+        ext: ext.into(),
+    }
+}
+
+#[test]
+fn the_same_file_twice_changes_nothing() {
+    let mut t = two_laptops();
+    two_change_files(&mut t);
+    carry(t.therapist.folder.path(), t.office.folder.path());
+    let first = t.office.sync(t.keys.path());
+    assert_eq!(first.files_applied, 2);
+    let dump = t.office.store.sync_canonical_dump(&t.space()).unwrap();
+    // Forget that they were applied: the same files again.
+    let conn = rusqlite::Connection::open(t.office.data.path().join("refrain.db")).unwrap();
+    conn.execute("DELETE FROM sync_file WHERE state = 'applied'", []).unwrap();
+    drop(conn);
+    let again = t.office.sync(t.keys.path());
+    assert!(again.files_applied >= 2);
+    assert_eq!(t.office.store.sync_canonical_dump(&t.space()).unwrap(), dump);
+}
+
+#[test]
+fn change_files_and_snapshots_hold_nothing_readable() {
+    let mut t = two_laptops();
+    let id = t.people[0].id.clone();
+    let mut input = input_of(&t.office.store.attendee(&id).unwrap());
+    input.notes = "Afraid of thunderstorms".into();
+    t.office.store.update_attendee(&id, &input).unwrap();
+    t.therapist
+        .store
+        .set_mark(&t.session.id, &id, Some(Mark::Present))
+        .unwrap();
+    t.therapist
+        .store
+        .save_note_draft(&t.session.id, Some(&id), "Tearful during Danny Boy", None)
+        .unwrap();
+    t.exchange();
+    let keys = Keys::from_dir(t.keys.path()).unwrap();
+    t.office.store.sync_snapshot(t.office.folder.path(), &keys).unwrap();
+    let mut files = files_under(t.office.folder.path());
+    files.extend(files_under(t.therapist.folder.path()));
+    assert!(files.iter().any(|f| f.extension().is_some_and(|e| e == "rfs")));
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap().to_ascii_lowercase();
+        let name = f.to_string_lossy().to_lowercase();
+        for secret in ["ada", "lovelace", "brenda", "okafor", "thunderstorms", "tearful", "danny", "07700"] {
+            assert!(memchr::memmem::find(&bytes, secret.as_bytes()).is_none(), "{secret} in {}", f.display());
+            assert!(!name.contains(secret), "{secret} in a file's name");
+        }
+    }
+}
+
+#[test]
+fn a_new_laptop_starts_from_a_snapshot_after_the_office_compacts_its_files() {
+    let mut t = two_laptops();
+    for (i, p) in t.people.clone().iter().enumerate() {
+        let m = if i == 0 { Mark::Present } else { Mark::Apologies };
+        t.office.store.set_mark(&t.session.id, &p.id, Some(m)).unwrap();
+        t.office.sync(t.keys.path());
+    }
+    let keys = Keys::from_dir(t.keys.path()).unwrap();
+    let written = t.office.store.sync_snapshot(t.office.folder.path(), &keys).unwrap();
+    assert_eq!(written.len(), 2, "one snapshot per space held");
+    let device = t.office.store.sync_status().unwrap().device.unwrap();
+    for space in [OFFICE.to_string(), t.space()] {
+        let own: Vec<_> = files_under(&t.office.folder.path().join(&space).join(&device));
+        assert_eq!(own.len(), 1, "only the snapshot is left: {own:?}");
+        assert!(own[0].extension().is_some_and(|e| e == "rfs"));
+    }
+    let mut newcomer = Laptop::new();
+    carry(t.office.folder.path(), newcomer.folder.path());
+    let report = newcomer.sync(t.keys.path());
+    assert!(report.files_applied >= 2, "{report:?}");
+    for space in [OFFICE.to_string(), t.space()] {
+        assert_eq!(
+            newcomer.store.sync_canonical_dump(&space).unwrap(),
+            t.office.store.sync_canonical_dump(&space).unwrap()
+        );
+    }
+    assert_eq!(mark_of(&newcomer.store, &t.session.id, &t.people[1].id), Some(Mark::Apologies));
+}
+
+#[test]
+fn an_erased_person_is_in_no_snapshot_made_after_the_erasure_and_stays_erased() {
+    let mut t = two_laptops();
+    let ada = t.people[0].id.clone();
+    // The therapist, offline, writes about Ada while the office erases her.
+    t.therapist
+        .store
+        .set_mark(&t.session.id, &ada, Some(Mark::Present))
+        .unwrap();
+    t.therapist
+        .store
+        .save_note_draft(&t.session.id, Some(&ada), "Sang Calon Lân", None)
+        .unwrap();
+    let mut input = input_of(&t.therapist.store.attendee(&ada).unwrap());
+    input.phone = "01632 960999".into();
+    t.therapist.store.update_attendee(&ada, &input).unwrap();
+    t.office.store.erase_attendee(&ada, "asked in writing").unwrap();
+    t.exchange();
+    for laptop in [&t.office, &t.therapist] {
+        let a = laptop.store.attendee(&ada).unwrap();
+        assert!(a.full_name.starts_with("Erased person"), "{}", a.full_name);
+        assert_eq!(a.phone, "");
+        assert!(laptop.store.person_notes(&ada).unwrap().is_empty());
+    }
+    t.assert_same();
+    let decisions = t.office.store.sync_decisions(50).unwrap();
+    assert!(decisions.iter().any(|d| d.kind == "dropped"), "{decisions:?}");
+    let erased_here = t.therapist.store.sync_decisions(50).unwrap();
+    assert!(erased_here.iter().any(|d| d.kind == "erased"), "{erased_here:?}");
+
+    let keys = Keys::from_dir(t.keys.path()).unwrap();
+    let snaps = t.office.store.sync_snapshot(t.office.folder.path(), &keys).unwrap();
+    for snap in snaps {
+        let name = file_name_of(&snap);
+        let key = keys.get(&name.space).unwrap();
+        let contents = sync::file::open(&name, &std::fs::read(&snap).unwrap(), key, u32::MAX).unwrap();
+        let text = serde_json::to_string(&contents.entries).unwrap();
+        for secret in ["Ada Lovelace", "Calon", "01632 960999", "07700 900123\",\"\",\"\",\"\",\"\",\"\",0,null,0,null,0,null,null"] {
+            assert!(!text.contains(secret), "{secret} in a snapshot made after the erasure");
+        }
+    }
+}
+
+#[test]
+fn a_wrong_key_file_for_a_joined_space_is_refused_before_anything_changes() {
+    let mut t = two_laptops();
+    let wrong = key_folder(&[&t.space()]);
+    let keys = Keys::from_dir(wrong.path()).unwrap();
+    let err = t.therapist.store.sync_folder(t.therapist.folder.path(), &keys).unwrap_err();
+    assert_eq!(err.code(), "sync_failed");
+    assert!(err.to_string().contains("not the key"), "{err}");
+}
+
+#[test]
+fn a_v7_store_moves_over_with_marks_and_memberships_on_their_natural_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("refrain.db");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        refrain_core::store::register_sql_functions(&conn).unwrap();
+        refrain_core::store::schema::migrations().to_version(&mut conn, 7).unwrap();
+        conn.execute_batch(
+            "INSERT INTO practice_group (id, name, created_at, updated_at) VALUES ('g', 'Choir', 't', 't');
+             INSERT INTO attendee (id, full_name, created_at, updated_at) VALUES ('a', 'Ada', 't', 't');
+             INSERT INTO membership (id, group_id, attendee_id, joined_on, created_at, updated_at)
+                 VALUES ('m-random', 'g', 'a', '2026-01-05', 't', 't');
+             INSERT INTO session (id, group_id, date, start_time, end_time, status, created_at, updated_at)
+                 VALUES ('s', 'g', '2026-02-03', '10:00', '11:00', 'held', 't', 't');
+             INSERT INTO attendance (id, session_id, attendee_id, mark, created_at, updated_at)
+                 VALUES ('x-random', 's', 'a', 'present', 't', 't');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), refrain_core::store::SCHEMA_VERSION);
+    assert_eq!(mark_of(&store, "s", "a"), Some(Mark::Present));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let ids: (String, String) = conn
+        .query_row("SELECT (SELECT id FROM attendance), (SELECT id FROM membership)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(ids, ("s/a".into(), "g/a/2026-01-05".into()));
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE record_id IN ('s/a', 'g/a/2026-01-05')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 2, "the audit log follows the new keys");
+    let stray: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE record_id IN ('x-random', 'm-random')
+                OR action = 'changed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stray, 0, "no old keys left and the move is not logged as an edit");
 }
