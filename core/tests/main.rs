@@ -15,4 +15,5 @@ mod scores;
 mod store;
 mod sync;
 mod sync_convergence;
+mod sync_crash;
 mod vault;

@@ -36,7 +36,6 @@ impl Laptop {
         assert!(report.refused.is_empty(), "{:?}", report.refused);
         report
     }
-
 }
 
 /// Every file under `from` copied to the same place under `to` (what the
@@ -370,14 +369,21 @@ fn assert_refused_and_later_applied(t: &TwoLaptops, report: &sync::SyncReport, w
     assert_eq!(report.refused.len(), 1, "{report:?}");
     assert!(report.refused[0].1.contains(why), "{report:?}");
     let s = &t.session.id;
-    assert_eq!(mark_of(&t.office.store, s, &t.people[0].id), None, "nothing of it applied");
+    assert_eq!(
+        mark_of(&t.office.store, s, &t.people[0].id),
+        None,
+        "nothing of it applied"
+    );
     assert_eq!(
         mark_of(&t.office.store, s, &t.people[1].id),
         Some(Mark::Late),
         "the file after it was applied"
     );
     let words = report.words().join("\n");
-    assert!(words.contains("Refused") && words.contains("set aside"), "{words}");
+    assert!(
+        words.contains("Refused") && words.contains("set aside"),
+        "{words}"
+    );
     let status = t.office.store.sync_status().unwrap();
     assert!(status.spaces.iter().any(|s| !s.refused.is_empty()));
 }
@@ -434,7 +440,14 @@ fn a_change_file_copied_in_from_another_space_is_refused_and_named() {
     let space = t.space();
     let report = office_gets_spoiled(&mut t, |src, dest| {
         // The group's file put in the office space's folder.
-        let rel: PathBuf = dest.components().rev().take(2).collect::<Vec<_>>().into_iter().rev().collect();
+        let rel: PathBuf = dest
+            .components()
+            .rev()
+            .take(2)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let root = dest.ancestors().nth(3).unwrap();
         let moved = root.join(OFFICE).join(rel);
         std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
@@ -443,7 +456,10 @@ fn a_change_file_copied_in_from_another_space_is_refused_and_named() {
     assert_eq!(report.refused.len(), 1, "{report:?}");
     assert!(report.refused[0].1.contains(&space), "{report:?}");
     // The group's own copy never arrived, so its mark is not there.
-    assert_eq!(mark_of(&t.office.store, &t.session.id, &t.people[0].id), None);
+    assert_eq!(
+        mark_of(&t.office.store, &t.session.id, &t.people[0].id),
+        None
+    );
 }
 
 #[test]
@@ -460,11 +476,18 @@ fn a_change_file_from_a_newer_refrain_is_kept_for_later() {
     assert!(report.refused.is_empty(), "{report:?}");
     assert_eq!(report.held.len(), 1, "{report:?}");
     assert!(
-        report.held[0].1.contains("made by a newer Refrain") && report.held[0].1.contains("update this laptop"),
+        report.held[0].1.contains("made by a newer Refrain")
+            && report.held[0].1.contains("update this laptop"),
         "{report:?}"
     );
-    assert_eq!(mark_of(&t.office.store, &t.session.id, &t.people[0].id), None);
-    assert_eq!(mark_of(&t.office.store, &t.session.id, &t.people[1].id), Some(Mark::Late));
+    assert_eq!(
+        mark_of(&t.office.store, &t.session.id, &t.people[0].id),
+        None
+    );
+    assert_eq!(
+        mark_of(&t.office.store, &t.session.id, &t.people[1].id),
+        Some(Mark::Late)
+    );
     // It stays held: tried again at every sync, never dropped.
     let again = t.office.sync(t.keys.path());
     assert_eq!(again.held.len(), 1);
@@ -473,8 +496,16 @@ fn a_change_file_from_a_newer_refrain_is_kept_for_later() {
 /// The key file for the space a therapist's change file belongs to (the
 /// tests keep every key in the office's key folder).
 fn t_key(file: &Path) -> PathBuf {
-    let space = file.parent().unwrap().parent().unwrap().file_name().unwrap();
-    KEYS_DIR.with(|k| k.borrow().clone().unwrap()).join(format!("{}.key", space.to_str().unwrap()))
+    let space = file
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap();
+    KEYS_DIR
+        .with(|k| k.borrow().clone().unwrap())
+        .join(format!("{}.key", space.to_str().unwrap()))
 }
 
 thread_local! {
@@ -512,11 +543,15 @@ fn the_same_file_twice_changes_nothing() {
     let dump = t.office.store.sync_canonical_dump(&t.space()).unwrap();
     // Forget that they were applied: the same files again.
     let conn = rusqlite::Connection::open(t.office.data.path().join("refrain.db")).unwrap();
-    conn.execute("DELETE FROM sync_file WHERE state = 'applied'", []).unwrap();
+    conn.execute("DELETE FROM sync_file WHERE state = 'applied'", [])
+        .unwrap();
     drop(conn);
     let again = t.office.sync(t.keys.path());
     assert!(again.files_applied >= 2);
-    assert_eq!(t.office.store.sync_canonical_dump(&t.space()).unwrap(), dump);
+    assert_eq!(
+        t.office.store.sync_canonical_dump(&t.space()).unwrap(),
+        dump
+    );
 }
 
 #[test]
@@ -536,15 +571,33 @@ fn change_files_and_snapshots_hold_nothing_readable() {
         .unwrap();
     t.exchange();
     let keys = Keys::from_dir(t.keys.path()).unwrap();
-    t.office.store.sync_snapshot(t.office.folder.path(), &keys).unwrap();
+    t.office
+        .store
+        .sync_snapshot(t.office.folder.path(), &keys)
+        .unwrap();
     let mut files = files_under(t.office.folder.path());
     files.extend(files_under(t.therapist.folder.path()));
-    assert!(files.iter().any(|f| f.extension().is_some_and(|e| e == "rfs")));
+    assert!(files
+        .iter()
+        .any(|f| f.extension().is_some_and(|e| e == "rfs")));
     for f in &files {
         let bytes = std::fs::read(f).unwrap().to_ascii_lowercase();
         let name = f.to_string_lossy().to_lowercase();
-        for secret in ["ada", "lovelace", "brenda", "okafor", "thunderstorms", "tearful", "danny", "07700"] {
-            assert!(memchr::memmem::find(&bytes, secret.as_bytes()).is_none(), "{secret} in {}", f.display());
+        for secret in [
+            "ada",
+            "lovelace",
+            "brenda",
+            "okafor",
+            "thunderstorms",
+            "tearful",
+            "danny",
+            "07700",
+        ] {
+            assert!(
+                memchr::memmem::find(&bytes, secret.as_bytes()).is_none(),
+                "{secret} in {}",
+                f.display()
+            );
             assert!(!name.contains(secret), "{secret} in a file's name");
         }
     }
@@ -554,12 +607,23 @@ fn change_files_and_snapshots_hold_nothing_readable() {
 fn a_new_laptop_starts_from_a_snapshot_after_the_office_compacts_its_files() {
     let mut t = two_laptops();
     for (i, p) in t.people.clone().iter().enumerate() {
-        let m = if i == 0 { Mark::Present } else { Mark::Apologies };
-        t.office.store.set_mark(&t.session.id, &p.id, Some(m)).unwrap();
+        let m = if i == 0 {
+            Mark::Present
+        } else {
+            Mark::Apologies
+        };
+        t.office
+            .store
+            .set_mark(&t.session.id, &p.id, Some(m))
+            .unwrap();
         t.office.sync(t.keys.path());
     }
     let keys = Keys::from_dir(t.keys.path()).unwrap();
-    let written = t.office.store.sync_snapshot(t.office.folder.path(), &keys).unwrap();
+    let written = t
+        .office
+        .store
+        .sync_snapshot(t.office.folder.path(), &keys)
+        .unwrap();
     assert_eq!(written.len(), 2, "one snapshot per space held");
     let device = t.office.store.sync_status().unwrap().device.unwrap();
     for space in [OFFICE.to_string(), t.space()] {
@@ -577,7 +641,10 @@ fn a_new_laptop_starts_from_a_snapshot_after_the_office_compacts_its_files() {
             t.office.store.sync_canonical_dump(&space).unwrap()
         );
     }
-    assert_eq!(mark_of(&newcomer.store, &t.session.id, &t.people[1].id), Some(Mark::Apologies));
+    assert_eq!(
+        mark_of(&newcomer.store, &t.session.id, &t.people[1].id),
+        Some(Mark::Apologies)
+    );
 }
 
 #[test]
@@ -596,7 +663,10 @@ fn an_erased_person_is_in_no_snapshot_made_after_the_erasure_and_stays_erased() 
     let mut input = input_of(&t.therapist.store.attendee(&ada).unwrap());
     input.phone = "01632 960999".into();
     t.therapist.store.update_attendee(&ada, &input).unwrap();
-    t.office.store.erase_attendee(&ada, "asked in writing").unwrap();
+    t.office
+        .store
+        .erase_attendee(&ada, "asked in writing")
+        .unwrap();
     t.exchange();
     for laptop in [&t.office, &t.therapist] {
         let a = laptop.store.attendee(&ada).unwrap();
@@ -606,19 +676,38 @@ fn an_erased_person_is_in_no_snapshot_made_after_the_erasure_and_stays_erased() 
     }
     t.assert_same();
     let decisions = t.office.store.sync_decisions(50).unwrap();
-    assert!(decisions.iter().any(|d| d.kind == "dropped"), "{decisions:?}");
+    assert!(
+        decisions.iter().any(|d| d.kind == "dropped"),
+        "{decisions:?}"
+    );
     let erased_here = t.therapist.store.sync_decisions(50).unwrap();
-    assert!(erased_here.iter().any(|d| d.kind == "erased"), "{erased_here:?}");
+    assert!(
+        erased_here.iter().any(|d| d.kind == "erased"),
+        "{erased_here:?}"
+    );
 
     let keys = Keys::from_dir(t.keys.path()).unwrap();
-    let snaps = t.office.store.sync_snapshot(t.office.folder.path(), &keys).unwrap();
+    let snaps = t
+        .office
+        .store
+        .sync_snapshot(t.office.folder.path(), &keys)
+        .unwrap();
     for snap in snaps {
         let name = file_name_of(&snap);
         let key = keys.get(&name.space).unwrap();
-        let contents = sync::file::open(&name, &std::fs::read(&snap).unwrap(), key, u32::MAX).unwrap();
+        let contents =
+            sync::file::open(&name, &std::fs::read(&snap).unwrap(), key, u32::MAX).unwrap();
         let text = serde_json::to_string(&contents.entries).unwrap();
-        for secret in ["Ada Lovelace", "Calon", "01632 960999", "07700 900123\",\"\",\"\",\"\",\"\",\"\",0,null,0,null,0,null,null"] {
-            assert!(!text.contains(secret), "{secret} in a snapshot made after the erasure");
+        for secret in [
+            "Ada Lovelace",
+            "Calon",
+            "01632 960999",
+            "07700 900123\",\"\",\"\",\"\",\"\",\"\",0,null,0,null,0,null,null",
+        ] {
+            assert!(
+                !text.contains(secret),
+                "{secret} in a snapshot made after the erasure"
+            );
         }
     }
 }
@@ -628,7 +717,11 @@ fn a_wrong_key_file_for_a_joined_space_is_refused_before_anything_changes() {
     let mut t = two_laptops();
     let wrong = key_folder(&[&t.space()]);
     let keys = Keys::from_dir(wrong.path()).unwrap();
-    let err = t.therapist.store.sync_folder(t.therapist.folder.path(), &keys).unwrap_err();
+    let err = t
+        .therapist
+        .store
+        .sync_folder(t.therapist.folder.path(), &keys)
+        .unwrap_err();
     assert_eq!(err.code(), "sync_failed");
     assert!(err.to_string().contains("not the key"), "{err}");
 }
@@ -640,7 +733,9 @@ fn a_v7_store_moves_over_with_marks_and_memberships_on_their_natural_keys() {
     {
         let mut conn = rusqlite::Connection::open(&path).unwrap();
         refrain_core::store::register_sql_functions(&conn).unwrap();
-        refrain_core::store::schema::migrations().to_version(&mut conn, 7).unwrap();
+        refrain_core::store::schema::migrations()
+            .to_version(&mut conn, 7)
+            .unwrap();
         conn.execute_batch(
             "INSERT INTO practice_group (id, name, created_at, updated_at) VALUES ('g', 'Choir', 't', 't');
              INSERT INTO attendee (id, full_name, created_at, updated_at) VALUES ('a', 'Ada', 't', 't');
@@ -654,13 +749,18 @@ fn a_v7_store_moves_over_with_marks_and_memberships_on_their_natural_keys() {
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), refrain_core::store::SCHEMA_VERSION);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        refrain_core::store::SCHEMA_VERSION
+    );
     assert_eq!(mark_of(&store, "s", "a"), Some(Mark::Present));
     let conn = rusqlite::Connection::open(&path).unwrap();
     let ids: (String, String) = conn
-        .query_row("SELECT (SELECT id FROM attendance), (SELECT id FROM membership)", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT (SELECT id FROM attendance), (SELECT id FROM membership)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!(ids, ("s/a".into(), "g/a/2026-01-05".into()));
     let audited: i64 = conn
@@ -679,5 +779,8 @@ fn a_v7_store_moves_over_with_marks_and_memberships_on_their_natural_keys() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(stray, 0, "no old keys left and the move is not logged as an edit");
+    assert_eq!(
+        stray, 0,
+        "no old keys left and the move is not logged as an edit"
+    );
 }

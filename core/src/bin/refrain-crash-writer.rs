@@ -31,6 +31,12 @@
 //!
 //! A refusal (the core saying no, which this writer tries not to provoke) is
 //! reported and skipped; any other error ends the process with status 1.
+//!
+//! Team sharing (`core/tests/sync_crash.rs`): with `REFRAIN_CRASH_SYNC_FOLDER`
+//! and `REFRAIN_CRASH_SYNC_KEYS` set, the writer also syncs with that folder
+//! after about one change in five and prints `synced`. With `--apply` first
+//! (`refrain-crash-writer --apply <data dir> <folder> <keys>`) it only
+//! applies what is in the folder, over and over, printing `applied <n>`.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -212,6 +218,8 @@ enum Step {
 
 struct Writer {
     store: Store,
+    /// The sync folder and space keys, when the writer also syncs.
+    sync: Option<(PathBuf, refrain_core::sync::Keys)>,
     rng: Rng,
     out: std::io::StdoutLock<'static>,
     items: Vec<String>,
@@ -648,6 +656,11 @@ impl Writer {
             idle = 0;
             let step = steps.swap_remove(self.rng.below(steps.len()));
             self.step(&mut session, step)?;
+            if self.sync.is_some() && self.rng.chance(20) {
+                let (folder, keys) = self.sync.as_ref().expect("checked");
+                self.store.sync_folder(folder, keys)?;
+                self.say("synced");
+            }
         }
     }
 }
@@ -657,8 +670,45 @@ fn fail(e: CoreError) -> ! {
     std::process::exit(1);
 }
 
+fn store_key() -> refrain_core::vault::StoreKey {
+    std::env::var("REFRAIN_CRASH_STORE_KEY")
+        .ok()
+        .and_then(|hex| refrain_core::vault::StoreKey::from_hex(&hex))
+        .unwrap_or_else(|| {
+            eprintln!("REFRAIN_CRASH_STORE_KEY must hold the store key in hex");
+            std::process::exit(2);
+        })
+}
+
+/// `--apply <data dir> <folder> <keys>`: applies what arrives, for ever.
+fn apply_forever(mut args: impl Iterator<Item = String>) -> ! {
+    let (Some(dir), Some(folder), Some(keys)) = (args.next(), args.next(), args.next()) else {
+        eprintln!("usage: refrain-crash-writer --apply <data dir> <folder> <keys>");
+        std::process::exit(2);
+    };
+    let keys = refrain_core::sync::Keys::from_dir(&PathBuf::from(keys)).unwrap_or_else(|e| fail(e));
+    let mut store =
+        Store::open_in_dir_keyed(&PathBuf::from(dir), &store_key()).unwrap_or_else(|e| fail(e));
+    let mut out = std::io::stdout().lock();
+    loop {
+        let report = store
+            .sync_folder(&PathBuf::from(&folder), &keys)
+            .unwrap_or_else(|e| fail(e));
+        if writeln!(out, "applied {}", report.files_applied)
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            std::process::exit(3);
+        }
+    }
+}
+
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().is_some_and(|a| a == "--apply") {
+        args.next();
+        apply_forever(args);
+    }
     let (Some(dir), Some(seed)) = (args.next(), args.next()) else {
         eprintln!("usage: refrain-crash-writer <data dir> <seed>");
         std::process::exit(2);
@@ -669,13 +719,17 @@ fn main() {
     };
     // Exactly as the app opens its store: encrypted, with the store key the
     // harness hands over (hex) in REFRAIN_CRASH_STORE_KEY.
-    let key = std::env::var("REFRAIN_CRASH_STORE_KEY")
-        .ok()
-        .and_then(|hex| refrain_core::vault::StoreKey::from_hex(&hex))
-        .unwrap_or_else(|| {
-            eprintln!("REFRAIN_CRASH_STORE_KEY must hold the store key in hex");
-            std::process::exit(2);
-        });
+    let key = store_key();
+    let sync = match (
+        std::env::var_os("REFRAIN_CRASH_SYNC_FOLDER"),
+        std::env::var_os("REFRAIN_CRASH_SYNC_KEYS"),
+    ) {
+        (Some(folder), Some(keys)) => Some((
+            PathBuf::from(folder),
+            refrain_core::sync::Keys::from_dir(&PathBuf::from(keys)).unwrap_or_else(|e| fail(e)),
+        )),
+        _ => None,
+    };
     let store = Store::open_in_dir_keyed(&PathBuf::from(dir), &key).unwrap_or_else(|e| fail(e));
     let items = builtin(UCL_UMBRELLA_GENERIC)
         .expect("the UCL generic umbrella is built in")
@@ -685,6 +739,7 @@ fn main() {
         .collect();
     let mut w = Writer {
         store,
+        sync,
         rng: Rng(seed),
         out: std::io::stdout().lock(),
         items,
