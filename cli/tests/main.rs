@@ -6,3 +6,4 @@ mod support;
 mod backup;
 mod commands;
 mod full_disk;
+mod sync;

@@ -784,3 +784,39 @@ fn a_v7_store_moves_over_with_marks_and_memberships_on_their_natural_keys() {
         "no old keys left and the move is not logged as an edit"
     );
 }
+
+#[test]
+fn a_laptop_whose_clock_is_days_out_still_orders_changes_after_what_it_saw_and_is_told() {
+    let mut t = two_laptops();
+    let (s, p) = (t.session.id.clone(), t.people[0].id.clone());
+    // The office's clock is three days fast.
+    t.office.store.sync_skew_clock(3 * 24 * 3600 * 1000);
+    t.office.store.set_mark(&s, &p, Some(Mark::Absent)).unwrap();
+    t.office.sync(t.keys.path());
+    carry(t.office.folder.path(), t.therapist.folder.path());
+    let report = t.therapist.sync(t.therapist_keys.path());
+    let warning = report.clock_warning.clone().expect("the therapist is told");
+    assert!(warning.contains("3 days ahead"), "{warning}");
+    assert!(report
+        .words()
+        .iter()
+        .any(|w| w.contains("check the date and time")));
+    // Having seen the office's change, the therapist's next change is
+    // ordered after it although their clock reads three days earlier.
+    t.therapist
+        .store
+        .set_mark(&s, &p, Some(Mark::Present))
+        .unwrap();
+    t.exchange();
+    for laptop in [&t.office, &t.therapist] {
+        assert_eq!(mark_of(&laptop.store, &s, &p), Some(Mark::Present));
+    }
+    t.assert_same();
+    assert!(t
+        .therapist
+        .store
+        .sync_status()
+        .unwrap()
+        .clock_warning
+        .is_some());
+}

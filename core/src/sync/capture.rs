@@ -23,6 +23,8 @@ pub struct Capture {
     /// The spaces this laptop holds.
     pub spaces: Vec<String>,
     pub clock: Hlc,
+    /// Added to this computer's clock (tests of a laptop whose clock is wrong).
+    pub skew_ms: i64,
 }
 
 impl Capture {
@@ -45,14 +47,22 @@ impl Capture {
             device,
             spaces,
             clock,
+            skew_ms: 0,
         }))
     }
 
     /// The next stamp, remembered in the same transaction.
     pub fn tick(&mut self, conn: &Connection) -> Result<Hlc> {
-        self.clock = self.clock.tick(wall_ms(), &self.device);
+        self.clock = self.clock.tick(self.now_ms(), &self.device);
         set_state(conn, "clock", &self.clock.to_string())?;
         Ok(self.clock.clone())
+    }
+}
+
+impl Capture {
+    /// This laptop's wall clock, as it reads (with any skew a test gave it).
+    pub fn now_ms(&self) -> u64 {
+        (wall_ms() as i64).saturating_add(self.skew_ms).max(0) as u64
     }
 }
 

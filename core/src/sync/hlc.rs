@@ -133,7 +133,7 @@ pub fn drift(stamp: &Hlc, now_ms: u64) -> Option<String> {
     }
     let hours = ahead / 3_600_000;
     let span = if hours >= 48 {
-        format!("{} days", hours / 24)
+        format!("{} days", (ahead + 43_200_000) / 86_400_000)
     } else if hours >= 2 {
         format!("{hours} hours")
     } else {
