@@ -353,6 +353,24 @@ pub fn merge_row(
     }
 }
 
+/// A row from a snapshot for a table that was empty here: inserted as it
+/// is, unless it is about an erased person (then merged, which drops it).
+pub fn insert_fresh(conn: &Connection, row: &RowImage, src: &Source<'_>) -> Result<Outcome> {
+    if let Some(person) = &row.p {
+        if row.t != "attendance" && is_erased(conn, person)? {
+            return merge_row(conn, row, src, &[]);
+        }
+    }
+    match insert_row(conn, row) {
+        Ok(_) => {
+            set_clocks(conn, row, None)?;
+            Ok(Outcome::Applied)
+        }
+        Err(e) if is_fk_failure(&e) => park(conn, row, src),
+        Err(_) => merge_row(conn, row, src, &[]),
+    }
+}
+
 fn refusal(e: &rusqlite::Error) -> String {
     let text = e.to_string();
     if text.contains("signed note is final") {

@@ -155,23 +155,26 @@ pub enum Refusal {
 
 /// Seals `contents` for `name` with `key`.
 pub fn seal(name: &FileName, contents: &Contents, key: &SpaceKey) -> Result<Vec<u8>> {
-    let json = serde_json::to_vec(contents).map_err(|e| CoreError::Sync(e.to_string()))?;
     let mut deflate = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-    deflate.write_all(&json)?;
-    let plain = deflate.finish()?;
+    serde_json::to_writer(&mut deflate, contents).map_err(|e| CoreError::Sync(e.to_string()))?;
+    seal_bytes(name, contents.schema, &deflate.finish()?, key)
+}
+
+/// Seals already-compressed `plain` for `name` with `key`.
+pub fn seal_bytes(name: &FileName, schema: u32, plain: &[u8], key: &SpaceKey) -> Result<Vec<u8>> {
     let mut nonce = [0u8; 24];
     getrandom::fill(&mut nonce).map_err(|e| CoreError::Sync(e.to_string()))?;
-    let mut header = Vec::with_capacity(HEADER);
+    let mut header = Vec::with_capacity(HEADER + plain.len() + 16);
     header.extend_from_slice(MAGIC);
     header.push(FORMAT);
-    header.extend_from_slice(&contents.schema.to_be_bytes());
+    header.extend_from_slice(&schema.to_be_bytes());
     header.extend_from_slice(&nonce);
     let sealed = key
         .cipher()
         .encrypt(
             XNonce::from_slice(&nonce),
             Payload {
-                msg: &plain,
+                msg: plain,
                 aad: &name.aad(&header),
             },
         )
@@ -180,15 +183,18 @@ pub fn seal(name: &FileName, contents: &Contents, key: &SpaceKey) -> Result<Vec<
     Ok(header)
 }
 
-/// Opens a file's bytes found at `name`: checks the header, the schema
-/// version, then decrypts and authenticates.
-pub fn open(
+fn refused(why: &str) -> Refusal {
+    Refusal::Refused(why.to_string())
+}
+
+/// Checks a file's header and schema version, then decrypts and
+/// authenticates it: the compressed contents and the schema version.
+pub fn open_bytes(
     name: &FileName,
     bytes: &[u8],
     key: &SpaceKey,
     supported_schema: u32,
-) -> std::result::Result<Contents, Refusal> {
-    let refused = |why: &str| Refusal::Refused(why.to_string());
+) -> std::result::Result<(Vec<u8>, u32), Refusal> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(refused("it is not a Refrain change file"));
     }
@@ -216,9 +222,20 @@ pub fn open(
                  made with another key, or copied in from another space",
             )
         })?;
+    Ok((plain, schema))
+}
+
+/// Opens a change file's bytes found at `name`.
+pub fn open(
+    name: &FileName,
+    bytes: &[u8],
+    key: &SpaceKey,
+    supported_schema: u32,
+) -> std::result::Result<Contents, Refusal> {
+    let (plain, schema) = open_bytes(name, bytes, key, supported_schema)?;
     let mut json = Vec::new();
     flate2::read::DeflateDecoder::new(&plain[..])
-        .take(512 * 1024 * 1024)
+        .take(1024 * 1024 * 1024)
         .read_to_end(&mut json)
         .map_err(|_| refused("its contents are damaged"))?;
     let contents: Contents =

@@ -20,6 +20,7 @@ pub(crate) mod capture;
 pub mod file;
 pub mod hlc;
 pub mod rows;
+pub mod snapshot;
 pub mod tables;
 
 use std::collections::BTreeMap;
@@ -41,6 +42,13 @@ use crate::store::{Store, SCHEMA_VERSION};
 /// At most this many transactions go in one change file, so a busy session
 /// makes a handful of files and no file is huge.
 pub const ENTRIES_PER_FILE: usize = 2_000;
+
+/// A file once opened: a change file's entries, or a snapshot's
+/// compressed lines and schema version.
+enum Opened {
+    Changes(Contents),
+    Snapshot((Vec<u8>, u32)),
+}
 
 /// The space keys this laptop has been given, by space.
 #[derive(Default)]
@@ -503,7 +511,12 @@ impl Store {
                     continue;
                 }
             };
-            let contents = match file::open(&name, &bytes, key, SCHEMA_VERSION) {
+            let opened = if name.ext == file::SNAPSHOT {
+                file::open_bytes(&name, &bytes, key, SCHEMA_VERSION).map(Opened::Snapshot)
+            } else {
+                file::open(&name, &bytes, key, SCHEMA_VERSION).map(Opened::Changes)
+            };
+            let contents = match opened {
                 Ok(c) => c,
                 Err(Refusal::Newer(v)) => {
                     let why = format!(
@@ -521,7 +534,7 @@ impl Store {
                     continue;
                 }
             };
-            match self.apply_contents(&name, &contents) {
+            match self.apply_opened(&name, &contents) {
                 Ok(top) => {
                     report.files_applied += 1;
                     if !report.from_devices.contains(&name.device) {
@@ -573,9 +586,20 @@ impl Store {
         String::new()
     }
 
-    /// One file's entries, in one transaction with the record that it was
-    /// applied. Returns the latest clock it held.
-    fn apply_contents(&mut self, name: &FileName, contents: &Contents) -> Result<Hlc> {
+    /// One file, in one transaction with the record that it was applied.
+    /// Returns the latest clock it held.
+    fn apply_opened(&mut self, name: &FileName, opened: &Opened) -> Result<Hlc> {
+        let empty = Contents {
+            kind: String::new(),
+            space: String::new(),
+            device: String::new(),
+            schema: 0,
+            entries: Vec::new(),
+        };
+        let (contents, snap) = match opened {
+            Opened::Changes(c) => (c, None),
+            Opened::Snapshot(s) => (&empty, Some(s)),
+        };
         let actor_before = self.actor();
         let mut entries: Vec<&Entry> = contents.entries.iter().collect();
         entries.sort_by(|a, b| a.hlc.cmp(&b.hlc));
@@ -583,6 +607,10 @@ impl Store {
         let actor = self.actor_handle().clone();
         let result = (|| -> Result<()> {
             let tx = self.conn_mut().transaction()?;
+            if let Some((plain, schema)) = snap {
+                let clock = snapshot::apply(&tx, plain, &name.space, &name.device, *schema)?;
+                top = Hlc::parse(&clock)?;
+            }
             for entry in &entries {
                 let clock = Hlc::parse(&entry.hlc)?;
                 if clock > top {
@@ -649,30 +677,6 @@ impl Store {
     ) -> Result<Option<PathBuf>> {
         let device = self.device()?;
         let key = Self::key_for(keys, space)?;
-        let mut rows = self.space_rows(space)?;
-        if rows.is_empty() && !compact {
-            return Ok(None);
-        }
-        {
-            let mut stmt = self
-                .conn()
-                .prepare("SELECT tbl, pk, hlc FROM sync_tombstone")?;
-            let tombs = stmt
-                .query_map([], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
-                })?
-                .collect::<rusqlite::Result<Vec<(String, String, String)>>>()?;
-            for (t, pk, hlc) in tombs {
-                let k: Vec<Val> = serde_json::from_str(&pk).unwrap_or_default();
-                rows.push(RowImage {
-                    t,
-                    k,
-                    p: None,
-                    del: Some(hlc),
-                    c: Vec::new(),
-                });
-            }
-        }
         let clock = {
             let cap = self.sync.as_mut().expect("joined");
             let conn = &self.conn;
@@ -684,20 +688,23 @@ impl Store {
             stem: clock.file_stem(),
             ext: file::SNAPSHOT.into(),
         };
-        let contents = Contents {
-            kind: "snapshot".into(),
-            space: space.to_string(),
-            device: device.clone(),
-            schema: SCHEMA_VERSION,
-            entries: vec![Entry {
+        let (plain, rows) = snapshot::write(
+            self.conn(),
+            snapshot::Header {
+                space: space.to_string(),
+                device: device.clone(),
+                schema: SCHEMA_VERSION,
                 hlc: clock.to_string(),
-                actor: None,
-                erases: None,
-                rows,
-            }],
-        };
+            },
+        )?;
+        if rows == 0 && !compact {
+            return Ok(None);
+        }
         let path = name.path(folder);
-        file::write_whole(&path, &file::seal(&name, &contents, key)?)?;
+        file::write_whole(
+            &path,
+            &file::seal_bytes(&name, SCHEMA_VERSION, &plain, key)?,
+        )?;
         self.mark_file(&name, "written", "")?;
         if compact {
             if let Ok(own) = std::fs::read_dir(folder.join(space).join(&device)) {
