@@ -3,6 +3,7 @@
 //!
 //!     cargo bench -p refrain-core --bench decade [-- --regenerate] [-- --explain] [-- --proposed]
 //!     cargo bench -p refrain-core --bench decade -- --reports
+//!     cargo bench -p refrain-core --bench decade -- --sync
 //!
 //! The dataset (see decade/generate.rs) is generated once into
 //! target/refrain-bench/decade-v2/ and reused while its schema version matches
@@ -22,6 +23,8 @@ mod explain;
 mod generate;
 #[path = "decade/reports.rs"]
 mod reports;
+#[path = "decade/sync.rs"]
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -46,6 +49,7 @@ struct Opts {
     explain: bool,
     proposed: bool,
     reports: bool,
+    sync: bool,
 }
 
 fn main() {
@@ -57,6 +61,7 @@ fn main() {
         explain: flag("--explain"),
         proposed: flag("--proposed"),
         reports: flag("--reports"),
+        sync: flag("--sync"),
     };
     // A child of `--reports`, measuring one export's peak memory.
     if let Some(i) = args.iter().position(|a| a == "--report-peak") {
@@ -109,6 +114,20 @@ fn run(opts: &Opts) -> Res<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if opts.sync {
+        println!();
+        let results = json!({
+            "dataset": DATASET,
+            "date": today.to_string(),
+            "schemaVersion": SCHEMA_VERSION,
+            "machine": machine(&out_dir),
+            "sync": sync::run(&dir, &out_dir)?,
+        });
+        let json_path = out_dir.join("decade-sync.json");
+        std::fs::write(&json_path, serde_json::to_string_pretty(&results)?)?;
+        println!("Results written to {}", json_path.display());
+        return Ok(());
+    }
     if opts.reports {
         println!();
         let results = json!({

@@ -819,3 +819,45 @@ fn a_laptop_whose_clock_is_days_out_still_orders_changes_after_what_it_saw_and_i
         .clock_warning
         .is_some());
 }
+
+#[test]
+fn the_same_scores_recorded_on_two_laptops_keep_the_first_and_archive_the_other_everywhere() {
+    use refrain_core::outcomes::{builtin, Rater, Response, UCL_UMBRELLA_GENERIC};
+    let mut t = two_laptops();
+    let items = builtin(UCL_UMBRELLA_GENERIC).unwrap().items;
+    let input = |v: i32| ScoreSetInput {
+        attendee_id: t.people[0].id.clone(),
+        session_id: Some(t.session.id.clone()),
+        instrument_key: UCL_UMBRELLA_GENERIC.into(),
+        timing: Timing::Before,
+        rater: Rater::SelfReport,
+        rater_name: String::new(),
+        taken_on: None,
+        answers: items
+            .iter()
+            .map(|i| Response::new(i.key.clone(), v))
+            .collect(),
+    };
+    let (first, second) = (input(2), input(4));
+    for laptop in [&mut t.office, &mut t.therapist] {
+        laptop
+            .store
+            .set_mark(&t.session.id, &t.people[0].id, Some(Mark::Present))
+            .unwrap();
+    }
+    let a = t.office.store.record_scores(&first).unwrap();
+    let b = t.therapist.store.record_scores(&second).unwrap();
+    assert!(a.id < b.id, "UUIDv7: the office's was recorded first");
+    t.exchange();
+    t.assert_same();
+    for laptop in [&t.office, &t.therapist] {
+        let sheet = laptop.store.score_sheet(&t.session.id).unwrap();
+        let text = serde_json::to_string(&sheet).unwrap();
+        assert!(text.contains(&a.id), "the first recorded stands");
+        assert!(!text.contains(&b.id), "the other is archived");
+        let decisions = laptop.store.sync_decisions(20).unwrap();
+        assert!(decisions
+            .iter()
+            .any(|d| d.detail.contains("first recorded stands")));
+    }
+}

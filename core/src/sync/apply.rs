@@ -345,12 +345,93 @@ pub fn merge_row(
                 Ok(Outcome::Applied)
             }
             Err(e) if is_fk_failure(&e) => park(conn, row, src),
+            Err(e) if row.t == "score_set" && e.to_string().contains("UNIQUE") => {
+                score_clash(conn, row, src)
+            }
             Err(e) => {
                 decide(conn, src, row, "refused", &refusal(&e))?;
                 Ok(Outcome::Refused)
             }
         }
     }
+}
+
+/// Two laptops recorded the same person's scores for the same session,
+/// measure, timing and rater while apart: the first recorded (the lower
+/// id: ids are UUIDv7) stands and the other is archived, on every laptop
+/// alike, and the decision is recorded.
+fn score_clash(conn: &Connection, row: &RowImage, src: &Source<'_>) -> Result<Outcome> {
+    let text = |c: &str| {
+        row.col(c)
+            .and_then(Val::as_text)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let local: Option<(String, String)> = conn
+        .query_row(
+            "SELECT id, created_at FROM score_set
+              WHERE session_id = ?1 AND attendee_id = ?2 AND instrument_key = ?3
+                AND timing = ?4 AND rater = ?5 AND archived_at IS NULL",
+            params![
+                text("session_id"),
+                text("attendee_id"),
+                text("instrument_key"),
+                text("timing"),
+                text("rater")
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((local_id, local_created)) = local else {
+        decide(
+            conn,
+            src,
+            row,
+            "refused",
+            "It clashes with a record made on this laptop.",
+        )?;
+        return Ok(Outcome::Refused);
+    };
+    let incoming_id = text("id");
+    let cols = tables::columns(conn, "score_set")?;
+    let local_img = image(conn, "score_set", &cols, &[Val::Text(local_id.clone())])?
+        .ok_or(CoreError::NotFound { what: "score set" })?;
+    let clock = row.top_clock().max(local_img.top_clock()).to_string();
+    let (winner_created, incoming_wins) = if incoming_id < local_id {
+        (text("created_at"), true)
+    } else {
+        (local_created, false)
+    };
+    let mut incoming = row.clone();
+    if incoming_wins {
+        conn.execute(
+            "UPDATE score_set SET archived_at = ?2 WHERE id = ?1",
+            params![local_id, winner_created],
+        )?;
+        conn.execute(
+            "INSERT INTO sync_clock (tbl, pk, col, hlc) VALUES ('score_set', ?1, 'archived_at', ?2)
+             ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc",
+            params![local_img.pk_text(), clock],
+        )?;
+    } else {
+        for (c, v, h) in incoming.c.iter_mut() {
+            if c == "archived_at" {
+                *v = Val::Text(winner_created.clone());
+                h.clone_from(&clock);
+            }
+        }
+    }
+    insert_row(conn, &incoming)?;
+    set_clocks(conn, &incoming, None)?;
+    decide(
+        conn,
+        src,
+        row,
+        "kept",
+        "The same scores were recorded on two laptops while they were apart: the first \
+         recorded stands and the other is archived.",
+    )?;
+    Ok(Outcome::Applied)
 }
 
 /// A row from a snapshot for a table that was empty here: inserted as it
