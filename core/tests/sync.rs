@@ -645,6 +645,21 @@ fn a_new_laptop_starts_from_a_snapshot_after_the_office_compacts_its_files() {
         mark_of(&newcomer.store, &t.session.id, &t.people[1].id),
         Some(Mark::Apologies)
     );
+    // A snapshot is a copy, not a change made here: its rows are not logged
+    // one by one, and the flag that quiets the log is gone afterwards.
+    let conn = rusqlite::Connection::open(newcomer.data.path().join("refrain.db")).unwrap();
+    let logged: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(logged, 0);
+    drop(conn);
+    let p = t.people[0].id.clone();
+    newcomer
+        .store
+        .set_mark(&t.session.id, &p, Some(Mark::Late))
+        .unwrap();
+    let audit = newcomer.store.person_audit(&p).unwrap();
+    assert!(!audit.is_empty(), "changes made here are logged as always");
 }
 
 #[test]

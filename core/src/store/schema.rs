@@ -799,6 +799,15 @@ BEGIN
     SELECT RAISE(ABORT, 'refrain: signed note is final');
 END;
 
+-- A snapshot is a copy of records made elsewhere, not a change made here:
+-- while one is applied, its rows are not logged one by one (sync_file
+-- records the snapshot as applied).
+CREATE TRIGGER audit_log_quiet_during_snapshot BEFORE INSERT ON audit_log
+    WHEN EXISTS (SELECT 1 FROM sync_state WHERE key = 'applying_snapshot')
+BEGIN
+    SELECT RAISE(IGNORE);
+END;
+
 CREATE TABLE sync_space (
     id         TEXT PRIMARY KEY NOT NULL,   -- 'office' or 'group-<group id>'
     key_check  TEXT NOT NULL,               -- keyed hash that tells the right key file

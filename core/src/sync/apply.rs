@@ -204,16 +204,23 @@ fn pk_filter(cols: &tables::Columns, first: usize) -> String {
         .join(" AND ")
 }
 
-fn insert_row(conn: &Connection, row: &RowImage) -> rusqlite::Result<usize> {
-    let names: Vec<&str> = row.c.iter().map(|(c, _, _)| c.as_str()).collect();
+/// The INSERT statement for a row with these columns.
+pub fn insert_sql(table: &str, names: &[&str]) -> String {
     let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        row.t,
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
         names.join(", "),
         marks.join(", ")
-    );
-    conn.prepare_cached(&sql)?
+    )
+}
+
+fn insert_row(conn: &Connection, row: &RowImage) -> rusqlite::Result<usize> {
+    let names: Vec<&str> = row.c.iter().map(|(c, _, _)| c.as_str()).collect();
+    insert_row_with(conn, &insert_sql(&row.t, &names), row)
+}
+
+fn insert_row_with(conn: &Connection, sql: &str, row: &RowImage) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?
         .execute(params_from_iter(row.c.iter().map(|(_, v, _)| v.to_value())))
 }
 
@@ -436,13 +443,18 @@ fn score_clash(conn: &Connection, row: &RowImage, src: &Source<'_>) -> Result<Ou
 
 /// A row from a snapshot for a table that was empty here: inserted as it
 /// is, unless it is about an erased person (then merged, which drops it).
-pub fn insert_fresh(conn: &Connection, row: &RowImage, src: &Source<'_>) -> Result<Outcome> {
+pub fn insert_fresh(
+    conn: &Connection,
+    sql: &str,
+    row: &RowImage,
+    src: &Source<'_>,
+) -> Result<Outcome> {
     if let Some(person) = &row.p {
         if row.t != "attendance" && is_erased(conn, person)? {
             return merge_row(conn, row, src, &[]);
         }
     }
-    match insert_row(conn, row) {
+    match insert_row_with(conn, sql, row) {
         Ok(_) => {
             set_clocks(conn, row, None)?;
             Ok(Outcome::Applied)

@@ -608,8 +608,19 @@ impl Store {
         let result = (|| -> Result<()> {
             let tx = self.conn_mut().transaction()?;
             if let Some((plain, schema)) = snap {
-                let clock = snapshot::apply(&tx, plain, &name.space, &name.device, *schema)?;
-                top = Hlc::parse(&clock)?;
+                // A bigger page cache while a whole space goes in (index
+                // pages are touched all over), given back afterwards.
+                tx.execute_batch(
+                    "PRAGMA cache_size = -131072;
+                     INSERT OR REPLACE INTO sync_state (key, value)
+                         VALUES ('applying_snapshot', '1');",
+                )?;
+                let clock = snapshot::apply(&tx, plain, &name.space, &name.device, *schema);
+                tx.execute_batch(
+                    "DELETE FROM sync_state WHERE key = 'applying_snapshot';
+                     PRAGMA cache_size = -2000;",
+                )?;
+                top = Hlc::parse(&clock?)?;
             }
             for entry in &entries {
                 let clock = Hlc::parse(&entry.hlc)?;

@@ -184,7 +184,7 @@ pub fn apply(
     // The current table: its name, the snapshot's columns, where the local
     // primary key's columns are among them, and whether the local table was
     // empty (then rows are inserted without looking for a local copy).
-    let mut current: Option<(String, Vec<String>, Vec<usize>, bool)> = None;
+    let mut current: Option<(String, Vec<String>, Vec<usize>, bool, String)> = None;
     for line in reader.lines() {
         let line = line.map_err(|_| damaged())?;
         if line.is_empty() {
@@ -229,10 +229,12 @@ pub fn apply(
                         )
                         .optional()?
                         .is_none();
-                current = Some((table, cols, pk, empty));
+                let names: Vec<&str> = cols.iter().map(String::as_str).collect();
+                let sql = apply::insert_sql(&table, &names);
+                current = Some((table, cols, pk, empty, sql));
             }
             Line::R(values, clocks, person) => {
-                let Some((table, cols, pk, empty)) = &current else {
+                let Some((table, cols, pk, empty, sql)) = &current else {
                     continue;
                 };
                 let clocks = clocks.unwrap_or_default();
@@ -253,7 +255,7 @@ pub fn apply(
                         .collect(),
                 };
                 if *empty {
-                    apply::insert_fresh(conn, &img, &src)?;
+                    apply::insert_fresh(conn, sql, &img, &src)?;
                 } else {
                     apply::merge_row(conn, &img, &src, &[])?;
                 }
