@@ -876,3 +876,22 @@ fn the_same_scores_recorded_on_two_laptops_keep_the_first_and_archive_the_other_
             .any(|d| d.detail.contains("first recorded stands")));
     }
 }
+
+#[test]
+fn every_shared_table_says_which_spaces_its_rows_go_to() {
+    let laptop = Laptop::new();
+    let conn = rusqlite::Connection::open(laptop.data.path().join("refrain.db")).unwrap();
+    for table in sync::tables::SYNCED {
+        let row = sync::rows::RowImage {
+            t: table.to_string(),
+            k: vec![sync::rows::Val::Text("x".into())],
+            p: None,
+            del: None,
+            c: Vec::new(),
+        };
+        assert!(
+            sync::tables::route(&conn, &row).is_ok(),
+            "{table} has no route in sync::tables::route"
+        );
+    }
+}

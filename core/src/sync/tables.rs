@@ -185,7 +185,16 @@ pub fn route(conn: &Connection, row: &RowImage) -> Result<Route> {
             }
         }
         // The library, and erasures (which carry no personal data).
-        _ => Route::Everywhere,
+        "venue" | "practitioner" | "track" | "track_tag" | "custom_instrument" | "erasure" => {
+            Route::Everywhere
+        }
+        // A new synced table must say where its rows go (a test routes a
+        // row of every synced table).
+        other => {
+            return Err(crate::error::CoreError::Sync(format!(
+                "the shared table {other} has no route to its spaces"
+            )))
+        }
     })
 }
 
