@@ -758,7 +758,16 @@ fn a_v7_store_moves_over_with_marks_and_memberships_on_their_natural_keys() {
              INSERT INTO session (id, group_id, date, start_time, end_time, status, created_at, updated_at)
                  VALUES ('s', 'g', '2026-02-03', '10:00', '11:00', 'held', 't', 't');
              INSERT INTO attendance (id, session_id, attendee_id, mark, created_at, updated_at)
-                 VALUES ('x-random', 's', 'a', 'present', 't', 't');",
+                 VALUES ('x-random', 's', 'a', 'present', 't', 't');
+             INSERT INTO track (id, title, format, original_name, content_hash, file_name,
+                                size_bytes, created_at, updated_at)
+                 VALUES ('t-random', 'Daisy Bell', 'mp3', 'daisy.mp3', 'abc123', 'abc123.mp3', 10, 't', 't');
+             INSERT INTO track_tag (track_id, tag, created_at, updated_at)
+                 VALUES ('t-random', 'waltz', 't', 't');
+             INSERT INTO playlist (id, kind, name, group_id, created_at, updated_at)
+                 VALUES ('pl', 'setlist', 'Choir songs', 'g', 't', 't');
+             INSERT INTO playlist_entry (id, playlist_id, track_id, position, created_at, updated_at)
+                 VALUES ('pe', 'pl', 't-random', 0, 't', 't');",
         )
         .unwrap();
     }
@@ -777,6 +786,23 @@ fn a_v7_store_moves_over_with_marks_and_memberships_on_their_natural_keys() {
         )
         .unwrap();
     assert_eq!(ids, ("s/a".into(), "g/a/2026-01-05".into()));
+    let track: (String, String, String) = conn
+        .query_row(
+            "SELECT (SELECT id FROM track), (SELECT track_id FROM track_tag),
+                    (SELECT track_id FROM playlist_entry)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        track,
+        (
+            "track-abc123".into(),
+            "track-abc123".into(),
+            "track-abc123".into()
+        ),
+        "a track is keyed by its content, and its tags and playlist entries follow"
+    );
     let audited: i64 = conn
         .query_row(
             "SELECT count(*) FROM audit_log WHERE record_id IN ('s/a', 'g/a/2026-01-05')",
@@ -892,6 +918,37 @@ fn every_shared_table_says_which_spaces_its_rows_go_to() {
         assert!(
             sync::tables::route(&conn, &row).is_ok(),
             "{table} has no route in sync::tables::route"
+        );
+    }
+}
+
+#[test]
+fn the_same_song_brought_in_on_two_laptops_is_one_track() {
+    let mut t = two_laptops();
+    let song = NewTrack {
+        title: "Daisy Bell".into(),
+        artist: String::new(),
+        album: String::new(),
+        year: Some(1892),
+        duration_ms: Some(150_000),
+        sample_rate: Some(44_100),
+        channels: Some(2),
+        format: "mp3".into(),
+        original_name: "daisy.mp3".into(),
+        content_hash: "d41d8cd98f00b204e9800998ecf8427e".into(),
+        file_name: "d41d8cd98f00b204e9800998ecf8427e.mp3".into(),
+        size_bytes: 1234,
+    };
+    let (a, _) = t.office.store.add_track(&song).unwrap();
+    let (b, _) = t.therapist.store.add_track(&song).unwrap();
+    assert_eq!(a.id, b.id, "keyed by the file's content");
+    t.exchange();
+    t.assert_same();
+    for laptop in [&t.office, &t.therapist] {
+        let decisions = laptop.store.sync_decisions(20).unwrap();
+        assert!(
+            !decisions.iter().any(|d| d.kind == "refused"),
+            "{decisions:?}"
         );
     }
 }

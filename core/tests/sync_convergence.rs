@@ -106,10 +106,10 @@ fn world() -> World {
         .collect();
     let mut laptops = vec![office, Laptop::new(), Laptop::new()];
     laptops[0].sync(laptop_keys[0].path());
-    for i in 1..3 {
-        let (a, b) = laptops.split_at_mut(i);
-        carry(a[0].folder.path(), b[0].folder.path());
-        b[0].sync(laptop_keys[i].path());
+    let (office, others) = laptops.split_at_mut(1);
+    for (laptop, keys) in others.iter_mut().zip(&laptop_keys[1..]) {
+        carry(office[0].folder.path(), laptop.folder.path());
+        laptop.sync(keys.path());
     }
     World {
         keys,

@@ -124,24 +124,7 @@ fn erase(
     let day = fmt_date(today());
     let id = attendee_id;
 
-    conn.execute(
-        "DELETE FROM referral_status_change
-          WHERE referral_id IN (SELECT id FROM referral WHERE attendee_id = ?1)",
-        [id],
-    )?;
-    conn.execute("DELETE FROM referral WHERE attendee_id = ?1", [id])?;
-    conn.execute(
-        "DELETE FROM score_answer
-          WHERE score_set_id IN (SELECT id FROM score_set WHERE attendee_id = ?1)",
-        [id],
-    )?;
-    conn.execute("DELETE FROM score_set WHERE attendee_id = ?1", [id])?;
-    conn.execute(
-        "DELETE FROM playlist_entry
-          WHERE playlist_id IN (SELECT id FROM playlist WHERE attendee_id = ?1)",
-        [id],
-    )?;
-    conn.execute("DELETE FROM playlist WHERE attendee_id = ?1", [id])?;
+    delete_personal_records(conn, id)?;
     // Memberships: past ones stay (past sessions count who was expected);
     // one that has not started yet goes; a current one ends today.
     conn.execute(
@@ -181,7 +164,39 @@ fn erase(
         params![id, ts, reason, practitioner],
     )?;
     // Notes: now that the erasure is recorded, the schema lets their signed
-    // notes and amendments go. The search index loses them too.
+    // notes and amendments go.
+    delete_notes(conn, id)?;
+    Ok(removed)
+}
+
+/// Removes a person's referrals, scores and personal playlists: what an
+/// erasure removes besides their notes. Team sharing removes the same when
+/// an erasure made on another laptop arrives (`crate::sync`).
+pub(crate) fn delete_personal_records(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute(
+        "DELETE FROM referral_status_change
+          WHERE referral_id IN (SELECT id FROM referral WHERE attendee_id = ?1)",
+        [id],
+    )?;
+    conn.execute("DELETE FROM referral WHERE attendee_id = ?1", [id])?;
+    conn.execute(
+        "DELETE FROM score_answer
+          WHERE score_set_id IN (SELECT id FROM score_set WHERE attendee_id = ?1)",
+        [id],
+    )?;
+    conn.execute("DELETE FROM score_set WHERE attendee_id = ?1", [id])?;
+    conn.execute(
+        "DELETE FROM playlist_entry
+          WHERE playlist_id IN (SELECT id FROM playlist WHERE attendee_id = ?1)",
+        [id],
+    )?;
+    conn.execute("DELETE FROM playlist WHERE attendee_id = ?1", [id])?;
+    Ok(())
+}
+
+/// Removes a person's notes and amendments, and their words from the search
+/// index (signed ones only once the erasure is recorded).
+pub(crate) fn delete_notes(conn: &Connection, id: &str) -> Result<()> {
     conn.execute(
         "DELETE FROM note_text WHERE note_id IN (SELECT id FROM note WHERE attendee_id = ?1)",
         [id],
@@ -193,7 +208,7 @@ fn erase(
     conn.execute("DELETE FROM note WHERE attendee_id = ?1", [id])?;
     // Merge the search index so no deleted words linger in its segments.
     conn.execute("INSERT INTO note_text (note_text) VALUES ('optimize')", [])?;
-    Ok(removed)
+    Ok(())
 }
 
 impl Store {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use rusqlite::{named_params, params, Connection, OptionalExtension, Row};
 
-use super::sql::{like_pattern, new_id, now};
+use super::sql::{like_pattern, now};
 use super::Store;
 use crate::error::{CoreError, Result};
 use crate::model::{NewTrack, Track};
@@ -127,7 +127,7 @@ impl Store {
                 }
                 return Ok((get(tx, &library, &id)?, false));
             }
-            let id = new_id();
+            let id = super::sql::track_id(&t.content_hash);
             tx.execute(
                 "INSERT INTO track (id, title, artist, album, year, duration_ms, sample_rate, channels,
                      format, original_name, content_hash, file_name, size_bytes, created_at, updated_at)

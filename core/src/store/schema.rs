@@ -780,6 +780,26 @@ BEGIN
             'changed');
 END;
 
+-- A track is keyed by its file's content, so two laptops that bring in the
+-- same song (the sample music, the same CD) make one track.
+PRAGMA defer_foreign_keys = ON;
+UPDATE playlist_entry
+   SET track_id = (SELECT 'track-' || t.content_hash FROM track t WHERE t.id = playlist_entry.track_id);
+UPDATE track_tag
+   SET track_id = (SELECT 'track-' || t.content_hash FROM track t WHERE t.id = track_tag.track_id);
+UPDATE audit_log
+   SET record_id = (SELECT 'track-' || t.content_hash FROM track t WHERE t.id = audit_log.record_id)
+ WHERE record_table = 'track' AND record_id IN (SELECT id FROM track);
+DROP TRIGGER audit_track_update;
+UPDATE track SET id = 'track-' || content_hash;
+CREATE TRIGGER audit_track_update AFTER UPDATE ON track
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'track', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+
 CREATE TABLE sync_state (
     key    TEXT PRIMARY KEY NOT NULL,
     value  TEXT NOT NULL

@@ -33,6 +33,12 @@ pub fn note_id(session_id: &str, attendee_id: Option<&str>) -> String {
     format!("{session_id}/{}/note", attendee_id.unwrap_or("group"))
 }
 
+/// A track's key: its file's content hash, so two laptops that bring in the
+/// same song make one track when their changes are merged.
+pub fn track_id(content_hash: &str) -> String {
+    format!("track-{content_hash}")
+}
+
 /// The current time as stored in `created_at` / `updated_at`: RFC 3339, UTC.
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

@@ -680,23 +680,8 @@ fn apply_erasure(conn: &Connection, entry: &Entry, person: &str, src: &Source<'_
     set_clocks(conn, erasure, None)?;
     // The personal records, as the eraser removed them.
     conn.execute_batch("PRAGMA secure_delete = ON")?;
-    for sql in [
-        "DELETE FROM referral_status_change
-          WHERE referral_id IN (SELECT id FROM referral WHERE attendee_id = ?1)",
-        "DELETE FROM referral WHERE attendee_id = ?1",
-        "DELETE FROM score_answer
-          WHERE score_set_id IN (SELECT id FROM score_set WHERE attendee_id = ?1)",
-        "DELETE FROM score_set WHERE attendee_id = ?1",
-        "DELETE FROM playlist_entry
-          WHERE playlist_id IN (SELECT id FROM playlist WHERE attendee_id = ?1)",
-        "DELETE FROM playlist WHERE attendee_id = ?1",
-        "DELETE FROM note_text WHERE note_id IN (SELECT id FROM note WHERE attendee_id = ?1)",
-        "DELETE FROM note_amendment
-          WHERE note_id IN (SELECT id FROM note WHERE attendee_id = ?1)",
-        "DELETE FROM note WHERE attendee_id = ?1",
-    ] {
-        conn.execute(sql, [person])?;
-    }
+    crate::store::erasure::delete_personal_records(conn, person)?;
+    crate::store::erasure::delete_notes(conn, person)?;
     // The memberships exactly as the eraser left them.
     let kept: Vec<&RowImage> = find(entry, "membership")
         .filter(|r| r.p.as_deref() == Some(person))

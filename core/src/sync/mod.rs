@@ -558,6 +558,18 @@ impl Store {
             .conn()
             .query_row("SELECT count(*) FROM sync_decision", [], |r| r.get(0))?;
         report.decisions = (after - before).max(0) as usize;
+        let erased: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM sync_decision WHERE id > ?1 AND kind = 'erased')",
+            [before],
+            |r| r.get(0),
+        )?;
+        if erased {
+            // As an erasure made here: no old page of the person's data stays
+            // in the write-ahead log.
+            let _ = self
+                .conn()
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
         report.waiting = self
             .conn()
             .query_row("SELECT count(*) FROM sync_parked", [], |r| {

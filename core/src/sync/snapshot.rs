@@ -165,6 +165,18 @@ pub fn write(conn: &Connection, header: Header) -> Result<(Vec<u8>, usize)> {
     Ok((z.finish()?, count))
 }
 
+/// The table whose rows are being read: its name, the snapshot's columns,
+/// where the local primary key's columns are among them, whether the local
+/// table was empty (then rows are inserted without looking for a local
+/// copy), and the INSERT for its rows.
+struct Current {
+    table: String,
+    cols: Vec<String>,
+    pk: Vec<usize>,
+    empty: bool,
+    sql: String,
+}
+
 /// Applies a snapshot's deflated lines (inside the caller's transaction).
 /// Returns the snapshot's clock.
 pub fn apply(
@@ -181,10 +193,7 @@ pub fn apply(
         actor: None,
     };
     let mut header: Option<Header> = None;
-    // The current table: its name, the snapshot's columns, where the local
-    // primary key's columns are among them, and whether the local table was
-    // empty (then rows are inserted without looking for a local copy).
-    let mut current: Option<(String, Vec<String>, Vec<usize>, bool, String)> = None;
+    let mut current: Option<Current> = None;
     for line in reader.lines() {
         let line = line.map_err(|_| damaged())?;
         if line.is_empty() {
@@ -231,10 +240,23 @@ pub fn apply(
                         .is_none();
                 let names: Vec<&str> = cols.iter().map(String::as_str).collect();
                 let sql = apply::insert_sql(&table, &names);
-                current = Some((table, cols, pk, empty, sql));
+                current = Some(Current {
+                    table,
+                    cols,
+                    pk,
+                    empty,
+                    sql,
+                });
             }
             Line::R(values, clocks, person) => {
-                let Some((table, cols, pk, empty, sql)) = &current else {
+                let Some(Current {
+                    table,
+                    cols,
+                    pk,
+                    empty,
+                    sql,
+                }) = &current
+                else {
                     continue;
                 };
                 let clocks = clocks.unwrap_or_default();
