@@ -73,12 +73,14 @@ export async function newSession(application, extraOptions = {}) {
 }
 
 /**
- * Waits until no Refrain process is left (the last session's app may still be
- * closing: it makes its exit backup first). Refrain runs one copy at a time,
- * so a launch while the last one is still closing would hand over to it and
- * end, and the new session would get no window. Zombies don't count.
+ * Waits until no Refrain process of this run is left (the last session's app
+ * may still be closing: it makes its exit backup first). Refrain runs one
+ * copy at a time, so a launch while the last one is still closing would hand
+ * over to it and end, and the new session would get no window. Zombies don't
+ * count, nor copies with another data folder (other runs side by side).
  */
 async function noAppRunning(timeout = 30_000) {
+  const ours = `REFRAIN_DATA_DIR=${process.env.REFRAIN_DATA_DIR}\0`;
   const running = () =>
     readdirSync('/proc')
       .filter((d) => /^\d+$/.test(d))
@@ -87,7 +89,8 @@ async function noAppRunning(timeout = 30_000) {
           const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
           const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-          return name === 'refrain' && state !== 'Z';
+          if (name !== 'refrain' || state === 'Z') return false;
+          return !process.env.REFRAIN_DATA_DIR || readFileSync(`/proc/${pid}/environ`, 'latin1').includes(ours);
         } catch {
           return false; // gone while we looked
         }
