@@ -136,6 +136,10 @@ impl Store {
             key.apply(&conn).map_err(open_failed)?;
         }
         conn.busy_timeout(Duration::from_secs(5))?;
+        // Room for every statement the screens and team sharing's merge use
+        // over and over (the default of 16 would prepare them again and
+        // again while a snapshot is applied).
+        conn.set_prepared_statement_cache_capacity(128);
         let actor = audit::Actor::default();
         audit::register_actor(&conn, actor.clone())?;
 

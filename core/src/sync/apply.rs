@@ -441,6 +441,24 @@ fn score_clash(conn: &Connection, row: &RowImage, src: &Source<'_>) -> Result<Ou
     Ok(Outcome::Applied)
 }
 
+/// Inserts one row's values with `sql` (the table's INSERT for these
+/// columns). False when the row could not go in as it is (its parent is not
+/// here yet, or it clashes): the caller then merges it.
+pub fn insert_values(conn: &Connection, sql: &str, values: &[Val]) -> Result<bool> {
+    match conn
+        .prepare_cached(sql)?
+        .execute(params_from_iter(values.iter()))
+    {
+        Ok(_) => Ok(true),
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A row from a snapshot for a table that was empty here: inserted as it
 /// is, unless it is about an erased person (then merged, which drops it).
 pub fn insert_fresh(

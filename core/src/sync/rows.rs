@@ -4,11 +4,14 @@
 //! result whatever order files arrive in, however often, and a row whose
 //! first file comes late still merges.
 
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::{ToSql, ToSqlOutput, Value, ValueRef};
 use serde::{Deserialize, Serialize};
 
-/// One SQLite value, exactly (an integer stays an integer).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+/// One SQLite value, exactly (an integer stays an integer). Written as the
+/// plain JSON value (a blob as an array of bytes); read back by its JSON
+/// type directly (serde's untagged enums would try each variant in turn,
+/// which costs a formatted error per value in a snapshot's million rows).
+#[derive(Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum Val {
     Null,
@@ -16,6 +19,64 @@ pub enum Val {
     Real(f64),
     Text(String),
     Blob(Vec<u8>),
+}
+
+impl<'de> Deserialize<'de> for Val {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Val, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Val;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SQLite value")
+            }
+            fn visit_unit<E>(self) -> Result<Val, E> {
+                Ok(Val::Null)
+            }
+            fn visit_none<E>(self) -> Result<Val, E> {
+                Ok(Val::Null)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Val, E> {
+                Ok(Val::Int(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Val, E> {
+                Ok(Val::Int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Val, E> {
+                i64::try_from(v)
+                    .map(Val::Int)
+                    .map_err(|_| E::custom("an integer too large for SQLite"))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Val, E> {
+                Ok(Val::Real(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Val, E> {
+                Ok(Val::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Val, E> {
+                Ok(Val::Text(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Val, A::Error> {
+                let mut bytes = Vec::new();
+                while let Some(b) = seq.next_element::<u8>()? {
+                    bytes.push(b);
+                }
+                Ok(Val::Blob(bytes))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl ToSql for Val {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            Val::Null => ValueRef::Null,
+            Val::Int(i) => ValueRef::Integer(*i),
+            Val::Real(r) => ValueRef::Real(*r),
+            Val::Text(t) => ValueRef::Text(t.as_bytes()),
+            Val::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
 }
 
 impl Val {
@@ -99,4 +160,25 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erases: Option<String>,
     pub rows: Vec<RowImage>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Val;
+
+    #[test]
+    fn values_read_back_exactly() {
+        let vals = vec![
+            Val::Null,
+            Val::Int(-7),
+            Val::Int(i64::MAX),
+            Val::Real(1.5),
+            Val::Real(2.0),
+            Val::Text("Daisy Bell".into()),
+            Val::Blob(vec![0, 255, 3]),
+        ];
+        let json = serde_json::to_string(&vals).unwrap();
+        let back: Vec<Val> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, vals, "{json}");
+    }
 }

@@ -260,6 +260,16 @@ pub fn apply(
                     continue;
                 };
                 let clocks = clocks.unwrap_or_default();
+                // A table that was empty here: the row goes straight in
+                // (unless it is about an erased person, or its parent is not
+                // here yet: then it is merged like any other).
+                if *empty
+                    && clocks.is_empty()
+                    && (person.is_none() || table == "attendance")
+                    && apply::insert_values(conn, sql, &values)?
+                {
+                    continue;
+                }
                 let img = RowImage {
                     t: table.clone(),
                     k: pk
