@@ -1,7 +1,8 @@
 //! The sync engine's convergence, as a property test: three laptops make
 //! random changes while apart (marks, edits of the same person, new people,
 //! notes drafted, signed and amended, archiving, erasing, moving someone
-//! between groups) and exchange files in random orders, late and partly.
+//! between groups, snapshots that replace a laptop's own files) and exchange
+//! files in random orders, late and partly.
 //! At the end every laptop that holds a space holds the same records for it
 //! (a canonical dump compared byte for byte), every store passes its
 //! integrity check, no signed note changed, no erased person came back, and
@@ -9,7 +10,7 @@
 //!
 //! `REFRAIN_SYNC_SCHEDULES` sets how many seeded schedules run (CI runs the
 //! default; the benchmark-sized run is thousands); `REFRAIN_SYNC_SEED`
-//! replays one. A failure prints its seed.
+//! replays one (or starts the run there). A failure prints its seed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -337,6 +338,17 @@ impl World {
                 }
                 r
             }
+            93..=94 => {
+                // Compaction: a snapshot replaces this laptop's own files,
+                // some of which the others have not had yet.
+                self.log.push(format!("{i}: laptop {l} writes a snapshot"));
+                let keys = refrain_core::sync::Keys::from_dir(self.laptop_keys[l].path()).unwrap();
+                let folder = self.laptops[l].folder.path().to_path_buf();
+                self.laptops[l]
+                    .store
+                    .sync_snapshot(&folder, &keys)
+                    .map(|_| ())
+            }
             _ => {
                 // An exchange: this laptop writes and reads; some files move.
                 self.log.push(format!("{i}: laptop {l} syncs"));
@@ -478,15 +490,12 @@ fn schedule(seed: u64) -> Vec<String> {
 
 #[test]
 fn three_laptops_converge_whatever_the_order_of_delivery() {
+    let schedules = std::env::var("REFRAIN_SYNC_SCHEDULES")
+        .ok()
+        .and_then(|n| n.parse().ok());
     let (first, count) = match std::env::var("REFRAIN_SYNC_SEED") {
-        Ok(s) => (s.parse::<u64>().expect("a number"), 1),
-        Err(_) => (
-            1,
-            std::env::var("REFRAIN_SYNC_SCHEDULES")
-                .ok()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(DEFAULT_SCHEDULES),
-        ),
+        Ok(s) => (s.parse::<u64>().expect("a number"), schedules.unwrap_or(1)),
+        Err(_) => (1, schedules.unwrap_or(DEFAULT_SCHEDULES)),
     };
     for seed in first..first + count {
         let r = std::panic::catch_unwind(|| schedule(seed));

@@ -75,6 +75,9 @@ pub fn apply_entry(conn: &Connection, entry: &Entry, device: &str) -> Result<()>
         actor: entry.actor.as_deref(),
     };
     // An erasure arrives in its own entry, or in a snapshot made after it.
+    // Its images of the person's record and memberships are the eraser's,
+    // and are taken as they are even where the erasure is already known (a
+    // snapshot of another space may have brought it first).
     let mut erasing: Vec<String> = Vec::new();
     for row in entry
         .rows
@@ -82,13 +85,10 @@ pub fn apply_entry(conn: &Connection, entry: &Entry, device: &str) -> Result<()>
         .filter(|r| r.t == "erasure" && r.del.is_none())
     {
         if let Some(person) = &row.p {
-            if !is_erased(conn, person)? {
-                erasing.push(person.clone());
-            }
+            let known = is_erased(conn, person)?;
+            apply_erasure(conn, entry, person, &src, known)?;
+            erasing.push(person.clone());
         }
-    }
-    for person in &erasing {
-        apply_erasure(conn, entry, person, &src)?;
     }
     let mut rows: Vec<&RowImage> = entry.rows.iter().collect();
     // Parents first; deletions after, children first.
@@ -673,7 +673,13 @@ fn update_columns(
 }
 
 /// An erasure's own entry: this copy is made to match the eraser's.
-fn apply_erasure(conn: &Connection, entry: &Entry, person: &str, src: &Source<'_>) -> Result<()> {
+fn apply_erasure(
+    conn: &Connection,
+    entry: &Entry,
+    person: &str,
+    src: &Source<'_>,
+    known: bool,
+) -> Result<()> {
     fn find<'e>(entry: &'e Entry, t: &'e str) -> impl Iterator<Item = &'e RowImage> + 'e {
         entry
             .rows
@@ -686,20 +692,22 @@ fn apply_erasure(conn: &Connection, entry: &Entry, person: &str, src: &Source<'_
     let Some(erasure) = find(entry, "erasure").find(|r| r.p.as_deref() == Some(person)) else {
         return Ok(());
     };
-    let cols = tables::columns(conn, "attendee")?;
-    if image(conn, "attendee", &cols, &record.k)?.is_some() {
-        let all: Vec<usize> = (0..record.c.len()).collect();
-        update_columns(conn, record, &cols, &all)?;
-    } else {
-        insert_row(conn, record)?;
+    if !known {
+        let cols = tables::columns(conn, "attendee")?;
+        if image(conn, "attendee", &cols, &record.k)?.is_some() {
+            let all: Vec<usize> = (0..record.c.len()).collect();
+            update_columns(conn, record, &cols, &all)?;
+        } else {
+            insert_row(conn, record)?;
+        }
+        set_clocks(conn, record, None)?;
+        insert_row(conn, erasure)?;
+        set_clocks(conn, erasure, None)?;
+        // The personal records, as the eraser removed them.
+        conn.execute_batch("PRAGMA secure_delete = ON")?;
+        crate::store::erasure::delete_personal_records(conn, person)?;
+        crate::store::erasure::delete_notes(conn, person)?;
     }
-    set_clocks(conn, record, None)?;
-    insert_row(conn, erasure)?;
-    set_clocks(conn, erasure, None)?;
-    // The personal records, as the eraser removed them.
-    conn.execute_batch("PRAGMA secure_delete = ON")?;
-    crate::store::erasure::delete_personal_records(conn, person)?;
-    crate::store::erasure::delete_notes(conn, person)?;
     // The memberships exactly as the eraser left them.
     let kept: Vec<&RowImage> = find(entry, "membership")
         .filter(|r| r.p.as_deref() == Some(person))
@@ -743,12 +751,14 @@ fn apply_erasure(conn: &Connection, entry: &Entry, person: &str, src: &Source<'_
         "DELETE FROM sync_parked WHERE row LIKE '%' || ?1 || '%' AND tbl != 'attendance'",
         [person],
     )?;
-    decide(
-        conn,
-        src,
-        record,
-        "erased",
-        "A person's record was erased on another laptop; it is erased here too.",
-    )?;
+    if !known {
+        decide(
+            conn,
+            src,
+            record,
+            "erased",
+            "A person's record was erased on another laptop; it is erased here too.",
+        )?;
+    }
     Ok(())
 }
