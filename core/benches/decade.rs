@@ -114,34 +114,30 @@ fn run(opts: &Opts) -> Res<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    if opts.sync {
-        println!();
-        let results = json!({
-            "dataset": DATASET,
-            "date": today.to_string(),
-            "schemaVersion": SCHEMA_VERSION,
-            "machine": machine(&out_dir),
-            "sync": sync::run(&dir, &out_dir)?,
-        });
-        let json_path = out_dir.join("decade-sync.json");
-        std::fs::write(&json_path, serde_json::to_string_pretty(&results)?)?;
-        println!("Results written to {}", json_path.display());
-        return Ok(());
-    }
-    if opts.reports {
-        println!();
+    // `--sync` and `--reports` write their results beside the dataset's
+    // description and the machine's.
+    let write_results = |file: &str, key: &str, value: Value| -> Res<()> {
         let results = json!({
             "dataset": DATASET,
             "date": today.to_string(),
             "schemaVersion": SCHEMA_VERSION,
             "machine": machine(&out_dir),
             "rows": counts.iter().map(|(t, n)| (t.clone(), json!(n))).collect::<serde_json::Map<_, _>>(),
-            "reports": reports::run(&dir, &db, &out_dir, today)?,
+            key: value,
         });
-        let json_path = out_dir.join("decade-reports.json");
+        let json_path = out_dir.join(file);
         std::fs::write(&json_path, serde_json::to_string_pretty(&results)?)?;
         println!("Results written to {}", json_path.display());
-        return Ok(());
+        Ok(())
+    };
+    if opts.sync {
+        println!();
+        return write_results("decade-sync.json", "sync", sync::run(&dir, &out_dir)?);
+    }
+    if opts.reports {
+        println!();
+        let value = reports::run(&dir, &db, &out_dir, today)?;
+        return write_results("decade-reports.json", "reports", value);
     }
     println!("{}", targets.describe());
     println!();

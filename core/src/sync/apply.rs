@@ -672,6 +672,19 @@ fn update_columns(
     Ok(())
 }
 
+/// Puts a row image in place as it is, whatever the clocks (an erasure's
+/// images are the eraser's, the same on every laptop).
+fn put_as_is(conn: &Connection, row: &RowImage) -> Result<()> {
+    let cols = tables::columns(conn, &row.t)?;
+    if image(conn, &row.t, &cols, &row.k)?.is_some() {
+        let all: Vec<usize> = (0..row.c.len()).collect();
+        update_columns(conn, row, &cols, &all)?;
+    } else {
+        insert_row(conn, row)?;
+    }
+    set_clocks(conn, row, None)
+}
+
 /// An erasure's own entry: this copy is made to match the eraser's.
 fn apply_erasure(
     conn: &Connection,
@@ -693,14 +706,7 @@ fn apply_erasure(
         return Ok(());
     };
     if !known {
-        let cols = tables::columns(conn, "attendee")?;
-        if image(conn, "attendee", &cols, &record.k)?.is_some() {
-            let all: Vec<usize> = (0..record.c.len()).collect();
-            update_columns(conn, record, &cols, &all)?;
-        } else {
-            insert_row(conn, record)?;
-        }
-        set_clocks(conn, record, None)?;
+        put_as_is(conn, record)?;
         insert_row(conn, erasure)?;
         set_clocks(conn, erasure, None)?;
         // The personal records, as the eraser removed them.
@@ -716,7 +722,6 @@ fn apply_erasure(
     let here: Vec<String> = stmt
         .query_map([person], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mcols = tables::columns(conn, "membership")?;
     // Only the erasure's own entry carries every membership; a snapshot
     // carries those of its space.
     let complete = entry.erases.as_deref() == Some(person);
@@ -739,13 +744,7 @@ fn apply_erasure(
         if !group_here {
             continue;
         }
-        if image(conn, "membership", &mcols, &m.k)?.is_some() {
-            let all: Vec<usize> = (0..m.c.len()).collect();
-            update_columns(conn, m, &mcols, &all)?;
-        } else {
-            insert_row(conn, m)?;
-        }
-        set_clocks(conn, m, None)?;
+        put_as_is(conn, m)?;
     }
     conn.execute(
         "DELETE FROM sync_parked WHERE row LIKE '%' || ?1 || '%' AND tbl != 'attendance'",
