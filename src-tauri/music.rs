@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use refrain_audio::{Player, QueueItem};
 use refrain_core::model::{ImportReport, PlayerState};
@@ -46,16 +46,62 @@ impl MusicState {
         }
     }
 
-    /// From now on, every state change goes to the window as a `player-state` event.
+    /// From now on, the player's state goes to the window as `player-state`
+    /// events: every change, but a moving position only once per second
+    /// shown (see [`WindowUpdates`]).
     pub fn connect<R: Runtime>(&self, app: &AppHandle<R>) {
         let handle = app.clone();
+        let updates = Mutex::new(WindowUpdates::default());
         let _ = self.sink.set(Box::new(move |state| {
-            let _ = handle.emit(PLAYER_EVENT, state);
+            let send = updates
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .wants(&state);
+            if send {
+                let _ = handle.emit(PLAYER_EVENT, state);
+            }
         }));
     }
 
     pub fn cancel_import(&self) {
         self.import_cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Which of the player's states are worth sending to the window.
+///
+/// The player reports its state on every change and five times a second
+/// while playing, so that its position is always fresh for the commands'
+/// answers. The window shows the position in whole seconds, and every event
+/// costs it a script run, a re-render and a repaint: on a laptop that was most
+/// of the app's power use while music played. So a state goes to the window
+/// when anything but the position changed, or when the position's whole
+/// second did (a seek, the next second of the song); the other four of every
+/// five are dropped. The window asks for the state afresh whenever it needs
+/// more (`player_state`), and each command answers with it.
+#[derive(Debug, Default)]
+pub struct WindowUpdates {
+    last: Option<PlayerState>,
+}
+
+impl WindowUpdates {
+    /// Whether `state` should go to the window; remembers it if so.
+    pub fn wants(&mut self, state: &PlayerState) -> bool {
+        let send = match &self.last {
+            None => true,
+            Some(last) => {
+                last.position_ms / 1000 != state.position_ms / 1000
+                    || *last
+                        != PlayerState {
+                            position_ms: last.position_ms,
+                            ..state.clone()
+                        }
+            }
+        };
+        if send {
+            self.last = Some(state.clone());
+        }
+        send
     }
 }
 

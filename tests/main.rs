@@ -6,4 +6,5 @@ mod ipc;
 
 mod bindings;
 mod commands;
+mod player_updates;
 mod register_in_the_room;

@@ -7,19 +7,71 @@ import { toCommandError } from './errors';
 import { idlePlayerState } from './music';
 import { notices } from './notices.svelte';
 
+/** The whole second a position falls in: what the screen shows of it. */
+const second = (ms: number) => Math.floor(ms / 1000);
+
+/** Whether two states differ in anything but the position. */
+function sameButPosition(a: PlayerState, b: PlayerState): boolean {
+  return (
+    a.status === b.status &&
+    sameTrack(a.track, b.track) &&
+    a.durationMs === b.durationMs &&
+    a.volume === b.volume &&
+    a.looping === b.looping &&
+    a.queueIndex === b.queueIndex &&
+    a.queueLength === b.queueLength &&
+    a.queueName === b.queueName &&
+    a.message === b.message
+  );
+}
+
+function sameTrack(a: PlayerState['track'], b: PlayerState['track']): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const documentHidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden';
+
 class Player {
-  state = $state<PlayerState>(idlePlayerState());
+  /**
+   * What the screen shows. It changes only when something shown changes: a
+   * new status, track, volume or message, or the position's whole second.
+   * Each change re-renders the player and repaints the window, and the
+   * player reports its position five times a second while playing, so the
+   * other reports are kept in `latest` without touching the screen. Nothing
+   * here changes while the window is hidden or minimised.
+   */
+  state = $state.raw<PlayerState>(idlePlayerState());
   /** Set once the first state has arrived from the core. */
   ready = $state(false);
 
+  /** The last state the core sent, shown or not (plain, not reactive). */
+  latest: PlayerState = idlePlayerState();
+
   private unlisten: api.Unlisten | null = null;
   private starting = false;
+  private hidden = false;
 
   /** Subscribe to the core's player events (once). Returns how to stop. */
   start(): () => void {
     if (this.starting) return () => {};
     this.starting = true;
     let stopped = false;
+    this.hidden = documentHidden();
+    const onVisibility = () => {
+      const hidden = documentHidden();
+      if (hidden === this.hidden) return;
+      this.hidden = hidden;
+      if (hidden || stopped) return;
+      // Back in sight: show where the music is now.
+      this.show(this.latest);
+      api.playerState().then(
+        (s) => this.apply(s),
+        () => {},
+      );
+    };
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
     void (async () => {
       try {
         const un = await api.onPlayerState((s) => this.apply(s));
@@ -37,26 +89,38 @@ class Player {
     })();
     return () => {
       stopped = true;
+      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
       this.unlisten?.();
       this.unlisten = null;
       this.starting = false;
     };
   }
 
+  /** A state from the core (an event or a command's answer). */
   apply(s: PlayerState | null | undefined): void {
     if (!s) return;
-    this.state = s;
+    this.latest = s;
+    if (!this.hidden) this.show(s);
+  }
+
+  private show(s: PlayerState): void {
+    const shown = this.state;
+    if (this.ready && sameButPosition(shown, s) && second(shown.positionMs) === second(s.positionMs)) return;
+    // Keep the same track object when it has not changed, so that nothing
+    // that shows only the track is worked out again.
+    this.state = shown.track && sameTrack(shown.track, s.track) ? { ...s, track: shown.track } : s;
     this.ready = true;
   }
 
   /** Back to nothing playing (tests). */
   reset(): void {
     this.state = idlePlayerState();
+    this.latest = idlePlayerState();
     this.ready = false;
   }
 
   get playing(): boolean {
-    return this.state.status === 'playing';
+    return this.latest.status === 'playing';
   }
 
   /** Runs a player command; problems are shown in words, never thrown. */
@@ -78,8 +142,8 @@ class Player {
   }
   /** The Play/Pause button: pause when playing, otherwise carry on. */
   toggle() {
-    if (this.state.status === 'playing') return this.run(() => api.playerPause());
-    if (!this.state.track) return Promise.resolve(false);
+    if (this.latest.status === 'playing') return this.run(() => api.playerPause());
+    if (!this.latest.track) return Promise.resolve(false);
     return this.run(() => api.playerResume());
   }
   stop() {

@@ -176,4 +176,96 @@ describe('mini player', () => {
     const { notices } = await import('../lib/notices.svelte');
     await waitFor(() => expect(notices.items.map((n) => n.text)).toContain('That file is missing.'));
   });
+
+  it('the time shown changes once a second, not with every report of the position', async () => {
+    await open(playerState({ positionMs: 65_000 }));
+    await screen.findByText('Daisy Bell');
+    const changes = watch(region());
+    const slider = screen.getByRole('slider', { name: 'Position' }) as HTMLInputElement;
+    const sliderMoves = countValueWrites(slider);
+    for (const ms of [65_200, 65_400, 65_600, 65_800]) emit(playerState({ positionMs: ms }));
+    await tick();
+    expect(changes()).toEqual([]);
+    expect(sliderMoves()).toBe(0);
+    expect(player.latest.positionMs).toBe(65_800);
+    expect(player.state.positionMs).toBe(65_000);
+
+    emit(playerState({ positionMs: 66_000 }));
+    await waitFor(() => expect(screen.getByTestId('player-time').textContent).toContain('1:06 / 2:34'));
+    expect(sliderMoves()).toBe(1);
+    expect(slider.value).toBe('66000');
+    expect(slider.getAttribute('aria-valuetext')).toBe('1 minute 6 seconds of 2 minutes 34 seconds');
+    // Only the position's own row changed: the time and the slider.
+    const touched = changes();
+    expect(touched.length).toBeGreaterThan(0);
+    for (const el of touched) expect(el.closest('.player-seek'), outline(el)).not.toBeNull();
+  });
+
+  it('changes nothing on screen while the window is hidden, and is right again when it is shown', async () => {
+    await open(playerState({ positionMs: 10_000 }));
+    await screen.findByText('Daisy Bell');
+    setHidden(true);
+    const changes = watch(region());
+    for (let ms = 10_200; ms <= 70_000; ms += 200) emit(playerState({ positionMs: ms }));
+    emit(playerState({ positionMs: 70_200, status: 'paused' }));
+    await tick();
+    expect(changes()).toEqual([]);
+    expect(screen.getByTestId('player-time').textContent).toContain('0:10 / 2:34');
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeTruthy();
+
+    // Shown again: the latest state at once, then a fresh one from the core.
+    m.playerState.mockResolvedValue(playerState({ positionMs: 125_000, status: 'paused' }));
+    setHidden(false);
+    expect(await screen.findByRole('button', { name: 'Play' })).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId('player-time').textContent).toContain('2:05 / 2:34'));
+    expect(m.playerState).toHaveBeenCalledTimes(2);
+  });
 });
+
+/** Every element whose text, children or attributes change from now on. */
+function watch(root: Element): () => Element[] {
+  const seen = new Set<Element>();
+  const observer = new MutationObserver((records) => {
+    for (const r of records) seen.add(r.target instanceof Element ? r.target : r.target.parentElement!);
+  });
+  observer.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+  return () => {
+    for (const r of observer.takeRecords()) seen.add(r.target instanceof Element ? r.target : r.target.parentElement!);
+    return [...seen];
+  };
+}
+
+/** Counts the times a slider's value is set (a property, so no DOM mutation shows it). */
+function countValueWrites(input: HTMLInputElement): () => number {
+  const own = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!;
+  let writes = 0;
+  Object.defineProperty(input, 'value', {
+    configurable: true,
+    get() {
+      return own.get!.call(this);
+    },
+    set(v) {
+      writes++;
+      own.set!.call(this, v);
+    },
+  });
+  return () => writes;
+}
+
+const outline = (el: Element) => el.outerHTML.slice(0, 120);
+
+/** Let the events and Svelte's updates run. */
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+let hiddenNow = false;
+/** As the browser does when the window is minimised or shown again. */
+function setHidden(hidden: boolean) {
+  hiddenNow = hidden;
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hiddenNow ? 'hidden' : 'visible') });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+afterEach(() => {
+  hiddenNow = false;
+});
+
