@@ -18,6 +18,8 @@
 #   REFRAIN_E2E_KEEP  set to 1 to keep the data folder, logs and traces afterwards
 #   REFRAIN_E2E_ONLY  run only the scenarios whose file names start with this
 #                     (e.g. 05-import), on a fresh data folder
+#   REFRAIN_E2E_COMMAND  a command to run instead of the scenarios, in the same
+#                     set-up (tests/e2e/bench/battery.sh uses it)
 #   REFRAIN_E2E_ALLOW_NETWORK  set to 1 to run where no network namespace can be
 #                     made (the app then has the machine's network; the trace
 #                     is still checked)
@@ -232,7 +234,13 @@ echo "e2e: app $app (under strace), display :$display, driver port $port, data $
 # One at a time, in the order of their numbers: later tests use what the
 # earlier ones made (the music test uses the register test's group).
 tests_rc=0
-node --test --test-reporter=spec --test-concurrency=1 tests/e2e/${REFRAIN_E2E_ONLY:-[0-9][0-9]-}*.test.mjs || tests_rc=$?
+if [ -n "${REFRAIN_E2E_COMMAND:-}" ]; then
+  # Something else in the same set-up instead of the scenarios (the
+  # benchmarks in tests/e2e/bench/).
+  bash -c "$REFRAIN_E2E_COMMAND" || tests_rc=$?
+else
+  node --test --test-reporter=spec --test-concurrency=1 tests/e2e/${REFRAIN_E2E_ONLY:-[0-9][0-9]-}*.test.mjs || tests_rc=$?
+fi
 
 # The network check, even when a test failed. Each log is final once its
 # strace has gone: give the last one a few seconds.

@@ -1,0 +1,462 @@
+// The battery benchmark: what the whole app costs in the real window, idle
+// and playing, beside a reference player playing the same file into the same
+// sound output. Run through tests/e2e/bench/battery.sh (which starts the
+// virtual screen, the null sink and tauri-driver through tests/e2e/run.sh);
+// never part of the tests' pass or fail. docs/performance.md has the figures.
+//
+//   node tests/e2e/bench/battery.mjs [--window S] [--settle S] [--soak [MIN]] [--long [MIN]]
+//
+// Default: each state below measured over one window (20 s) after settling
+// (10 s: after each change of screen the web process works flat out for about
+// five seconds under Xvfb's software rendering). --soak: navigation and playback for MIN minutes (10), memory at the
+// start and the end. --long: a setlist of MIN minutes (90) played through
+// with navigation, CPU and memory at the start, middle and end.
+//
+// CPU is utime+stime from /proc/PID/stat of every process of the app (the
+// app itself and everything it started: WebKit's web and network
+// processes), as a percentage of one core over the window. Memory is Rss and
+// Pss from /proc/PID/smaps_rollup (Pss shares each shared page out among the
+// processes using it, so the Pss of all processes adds up honestly).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { newSession } from '../webdriver.mjs';
+import { use, nav, press, heading, openRecords } from '../person.mjs';
+
+const APP = process.env.REFRAIN_APP_BIN;
+const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
+const OUT = join(ARTIFACTS, 'bench');
+const SONG_TITLE = 'Daisy Bell (A Bicycle Built for Two)';
+const SONG_FILE = process.env.REFRAIN_BENCH_SONG ?? 'assets/music/Daisy Bell.ogg';
+const TICKS = 100; // USER_HZ on Linux
+// The app's process name (the kernel keeps 15 characters of it).
+const APP_NAME = (process.env.REFRAIN_E2E_APP_UNTRACED ?? APP ?? 'refrain').split('/').pop().slice(0, 15);
+
+function args() {
+  const a = process.argv.slice(2);
+  const opts = { window: 20, settle: 10, soak: 0, long: 0, label: process.env.REFRAIN_BENCH_LABEL ?? 'app' };
+  for (let i = 0; i < a.length; i++) {
+    const next = () => (a[i + 1] && !a[i + 1].startsWith('--') ? Number(a[++i]) : null);
+    if (a[i] === '--window') opts.window = next() ?? opts.window;
+    else if (a[i] === '--settle') opts.settle = next() ?? opts.settle;
+    else if (a[i] === '--soak') opts.soak = next() ?? 10;
+    else if (a[i] === '--long') opts.long = next() ?? 90;
+    else if (a[i] === '--label') opts.label = a[++i];
+    else throw new Error(`unknown option ${a[i]}`);
+  }
+  return opts;
+}
+
+const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
+
+// ---- processes ------------------------------------------------------------
+
+function stat(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = s.lastIndexOf(')');
+    const comm = s.slice(s.indexOf('(') + 1, close);
+    const f = s.slice(close + 2).split(' ');
+    // f[0] is field 3 (state); utime is field 14, stime 15; ppid is 4.
+    return { pid, comm, state: f[0], ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) };
+  } catch {
+    return null;
+  }
+}
+
+function allProcs() {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => stat(Number(d)))
+    .filter((p) => p && p.state !== 'Z');
+}
+
+/** The app's process and every process below it (strace, if any, is above it). */
+export function appProcesses(root = null) {
+  const procs = allProcs();
+  const app = root ? procs.find((p) => p.pid === root) : procs.find((p) => p.comm === APP_NAME);
+  if (!app) return [];
+  const out = [app];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) {
+      if (!out.includes(p) && out.some((o) => o.pid === p.ppid)) {
+        out.push(p);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** Short names for the app's processes. */
+function role(comm) {
+  if (comm === APP_NAME) return 'app';
+  if (comm.startsWith('WebKitWebProces')) return 'web';
+  if (comm.startsWith('WebKitNetworkP')) return 'network';
+  return comm;
+}
+
+function memory(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+    return { rssMb: kb('Rss') / 1024, pssMb: kb('Pss') / 1024, anonMb: kb('Anonymous') / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where one process's memory is: Rss and Pss by mapping (a file's name, the
+ * heap, or other anonymous memory), the largest first.
+ */
+function breakdown(pid, top = 10) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return null;
+  }
+  const by = new Map();
+  let name = null;
+  for (const line of text.split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      const path = head[1].trim();
+      name = path === '' ? '[anonymous]' : path.startsWith('/') ? path.split('/').pop() : path;
+      if (/^(memfd:|\/dev\/shm|\/dev\/dri)/.test(path)) name = `${path.split(' ')[0]} (shared)`;
+      continue;
+    }
+    const m = /^(Rss|Pss):\s+(\d+) kB/.exec(line);
+    if (m && name) {
+      const cur = by.get(name) ?? { rssMb: 0, pssMb: 0 };
+      cur[m[1] === 'Rss' ? 'rssMb' : 'pssMb'] += Number(m[2]) / 1024;
+      by.set(name, cur);
+    }
+  }
+  const rows = [...by.entries()].sort((a, b) => b[1].rssMb - a[1].rssMb);
+  const rest = rows.slice(top).reduce((a, [, v]) => ({ rssMb: a.rssMb + v.rssMb, pssMb: a.pssMb + v.pssMb }), { rssMb: 0, pssMb: 0 });
+  return [...rows.slice(0, top).map(([k, v]) => ({ mapping: k, ...roundAll(v) })), { mapping: `${rows.length - top} others`, ...roundAll(rest) }];
+}
+
+/** Memory of each of the app's processes, by role, and the totals. */
+function memoryOf(procs) {
+  const by = {};
+  let rss = 0;
+  let pss = 0;
+  for (const p of procs) {
+    const m = memory(p.pid);
+    if (!m) continue;
+    const r = role(p.comm);
+    const cur = by[r] ?? { rssMb: 0, pssMb: 0, anonMb: 0 };
+    by[r] = { rssMb: cur.rssMb + m.rssMb, pssMb: cur.pssMb + m.pssMb, anonMb: cur.anonMb + m.anonMb };
+    rss += m.rssMb;
+    pss += m.pssMb;
+  }
+  return { ...by, totalRssMb: rss, totalPssMb: pss };
+}
+
+/** CPU of `pids()` over `seconds`, as % of one core, by role. */
+async function cpuOver(seconds, procsNow) {
+  const before = new Map(procsNow().map((p) => [p.pid, p]));
+  const t0 = process.hrtime.bigint();
+  await sleep(seconds);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const after = procsNow();
+  const by = {};
+  let total = 0;
+  for (const p of after) {
+    const used = (p.cpu - (before.get(p.pid)?.cpu ?? 0)) / TICKS;
+    const r = role(p.comm);
+    by[r] = (by[r] ?? 0) + (100 * used) / wall;
+    total += (100 * used) / wall;
+  }
+  return { ...Object.fromEntries(Object.entries(by).map(([k, v]) => [k, round(v)])), total: round(total), seconds: round(wall) };
+}
+
+const round = (x) => Math.round(x * 100) / 100;
+
+// ---- the app ----------------------------------------------------------------
+
+let app = null;
+
+async function js(script, args = []) {
+  return app.executeScript(script, args);
+}
+
+/** What the mini player shows. */
+function nowPlaying() {
+  return js(`const p = document.querySelector('[data-testid="mini-player"]');
+    return { title: p.querySelector('.player-title')?.textContent.trim() ?? '',
+             time: p.querySelector('[data-testid="player-time"]')?.textContent.trim() ?? '',
+             playing: !!p.querySelector('button[aria-label="Pause"]'),
+             looping: p.querySelector('button[aria-label="Loop this track"]')?.getAttribute('aria-pressed') === 'true' };`);
+}
+
+/** The app's own commands, from inside the page (for set-up only). */
+function invoke(cmd, a = {}) {
+  return app.cmd('POST', '/execute/async', {
+    script: `const done = arguments[arguments.length - 1];
+      window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
+        (v) => done({ ok: v }), (e) => done({ err: JSON.stringify(e) }));`,
+    args: [cmd, a],
+  }).then((r) => {
+    if (r.err) throw new Error(`${cmd}: ${r.err}`);
+    return r.ok;
+  });
+}
+
+async function openApp() {
+  app = await newSession(APP);
+  use(app);
+  await openRecords();
+  const h1 = await heading(null);
+  if ((await h1.getText()).trim() === 'Welcome to Refrain') {
+    await press('Load sample data');
+    await heading('This week');
+  }
+  // The sample music, if the sample data came without it.
+  const tracks = await invoke('list_tracks', { query: '', tag: '' });
+  if (!tracks.some((t) => t.title === SONG_TITLE)) {
+    await nav('Music');
+    await press('Add the sample music', { timeout: 20_000 });
+    await app.waitFor(async () => (await invoke('list_tracks', { query: '', tag: '' })).length >= 4, {
+      timeout: 30_000,
+      message: 'the sample music',
+    });
+  }
+}
+
+const screens = {
+  async today() {
+    await nav('Today');
+    await heading('This week');
+  },
+  async register() {
+    await nav('Today');
+    await heading('This week');
+    const link = await app.waitForXPath("//a[starts-with(normalize-space(.), 'Open register for')]");
+    await link.click();
+    await app.waitForXPath("//h1[contains(., 'Register') or contains(., 'register') or ancestor::main]");
+  },
+  async music() {
+    await nav('Music');
+  },
+  async groups() {
+    await nav('Groups');
+  },
+  async attendees() {
+    await nav('Attendees');
+  },
+  async notes() {
+    await nav('Notes');
+  },
+};
+
+async function playSongLooping() {
+  await nav('Music');
+  await press(`Play ${SONG_TITLE}`);
+  await app.waitFor(async () => (await nowPlaying()).playing, { message: 'the song to play' });
+  if (!(await nowPlaying()).looping) await press('Loop this track');
+  await app.waitFor(async () => (await nowPlaying()).looping, { message: 'looping on' });
+}
+
+async function stopPlaying() {
+  const np = await nowPlaying();
+  if (np.looping) await press('Loop this track');
+  await press('Stop');
+  await app.waitFor(async () => !(await nowPlaying()).playing, { message: 'stopped' });
+}
+
+function xdotool(...a) {
+  const r = spawnSync('xdotool', a, { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function visibility() {
+  return js('return document.visibilityState');
+}
+
+// ---- the reference player -------------------------------------------------
+
+/** Plays SONG_FILE in a loop with ffplay or mpv (no display); returns the child. */
+function referencePlayer() {
+  const ffplay = spawnSync('sh', ['-c', 'command -v ffplay']).status === 0;
+  const mpv = spawnSync('sh', ['-c', 'command -v mpv']).status === 0;
+  // Both go through ALSA's pulse plugin to the null sink, as the app does.
+  const env = { ...process.env, SDL_AUDIODRIVER: 'alsa' };
+  if (ffplay) {
+    return { name: 'ffplay -nodisp', child: spawn('ffplay', ['-nodisp', '-loglevel', 'quiet', '-loop', '0', SONG_FILE], { env, stdio: 'ignore' }) };
+  }
+  if (mpv) {
+    return { name: 'mpv --no-video', child: spawn('mpv', ['--no-video', '--really-quiet', '--loop-file=inf', '--ao=alsa', SONG_FILE], { env, stdio: 'ignore' }) };
+  }
+  return null;
+}
+
+async function measureReference(opts) {
+  const ref = referencePlayer();
+  if (!ref) return { skipped: 'neither ffplay nor mpv is installed' };
+  await sleep(opts.settle);
+  const procs = () => {
+    const p = stat(ref.child.pid);
+    return p ? [{ ...p, comm: 'reference' }] : [];
+  };
+  const cpu = await cpuOver(opts.window, procs);
+  const mem = memory(ref.child.pid);
+  ref.child.kill('SIGTERM');
+  await new Promise((r) => ref.child.once('exit', r));
+  return { player: ref.name, cpu: cpu.reference ?? 0, seconds: cpu.seconds, rssMb: round(mem?.rssMb ?? 0), pssMb: round(mem?.pssMb ?? 0) };
+}
+
+// ---- runs -----------------------------------------------------------------
+
+const results = { when: new Date().toISOString(), app: APP, song: SONG_FILE };
+
+async function measure(name, opts) {
+  await sleep(opts.settle);
+  const cpu = await cpuOver(opts.window, () => appProcesses());
+  const mem = memoryOf(appProcesses());
+  const np = await nowPlaying();
+  const row = { state: name, cpu, memory: roundAll(mem), shown: np.time, playing: np.playing };
+  console.log(`${name.padEnd(28)} cpu ${JSON.stringify(cpu)}  rss ${round(mem.totalRssMb)} MB  pss ${round(mem.totalPssMb)} MB  [${np.time}]`);
+  return row;
+}
+
+function roundAll(o) {
+  return JSON.parse(JSON.stringify(o, (k, v) => (typeof v === 'number' ? round(v) : v)));
+}
+
+async function defaultRun(opts) {
+  const rows = [];
+  await screens.today();
+  rows.push(await measure('idle, Today', opts));
+  await screens.register();
+  rows.push(await measure('idle, register', opts));
+  await screens.music();
+  rows.push(await measure('idle, Music', opts));
+  await playSongLooping();
+  rows.push(await measure('playing, Music', opts));
+  await screens.today();
+  rows.push(await measure('playing, Today', opts));
+  await screens.register();
+  rows.push(await measure('playing, register', opts));
+  // Minimised: without a window manager, unmapping the window is what a
+  // minimise does to it.
+  const win = xdotool('search', '--name', '^Refrain$')?.split('\n')[0];
+  if (win) {
+    xdotool('windowunmap', '--sync', win);
+    await sleep(1);
+    const row = await measure('playing, window hidden', opts);
+    // Without a window manager WebKit may not notice: say what the page saw.
+    row.visibility = await visibility().catch(() => 'unknown');
+    if (row.visibility !== 'hidden') row.state += ` (page still "${row.visibility}")`;
+    xdotool('windowmap', '--sync', win);
+    await sleep(1);
+    row.after = await nowPlaying();
+    rows.push(row);
+  }
+  await screens.music();
+  await stopPlaying();
+  rows.push(await measure('stopped again, Music', opts));
+  results.states = rows;
+  results.breakdown = Object.fromEntries(appProcesses().map((p) => [role(p.comm), breakdown(p.pid)]));
+  for (const [r, b] of Object.entries(results.breakdown)) {
+    console.log(`memory of ${r}: ${b.map((x) => `${x.mapping} ${x.rssMb}/${x.pssMb}`).join(', ')}`);
+  }
+  results.reference = await measureReference(opts);
+  console.log('reference', JSON.stringify(results.reference));
+}
+
+async function soak(opts) {
+  await playSongLooping();
+  await sleep(opts.settle);
+  const order = ['today', 'register', 'music', 'groups', 'attendees', 'notes'];
+  const samples = [{ minute: 0, memory: roundAll(memoryOf(appProcesses())) }];
+  console.log('soak start', JSON.stringify(samples[0]));
+  const t0 = Date.now();
+  let i = 0;
+  let nextSample = 1;
+  while (Date.now() - t0 < opts.soak * 60_000) {
+    await screens[order[i++ % order.length]]();
+    await sleep(3);
+    const minute = (Date.now() - t0) / 60_000;
+    if (minute >= nextSample) {
+      samples.push({ minute: round(minute), memory: roundAll(memoryOf(appProcesses())), screensVisited: i });
+      console.log('soak', JSON.stringify(samples.at(-1)));
+      nextSample++;
+    }
+  }
+  await screens.today();
+  await sleep(opts.settle);
+  samples.push({ minute: round((Date.now() - t0) / 60_000), memory: roundAll(memoryOf(appProcesses())), screensVisited: i, end: true });
+  console.log('soak end', JSON.stringify(samples.at(-1)));
+  const grow = (k) => round((100 * (samples.at(-1).memory[k] - samples[0].memory[k])) / samples[0].memory[k]);
+  results.soak = { minutes: opts.soak, samples, growthPercent: { totalRss: grow('totalRssMb'), totalPss: grow('totalPssMb') } };
+  await stopPlaying();
+}
+
+async function longSession(opts) {
+  // A setlist of about opts.long minutes: the sample songs over and over.
+  const tracks = await invoke('list_tracks', { query: '', tag: '' });
+  const playable = tracks.filter((t) => !t.missing && t.durationMs);
+  const groups = await invoke('list_groups', { includeArchived: false }).catch(() => null);
+  const list = await invoke('create_playlist', {
+    kind: 'setlist',
+    input: { name: `Long session ${Date.now()}`, groupId: groups?.[0]?.id ?? null, attendeeId: null },
+  });
+  let ms = 0;
+  let n = 0;
+  while (ms < opts.long * 60_000) {
+    const t = playable[n++ % playable.length];
+    await invoke('add_to_playlist', { playlistId: list.id, trackId: t.id, note: '' });
+    ms += t.durationMs;
+  }
+  console.log(`long session: ${n} songs, ${round(ms / 60_000)} minutes`);
+  await invoke('play_playlist', { playlistId: list.id, startIndex: 0 });
+  const t0 = Date.now();
+  const order = ['today', 'register', 'music', 'groups', 'attendees', 'notes'];
+  const points = [];
+  const marks = [0.02, 0.5, 0.97].map((f) => f * ms);
+  let i = 0;
+  for (const [k, at] of marks.entries()) {
+    while (Date.now() - t0 < at) {
+      await screens[order[i++ % order.length]]();
+      await sleep(Math.min(20, Math.max(0, (at - (Date.now() - t0)) / 1000)));
+    }
+    await screens.today();
+    const row = await measure(`long session, ${['start', 'middle', 'end'][k]}`, opts);
+    row.minute = round((Date.now() - t0) / 60_000);
+    row.screensVisited = i;
+    points.push(row);
+  }
+  results.long = { minutes: round(ms / 60_000), songs: n, points };
+  await press('Stop');
+}
+
+async function main() {
+  const opts = args();
+  if (!APP || !existsSync(APP)) throw new Error('REFRAIN_APP_BIN must name the built app (run tests/e2e/bench/battery.sh)');
+  mkdirSync(OUT, { recursive: true });
+  results.label = opts.label;
+  results.options = opts;
+  await openApp();
+  results.memoryAfterSampleData = roundAll(memoryOf(appProcesses()));
+  try {
+    if (opts.soak) await soak(opts);
+    else if (opts.long) await longSession(opts);
+    else await defaultRun(opts);
+  } finally {
+    const file = join(OUT, `battery-${opts.label}-${opts.soak ? 'soak' : opts.long ? 'long' : 'short'}.json`);
+    writeFileSync(file, JSON.stringify(results, null, 2));
+    console.log(`bench: figures in ${file}`);
+    await app.deleteSession().catch(() => {});
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
