@@ -72,10 +72,34 @@ function allProcs() {
     .filter((p) => p && p.state !== 'Z');
 }
 
+/**
+ * The processes run.sh's wrapper started the app from (it writes
+ * app.PID.automation into REFRAIN_E2E_TRACES for each launch): the app must
+ * be below one of them, so that another copy of Refrain on the same machine
+ * is never measured.
+ */
+function launchers() {
+  const dir = process.env.REFRAIN_E2E_TRACES;
+  if (!dir) return null;
+  return new Set(
+    readdirSync(dir)
+      .map((f) => /^app\.(\d+)\.automation$/.exec(f)?.[1])
+      .filter(Boolean)
+      .map(Number),
+  );
+}
+
 /** The app's process and every process below it (strace, if any, is above it). */
-export function appProcesses(root = null) {
+export function appProcesses() {
   const procs = allProcs();
-  const app = root ? procs.find((p) => p.pid === root) : procs.find((p) => p.comm === APP_NAME);
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const roots = launchers();
+  const launchedHere = (p) => {
+    if (!roots) return true;
+    for (let q = p; q; q = byPid.get(q.ppid)) if (roots.has(q.pid)) return true;
+    return false;
+  };
+  const app = procs.filter((p) => p.comm === APP_NAME && launchedHere(p)).at(-1);
   if (!app) return [];
   const out = [app];
   for (let grew = true; grew; ) {
