@@ -443,7 +443,9 @@ async function longSession(opts) {
   const t0 = Date.now();
   const order = ['today', 'register', 'music', 'groups', 'attendees', 'notes'];
   const points = [];
-  const marks = [0.02, 0.5, 0.97].map((f) => f * ms);
+  // Each measurement (settling, then the window) ends before the setlist does.
+  const span = (opts.settle + opts.window + 5) * 1000;
+  const marks = [0, ms / 2 - span / 2, ms - span];
   let i = 0;
   for (const [k, at] of marks.entries()) {
     while (Date.now() - t0 < at) {
