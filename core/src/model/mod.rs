@@ -613,7 +613,9 @@ pub enum PlayerStatus {
     NoOutput,
 }
 
-/// What the player is doing, reported to the UI at least four times a second.
+/// What the player is doing. The player reports it on every change and five
+/// times a second while playing; the window is sent a change at once and a
+/// moving position once a second (`src-tauri/music.rs`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PlayerState {
