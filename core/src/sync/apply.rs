@@ -68,8 +68,14 @@ fn is_fk_failure(e: &rusqlite::Error) -> bool {
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
 }
 
-/// Applies one entry from another laptop.
-pub fn apply_entry(conn: &Connection, entry: &Entry, device: &str) -> Result<()> {
+/// Applies one entry from another laptop; `scope` is the space of the
+/// snapshot it came in, if it did.
+pub fn apply_entry(
+    conn: &Connection,
+    entry: &Entry,
+    device: &str,
+    scope: Option<&str>,
+) -> Result<()> {
     let src = Source {
         device,
         actor: entry.actor.as_deref(),
@@ -86,7 +92,7 @@ pub fn apply_entry(conn: &Connection, entry: &Entry, device: &str) -> Result<()>
     {
         if let Some(person) = &row.p {
             let known = is_erased(conn, person)?;
-            apply_erasure(conn, entry, person, &src, known)?;
+            apply_erasure(conn, entry, person, &src, known, scope)?;
             erasing.push(person.clone());
         }
     }
@@ -692,6 +698,7 @@ fn apply_erasure(
     person: &str,
     src: &Source<'_>,
     known: bool,
+    scope: Option<&str>,
 ) -> Result<()> {
     fn find<'e>(entry: &'e Entry, t: &'e str) -> impl Iterator<Item = &'e RowImage> + 'e {
         entry
@@ -718,18 +725,23 @@ fn apply_erasure(
     let kept: Vec<&RowImage> = find(entry, "membership")
         .filter(|r| r.p.as_deref() == Some(person))
         .collect();
-    let mut stmt = conn.prepare("SELECT id FROM membership WHERE attendee_id = ?1")?;
-    let here: Vec<String> = stmt
-        .query_map([person], |r| r.get(0))?
+    let mut stmt = conn.prepare("SELECT id, group_id FROM membership WHERE attendee_id = ?1")?;
+    let here: Vec<(String, String)> = stmt
+        .query_map([person], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    // Only the erasure's own entry carries every membership; a snapshot
-    // carries those of its space.
-    let complete = entry.erases.as_deref() == Some(person);
-    for id in here {
-        if complete
+    // The erasure's own entry carries every membership the eraser had; a
+    // snapshot carries every one in its space. A membership here that they
+    // do not carry was made elsewhere while the erasure travelled: it goes.
+    let covers = |group: &str| match scope {
+        _ if entry.erases.as_deref() == Some(person) => true,
+        Some(space) => space == tables::OFFICE || tables::group_space(group) == space,
+        None => false,
+    };
+    for (id, group) in here {
+        if covers(&group)
             && !kept
                 .iter()
-                .any(|r| r.k.first().and_then(Val::as_text) == Some(&id))
+                .any(|r| r.k.first().and_then(Val::as_text) == Some(id.as_str()))
         {
             conn.execute("DELETE FROM membership WHERE id = ?1", [&id])?;
         }

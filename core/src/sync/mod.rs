@@ -642,7 +642,7 @@ impl Store {
                 if let Ok(mut a) = actor.lock() {
                     a.clone_from(&entry.actor);
                 }
-                apply::apply_entry(&tx, entry, &name.device)?;
+                apply::apply_entry(&tx, entry, &name.device, None)?;
             }
             apply::retry_parked(&tx)?;
             tx.execute(

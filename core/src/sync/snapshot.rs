@@ -210,7 +210,7 @@ pub fn apply(
                 header = Some(h);
             }
             _ if header.is_none() => return Err(damaged()),
-            Line::Erasure(entry) => apply::apply_entry(conn, &entry, device)?,
+            Line::Erasure(entry) => apply::apply_entry(conn, &entry, device, Some(space))?,
             Line::Table { table, cols } => {
                 if !SYNCED.contains(&table.as_str()) {
                     current = None;
