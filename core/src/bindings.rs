@@ -30,7 +30,8 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
     declare_all!(cfg;
         Venue, VenueInput, Weekday, Group, GroupInput, Membership, GroupDetail, Consent,
         Attendee, AttendeeInput, AttendeeSummary, ReferralSource, ReferralReason,
-        ReferralStatus, ReferralStatusChange, Referral, ReferralInput,
+        ReferralStatus, DeclineReason, ReferralStatusChange, Referral, ReferralInput,
+        PracticeSettings, AwaitingReferral, AwaitingReplies, ReferralTiming,
         AttendanceHistoryEntry, AttendeeDetail, SessionStatus, Session, SessionInput, Mark,
         RegisterEntry, Register, EveryoneHere, EveryoneHereUndone, WalkIn, StoreInfo, CheckReport, Track, RefusalReason,
         RefusedFile, ImportReport, ImportProgress, PlaylistKind, PlaylistEntry, Playlist,

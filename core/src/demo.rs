@@ -439,7 +439,14 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                         ..Default::default()
                     },
                 )?;
-                let received = joined - Days::new(14 + ids.len() as u64);
+                // Someone still waiting for an answer came in recently,
+                // and is just past the practice's two weeks, so Today's
+                // "Awaiting a reply" shows what overdue looks like.
+                let received = if p.status == ReferralStatus::Contacted {
+                    today - Days::new(u64::from(referrals::DEFAULT_RESPONSE_DAYS) + 2)
+                } else {
+                    joined - Days::new(14 + ids.len() as u64)
+                };
                 let referral = referrals::create(
                     tx,
                     &ReferralInput {
@@ -464,6 +471,7 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                         status,
                         &fmt_date(received + Days::new(days)),
                         "",
+                        None,
                     )?;
                     if status == p.status {
                         break;

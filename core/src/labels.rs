@@ -8,8 +8,8 @@
 use serde::Serialize;
 
 use crate::model::{
-    Mark, PlaylistKind, ReferralReason, ReferralSource, ReferralStatus, RefusalReason,
-    SessionStatus, Timing,
+    DeclineReason, Mark, PlaylistKind, ReferralReason, ReferralSource, ReferralStatus,
+    RefusalReason, SessionStatus, Timing,
 };
 use crate::outcomes::{BandLevel, Rater};
 
@@ -74,6 +74,14 @@ labelled!(ReferralStatus {
     Started => "Started",
     Completed => "Completed",
     Withdrawn => "Withdrawn",
+});
+
+labelled!(DeclineReason {
+    NotSuitable => "Not suitable for the group",
+    NoPlace => "No place in the group",
+    CouldNotContact => "Could not contact the person",
+    PersonDeclined => "The person declined",
+    Other => "Other",
 });
 
 labelled!(RefusalReason {
@@ -198,7 +206,7 @@ pub fn typescript() -> String {
     let mut s = String::from(
         "// Generated from core/src/labels.rs. Do not edit by hand:\n\
          // run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test main bindings` after changing a label.\n\n\
-         import type {\n  BandLevel,\n  Mark,\n  PlaylistKind,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
+         import type {\n  BandLevel,\n  DeclineReason,\n  Mark,\n  PlaylistKind,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
          ReferralStatus,\n  RefusalReason,\n  SessionStatus,\n  Timing,\n} from './bindings';\n\n",
     );
     section::<Mark>(
@@ -249,6 +257,14 @@ pub fn typescript() -> String {
         Some("REFERRAL_STATUSES"),
         "REFERRAL_STATUS_LABELS",
         "Where a referral stands.",
+        |v| v.label().into(),
+    );
+    section::<DeclineReason>(
+        &mut s,
+        "DeclineReason",
+        Some("DECLINE_REASONS"),
+        "DECLINE_REASON_LABELS",
+        "Why a referral was declined.",
         |v| v.label().into(),
     );
     section::<RefusalReason>(

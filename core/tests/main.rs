@@ -9,6 +9,7 @@ mod crash;
 mod notes;
 mod outcomes;
 mod people_import;
+mod referrals;
 mod reports;
 mod room;
 mod scores;

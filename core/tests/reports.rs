@@ -704,7 +704,7 @@ fn programme_fixture() -> (Fixture, Attendee, Attendee) {
         "2025-01-02",
     );
     f.store
-        .set_referral_status(&r.id, ReferralStatus::Started, "2025-01-07", "")
+        .set_referral_status(&r.id, ReferralStatus::Started, "2025-01-07", "", None)
         .unwrap();
     referral(
         &mut f.store,
@@ -805,6 +805,15 @@ fn the_programme_summary_counts_as_worked_out_by_hand() {
         .unwrap();
     assert_eq!(s.referrals[0].by_status[started], 1);
 
+    // Ada's was answered (started) after 5 days and she came that day; Zoë's
+    // and Fay's were never answered and are long overdue; Zoë came 11 days
+    // after hers.
+    let t = &s.referral_timing;
+    assert_eq!((t.response_days, t.referrals), (14, 3));
+    assert_eq!((t.answered, t.answered_in_time, t.overdue), (1, 1, 2));
+    assert_eq!(t.median_days_to_answer, Some(5.0));
+    assert_eq!((t.came, t.median_days_to_first_session), (2, Some(8.0)));
+
     assert_eq!(s.wellbeing.len(), 1);
     let w = &s.wellbeing[0];
     assert_eq!(w.counted, 2);
@@ -892,6 +901,100 @@ fn the_programme_summary_in_excel_and_pdf() {
     }
 }
 
+#[test]
+fn answers_are_counted_in_days_across_a_month_boundary() {
+    let (mut f, fay, _) = programme_fixture();
+    let zoe_ref = f.store.attendee_detail(&f.zoe.id).unwrap().referrals[0].clone();
+    let fay_ref = f.store.attendee_detail(&fay.id).unwrap().referrals[0].clone();
+    // 10 Jan to 3 Feb: 24 days, late.
+    f.store
+        .set_referral_status(
+            &zoe_ref.id,
+            ReferralStatus::Declined,
+            "2025-02-03",
+            "",
+            Some(DeclineReason::NoPlace),
+        )
+        .unwrap();
+    // 20 Jan to 2 Feb: 13 days, in time.
+    f.store
+        .set_referral_status(
+            &fay_ref.id,
+            ReferralStatus::Accepted,
+            "2025-02-02",
+            "",
+            None,
+        )
+        .unwrap();
+    // 31 Jan to 14 Feb: 14 days, the last day in time; a step of "contacted"
+    // on the way is not an answer.
+    let hal = person(&mut f.store, "Hal Lastday");
+    let r = referral(
+        &mut f.store,
+        &hal,
+        ReferralSource::GpLinkWorker,
+        "2025-01-31",
+    );
+    f.store
+        .set_referral_status(&r.id, ReferralStatus::Contacted, "2025-02-01", "", None)
+        .unwrap();
+    f.store
+        .set_referral_status(&r.id, ReferralStatus::Accepted, "2025-02-14", "", None)
+        .unwrap();
+
+    let january = f
+        .store
+        .programme_summary(
+            std::slice::from_ref(&f.choir.id),
+            "2025-01-01",
+            "2025-01-31",
+            "",
+        )
+        .unwrap();
+    let t = &january.referral_timing;
+    assert_eq!((t.referrals, t.answered, t.overdue), (4, 4, 0));
+    assert_eq!(
+        t.answered_in_time, 3,
+        "Ada 5, Fay 13 and Hal 14 days; Zoë 24"
+    );
+    assert_eq!(t.median_days_to_answer, Some(13.5));
+    // February received none of them.
+    let february = f
+        .store
+        .programme_summary(
+            std::slice::from_ref(&f.choir.id),
+            "2025-02-01",
+            "2025-02-28",
+            "",
+        )
+        .unwrap();
+    assert_eq!(february.referral_timing.referrals, 0);
+    assert_eq!(february.referral_timing.median_days_to_answer, None);
+
+    // A practice with a 10-day deadline: Fay's 13 days are late too.
+    f.store
+        .set_practice_settings(&PracticeSettings {
+            referral_response_days: 10,
+        })
+        .unwrap();
+    let request = ReportRequest::Programme {
+        group_ids: vec![f.choir.id.clone()],
+        from: "2025-01-01".into(),
+        to: "2025-01-31".into(),
+        narrative: String::new(),
+    };
+    let pdf = report::make(&f.store, &request, ExportFormat::Pdf, &mut |_, _, _| {}).unwrap();
+    let all = pdf_text(&pdf).join(" ");
+    let all = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "Answered within 10 days",
+        "1 of 4 referrals; 4 answered in all, median 13.5 days to an answer",
+        "2 of 4 referrals came to a session, median 8 days from the referral",
+    ] {
+        assert!(all.contains(want), "{want} missing:\n{all}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Feedback for a referrer.
 
@@ -928,6 +1031,25 @@ fn feedback_for_a_referrer_needs_consent_and_says_what_happened() {
 
     let fb = f.store.referrer_feedback(&f.zoe.id, "Sings out.").unwrap();
     assert_eq!(fb.referred_by, "Priya Shah, Northfield Surgery");
+    assert_eq!(fb.answer, None, "not answered yet");
+    let referral_id = f.store.attendee_detail(&f.zoe.id).unwrap().referrals[0]
+        .id
+        .clone();
+    f.store
+        .set_referral_status(
+            &referral_id,
+            ReferralStatus::Accepted,
+            "2025-01-14",
+            "Phoned; starts on the 21st",
+            None,
+        )
+        .unwrap();
+    let fb = f.store.referrer_feedback(&f.zoe.id, "Sings out.").unwrap();
+    let answer = fb.answer.unwrap();
+    assert_eq!(
+        (answer.status, answer.changed_on.as_str()),
+        (ReferralStatus::Accepted, "2025-01-14")
+    );
     let dates: Vec<&str> = fb.attended.iter().map(|a| a.date.as_str()).collect();
     assert_eq!(dates, ["2025-01-21", "2025-01-28"]);
     assert_eq!(fb.measures.len(), 1);
@@ -950,6 +1072,7 @@ fn feedback_for_a_referrer_needs_consent_and_says_what_happened() {
         "28 Jan 2025",
         "Zoë has come every week and sings out.",
         "came to 2 of the 2 sessions",
+        "Accepted on 14 Jan 2025 (Phoned; starts on the 21st)",
     ] {
         assert!(all.contains(want), "{want} missing:\n{all}");
     }

@@ -581,10 +581,17 @@ fn referral_status_changes_are_all_kept_in_order() {
             ReferralStatus::Contacted,
             "2025-01-12",
             "Phoned",
+            None,
         )
         .unwrap();
     let r = store
-        .set_referral_status(&referral.id, ReferralStatus::Accepted, "2025-01-20", "")
+        .set_referral_status(
+            &referral.id,
+            ReferralStatus::Accepted,
+            "2025-01-20",
+            "",
+            None,
+        )
         .unwrap();
     assert_eq!(r.status, ReferralStatus::Accepted);
     let history: Vec<(ReferralStatus, &str)> = r
@@ -602,7 +609,13 @@ fn referral_status_changes_are_all_kept_in_order() {
     );
     assert_eq!(r.history[1].note, "Phoned");
     let err = store
-        .set_referral_status(&referral.id, ReferralStatus::Started, "2025-01-01", "")
+        .set_referral_status(
+            &referral.id,
+            ReferralStatus::Started,
+            "2025-01-01",
+            "",
+            None,
+        )
         .unwrap_err();
     assert_eq!(field_of(err), "changedOn");
     let detail = store.attendee_detail(&p.id).unwrap();

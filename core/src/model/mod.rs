@@ -206,6 +206,17 @@ pub enum ReferralStatus {
     Withdrawn,
 }
 
+/// Why a referral was declined: said to the referrer with the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum DeclineReason {
+    NotSuitable,
+    NoPlace,
+    CouldNotContact,
+    PersonDeclined,
+    Other,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ReferralStatusChange {
@@ -213,7 +224,46 @@ pub struct ReferralStatusChange {
     /// The date the change happened (`YYYY-MM-DD`).
     pub changed_on: String,
     pub note: String,
+    /// Set when the change is a decline (required for new declines).
+    pub decline_reason: Option<DeclineReason>,
     pub recorded_at: String,
+}
+
+/// Settings that hold for the whole practice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PracticeSettings {
+    /// Days a new referral may wait for its first answer (accepted or
+    /// declined) before it is overdue. Two weeks unless changed.
+    pub referral_response_days: u32,
+}
+
+/// A referral that has had no answer yet, as listed on Today.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AwaitingReferral {
+    pub referral_id: String,
+    pub attendee_id: String,
+    pub full_name: String,
+    pub source: ReferralSource,
+    /// "Name, organisation", either may be missing; empty when neither was recorded.
+    pub referrer: String,
+    pub received_on: String,
+    /// The last day to answer in time (`YYYY-MM-DD`).
+    pub due_on: String,
+    /// Whole days since it was received (0 on the day).
+    pub days_waiting: u32,
+    /// Past the deadline with no answer.
+    pub overdue: bool,
+}
+
+/// Every referral waiting for an answer, the longest waiting first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AwaitingReplies {
+    pub response_days: u32,
+    pub referrals: Vec<AwaitingReferral>,
+    pub overdue: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -5,7 +5,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{AttendanceHistoryEntry, Attendee, Mark, Membership, Referral, SessionStatus};
+use super::{
+    AttendanceHistoryEntry, Attendee, Mark, Membership, Referral, ReferralStatusChange,
+    SessionStatus,
+};
 use super::{Note, PersonOutcomes};
 use crate::outcomes::{Change, Rater};
 
@@ -161,6 +164,30 @@ pub struct ReferralCount {
     pub total: u32,
 }
 
+/// How quickly the referrals received in a period were answered and the
+/// people came: days are counted from the day a referral was received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralTiming {
+    /// The practice's deadline for a first answer, in days.
+    pub response_days: u32,
+    /// Referrals counted (the summary's referrals).
+    pub referrals: u32,
+    /// Of those, answered (accepted, declined, started or completed) by now.
+    pub answered: u32,
+    /// Of those answered, answered within the deadline.
+    pub answered_in_time: u32,
+    /// Median days to the first answer; `None` when none was answered.
+    pub median_days_to_answer: Option<f64>,
+    /// Not answered, and past the deadline today.
+    pub overdue: u32,
+    /// Referrals whose person came to a session of these groups on or
+    /// after the day it was received.
+    pub came: u32,
+    /// Median days from receiving the referral to the first session attended.
+    pub median_days_to_first_session: Option<f64>,
+}
+
 /// The before/after change on one item (or the whole measure).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -221,6 +248,7 @@ pub struct ProgrammeSummary {
     pub referral_statuses: Vec<String>,
     pub referrals: Vec<ReferralCount>,
     pub referrals_total: u32,
+    pub referral_timing: ReferralTiming,
     pub wellbeing: Vec<WellbeingChange>,
     pub narrative: String,
     pub stamp: ReportStamp,
@@ -249,6 +277,9 @@ pub struct ReferrerFeedback {
     /// "Name, organisation" of the latest referral, if any.
     pub referred_by: String,
     pub referred_on: Option<String>,
+    /// The first answer given to that referral (accepted or declined, with
+    /// its date and, for a decline, the reason); `None` while unanswered.
+    pub answer: Option<ReferralStatusChange>,
     pub groups: Vec<String>,
     /// Dates attended, oldest first, with the group.
     pub attended: Vec<AttendanceHistoryEntry>,

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Chart, ChartType, DocProperties, Format, FormatBorder, Wor
 
 use super::{number, period, signed, stamp_line, xlsx_failed};
 use crate::error::Result;
-use crate::model::{ProgrammeSummary, WellbeingChange};
+use crate::model::{ProgrammeSummary, ReferralTiming, WellbeingChange};
 use refrain_pdf::{self as pdf, Align, BarChart, Block, Column, Document, Series, Table};
 
 fn pct(rate: Option<f64>) -> String {
@@ -60,7 +60,47 @@ pub fn key_figures(s: &ProgrammeSummary) -> Vec<(String, String)> {
             ),
         ),
         ("New referrals".into(), s.referrals_total.to_string()),
+        answered_line(&s.referral_timing),
+        first_session_line(&s.referral_timing),
     ]
+}
+
+fn days(median: Option<f64>) -> String {
+    match median {
+        Some(d) if d == 1.0 => "1 day".into(),
+        Some(d) => format!("{} days", number(d)),
+        None => "none yet".into(),
+    }
+}
+
+/// "Answered within 14 days": how many of the period's referrals were
+/// answered in time, the median wait, and how many are overdue now.
+pub fn answered_line(t: &ReferralTiming) -> (String, String) {
+    let mut text = format!(
+        "{} of {} referrals; {} answered in all, median {} to an answer",
+        t.answered_in_time,
+        t.referrals,
+        t.answered,
+        days(t.median_days_to_answer)
+    );
+    if t.overdue > 0 {
+        text.push_str(&format!("; {} waiting past the deadline now", t.overdue));
+    }
+    (format!("Answered within {} days", t.response_days), text)
+}
+
+/// "First session": how many referred people came, and the median days
+/// from their referral to their first session.
+pub fn first_session_line(t: &ReferralTiming) -> (String, String) {
+    (
+        "Referral to first session".into(),
+        format!(
+            "{} of {} referrals came to a session, median {} from the referral",
+            t.came,
+            t.referrals,
+            days(t.median_days_to_first_session)
+        ),
+    )
 }
 
 fn measure_title(w: &WellbeingChange) -> String {
@@ -242,6 +282,10 @@ pub const DEFINITIONS: &str = "Sessions planned: every session in the period, wh
     (members on the day, and walk-ins) in held sessions. Retention: people who were members at \
     any time in the period and were still members on its last day. New referrals: received in \
     the period, for people in these groups or not yet in any group, by the status each has now. \
+    Answered: a referral's first acceptance, decline, start or completion, counted up to the day \
+    the report is made; days are counted from the day it was received; the deadline is the \
+    practice's. First session: the first of these groups' held sessions the person came to on or \
+    after the day the referral was received. \
     Wellbeing: each person-session with complete answers before and after counts once; \
     self-ratings and ratings by others are never mixed; change is after minus before, and as a \
     percentage of before.";
@@ -307,6 +351,34 @@ pub fn to_xlsx(s: &ProgrammeSummary) -> Result<Vec<u8>> {
         ),
         ("Retention (%)", s.retention_rate),
         ("New referrals", Some(f64::from(s.referrals_total))),
+        (
+            "Referrals answered",
+            Some(f64::from(s.referral_timing.answered)),
+        ),
+        (
+            "Referrals answered within the deadline",
+            Some(f64::from(s.referral_timing.answered_in_time)),
+        ),
+        (
+            "Deadline for an answer (days)",
+            Some(f64::from(s.referral_timing.response_days)),
+        ),
+        (
+            "Median days to an answer",
+            s.referral_timing.median_days_to_answer,
+        ),
+        (
+            "Referrals waiting past the deadline now",
+            Some(f64::from(s.referral_timing.overdue)),
+        ),
+        (
+            "Referrals whose person came to a session",
+            Some(f64::from(s.referral_timing.came)),
+        ),
+        (
+            "Median days from referral to first session",
+            s.referral_timing.median_days_to_first_session,
+        ),
     ];
     let mut row = 3u32;
     ws.write_string_with_format(row, 0, "Groups", &bold)

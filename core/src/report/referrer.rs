@@ -5,8 +5,25 @@
 
 use super::{long_date, signed, stamp_line};
 use crate::error::Result;
-use crate::model::ReferrerFeedback;
+use crate::model::{ReferralStatusChange, ReferrerFeedback};
+use crate::Labelled;
 use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
+
+/// The first answer to the referral in words: "Accepted on 3 February
+/// 2026", or "Declined on ...: no place in the group (note)".
+pub fn answer_words(answer: Option<&ReferralStatusChange>) -> String {
+    let Some(a) = answer else {
+        return "not answered yet".into();
+    };
+    let mut text = format!("{} on {}", a.status.label(), long_date(&a.changed_on));
+    if let Some(reason) = a.decline_reason {
+        text.push_str(&format!(": {}", reason.label().to_lowercase()));
+    }
+    if !a.note.trim().is_empty() {
+        text.push_str(&format!(" ({})", a.note.trim()));
+    }
+    text
+}
 
 pub fn document(f: &ReferrerFeedback) -> Document {
     let mut facts = vec![("Name".to_string(), f.full_name.clone())];
@@ -18,6 +35,7 @@ pub fn document(f: &ReferrerFeedback) -> Document {
     }
     if let Some(on) = &f.referred_on {
         facts.push(("Referral received".into(), long_date(on)));
+        facts.push(("Our answer".into(), answer_words(f.answer.as_ref())));
     }
     if !f.groups.is_empty() {
         facts.push(("Groups".into(), f.groups.join(", ")));

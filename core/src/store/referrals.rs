@@ -1,10 +1,151 @@
+//! Referrals, their history of statuses, and the rules for answering them in
+//! time: a referral waits for an answer (accepted or declined) from the day
+//! it is received, and is overdue once the practice's deadline has passed.
+
+use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::sql::{new_id, now};
 use super::{attendees, today, Store};
 use crate::error::{CoreError, Result};
-use crate::model::{Referral, ReferralInput, ReferralReason, ReferralStatus, ReferralStatusChange};
+use crate::model::{
+    AwaitingReferral, AwaitingReplies, DeclineReason, PracticeSettings, Referral, ReferralInput,
+    ReferralReason, ReferralStatus, ReferralStatusChange,
+};
 use crate::validate::{self, fmt_date};
+
+/// The first-answer deadline when the practice has not set one: two weeks,
+/// as social prescribing platforms expect (they decline a referral a
+/// provider leaves unanswered that long).
+pub const DEFAULT_RESPONSE_DAYS: u32 = 14;
+/// The longest deadline a practice may set.
+pub const MAX_RESPONSE_DAYS: u32 = 90;
+const RESPONSE_DAYS_KEY: &str = "referral_response_days";
+
+/// Statuses that answer a referral: after one of these it no longer waits.
+/// (Contacted is a step towards an answer, not one; withdrawn is the
+/// referrer's doing and ends the wait without an answer.)
+pub const ANSWERS: [ReferralStatus; 4] = [
+    ReferralStatus::Accepted,
+    ReferralStatus::Declined,
+    ReferralStatus::Started,
+    ReferralStatus::Completed,
+];
+
+/// The last day to answer a referral received on `received` in time.
+pub fn due_on(received: NaiveDate, response_days: u32) -> NaiveDate {
+    received + Days::new(u64::from(response_days))
+}
+
+/// Whether a referral received on `received`, still unanswered on `on`, is
+/// overdue: the day after its due day.
+pub fn is_overdue(received: NaiveDate, response_days: u32, on: NaiveDate) -> bool {
+    on > due_on(received, response_days)
+}
+
+/// Whether an answer given on `answered` was in time.
+pub fn answered_in_time(received: NaiveDate, response_days: u32, answered: NaiveDate) -> bool {
+    answered <= due_on(received, response_days)
+}
+
+pub(crate) fn settings(conn: &Connection) -> Result<PracticeSettings> {
+    let days: Option<String> = conn
+        .query_row(
+            "SELECT value FROM practice_setting WHERE key = ?1",
+            [RESPONSE_DAYS_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(PracticeSettings {
+        referral_response_days: days
+            .and_then(|d| d.parse().ok())
+            .filter(|d| (1..=MAX_RESPONSE_DAYS).contains(d))
+            .unwrap_or(DEFAULT_RESPONSE_DAYS),
+    })
+}
+
+fn set_settings(conn: &Connection, input: &PracticeSettings) -> Result<PracticeSettings> {
+    let days = input.referral_response_days;
+    if !(1..=MAX_RESPONSE_DAYS).contains(&days) {
+        return Err(CoreError::invalid(
+            "referralResponseDays",
+            format!("Choose a number of days from 1 to {MAX_RESPONSE_DAYS}."),
+        ));
+    }
+    let ts = now();
+    conn.execute(
+        "INSERT INTO practice_setting (key, value, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+         WHERE value IS NOT excluded.value",
+        params![RESPONSE_DAYS_KEY, days.to_string(), ts],
+    )?;
+    settings(conn)
+}
+
+/// The first answer in a referral's history, if any.
+pub fn first_answer(history: &[ReferralStatusChange]) -> Option<&ReferralStatusChange> {
+    history.iter().find(|h| ANSWERS.contains(&h.status))
+}
+
+/// Every referral not yet answered nor withdrawn, of people not archived,
+/// the longest waiting first, as it stands on `on`.
+pub(crate) fn awaiting(conn: &Connection, on: NaiveDate) -> Result<AwaitingReplies> {
+    let days = settings(conn)?.referral_response_days;
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.attendee_id, a.full_name, r.source, r.referrer_name,
+                r.referrer_organisation, r.received_on
+         FROM referral r JOIN attendee a ON a.id = r.attendee_id
+         WHERE r.archived_at IS NULL AND a.archived_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM referral_status_change c
+                            WHERE c.referral_id = r.id
+                              AND c.status IN ('accepted', 'declined', 'started', 'completed',
+                                               'withdrawn'))
+         ORDER BY r.received_on, a.full_name COLLATE NOCASE, r.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (referral_id, attendee_id, full_name, source, name, organisation, received_on) = row?;
+        let received = validate::date("receivedOn", &received_on)?;
+        out.push(AwaitingReferral {
+            referral_id,
+            attendee_id,
+            full_name,
+            source,
+            referrer: referrer_words(&name, &organisation),
+            due_on: fmt_date(due_on(received, days)),
+            days_waiting: (on - received).num_days().max(0) as u32,
+            overdue: is_overdue(received, days, on),
+            received_on,
+        });
+    }
+    Ok(AwaitingReplies {
+        response_days: days,
+        overdue: out.iter().filter(|r| r.overdue).count() as u32,
+        referrals: out,
+    })
+}
+
+/// "Name, organisation", leaving out what is blank.
+pub fn referrer_words(name: &str, organisation: &str) -> String {
+    [name.trim(), organisation.trim()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 const SELECT: &str = "SELECT id, attendee_id, source, referrer_name, referrer_organisation,
         received_on, reasons, reason_notes, status, created_at, updated_at
@@ -12,7 +153,7 @@ const SELECT: &str = "SELECT id, attendee_id, source, referrer_name, referrer_or
 
 fn history(conn: &Connection, referral_id: &str) -> Result<Vec<ReferralStatusChange>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT status, changed_on, note, created_at FROM referral_status_change
+        "SELECT status, changed_on, note, decline_reason, created_at FROM referral_status_change
          WHERE referral_id = ?1 ORDER BY changed_on, created_at",
     )?;
     let rows = stmt.query_map([referral_id], |r| {
@@ -20,7 +161,8 @@ fn history(conn: &Connection, referral_id: &str) -> Result<Vec<ReferralStatusCha
             status: r.get(0)?,
             changed_on: r.get(1)?,
             note: r.get(2)?,
-            recorded_at: r.get(3)?,
+            decline_reason: r.get(3)?,
+            recorded_at: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -77,12 +219,14 @@ fn insert_status(
     status: ReferralStatus,
     on: &str,
     note: &str,
+    decline_reason: Option<DeclineReason>,
 ) -> Result<()> {
     let ts = now();
     conn.execute(
-        "INSERT INTO referral_status_change (id, referral_id, status, changed_on, note, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![new_id(), referral_id, status, on, note, ts],
+        "INSERT INTO referral_status_change
+             (id, referral_id, status, changed_on, note, decline_reason, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        params![new_id(), referral_id, status, on, note, decline_reason, ts],
     )?;
     conn.execute(
         "UPDATE referral SET status = ?2, updated_at = ?3 WHERE id = ?1",
@@ -160,7 +304,14 @@ pub(crate) fn create(conn: &Connection, input: &ReferralInput) -> Result<Referra
             ts
         ],
     )?;
-    insert_status(conn, &id, ReferralStatus::Received, &c.received_on, "")?;
+    insert_status(
+        conn,
+        &id,
+        ReferralStatus::Received,
+        &c.received_on,
+        "",
+        None,
+    )?;
     get(conn, &id)
 }
 
@@ -170,6 +321,7 @@ pub(crate) fn set_status(
     status: ReferralStatus,
     changed_on: &str,
     note: &str,
+    decline_reason: Option<DeclineReason>,
 ) -> Result<Referral> {
     let current: Option<(String, ReferralStatus)> = conn
         .query_row(
@@ -200,7 +352,28 @@ pub(crate) fn set_status(
         ));
     }
     let note = validate::long_text("note", "the note", note)?;
-    insert_status(conn, referral_id, status, &on, &note)?;
+    match (status, decline_reason) {
+        (ReferralStatus::Declined, None) => {
+            return Err(CoreError::invalid(
+                "declineReason",
+                "Please choose why the referral is declined: the referrer is told.",
+            ))
+        }
+        (ReferralStatus::Declined, Some(DeclineReason::Other)) if note.trim().is_empty() => {
+            return Err(CoreError::invalid(
+                "note",
+                "Please say why the referral is declined: the referrer is told.",
+            ))
+        }
+        (ReferralStatus::Declined, _) | (_, None) => {}
+        (_, Some(_)) => {
+            return Err(CoreError::invalid(
+                "declineReason",
+                "A reason is given only when a referral is declined.",
+            ))
+        }
+    }
+    insert_status(conn, referral_id, status, &on, &note, decline_reason)?;
     get(conn, referral_id)
 }
 
@@ -209,14 +382,31 @@ impl Store {
         self.write(|tx| create(tx, input))
     }
 
-    /// Moves a referral to a new status on a date; every change is kept.
+    /// Moves a referral to a new status on a date; every change is kept. A
+    /// decline needs its reason (and a note when the reason is "other").
     pub fn set_referral_status(
         &mut self,
         referral_id: &str,
         status: ReferralStatus,
         changed_on: &str,
         note: &str,
+        decline_reason: Option<DeclineReason>,
     ) -> Result<Referral> {
-        self.write(|tx| set_status(tx, referral_id, status, changed_on, note))
+        self.write(|tx| set_status(tx, referral_id, status, changed_on, note, decline_reason))
+    }
+
+    /// The practice's settings (defaults where none were set).
+    pub fn practice_settings(&self) -> Result<PracticeSettings> {
+        settings(self.conn())
+    }
+
+    /// Changes the practice's settings.
+    pub fn set_practice_settings(&mut self, input: &PracticeSettings) -> Result<PracticeSettings> {
+        self.write(|tx| set_settings(tx, input))
+    }
+
+    /// Referrals waiting for a first answer, as they stand today.
+    pub fn referrals_awaiting_reply(&self) -> Result<AwaitingReplies> {
+        awaiting(self.conn(), today())
     }
 }

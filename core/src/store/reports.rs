@@ -12,7 +12,7 @@ use super::{attendees, groups, notes, referrals, scores, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{
     AttendanceHistoryEntry, FeedbackMeasure, Mark, ProgrammeSummary, ReferralCount, ReferralSource,
-    ReferralStatus, ReferrerFeedback, RegisterCell, RegisterPerson, RegisterReport,
+    ReferralStatus, ReferralTiming, ReferrerFeedback, RegisterCell, RegisterPerson, RegisterReport,
     RegisterSession, ReportStamp, SessionStatus, SubjectAccess, WellbeingChange, WellbeingLine,
 };
 use crate::outcomes::{Change, ScoreResult, Scored};
@@ -267,6 +267,16 @@ pub(crate) fn programme(
             .collect(),
         referrals: Vec::new(),
         referrals_total: 0,
+        referral_timing: ReferralTiming {
+            response_days: referrals::settings(conn)?.referral_response_days,
+            referrals: 0,
+            answered: 0,
+            answered_in_time: 0,
+            median_days_to_answer: None,
+            overdue: 0,
+            came: 0,
+            median_days_to_first_session: None,
+        },
         wellbeing: Vec::new(),
         narrative,
         stamp: stamp.clone(),
@@ -322,7 +332,8 @@ pub(crate) fn programme(
     let mut stmt = conn.prepare_cached(
         "SELECT r.attendee_id, r.source, r.status,
                 EXISTS (SELECT 1 FROM membership m WHERE m.attendee_id = r.attendee_id)
-                OR EXISTS (SELECT 1 FROM attendance t WHERE t.attendee_id = r.attendee_id)
+                OR EXISTS (SELECT 1 FROM attendance t WHERE t.attendee_id = r.attendee_id),
+                r.id, r.received_on
          FROM referral r
          WHERE r.received_on >= ?1 AND r.received_on <= ?2 AND r.archived_at IS NULL",
     )?;
@@ -332,13 +343,17 @@ pub(crate) fn programme(
             r.get::<_, crate::model::ReferralSource>(1)?,
             r.get::<_, crate::model::ReferralStatus>(2)?,
             r.get::<_, bool>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
         ))
     })?;
+    let mut counted: Vec<(String, String, String)> = Vec::new();
     for row in rows {
-        let (who, source, status, in_any_group) = row?;
+        let (who, source, status, in_any_group, referral_id, received_on) = row?;
         if in_any_group && !connected.contains(&who) {
             continue;
         }
+        counted.push((referral_id, who.clone(), received_on));
         let si = ReferralSource::ALL
             .iter()
             .position(|x| *x == source)
@@ -360,6 +375,8 @@ pub(crate) fn programme(
             total,
         });
     }
+
+    s.referral_timing = referral_timing(conn, &ids, &counted, s.referral_timing.response_days)?;
 
     // Wellbeing: every group's before/after sets over the period together.
     for outcome in scores::outcomes_of_groups(conn, &ids, &from, &to)? {
@@ -394,6 +411,87 @@ pub(crate) fn programme(
         }
     }
     Ok(s)
+}
+
+/// The median of some day counts (the mean of the middle two for an even
+/// number); `None` for none.
+pub fn median(days: &mut [i64]) -> Option<f64> {
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let mid = days.len() / 2;
+    Some(if days.len() % 2 == 1 {
+        days[mid] as f64
+    } else {
+        (days[mid - 1] + days[mid]) as f64 / 2.0
+    })
+}
+
+/// How fast each referral `(id, person, received on)` was answered, and how
+/// soon its person first came to one of `group_ids`' sessions. Answers and
+/// sessions are counted up to today, even after the period's end: the
+/// period chooses the referrals, not how long they may take.
+fn referral_timing(
+    conn: &Connection,
+    group_ids: &[&str],
+    counted: &[(String, String, String)],
+    response_days: u32,
+) -> Result<ReferralTiming> {
+    let today = super::today();
+    let mut t = ReferralTiming {
+        response_days,
+        referrals: counted.len() as u32,
+        answered: 0,
+        answered_in_time: 0,
+        median_days_to_answer: None,
+        overdue: 0,
+        came: 0,
+        median_days_to_first_session: None,
+    };
+    let in_groups = |group_id: &str| group_ids.contains(&group_id);
+    let mut to_answer = Vec::new();
+    let mut to_session = Vec::new();
+    let mut first_came = conn.prepare_cached(
+        "SELECT s.group_id, s.date FROM attendance a JOIN session s ON s.id = a.session_id
+         WHERE a.attendee_id = ?1 AND s.date >= ?2 AND s.archived_at IS NULL
+           AND s.status = 'held' AND a.mark IN ('present', 'late', 'left_early')
+         ORDER BY s.date",
+    )?;
+    for (referral_id, who, received_on) in counted {
+        let received = validate::date("receivedOn", received_on)?;
+        let referral = referrals::get(conn, referral_id)?;
+        match referrals::first_answer(&referral.history) {
+            Some(answer) => {
+                let on = validate::date("changedOn", &answer.changed_on)?;
+                t.answered += 1;
+                if referrals::answered_in_time(received, response_days, on) {
+                    t.answered_in_time += 1;
+                }
+                to_answer.push((on - received).num_days());
+            }
+            None => {
+                let withdrawn = referral
+                    .history
+                    .iter()
+                    .any(|h| h.status == ReferralStatus::Withdrawn);
+                if !withdrawn && referrals::is_overdue(received, response_days, today) {
+                    t.overdue += 1;
+                }
+            }
+        }
+        let dates: Vec<(String, String)> = first_came
+            .query_map(params![who, received_on], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some((_, date)) = dates.iter().find(|(g, _)| in_groups(g)) {
+            let on = validate::date("date", date)?;
+            t.came += 1;
+            to_session.push((on - received).num_days());
+        }
+    }
+    t.median_days_to_answer = median(&mut to_answer);
+    t.median_days_to_first_session = median(&mut to_session);
+    Ok(t)
 }
 
 /// Every session a person came to or was marked at, oldest first.
@@ -463,15 +561,9 @@ pub(crate) fn referrer_feedback(
     let refs = referrals::of_attendee(conn, attendee_id)?;
     let latest = refs.iter().max_by(|a, b| a.received_on.cmp(&b.received_on));
     let referred_by = latest
-        .map(|r| {
-            [r.referrer_name.trim(), r.referrer_organisation.trim()]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
+        .map(|r| referrals::referrer_words(&r.referrer_name, &r.referrer_organisation))
         .unwrap_or_default();
+    let answer = latest.and_then(|r| referrals::first_answer(&r.history).cloned());
     let history = attendance_of(conn, attendee_id)?;
     let attended: Vec<AttendanceHistoryEntry> = history
         .iter()
@@ -520,6 +612,7 @@ pub(crate) fn referrer_feedback(
         date_of_birth: person.date_of_birth,
         referred_by,
         referred_on: latest.map(|r| r.received_on.clone()),
+        answer,
         groups: group_list,
         sessions_offered: history.len() as u32,
         attended,

@@ -885,6 +885,38 @@ CREATE TABLE sync_decision (
 CREATE INDEX sync_decision_by_record ON sync_decision (tbl, pk);
 "#;
 
+/// Answering referrals in time: the practice's settings (the first-answer
+/// deadline, in days, under `referral_response_days`; a missing key means
+/// the default) and the reason a referral was declined, kept on the status
+/// change that declined it.
+const V9_REFERRAL_ANSWERS: &str = r#"
+CREATE TABLE practice_setting (
+    key         TEXT PRIMARY KEY NOT NULL,
+    value       TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+
+ALTER TABLE referral_status_change ADD COLUMN decline_reason TEXT
+    CHECK (decline_reason IS NULL
+           OR (status = 'declined'
+               AND decline_reason IN ('not_suitable', 'no_place', 'could_not_contact',
+                                      'person_declined', 'other')));
+
+CREATE TRIGGER audit_practice_setting_insert AFTER INSERT ON practice_setting
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'practice_setting', NEW.key,
+            'created');
+END;
+CREATE TRIGGER audit_practice_setting_update AFTER UPDATE ON practice_setting
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'practice_setting', NEW.key,
+            'changed');
+END;
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
@@ -897,8 +929,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V6_ERASURE).foreign_key_check(),
         M::up(V7_SESSION_MUSIC),
         M::up(V8_SYNC).foreign_key_check(),
+        M::up(V9_REFERRAL_ANSWERS),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;

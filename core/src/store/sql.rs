@@ -4,7 +4,8 @@
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::model::{
-    Mark, ReferralReason, ReferralSource, ReferralStatus, SessionStatus, Timing, Weekday,
+    DeclineReason, Mark, ReferralReason, ReferralSource, ReferralStatus, SessionStatus, Timing,
+    Weekday,
 };
 use crate::outcomes::Rater;
 
@@ -126,6 +127,14 @@ db_enum!(ReferralStatus {
     Started => "started",
     Completed => "completed",
     Withdrawn => "withdrawn",
+});
+
+db_enum!(DeclineReason {
+    NotSuitable => "not_suitable",
+    NoPlace => "no_place",
+    CouldNotContact => "could_not_contact",
+    PersonDeclined => "person_declined",
+    Other => "other",
 });
 
 impl Weekday {

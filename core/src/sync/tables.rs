@@ -21,6 +21,9 @@ pub const SYNCED: &[&str] = &[
     "track",
     "track_tag",
     "custom_instrument",
+    // The practice's settings (the referral deadline, the start and end
+    // measure): the same for every laptop of the practice.
+    "practice_setting",
     "group_instrument",
     "playlist",
     "playlist_entry",
