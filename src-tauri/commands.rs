@@ -154,8 +154,27 @@ pub fn set_referral_status(
     status: ReferralStatus,
     changed_on: String,
     note: String,
+    decline_reason: Option<DeclineReason>,
 ) -> Res<Referral> {
-    state.with(|s| s.set_referral_status(&referral_id, status, &changed_on, &note))
+    state.with(|s| s.set_referral_status(&referral_id, status, &changed_on, &note, decline_reason))
+}
+
+#[tauri::command(async)]
+pub fn referrals_awaiting_reply(state: State<'_, AppState>) -> Res<AwaitingReplies> {
+    state.with(|s| s.referrals_awaiting_reply())
+}
+
+#[tauri::command(async)]
+pub fn practice_settings(state: State<'_, AppState>) -> Res<PracticeSettings> {
+    state.with(|s| s.practice_settings())
+}
+
+#[tauri::command(async)]
+pub fn set_practice_settings(
+    state: State<'_, AppState>,
+    input: PracticeSettings,
+) -> Res<PracticeSettings> {
+    state.with(|s| s.set_practice_settings(&input))
 }
 
 #[tauri::command(async)]

@@ -885,3 +885,61 @@ fn people_are_imported_from_a_spreadsheet_through_the_commands() {
     let last = progress.lock().unwrap().last().cloned();
     assert_eq!(last, Some(PeopleImportProgress { done: 2, total: 2 }));
 }
+
+#[test]
+fn referrals_are_answered_in_time_through_the_commands() {
+    let app = App::new();
+    let p: Attendee = app.ok(
+        "create_attendee",
+        json!({"input": {"fullName": "Ann Waiting"}}),
+    );
+    let received =
+        refrain_core::validate::fmt_date(refrain_core::store::today() - chrono::Days::new(15));
+    let r: Referral = app.ok(
+        "add_referral",
+        json!({"input": {"attendeeId": p.id, "source": "gpLinkWorker",
+                         "referrerName": "Chris Doyle", "receivedOn": received}}),
+    );
+    let list: AwaitingReplies = app.ok("referrals_awaiting_reply", json!({}));
+    assert_eq!((list.response_days, list.overdue), (14, 1));
+    assert_eq!(list.referrals[0].days_waiting, 15);
+
+    // A decline without its reason names the field; nothing is written.
+    let err = app
+        .call(
+            "set_referral_status",
+            json!({"referralId": r.id, "status": "declined", "changedOn": received,
+                   "note": "", "declineReason": null}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err.code.as_str(), err.field.as_deref()),
+        ("invalid", Some("declineReason"))
+    );
+    let declined: Referral = app.ok(
+        "set_referral_status",
+        json!({"referralId": r.id, "status": "declined", "changedOn": received,
+               "note": "", "declineReason": "couldNotContact"}),
+    );
+    assert_eq!(
+        declined.history.last().unwrap().decline_reason,
+        Some(DeclineReason::CouldNotContact)
+    );
+    let list: AwaitingReplies = app.ok("referrals_awaiting_reply", json!({}));
+    assert!(list.referrals.is_empty());
+
+    let err = app
+        .call(
+            "set_practice_settings",
+            json!({"input": {"referralResponseDays": 0}}),
+        )
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("referralResponseDays"));
+    let s: PracticeSettings = app.ok(
+        "set_practice_settings",
+        json!({"input": {"referralResponseDays": 10}}),
+    );
+    assert_eq!(s.referral_response_days, 10);
+    let s: PracticeSettings = app.ok("practice_settings", json!({}));
+    assert_eq!(s.referral_response_days, 10);
+}

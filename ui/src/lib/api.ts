@@ -8,6 +8,7 @@ import type {
   ColumnMapping,
   CommandError,
   CustomInstrumentInput,
+  DeclineReason,
   ExportFormat,
   ExportProgress,
   GroupInput,
@@ -19,6 +20,7 @@ import type {
   PlayerState,
   PlaylistInput,
   PlaylistKind,
+  PracticeSettings,
   PractitionerInput,
   ReferralInput,
   ReferralStatus,
@@ -199,8 +201,17 @@ export const pickSpreadsheet = async (): Promise<string | null> =>
 
 // Referrals
 export const addReferral = (input: ReferralInput) => call('add_referral', { input });
-export const setReferralStatus = (referralId: string, status: ReferralStatus, changedOn: string, note: string) =>
-  call('set_referral_status', { referralId, status, changedOn, note });
+/** `declineReason` is needed for a decline, and only then. */
+export const setReferralStatus = (
+  referralId: string,
+  status: ReferralStatus,
+  changedOn: string,
+  note: string,
+  declineReason: DeclineReason | null = null,
+) => call('set_referral_status', { referralId, status, changedOn, note, declineReason });
+export const referralsAwaitingReply = () => call('referrals_awaiting_reply');
+export const practiceSettings = () => call('practice_settings');
+export const setPracticeSettings = (input: PracticeSettings) => call('set_practice_settings', { input });
 
 // Sessions
 export const createSession = (input: SessionInput) => call('create_session', { input });

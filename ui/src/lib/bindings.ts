@@ -89,11 +89,17 @@ export type ReferralReason = "loneliness" | "anxiety" | "depression" | "dementia
 
 export type ReferralStatus = "received" | "contacted" | "accepted" | "declined" | "started" | "completed" | "withdrawn";
 
+export type DeclineReason = "notSuitable" | "noPlace" | "couldNotContact" | "personDeclined" | "other";
+
 export type ReferralStatusChange = { status: ReferralStatus, 
 /**
  * The date the change happened (`YYYY-MM-DD`).
  */
-changedOn: string, note: string, recordedAt: string, };
+changedOn: string, note: string, 
+/**
+ * Set when the change is a decline (required for new declines).
+ */
+declineReason: DeclineReason | null, recordedAt: string, };
 
 export type Referral = { id: string, attendeeId: string, source: ReferralSource, referrerName: string, referrerOrganisation: string, receivedOn: string, reasons: Array<ReferralReason>, 
 /**
@@ -114,6 +120,68 @@ export type ReferralInput = { attendeeId: string, source: ReferralSource, referr
  * `YYYY-MM-DD`
  */
 receivedOn: string, reasons: Array<ReferralReason>, reasonNotes: string, };
+
+export type PracticeSettings = { 
+/**
+ * Days a new referral may wait for its first answer (accepted or
+ * declined) before it is overdue. Two weeks unless changed.
+ */
+referralResponseDays: number, };
+
+export type AwaitingReferral = { referralId: string, attendeeId: string, fullName: string, source: ReferralSource, 
+/**
+ * "Name, organisation", either may be missing; empty when neither was recorded.
+ */
+referrer: string, receivedOn: string, 
+/**
+ * The last day to answer in time (`YYYY-MM-DD`).
+ */
+dueOn: string, 
+/**
+ * Whole days since it was received (0 on the day).
+ */
+daysWaiting: number, 
+/**
+ * Past the deadline with no answer.
+ */
+overdue: boolean, };
+
+export type AwaitingReplies = { responseDays: number, referrals: Array<AwaitingReferral>, overdue: number, };
+
+export type ReferralTiming = { 
+/**
+ * The practice's deadline for a first answer, in days.
+ */
+responseDays: number, 
+/**
+ * Referrals counted (the summary's referrals).
+ */
+referrals: number, 
+/**
+ * Of those, answered (accepted, declined, started or completed) by now.
+ */
+answered: number, 
+/**
+ * Of those answered, answered within the deadline.
+ */
+answeredInTime: number, 
+/**
+ * Median days to the first answer; `None` when none was answered.
+ */
+medianDaysToAnswer: number | null, 
+/**
+ * Not answered, and past the deadline today.
+ */
+overdue: number, 
+/**
+ * Referrals whose person came to a session of these groups on or
+ * after the day it was received.
+ */
+came: number, 
+/**
+ * Median days from receiving the referral to the first session attended.
+ */
+medianDaysToFirstSession: number | null, };
 
 export type AttendanceHistoryEntry = { sessionId: string, groupName: string, date: string, mark: Mark, carerPresent: boolean, walkIn: boolean, };
 
@@ -870,7 +938,7 @@ membersRetained: number, retentionRate: number | null,
 /**
  * The statuses counted, as plain labels, in order.
  */
-referralStatuses: Array<string>, referrals: Array<ReferralCount>, referralsTotal: number, wellbeing: Array<WellbeingChange>, narrative: string, stamp: ReportStamp, };
+referralStatuses: Array<string>, referrals: Array<ReferralCount>, referralsTotal: number, referralTiming: ReferralTiming, wellbeing: Array<WellbeingChange>, narrative: string, stamp: ReportStamp, };
 
 export type FeedbackMeasure = { instrumentName: string, rater: Rater, firstOn: string, first: string, latestOn: string | null, latest: string | null, change: Change | null, };
 
@@ -878,7 +946,12 @@ export type ReferrerFeedback = { attendeeId: string, fullName: string, dateOfBir
 /**
  * "Name, organisation" of the latest referral, if any.
  */
-referredBy: string, referredOn: string | null, groups: Array<string>, 
+referredBy: string, referredOn: string | null, 
+/**
+ * The first answer given to that referral (accepted or declined, with
+ * its date and, for a decline, the reason); `None` while unanswered.
+ */
+answer: ReferralStatusChange | null, groups: Array<string>, 
 /**
  * Dates attended, oldest first, with the group.
  */

@@ -7,9 +7,11 @@ import type {
   AttendeeInput,
   AttendeeSummary,
   AuditEntry,
+  AwaitingReplies,
   BackupInfo,
   ColumnMapping,
   CustomInstrumentInput,
+  DeclineReason,
   Erasure,
   EveryoneHere,
   EveryoneHereUndone,
@@ -37,6 +39,7 @@ import type {
   PlaylistInput,
   PlaylistKind,
   PlaylistSummary,
+  PracticeSettings,
   Practitioner,
   PractitionerInput,
   ProgrammeSummary,
@@ -86,7 +89,10 @@ export interface Commands {
   archive_attendee: { args: { id: string }; result: null };
   restore_attendee: { args: { id: string }; result: null };
   add_referral: { args: { input: ReferralInput }; result: Referral };
-  set_referral_status: { args: { referralId: string; status: ReferralStatus; changedOn: string; note: string }; result: Referral };
+  set_referral_status: { args: { referralId: string; status: ReferralStatus; changedOn: string; note: string; declineReason: DeclineReason | null }; result: Referral };
+  referrals_awaiting_reply: { args: Record<string, never>; result: AwaitingReplies };
+  practice_settings: { args: Record<string, never>; result: PracticeSettings };
+  set_practice_settings: { args: { input: PracticeSettings }; result: PracticeSettings };
   create_session: { args: { input: SessionInput }; result: Session };
   generate_sessions: { args: { groupId: string; from: string; count: number }; result: Session[] };
   cancel_session: { args: { id: string; reason: string }; result: Session };
@@ -199,6 +205,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'restore_attendee',
   'add_referral',
   'set_referral_status',
+  'referrals_awaiting_reply',
+  'practice_settings',
+  'set_practice_settings',
   'create_session',
   'generate_sessions',
   'cancel_session',

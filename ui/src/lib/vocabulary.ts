@@ -3,6 +3,7 @@
 
 import type {
   BandLevel,
+  DeclineReason,
   Mark,
   PlaylistKind,
   Rater,
@@ -67,6 +68,16 @@ export const REFERRAL_STATUS_LABELS: Readonly<Record<ReferralStatus, string>> = 
   started: "Started",
   completed: "Completed",
   withdrawn: "Withdrawn",
+};
+
+export const DECLINE_REASONS: readonly DeclineReason[] = ["notSuitable", "noPlace", "couldNotContact", "personDeclined", "other"];
+/** Why a referral was declined. */
+export const DECLINE_REASON_LABELS: Readonly<Record<DeclineReason, string>> = {
+  notSuitable: "Not suitable for the group",
+  noPlace: "No place in the group",
+  couldNotContact: "Could not contact the person",
+  personDeclined: "The person declined",
+  other: "Other",
 };
 
 /** Why a music file was not added to the library, inside a sentence. */

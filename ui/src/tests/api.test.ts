@@ -31,7 +31,7 @@ describe('api', () => {
       ['set_mark', { sessionId: 'S1', attendeeId: 'A1', mark: null }],
       ['set_carer_present', { sessionId: 'S1', attendeeId: 'A1', present: true }],
       ['generate_sessions', { groupId: 'G1', from: '', count: 6 }],
-      ['set_referral_status', { referralId: 'R1', status: 'accepted', changedOn: '2026-11-20', note: 'Phoned' }],
+      ['set_referral_status', { referralId: 'R1', status: 'accepted', changedOn: '2026-11-20', note: 'Phoned', declineReason: null }],
       ['save_note_draft', { sessionId: 'S1', attendeeId: null, body: 'Lovely session', authorId: 'P1' }],
       ['this_week', undefined],
       ['mark_everyone_else_present', { sessionId: 'S1' }],

@@ -8,6 +8,8 @@ vi.mock('../lib/api', () => ({
   thisWeek: vi.fn(),
   loadDemoData: vi.fn(),
   playPlaylist: vi.fn(),
+  referralsAwaitingReply: vi.fn(),
+  practiceSettings: vi.fn(),
 }));
 
 import * as api from '../lib/api';
@@ -17,7 +19,11 @@ import { addDays, todayIso } from '../lib/dates';
 const m = vi.mocked(api);
 const info = (isEmpty: boolean) => ({ appVersion: '1.0.0', schemaVersion: 1, dataDir: '/tmp', isEmpty });
 
-beforeEach(() => vi.clearAllMocks());
+beforeEach(() => {
+  vi.clearAllMocks();
+  m.referralsAwaitingReply.mockResolvedValue({ responseDays: 14, referrals: [], overdue: 0 });
+  m.practiceSettings.mockResolvedValue({ referralResponseDays: 14 });
+});
 
 describe('Today', () => {
   it('offers "Create a group" and "Load sample data" on first run', async () => {
