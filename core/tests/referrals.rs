@@ -108,6 +108,7 @@ fn the_deadline_is_the_practices_and_a_bad_one_is_refused() {
     let s = store
         .set_practice_settings(&PracticeSettings {
             referral_response_days: 21,
+            ..Default::default()
         })
         .unwrap();
     assert_eq!(s.referral_response_days, 21);
@@ -119,6 +120,7 @@ fn the_deadline_is_the_practices_and_a_bad_one_is_refused() {
         let e = store
             .set_practice_settings(&PracticeSettings {
                 referral_response_days: bad,
+                ..Default::default()
             })
             .unwrap_err();
         assert_eq!(e.field(), Some("referralResponseDays"), "{bad}");

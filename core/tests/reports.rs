@@ -847,7 +847,10 @@ fn the_programme_summary_in_excel_and_pdf() {
     )
     .unwrap();
     let mut book: Xlsx<_> = open_workbook(&xlsx).unwrap();
-    assert_eq!(book.sheet_names(), ["Summary", "Referrals", "Wellbeing"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "Referrals", "Wellbeing", "Start and end"]
+    );
     let sum = book.worksheet_range("Summary").unwrap();
     let find = |label: &str| -> Data {
         (0..sum.height() as u32)
@@ -975,6 +978,7 @@ fn answers_are_counted_in_days_across_a_month_boundary() {
     f.store
         .set_practice_settings(&PracticeSettings {
             referral_response_days: 10,
+            ..Default::default()
         })
         .unwrap();
     let request = ReportRequest::Programme {
@@ -993,6 +997,212 @@ fn answers_are_counted_in_days_across_a_month_boundary() {
     ] {
         assert!(all.contains(want), "{want} missing:\n{all}");
     }
+}
+
+/// ONS4 for a person outside a session (satisfied, worthwhile, happy, anxious).
+fn ons4(store: &mut Store, p: &Attendee, timing: Timing, on: &str, values: [i32; 4]) {
+    let keys = ["satisfied", "worthwhile", "happy", "anxious"];
+    store
+        .record_scores(&ScoreSetInput {
+            attendee_id: p.id.clone(),
+            session_id: None,
+            instrument_key: ONS4.into(),
+            timing,
+            rater: Rater::SelfReport,
+            rater_name: String::new(),
+            taken_on: Some(on.into()),
+            answers: keys
+                .iter()
+                .zip(values)
+                .map(|(k, v)| Response::new(*k, v))
+                .collect(),
+        })
+        .unwrap();
+}
+
+#[test]
+fn start_and_end_measures_are_due_in_turn_and_paired_for_the_referrer_and_the_funder() {
+    let (mut f, fay, _) = programme_fixture();
+    let due =
+        |store: &Store, who: &Attendee| store.attendee_detail(&who.id).unwrap().episodes[0].due;
+    // Ada and Zoë came to sessions after their referrals: a start is due.
+    // Fay has not come yet: nothing is due.
+    assert_eq!(due(&f.store, &f.ada), Some(Timing::Intake));
+    assert_eq!(due(&f.store, &f.zoe), Some(Timing::Intake));
+    assert_eq!(due(&f.store, &fay), None);
+    let listed: Vec<(String, Timing)> = f
+        .store
+        .episode_measures_due()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.full_name, d.due))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("Ada Lovelace".to_string(), Timing::Intake),
+            ("Siobhán Ní Bhriain".to_string(), Timing::Intake),
+            ("Zoë Adams".to_string(), Timing::Intake),
+        ],
+        "by name; Siobhán's December referral too"
+    );
+    let ada = f.ada.clone();
+    // An intake before the referral arrived is not its start.
+    ons4(
+        &mut f.store,
+        &ada,
+        Timing::Intake,
+        "2024-12-20",
+        [1, 1, 1, 9],
+    );
+    assert_eq!(due(&f.store, &ada), Some(Timing::Intake));
+    ons4(
+        &mut f.store,
+        &ada,
+        Timing::Intake,
+        "2025-01-07",
+        [4, 5, 3, 7],
+    );
+    assert_eq!(due(&f.store, &ada), None, "started; not ended yet");
+    let referral = f.store.attendee_detail(&ada.id).unwrap().referrals[0].clone();
+    f.store
+        .set_referral_status(
+            &referral.id,
+            ReferralStatus::Completed,
+            "2025-01-28",
+            "",
+            None,
+        )
+        .unwrap();
+    assert_eq!(due(&f.store, &ada), Some(Timing::Discharge));
+    assert_eq!(
+        f.store.episode_measures_due().unwrap()[0].due,
+        Timing::Discharge
+    );
+    ons4(
+        &mut f.store,
+        &ada,
+        Timing::Discharge,
+        "2025-01-28",
+        [7, 7, 6, 3],
+    );
+    let episode = f.store.attendee_detail(&ada.id).unwrap().episodes[0].clone();
+    assert_eq!(episode.due, None);
+    assert_eq!(
+        (episode.start_on.as_deref(), episode.end_on.as_deref()),
+        (Some("2025-01-07"), Some("2025-01-28"))
+    );
+    let pairs: Vec<(Option<f64>, Option<f64>, Option<f64>, bool)> = episode
+        .lines
+        .iter()
+        .map(|l| (l.start, l.end, l.change, l.lower_is_better))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            (Some(4.0), Some(7.0), Some(3.0), false),
+            (Some(5.0), Some(7.0), Some(2.0), false),
+            (Some(3.0), Some(6.0), Some(3.0), false),
+            (Some(7.0), Some(3.0), Some(-4.0), true),
+        ]
+    );
+    // Zoë: a start only.
+    let zoe = f.zoe.clone();
+    ons4(
+        &mut f.store,
+        &zoe,
+        Timing::Intake,
+        "2025-01-21",
+        [5, 5, 5, 5],
+    );
+
+    let s = f
+        .store
+        .programme_summary(
+            std::slice::from_ref(&f.choir.id),
+            "2025-01-01",
+            "2025-01-31",
+            "",
+        )
+        .unwrap();
+    assert_eq!(s.episodes.len(), 1);
+    let e = &s.episodes[0];
+    assert_eq!(e.instrument_name, "ONS4 personal wellbeing");
+    assert_eq!((e.started, e.both), (2, 1), "Zoë has no end yet");
+    assert_eq!(
+        (e.lines[0].start, e.lines[0].end, e.lines[0].change),
+        (Some(4.0), Some(7.0), Some(3.0)),
+        "means over the pairs only"
+    );
+
+    // The referrer sees the pairing, with which way is better.
+    let mut input = AttendeeInput {
+        full_name: ada.full_name.clone(),
+        ..Default::default()
+    };
+    input.consent_share_outcomes = Consent {
+        given: true,
+        date: Some("2025-01-02".into()),
+    };
+    f.store.update_attendee(&ada.id, &input).unwrap();
+    let request = ReportRequest::ReferrerFeedback {
+        attendee_id: ada.id.clone(),
+        summary: String::new(),
+    };
+    let pdf = report::make(&f.store, &request, ExportFormat::Pdf, &mut |_, _, _| {}).unwrap();
+    let all = pdf_text(&pdf).join(" ");
+    let all = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "ONS4 personal wellbeing at the start and the end of the referral",
+        "Taken at the start on 7 Jan 2025 and at the end on 28 Jan 2025 (self-rated).",
+        "+3 (better)",
+        "−4 (better)",
+    ] {
+        assert!(all.contains(want), "{want} missing:\n{all}");
+    }
+    let pdf = report::make(
+        &f.store,
+        &ReportRequest::Programme {
+            group_ids: vec![f.choir.id.clone()],
+            from: "2025-01-01".into(),
+            to: "2025-01-31".into(),
+            narrative: String::new(),
+        },
+        ExportFormat::Pdf,
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let all = pdf_text(&pdf).join(" ");
+    let all = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        all.contains("2 referrals measured at the start, 1 at the start and the end"),
+        "{all}"
+    );
+}
+
+#[test]
+fn the_practices_start_and_end_measure_is_one_refrain_knows() {
+    let (mut f, _, _) = programme_fixture();
+    let e = f
+        .store
+        .set_practice_settings(&PracticeSettings {
+            episode_instrument_key: "no-such-measure".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.field(), Some("episodeInstrumentKey"));
+    let s = f
+        .store
+        .set_practice_settings(&PracticeSettings {
+            episode_instrument_key: SWEMWBS.into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(s.episode_instrument_key, SWEMWBS);
+    let episode = f.store.attendee_detail(&f.ada.id).unwrap().episodes[0].clone();
+    assert_eq!(episode.instrument_key, SWEMWBS);
+    assert_eq!(episode.lines.len(), 1, "one overall score");
+    assert_eq!(episode.lines[0].label, "Overall");
 }
 
 // ---------------------------------------------------------------------------

@@ -236,6 +236,73 @@ pub struct PracticeSettings {
     /// Days a new referral may wait for its first answer (accepted or
     /// declined) before it is overdue. Two weeks unless changed.
     pub referral_response_days: u32,
+    /// The measure taken at the start and the end of every referral's
+    /// episode (ONS4 unless changed).
+    #[serde(default = "default_episode_instrument")]
+    pub episode_instrument_key: String,
+}
+
+fn default_episode_instrument() -> String {
+    crate::outcomes::ONS4.to_string()
+}
+
+impl Default for PracticeSettings {
+    /// Two weeks to answer; ONS4 at the start and the end.
+    fn default() -> Self {
+        PracticeSettings {
+            referral_response_days: 14,
+            episode_instrument_key: default_episode_instrument(),
+        }
+    }
+}
+
+/// One line of a start-and-end pairing: an item (or the overall score).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EpisodeLine {
+    /// "Overall" or the item's words.
+    pub label: String,
+    pub start: Option<f64>,
+    pub end: Option<f64>,
+    /// End minus start, when both were taken.
+    pub change: Option<f64>,
+    /// A fall is the better way (ONS4's anxiety question).
+    pub lower_is_better: bool,
+}
+
+/// A referral's episode measured at the start and the end: the practice's
+/// measure, the first complete answers taken at intake on or after the
+/// referral arrived, and the latest complete answers at discharge after them
+/// (by the same rater).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EpisodeOutcome {
+    pub referral_id: String,
+    pub instrument_key: String,
+    pub instrument_name: String,
+    pub rater: Option<crate::outcomes::Rater>,
+    pub start_on: Option<String>,
+    pub end_on: Option<String>,
+    /// One line per item for a measure reported item by item, else the
+    /// overall score.
+    pub lines: Vec<EpisodeLine>,
+    /// What is due now: `intake` once the person has come to a session since
+    /// the referral and no start was taken; `discharge` once the referral is
+    /// completed or withdrawn with a start but no end.
+    pub due: Option<Timing>,
+}
+
+/// A start or end measure due now, as listed on Today.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EpisodeDue {
+    pub attendee_id: String,
+    pub full_name: String,
+    pub referral_id: String,
+    pub instrument_key: String,
+    pub instrument_name: String,
+    /// `intake` (the start) or `discharge` (the end).
+    pub due: Timing,
 }
 
 /// A referral that has had no answer yet, as listed on Today.
@@ -327,6 +394,8 @@ pub struct AttendeeDetail {
     /// Set when the record was erased on request: only the anonymous
     /// placeholder is left.
     pub erasure: Option<Erasure>,
+    /// Each referral's start and end measures, in the order of `referrals`.
+    pub episodes: Vec<EpisodeOutcome>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::{
-    AttendanceHistoryEntry, Attendee, Mark, Membership, Referral, ReferralStatusChange,
-    SessionStatus,
+    AttendanceHistoryEntry, Attendee, EpisodeLine, EpisodeOutcome, Mark, Membership, Referral,
+    ReferralStatusChange, SessionStatus,
 };
 use super::{Note, PersonOutcomes};
 use crate::outcomes::{Change, Rater};
@@ -188,6 +188,21 @@ pub struct ReferralTiming {
     pub median_days_to_first_session: Option<f64>,
 }
 
+/// The programme's referrals measured at the start and the end of their
+/// episodes, for one measure and one kind of rater.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EpisodeChange {
+    pub instrument_name: String,
+    pub rater: Rater,
+    /// Referrals with a start measure.
+    pub started: u32,
+    /// Of those, with an end measure too: the pairs the lines are the means of.
+    pub both: u32,
+    /// Mean start, end and change over the pairs, per item or overall.
+    pub lines: Vec<EpisodeLine>,
+}
+
 /// The before/after change on one item (or the whole measure).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -249,6 +264,8 @@ pub struct ProgrammeSummary {
     pub referrals: Vec<ReferralCount>,
     pub referrals_total: u32,
     pub referral_timing: ReferralTiming,
+    /// Start and end measures of the referrals counted above.
+    pub episodes: Vec<EpisodeChange>,
     pub wellbeing: Vec<WellbeingChange>,
     pub narrative: String,
     pub stamp: ReportStamp,
@@ -280,6 +297,8 @@ pub struct ReferrerFeedback {
     /// The first answer given to that referral (accepted or declined, with
     /// its date and, for a decline, the reason); `None` while unanswered.
     pub answer: Option<ReferralStatusChange>,
+    /// The practice's measure at the start and the end of that referral.
+    pub episode: Option<EpisodeOutcome>,
     pub groups: Vec<String>,
     /// Dates attended, oldest first, with the group.
     pub attended: Vec<AttendanceHistoryEntry>,

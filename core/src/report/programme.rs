@@ -183,6 +183,68 @@ pub fn document(s: &ProgrammeSummary) -> Document {
     }
     blocks.push(Block::Gap);
 
+    blocks.push(Block::Heading(
+        "Referrals measured at the start and the end".into(),
+    ));
+    if s.episodes.is_empty() {
+        blocks.push(Block::Paragraph(
+            "No start measures were taken for the period's referrals.".into(),
+        ));
+    }
+    for e in &s.episodes {
+        blocks.push(Block::Paragraph(format!(
+            "{} ({}): {} referrals measured at the start, {} at the start and the end.",
+            e.instrument_name,
+            e.rater.rated(),
+            e.started,
+            e.both
+        )));
+        if e.lines.is_empty() {
+            continue;
+        }
+        blocks.push(Block::Table(Table {
+            columns: vec![
+                Column {
+                    align: Align::Left,
+                    max_width: 220.0,
+                },
+                Column {
+                    align: Align::Right,
+                    max_width: 80.0,
+                },
+                Column {
+                    align: Align::Right,
+                    max_width: 80.0,
+                },
+                Column {
+                    align: Align::Right,
+                    max_width: 90.0,
+                },
+            ],
+            header: vec![
+                "Question (mean of the pairs)".into(),
+                "Start".into(),
+                "End".into(),
+                "Change".into(),
+            ],
+            rows: e
+                .lines
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.label.clone(),
+                        l.start.map(number).unwrap_or_default(),
+                        l.end.map(number).unwrap_or_default(),
+                        super::referrer::change_words(l),
+                    ]
+                })
+                .collect(),
+            bold_last_rows: 0,
+            key_columns: 1,
+        }));
+    }
+    blocks.push(Block::Gap);
+
     blocks.push(Block::Heading("Wellbeing before and after sessions".into()));
     if s.wellbeing.is_empty() {
         blocks.push(Block::Paragraph(
@@ -285,7 +347,9 @@ pub const DEFINITIONS: &str = "Sessions planned: every session in the period, wh
     Answered: a referral's first acceptance, decline, start or completion, counted up to the day \
     the report is made; days are counted from the day it was received; the deadline is the \
     practice's. First session: the first of these groups' held sessions the person came to on or \
-    after the day the referral was received. \
+    after the day the referral was received. Start and end: the practice's measure taken at \
+    intake on or after the day a referral was received, and the latest taken at discharge after \
+    it by the same rater; the means are over the referrals with both. \
     Wellbeing: each person-session with complete answers before and after counts once; \
     self-ratings and ratings by others are never mixed; change is after minus before, and as a \
     percentage of before.";
@@ -295,8 +359,8 @@ pub fn to_pdf(s: &ProgrammeSummary) -> Result<Vec<u8>> {
 }
 
 /// The summary as an Excel workbook: "Summary" (key figures, the narrative,
-/// how figures are counted), "Referrals", and "Wellbeing" with a column chart
-/// per measure.
+/// how figures are counted), "Referrals", "Wellbeing" with a column chart
+/// per measure, and "Start and end" (the referrals' episodes).
 pub fn to_xlsx(s: &ProgrammeSummary) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     wb.set_properties(
@@ -527,6 +591,62 @@ pub fn to_xlsx(s: &ProgrammeSummary) -> Result<Vec<u8>> {
     }
     ws.set_column_width(0, 40).map_err(xlsx_failed)?;
     for c in 1..5 {
+        ws.set_column_width(c, 14).map_err(xlsx_failed)?;
+    }
+
+    // Start and end: the referrals' episodes, a table per measure and rater.
+    let ws = wb.add_worksheet();
+    ws.set_name("Start and end").map_err(xlsx_failed)?;
+    let mut row = 0u32;
+    if s.episodes.is_empty() {
+        ws.write_string(
+            0,
+            0,
+            "No start measures were taken for the period's referrals.",
+        )
+        .map_err(xlsx_failed)?;
+    }
+    for e in &s.episodes {
+        ws.write_string_with_format(
+            row,
+            0,
+            format!(
+                "{} ({}): {} referrals measured at the start, {} at the start and the end",
+                e.instrument_name,
+                e.rater.rated(),
+                e.started,
+                e.both
+            ),
+            &bold,
+        )
+        .map_err(xlsx_failed)?;
+        row += 1;
+        for (c, h) in ["Question (mean of the pairs)", "Start", "End", "Change"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(row, c as u16, *h, &head)
+                .map_err(xlsx_failed)?;
+        }
+        for l in &e.lines {
+            row += 1;
+            ws.write_string(row, 0, &l.label).map_err(xlsx_failed)?;
+            for (i, v) in [l.start, l.end, l.change].iter().enumerate() {
+                if let Some(v) = v {
+                    ws.write_number_with_format(
+                        row,
+                        1 + i as u16,
+                        (v * 100.0).round() / 100.0,
+                        &two_dp,
+                    )
+                    .map_err(xlsx_failed)?;
+                }
+            }
+        }
+        row += 2;
+    }
+    ws.set_column_width(0, 60).map_err(xlsx_failed)?;
+    for c in 1..4 {
         ws.set_column_width(c, 14).map_err(xlsx_failed)?;
     }
 

@@ -5,7 +5,7 @@
 
 use super::{long_date, signed, stamp_line};
 use crate::error::Result;
-use crate::model::{ReferralStatusChange, ReferrerFeedback};
+use crate::model::{EpisodeLine, EpisodeOutcome, ReferralStatusChange, ReferrerFeedback};
 use crate::Labelled;
 use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
 
@@ -23,6 +23,99 @@ pub fn answer_words(answer: Option<&ReferralStatusChange>) -> String {
         text.push_str(&format!(" ({})", a.note.trim()));
     }
     text
+}
+
+/// A number as the tables show it, or a dash.
+fn value(v: Option<f64>) -> String {
+    v.map(super::number).unwrap_or_else(|| "–".into())
+}
+
+/// The change in words a reader can't misread: "+3 (better)".
+pub fn change_words(line: &EpisodeLine) -> String {
+    match line.change {
+        None => String::new(),
+        Some(c) if c == 0.0 => "no change".into(),
+        Some(c) => {
+            let better = (c > 0.0) != line.lower_is_better;
+            format!(
+                "{} ({})",
+                signed(c),
+                if better { "better" } else { "worse" }
+            )
+        }
+    }
+}
+
+/// The referral's measure at its start and its end, item by item.
+fn episode_blocks(episode: Option<&EpisodeOutcome>, blocks: &mut Vec<Block>) {
+    let Some(e) = episode else { return };
+    blocks.push(Block::Heading(format!(
+        "{} at the start and the end of the referral",
+        e.instrument_name
+    )));
+    let Some(start_on) = &e.start_on else {
+        blocks.push(Block::Paragraph(
+            "Not taken at the start of this referral.".into(),
+        ));
+        blocks.push(Block::Gap);
+        return;
+    };
+    let rated = e
+        .rater
+        .map(|r| format!(" ({})", r.rated()))
+        .unwrap_or_default();
+    blocks.push(Block::Paragraph(match &e.end_on {
+        Some(end_on) => format!(
+            "Taken at the start on {} and at the end on {}{rated}.",
+            long_date(start_on),
+            long_date(end_on)
+        ),
+        None => format!(
+            "Taken at the start on {}{rated}; not yet at the end.",
+            long_date(start_on)
+        ),
+    }));
+    blocks.push(Block::Table(Table {
+        columns: vec![
+            Column {
+                align: Align::Left,
+                max_width: 220.0,
+            },
+            Column {
+                align: Align::Right,
+                max_width: 90.0,
+            },
+            Column {
+                align: Align::Right,
+                max_width: 90.0,
+            },
+            Column {
+                align: Align::Right,
+                max_width: 90.0,
+            },
+        ],
+        header: vec![
+            "Question".into(),
+            "At the start".into(),
+            "At the end".into(),
+            "Change".into(),
+        ],
+        rows: e
+            .lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.label.clone(),
+                    value(l.start),
+                    value(l.end),
+                    change_words(l),
+                ]
+            })
+            .collect(),
+        bold_last_rows: 0,
+        key_columns: 1,
+    }));
+    blocks.push(Block::Gap);
 }
 
 pub fn document(f: &ReferrerFeedback) -> Document {
@@ -62,6 +155,8 @@ pub fn document(f: &ReferrerFeedback) -> Document {
         f.summary.clone()
     }));
     blocks.push(Block::Gap);
+
+    episode_blocks(f.episode.as_ref(), &mut blocks);
 
     blocks.push(Block::Heading(
         "Outcome measures: at the start and now".into(),

@@ -249,8 +249,10 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let episodes = super::episodes::of_person(self.conn(), id, &referrals)?;
         Ok(AttendeeDetail {
             attendee,
+            episodes,
             referrals,
             memberships,
             attendance,

@@ -6,6 +6,7 @@
 pub(crate) mod attendees;
 pub mod audit;
 pub mod backup;
+pub(crate) mod episodes;
 pub(crate) mod erasure;
 pub(crate) mod groups;
 pub(crate) mod instruments;

@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::sql::{new_id, now};
-use super::{attendees, today, Store};
+use super::{attendees, instruments, today, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{
     AwaitingReferral, AwaitingReplies, DeclineReason, PracticeSettings, Referral, ReferralInput,
@@ -21,6 +21,7 @@ pub const DEFAULT_RESPONSE_DAYS: u32 = 14;
 /// The longest deadline a practice may set.
 pub const MAX_RESPONSE_DAYS: u32 = 90;
 const RESPONSE_DAYS_KEY: &str = "referral_response_days";
+const EPISODE_INSTRUMENT_KEY: &str = "episode_instrument";
 
 /// Statuses that answer a referral: after one of these it no longer waits.
 /// (Contacted is a step towards an answer, not one; withdrawn is the
@@ -48,19 +49,39 @@ pub fn answered_in_time(received: NaiveDate, response_days: u32, answered: Naive
     answered <= due_on(received, response_days)
 }
 
-pub(crate) fn settings(conn: &Connection) -> Result<PracticeSettings> {
-    let days: Option<String> = conn
+fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
         .query_row(
             "SELECT value FROM practice_setting WHERE key = ?1",
-            [RESPONSE_DAYS_KEY],
+            [key],
             |r| r.get(0),
         )
-        .optional()?;
+        .optional()?)
+}
+
+fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO practice_setting (key, value, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+         WHERE value IS NOT excluded.value",
+        params![key, value, now()],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn settings(conn: &Connection) -> Result<PracticeSettings> {
+    let days = setting(conn, RESPONSE_DAYS_KEY)?;
+    // A measure since removed falls back to ONS4.
+    let episode = setting(conn, EPISODE_INSTRUMENT_KEY)?
+        .filter(|k| matches!(instruments::current(conn, k), Ok(Some(_))))
+        .unwrap_or_else(|| crate::outcomes::ONS4.to_string());
     Ok(PracticeSettings {
         referral_response_days: days
             .and_then(|d| d.parse().ok())
             .filter(|d| (1..=MAX_RESPONSE_DAYS).contains(d))
             .unwrap_or(DEFAULT_RESPONSE_DAYS),
+        episode_instrument_key: episode,
     })
 }
 
@@ -72,14 +93,16 @@ fn set_settings(conn: &Connection, input: &PracticeSettings) -> Result<PracticeS
             format!("Choose a number of days from 1 to {MAX_RESPONSE_DAYS}."),
         ));
     }
-    let ts = now();
-    conn.execute(
-        "INSERT INTO practice_setting (key, value, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?3)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-         WHERE value IS NOT excluded.value",
-        params![RESPONSE_DAYS_KEY, days.to_string(), ts],
-    )?;
+    let key = input.episode_instrument_key.trim();
+    if instruments::current(conn, key)?.is_none() {
+        return Err(CoreError::invalid(
+            "episodeInstrumentKey",
+            "Choose one of the measures Refrain knows.",
+        ));
+    }
+    instruments::usable(conn, key, "chosen for the start and the end of referrals")?;
+    put_setting(conn, RESPONSE_DAYS_KEY, &days.to_string())?;
+    put_setting(conn, EPISODE_INSTRUMENT_KEY, key)?;
     settings(conn)
 }
 

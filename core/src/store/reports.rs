@@ -8,12 +8,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::{params, Connection};
 
-use super::{attendees, groups, notes, referrals, scores, Store};
+use super::{attendees, episodes, groups, notes, referrals, scores, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{
-    AttendanceHistoryEntry, FeedbackMeasure, Mark, ProgrammeSummary, ReferralCount, ReferralSource,
-    ReferralStatus, ReferralTiming, ReferrerFeedback, RegisterCell, RegisterPerson, RegisterReport,
-    RegisterSession, ReportStamp, SessionStatus, SubjectAccess, WellbeingChange, WellbeingLine,
+    AttendanceHistoryEntry, EpisodeChange, EpisodeLine, FeedbackMeasure, Mark, ProgrammeSummary,
+    ReferralCount, ReferralSource, ReferralStatus, ReferralTiming, ReferrerFeedback, RegisterCell,
+    RegisterPerson, RegisterReport, RegisterSession, ReportStamp, SessionStatus, SubjectAccess,
+    WellbeingChange, WellbeingLine,
 };
 use crate::outcomes::{Change, ScoreResult, Scored};
 use crate::report::{self, rate};
@@ -277,6 +278,7 @@ pub(crate) fn programme(
             came: 0,
             median_days_to_first_session: None,
         },
+        episodes: Vec::new(),
         wellbeing: Vec::new(),
         narrative,
         stamp: stamp.clone(),
@@ -377,6 +379,7 @@ pub(crate) fn programme(
     }
 
     s.referral_timing = referral_timing(conn, &ids, &counted, s.referral_timing.response_days)?;
+    s.episodes = episode_changes(conn, &counted)?;
 
     // Wellbeing: every group's before/after sets over the period together.
     for outcome in scores::outcomes_of_groups(conn, &ids, &from, &to)? {
@@ -494,6 +497,65 @@ fn referral_timing(
     Ok(t)
 }
 
+/// The counted referrals' start and end measures, per measure and rater:
+/// how many have a start, how many both, and the mean start, end and
+/// change over the pairs.
+fn episode_changes(
+    conn: &Connection,
+    counted: &[(String, String, String)],
+) -> Result<Vec<EpisodeChange>> {
+    let key = referrals::settings(conn)?.episode_instrument_key;
+    let mut outcomes: HashMap<&str, crate::model::PersonOutcomes> = HashMap::new();
+    // (instrument name, rater) -> (started, pairs' lines)
+    let mut by: BTreeMap<(String, u8), (crate::outcomes::Rater, u32, Vec<Vec<EpisodeLine>>)> =
+        BTreeMap::new();
+    for (referral_id, who, _) in counted {
+        if !outcomes.contains_key(who.as_str()) {
+            outcomes.insert(who, scores::person_outcomes(conn, who)?);
+        }
+        let referral = referrals::get(conn, referral_id)?;
+        let e = episodes::of_referral(conn, &referral, &outcomes[who.as_str()], &key)?;
+        let Some(rater) = e.rater else { continue };
+        let entry = by
+            .entry((e.instrument_name.clone(), rater as u8))
+            .or_insert((rater, 0, Vec::new()));
+        entry.1 += 1;
+        if e.end_on.is_some() {
+            entry.2.push(e.lines);
+        }
+    }
+    let mean = |v: Vec<f64>| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+    Ok(by
+        .into_iter()
+        .map(|((instrument_name, _), (rater, started, pairs))| {
+            let lines = match pairs.first() {
+                None => Vec::new(),
+                Some(first) => (0..first.len())
+                    .map(|i| {
+                        let at = |f: fn(&EpisodeLine) -> Option<f64>| {
+                            mean(pairs.iter().filter_map(|p| p.get(i).and_then(f)).collect())
+                        };
+                        EpisodeLine {
+                            label: first[i].label.clone(),
+                            start: at(|l| l.start),
+                            end: at(|l| l.end),
+                            change: at(|l| l.change),
+                            lower_is_better: first[i].lower_is_better,
+                        }
+                    })
+                    .collect(),
+            };
+            EpisodeChange {
+                instrument_name,
+                rater,
+                started,
+                both: pairs.len() as u32,
+                lines,
+            }
+        })
+        .collect())
+}
+
 /// Every session a person came to or was marked at, oldest first.
 fn attendance_of(conn: &Connection, attendee_id: &str) -> Result<Vec<AttendanceHistoryEntry>> {
     let mut stmt = conn.prepare_cached(
@@ -564,6 +626,14 @@ pub(crate) fn referrer_feedback(
         .map(|r| referrals::referrer_words(&r.referrer_name, &r.referrer_organisation))
         .unwrap_or_default();
     let answer = latest.and_then(|r| referrals::first_answer(&r.history).cloned());
+    let episode = match latest {
+        Some(r) => {
+            let key = referrals::settings(conn)?.episode_instrument_key;
+            let outcomes = store.person_outcomes(attendee_id)?;
+            Some(episodes::of_referral(conn, r, &outcomes, &key)?)
+        }
+        None => None,
+    };
     let history = attendance_of(conn, attendee_id)?;
     let attended: Vec<AttendanceHistoryEntry> = history
         .iter()
@@ -613,6 +683,7 @@ pub(crate) fn referrer_feedback(
         referred_by,
         referred_on: latest.map(|r| r.received_on.clone()),
         answer,
+        episode,
         groups: group_list,
         sessions_offered: history.len() as u32,
         attended,

@@ -653,7 +653,7 @@ struct PersonSet {
 /// review and discharge).
 type PersonRow = (SetRow, Option<String>, Option<String>, Option<String>);
 
-fn person_outcomes(conn: &Connection, attendee_id: &str) -> Result<PersonOutcomes> {
+pub(crate) fn person_outcomes(conn: &Connection, attendee_id: &str) -> Result<PersonOutcomes> {
     let person = attendees::get(conn, attendee_id)?;
     let rows: Vec<PersonRow> = conn
         .prepare_cached(&format!(
