@@ -165,6 +165,11 @@ pub fn referrals_awaiting_reply(state: State<'_, AppState>) -> Res<AwaitingRepli
 }
 
 #[tauri::command(async)]
+pub fn episode_measures_due(state: State<'_, AppState>) -> Res<Vec<EpisodeDue>> {
+    state.with(|s| s.episode_measures_due())
+}
+
+#[tauri::command(async)]
 pub fn practice_settings(state: State<'_, AppState>) -> Res<PracticeSettings> {
     state.with(|s| s.practice_settings())
 }

@@ -942,4 +942,14 @@ fn referrals_are_answered_in_time_through_the_commands() {
     assert_eq!(s.referral_response_days, 10);
     let s: PracticeSettings = app.ok("practice_settings", json!({}));
     assert_eq!(s.referral_response_days, 10);
+    assert_eq!(s.episode_instrument_key, "ons4", "ONS4 unless chosen");
+    let err = app
+        .call(
+            "set_practice_settings",
+            json!({"input": {"referralResponseDays": 10, "episodeInstrumentKey": "nope"}}),
+        )
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("episodeInstrumentKey"));
+    let due: Vec<EpisodeDue> = app.ok("episode_measures_due", json!({}));
+    assert!(due.is_empty(), "declined, and never came: nothing due");
 }

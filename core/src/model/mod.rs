@@ -268,6 +268,30 @@ pub struct EpisodeLine {
     pub change: Option<f64>,
     /// A fall is the better way (ONS4's anxiety question).
     pub lower_is_better: bool,
+    /// Whether the change is for the better; `None` with no change or no pair.
+    pub better: Option<bool>,
+}
+
+impl EpisodeLine {
+    pub fn new(
+        label: String,
+        start: Option<f64>,
+        end: Option<f64>,
+        change: Option<f64>,
+        lower_is_better: bool,
+    ) -> Self {
+        let better = change
+            .filter(|c| *c != 0.0)
+            .map(|c| (c > 0.0) != lower_is_better);
+        EpisodeLine {
+            label,
+            start,
+            end,
+            change,
+            lower_is_better,
+            better,
+        }
+    }
 }
 
 /// A referral's episode measured at the start and the end: the practice's

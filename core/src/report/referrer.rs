@@ -32,11 +32,10 @@ fn value(v: Option<f64>) -> String {
 
 /// The change in words a reader can't misread: "+3 (better)".
 pub fn change_words(line: &EpisodeLine) -> String {
-    match line.change {
-        None => String::new(),
-        Some(c) if c == 0.0 => "no change".into(),
-        Some(c) => {
-            let better = (c > 0.0) != line.lower_is_better;
+    match (line.change, line.better) {
+        (None, _) => String::new(),
+        (Some(_), None) => "no change".into(),
+        (Some(c), Some(better)) => {
             format!(
                 "{} ({})",
                 signed(c),

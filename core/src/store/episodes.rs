@@ -52,13 +52,13 @@ fn lines(
     keys.into_iter()
         .map(|(key, label, lower_is_better)| {
             let (start, end) = (find(&s, &key), find(&e, &key));
-            EpisodeLine {
+            EpisodeLine::new(
                 label,
                 start,
                 end,
-                change: start.zip(end).map(|(a, b)| b - a),
+                start.zip(end).map(|(a, b)| b - a),
                 lower_is_better,
-            }
+            )
         })
         .collect()
 }

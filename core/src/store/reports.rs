@@ -535,13 +535,13 @@ fn episode_changes(
                         let at = |f: fn(&EpisodeLine) -> Option<f64>| {
                             mean(pairs.iter().filter_map(|p| p.get(i).and_then(f)).collect())
                         };
-                        EpisodeLine {
-                            label: first[i].label.clone(),
-                            start: at(|l| l.start),
-                            end: at(|l| l.end),
-                            change: at(|l| l.change),
-                            lower_is_better: first[i].lower_is_better,
-                        }
+                        EpisodeLine::new(
+                            first[i].label.clone(),
+                            at(|l| l.start),
+                            at(|l| l.end),
+                            at(|l| l.change),
+                            first[i].lower_is_better,
+                        )
                     })
                     .collect(),
             };

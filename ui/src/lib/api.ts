@@ -211,6 +211,7 @@ export const setReferralStatus = (
 ) => call('set_referral_status', { referralId, status, changedOn, note, declineReason });
 export const referralsAwaitingReply = () => call('referrals_awaiting_reply');
 export const practiceSettings = () => call('practice_settings');
+export const episodeMeasuresDue = () => call('episode_measures_due');
 export const setPracticeSettings = (input: PracticeSettings) => call('set_practice_settings', { input });
 
 // Sessions

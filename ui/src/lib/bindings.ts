@@ -126,7 +126,12 @@ export type PracticeSettings = {
  * Days a new referral may wait for its first answer (accepted or
  * declined) before it is overdue. Two weeks unless changed.
  */
-referralResponseDays: number, };
+referralResponseDays: number, 
+/**
+ * The measure taken at the start and the end of every referral's
+ * episode (ONS4 unless changed).
+ */
+episodeInstrumentKey: string, };
 
 export type AwaitingReferral = { referralId: string, attendeeId: string, fullName: string, source: ReferralSource, 
 /**
@@ -183,6 +188,57 @@ came: number,
  */
 medianDaysToFirstSession: number | null, };
 
+export type EpisodeLine = { 
+/**
+ * "Overall" or the item's words.
+ */
+label: string, start: number | null, end: number | null, 
+/**
+ * End minus start, when both were taken.
+ */
+change: number | null, 
+/**
+ * A fall is the better way (ONS4's anxiety question).
+ */
+lowerIsBetter: boolean, 
+/**
+ * Whether the change is for the better; `None` with no change or no pair.
+ */
+better: boolean | null, };
+
+export type EpisodeOutcome = { referralId: string, instrumentKey: string, instrumentName: string, rater: Rater | null, startOn: string | null, endOn: string | null, 
+/**
+ * One line per item for a measure reported item by item, else the
+ * overall score.
+ */
+lines: Array<EpisodeLine>, 
+/**
+ * What is due now: `intake` once the person has come to a session since
+ * the referral and no start was taken; `discharge` once the referral is
+ * completed or withdrawn with a start but no end.
+ */
+due: Timing | null, };
+
+export type EpisodeChange = { instrumentName: string, rater: Rater, 
+/**
+ * Referrals with a start measure.
+ */
+started: number, 
+/**
+ * Of those, with an end measure too: the pairs the lines are the means of.
+ */
+both: number, 
+/**
+ * Mean start, end and change over the pairs, per item or overall.
+ */
+lines: Array<EpisodeLine>, };
+
+export type EpisodeDue = { attendeeId: string, fullName: string, referralId: string, instrumentKey: string, instrumentName: string, 
+/**
+ * `intake` (the start) or `discharge` (the end).
+ */
+due: Timing, };
+
 export type AttendanceHistoryEntry = { sessionId: string, groupName: string, date: string, mark: Mark, carerPresent: boolean, walkIn: boolean, };
 
 export type AttendeeDetail = { attendee: Attendee, referrals: Array<Referral>, 
@@ -198,7 +254,11 @@ attendance: Array<AttendanceHistoryEntry>,
  * Set when the record was erased on request: only the anonymous
  * placeholder is left.
  */
-erasure: Erasure | null, };
+erasure: Erasure | null, 
+/**
+ * Each referral's start and end measures, in the order of `referrals`.
+ */
+episodes: Array<EpisodeOutcome>, };
 
 export type SessionStatus = "planned" | "held" | "cancelled";
 
@@ -938,7 +998,11 @@ membersRetained: number, retentionRate: number | null,
 /**
  * The statuses counted, as plain labels, in order.
  */
-referralStatuses: Array<string>, referrals: Array<ReferralCount>, referralsTotal: number, referralTiming: ReferralTiming, wellbeing: Array<WellbeingChange>, narrative: string, stamp: ReportStamp, };
+referralStatuses: Array<string>, referrals: Array<ReferralCount>, referralsTotal: number, referralTiming: ReferralTiming, 
+/**
+ * Start and end measures of the referrals counted above.
+ */
+episodes: Array<EpisodeChange>, wellbeing: Array<WellbeingChange>, narrative: string, stamp: ReportStamp, };
 
 export type FeedbackMeasure = { instrumentName: string, rater: Rater, firstOn: string, first: string, latestOn: string | null, latest: string | null, change: Change | null, };
 
@@ -951,7 +1015,11 @@ referredBy: string, referredOn: string | null,
  * The first answer given to that referral (accepted or declined, with
  * its date and, for a decline, the reason); `None` while unanswered.
  */
-answer: ReferralStatusChange | null, groups: Array<string>, 
+answer: ReferralStatusChange | null, 
+/**
+ * The practice's measure at the start and the end of that referral.
+ */
+episode: EpisodeOutcome | null, groups: Array<string>, 
 /**
  * Dates attended, oldest first, with the group.
  */

@@ -12,6 +12,7 @@ import type {
   ColumnMapping,
   CustomInstrumentInput,
   DeclineReason,
+  EpisodeDue,
   Erasure,
   EveryoneHere,
   EveryoneHereUndone,
@@ -91,6 +92,7 @@ export interface Commands {
   add_referral: { args: { input: ReferralInput }; result: Referral };
   set_referral_status: { args: { referralId: string; status: ReferralStatus; changedOn: string; note: string; declineReason: DeclineReason | null }; result: Referral };
   referrals_awaiting_reply: { args: Record<string, never>; result: AwaitingReplies };
+  episode_measures_due: { args: Record<string, never>; result: EpisodeDue[] };
   practice_settings: { args: Record<string, never>; result: PracticeSettings };
   set_practice_settings: { args: { input: PracticeSettings }; result: PracticeSettings };
   create_session: { args: { input: SessionInput }; result: Session };
@@ -206,6 +208,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'add_referral',
   'set_referral_status',
   'referrals_awaiting_reply',
+  'episode_measures_due',
   'practice_settings',
   'set_practice_settings',
   'create_session',

@@ -54,7 +54,11 @@ export function startRealBackend(opts: { vault?: boolean } = {}): RealBackend {
   const handlers = new Map<string, Set<(payload: unknown) => void>>();
   let exited: string | null = null;
 
+  let disposed = false;
   createInterface({ input: child.stdout }).on('line', (line) => {
+    // A reply cut short by the end of a test (the app killed mid-line) is
+    // no one's business any more.
+    if (disposed) return;
     const msg = JSON.parse(line) as { id?: number; ok?: unknown; err?: unknown; event?: string; payload?: unknown };
     if (msg.event !== undefined) {
       for (const h of handlers.get(msg.event) ?? []) h(msg.payload);
@@ -91,6 +95,7 @@ export function startRealBackend(opts: { vault?: boolean } = {}): RealBackend {
     invoke,
     listen,
     dispose: () => {
+      disposed = true;
       child.stdin.end();
       child.kill();
     },

@@ -70,7 +70,7 @@ describe('referrals awaiting a reply', () => {
     expect(within(awaiting()).getByText('1 overdue')).toBeTruthy();
     const ann = itemOf('Ann Fifteen');
     expect(ann.textContent).toContain('waiting 15 days');
-    expect(ann.textContent).toContain('Overdue since');
+    expect(ann.textContent).toContain('Overdue: was due');
     expect(ann.textContent).toContain('GP link worker: Chris Doyle, Mill Lane Surgery');
     const bea = itemOf('Bea Three');
     expect(bea.textContent).toContain('waiting 3 days');
@@ -120,8 +120,8 @@ describe('referrals awaiting a reply', () => {
     const user = userEvent.setup();
     await screen.findByText(/New referrals are answered within 14 days/);
     await waitFor(() => expect(within(awaiting()).getByText('1 overdue')).toBeTruthy());
-    await user.click(screen.getByRole('button', { name: 'Change the deadline' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Deadline for answering referrals' });
+    await user.click(screen.getByRole('button', { name: 'Referral settings' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Referral settings' });
     const days = within(dialog).getByLabelText('Days to answer a new referral');
     await user.clear(days);
     await user.type(days, '120');
@@ -135,5 +135,86 @@ describe('referrals awaiting a reply', () => {
     await screen.findByText(/New referrals are answered within 21 days/);
     await waitFor(() => expect(within(awaiting()).queryByText('1 overdue')).toBeNull());
     expect(itemOf('Dee Twenty').textContent).toContain('Answer by');
+  });
+});
+
+describe('start and end measures of a referral', () => {
+  it('offers the start on Today once the person has come, then the end on their page once it ends, and pairs them', async () => {
+    const p = await referred('Eve Measured', 10);
+    const referral = (await api.getAttendee(p.id)).referrals[0];
+    await api.setReferralStatus(referral.id, 'accepted', addDays(todayIso(), -8), '');
+    const group = await api.createGroup({
+      name: 'Wednesday Drop-in',
+      description: '',
+      venueId: null,
+      weekday: null,
+      startTime: '',
+      endTime: '',
+      capacity: null,
+      facilitators: '',
+    });
+    await api.addMember(group.id, p.id, addDays(todayIso(), -8));
+    const session = await api.createSession({
+      groupId: group.id,
+      date: todayIso(),
+      startTime: '13:30',
+      endTime: '15:00',
+      venueId: null,
+      facilitators: '',
+    });
+    await api.setMark(session.id, p.id, 'present');
+
+    openApp();
+    const user = userEvent.setup();
+    const take = await screen.findByRole('button', { name: 'Take ONS4 personal wellbeing at the start for Eve Measured' });
+    const due = screen.getByRole('region', { name: 'Measures due' });
+    expect(due.textContent).toContain('They have come to a session since the referral.');
+    await user.click(take);
+    const dialog = await screen.findByRole('dialog', { name: 'ONS4 personal wellbeing at the start for Eve Measured' });
+    // The start is taken at intake, chosen for the therapist.
+    expect((within(dialog).getByLabelText('Intake') as HTMLInputElement).checked).toBe(true);
+    const answer = async (question: RegExp, value: string) => {
+      const q = within(dialog).getByRole('group', { name: question });
+      await user.click(within(q).getByRole('radio', { name: new RegExp(`^${value}\\b`) }));
+    };
+    await answer(/satisfied/, '4');
+    await answer(/worthwhile/, '5');
+    await answer(/happy/, '3');
+    await answer(/anxious/, '7');
+    await user.click(within(dialog).getByRole('button', { name: 'Save answers' }));
+    await screen.findByText('ONS4 personal wellbeing at the start is saved for Eve Measured.');
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Measures due' })).toBeNull());
+
+    // The referral ends: its end is due on the person's page.
+    await api.setReferralStatus(referral.id, 'completed', todayIso(), '');
+    router.go(`#/attendees/${p.id}`);
+    const end = await screen.findByRole('button', { name: 'Take ONS4 personal wellbeing at the end' });
+    await user.click(end);
+    const endDialog = await screen.findByRole('dialog', { name: 'ONS4 personal wellbeing at the end for Eve Measured' });
+    expect((within(endDialog).getByLabelText('Discharge') as HTMLInputElement).checked).toBe(true);
+    const answerEnd = async (question: RegExp, value: string) => {
+      const q = within(endDialog).getByRole('group', { name: question });
+      await user.click(within(q).getByRole('radio', { name: new RegExp(`^${value}\\b`) }));
+    };
+    await answerEnd(/satisfied/, '7');
+    await answerEnd(/worthwhile/, '7');
+    await answerEnd(/happy/, '6');
+    await answerEnd(/anxious/, '3');
+    await user.click(within(endDialog).getByRole('button', { name: 'Save answers' }));
+    await screen.findByText('ONS4 personal wellbeing is saved for Eve Measured.');
+    const table = await screen.findByRole('table', { name: /ONS4 personal wellbeing at the start and the end/ });
+    const rows = () =>
+      within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => within(r).getAllByRole('cell').map((c) => c.textContent!.trim()));
+    await waitFor(() => expect(rows()[0][1]).toBe('7'));
+    expect(rows()).toEqual([
+      ['4', '7', '+3 (better)'],
+      ['5', '7', '+2 (better)'],
+      ['3', '6', '+3 (better)'],
+      ['7', '3', '−4 (better)'],
+    ]);
+    expect(screen.queryByRole('button', { name: /Take ONS4/ })).toBeNull();
   });
 });

@@ -177,6 +177,53 @@ describe('Reports', () => {
     expect(format).toBe('xlsx');
     expect(request).toMatchObject({ kind: 'programme', groupIds: ['g1'], narrative: 'People sang.' });
   });
+
+  it('shows how quickly referrals were answered and the people came, as the files say it', async () => {
+    m.programmeSummary.mockResolvedValue({
+      groupNames: ['Tuesday Choir'],
+      from: '2025-01-01',
+      to: '2025-01-31',
+      sessionsPlanned: 4,
+      sessionsHeld: 3,
+      sessionsCancelled: 1,
+      sessionsNotYetHeld: 0,
+      uniqueParticipants: 5,
+      participantsThreeOrMore: 0,
+      attended: 8,
+      expected: 11,
+      attendanceRate: 72.7,
+      membersInPeriod: 4,
+      membersRetained: 3,
+      retentionRate: 75,
+      referralStatuses: [],
+      referrals: [],
+      referralsTotal: 4,
+      referralTiming: {
+        responseDays: 14,
+        referrals: 4,
+        answered: 3,
+        answeredInTime: 2,
+        medianDaysToAnswer: 13.5,
+        overdue: 1,
+        came: 2,
+        medianDaysToFirstSession: 8,
+      },
+      episodes: [],
+      wellbeing: [],
+      narrative: '',
+      stamp: { producedAt: '', producedBy: '', appVersion: '' },
+    });
+    const user = userEvent.setup();
+    render(Reports);
+    const card = (await screen.findByRole('heading', { name: 'Programme summary for a funder' })).closest('section')!;
+    await user.click(within(card as HTMLElement).getByRole('button', { name: 'Show the figures' }));
+    const figures = await screen.findByTestId('programme-figures');
+    const text = figures.textContent!.replace(/\s+/g, ' ');
+    expect(text).toContain(
+      'Answered within 14 days 2 of 4 referrals; 3 answered in all, median 13.5 days to an answer; 1 waiting past the deadline now',
+    );
+    expect(text).toContain('Referral to first session 2 of 4 referrals came to a session, median 8 days from the referral');
+  });
 });
 
 const person = (consent: boolean): Attendee => ({

@@ -10,6 +10,8 @@ vi.mock('../lib/api', () => ({
   playPlaylist: vi.fn(),
   referralsAwaitingReply: vi.fn(),
   practiceSettings: vi.fn(),
+  episodeMeasuresDue: vi.fn(),
+  listInstruments: vi.fn(),
 }));
 
 import * as api from '../lib/api';
@@ -22,7 +24,9 @@ const info = (isEmpty: boolean) => ({ appVersion: '1.0.0', schemaVersion: 1, dat
 beforeEach(() => {
   vi.clearAllMocks();
   m.referralsAwaitingReply.mockResolvedValue({ responseDays: 14, referrals: [], overdue: 0 });
-  m.practiceSettings.mockResolvedValue({ referralResponseDays: 14 });
+  m.practiceSettings.mockResolvedValue({ referralResponseDays: 14, episodeInstrumentKey: 'ons4' });
+  m.episodeMeasuresDue.mockResolvedValue([]);
+  m.listInstruments.mockResolvedValue([]);
 });
 
 describe('Today', () => {
