@@ -54,7 +54,7 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         // Reports, exports and erasure.
         ExportFormat, ReportRequest, ReportStamp, RegisterSession, RegisterCell, RegisterPerson,
         RegisterReport, ReferralCount, WellbeingLine, WellbeingChange, ProgrammeSummary,
-        FeedbackMeasure, ReferrerFeedback, SubjectAccess, ExportDone, ExportProgress, Erasure,
+        FeedbackMeasure, MessageHeading, CodedEntry, ReferrerFeedback, SubjectAccess, ExportDone, ExportProgress, Erasure,
         // Importing people from a spreadsheet.
         ImportField, ImportTableRow, ImportTable, ColumnMapping, ImportProblem, ImportPreviewRow,
         ImportPreview, ImportOutcome,

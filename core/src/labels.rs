@@ -8,8 +8,8 @@
 use serde::Serialize;
 
 use crate::model::{
-    DeclineReason, Mark, PlaylistKind, ReferralReason, ReferralSource, ReferralStatus,
-    RefusalReason, SessionStatus, Timing,
+    DeclineReason, Mark, MessageHeading, PlaylistKind, ReferralReason, ReferralSource,
+    ReferralStatus, RefusalReason, SessionStatus, Timing,
 };
 use crate::outcomes::{BandLevel, Rater};
 
@@ -82,6 +82,13 @@ labelled!(DeclineReason {
     CouldNotContact => "Could not contact the person",
     PersonDeclined => "The person declined",
     Other => "Other",
+});
+
+labelled!(MessageHeading {
+    Person => "The person",
+    NeedsAndConcerns => "Needs and concerns",
+    SupportOffered => "Support offered",
+    Outcomes => "Outcomes",
 });
 
 labelled!(RefusalReason {

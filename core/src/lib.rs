@@ -15,6 +15,7 @@ pub mod outcomes;
 pub mod paths;
 pub mod people_import;
 pub mod report;
+pub mod snomed;
 pub mod store;
 pub mod sync;
 pub mod validate;

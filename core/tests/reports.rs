@@ -1288,6 +1288,202 @@ fn feedback_for_a_referrer_needs_consent_and_says_what_happened() {
     }
 }
 
+#[test]
+fn the_message_back_has_the_four_headings_and_only_verified_codes_in_pdf_and_json() {
+    let (mut f, _, _) = programme_fixture();
+    let ada = f.ada.clone();
+    let request = ReportRequest::ReferrerFeedback {
+        attendee_id: ada.id.clone(),
+        summary: "Ada sang every week.".into(),
+    };
+    // Without consent: neither file.
+    let out = tempfile::tempdir().unwrap();
+    let json_path = out.path().join("message.json");
+    let e = report::export(
+        &f.store,
+        &request,
+        ExportFormat::Json,
+        &json_path,
+        &mut |_, _, _| {},
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "conflict");
+    assert!(!json_path.exists());
+
+    let mut input = AttendeeInput {
+        full_name: ada.full_name.clone(),
+        ..Default::default()
+    };
+    input.consent_share_outcomes = Consent {
+        given: true,
+        date: Some("2025-01-02".into()),
+    };
+    f.store.update_attendee(&ada.id, &input).unwrap();
+    ons4(
+        &mut f.store,
+        &ada,
+        Timing::Intake,
+        "2025-01-07",
+        [4, 5, 3, 7],
+    );
+    ons4(
+        &mut f.store,
+        &ada,
+        Timing::Discharge,
+        "2025-01-28",
+        [7, 7, 6, 3],
+    );
+
+    let pdf = report::make(&f.store, &request, ExportFormat::Pdf, &mut |_, _, _| {}).unwrap();
+    let lines: Vec<String> = pdf_text(&pdf)
+        .join("\n")
+        .lines()
+        .map(|l| l.trim().to_string())
+        .collect();
+    let at = |h: &str| {
+        lines
+            .iter()
+            .position(|l| l == h)
+            .unwrap_or_else(|| panic!("heading {h} missing:\n{}", lines.join("\n")))
+    };
+    let order = [
+        at("The person"),
+        at("Needs and concerns"),
+        at("Support offered"),
+        at("Outcomes"),
+        at("SNOMED CT codes"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    let all = lines.join(" ");
+    let all = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "Referral from: GP link worker",
+        "Reasons: Loneliness",
+        "Our answer: Started on 7 Jan 2025",
+        "Groups: Tuesday Choir",
+        "+3 (better)",
+        "Ada sang every week.",
+        "871731000000106",
+        "Referral to social prescribing service (procedure)",
+        "302257006",
+        "Arts-based therapy (regime/therapy)",
+    ] {
+        assert!(all.contains(want), "{want} missing:\n{all}");
+    }
+
+    report::export(
+        &f.store,
+        &request,
+        ExportFormat::Json,
+        &json_path,
+        &mut |_, _, _| {},
+    )
+    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
+    assert_eq!(json["person"]["name"], "Ada Lovelace");
+    assert_eq!(json["needsAndConcerns"]["referralReceivedOn"], "2025-01-02");
+    assert_eq!(json["needsAndConcerns"]["reasonLabels"][0], "Loneliness");
+    assert_eq!(json["supportOffered"]["answer"]["status"], "started");
+    assert_eq!(json["supportOffered"]["sessionsAttended"], 2);
+    assert_eq!(json["outcomes"]["startAndEnd"]["measureKey"], "ons4");
+    assert_eq!(json["outcomes"]["startAndEnd"]["lines"][3]["change"], -4.0);
+    assert_eq!(json["outcomes"]["startAndEnd"]["lines"][3]["better"], true);
+    assert_eq!(json["outcomes"]["summary"], "Ada sang every week.");
+    let codes: Vec<(&str, &str, &str)> = json["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["heading"].as_str().unwrap(),
+                c["code"].as_str().unwrap(),
+                c["system"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (
+                "needsAndConcerns",
+                "871731000000106",
+                "http://snomed.info/sct"
+            ),
+            ("supportOffered", "302257006", "http://snomed.info/sct"),
+        ]
+    );
+    for c in json["codes"].as_array().unwrap() {
+        let known = refrain_core::snomed::TABLE
+            .iter()
+            .find(|k| k.id == c["code"])
+            .expect("every code is from the table");
+        assert!(known.verified, "only verified codes are written");
+        assert_eq!(c["term"], known.term);
+        assert!(!c["checkedAgainst"].as_array().unwrap().is_empty());
+    }
+
+    // A SWEMWBS episode: its code is not verified, so none is written for it.
+    f.store
+        .set_practice_settings(&PracticeSettings {
+            episode_instrument_key: SWEMWBS.into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let fb = f.store.referrer_feedback(&ada.id, "").unwrap();
+    assert!(fb
+        .codes
+        .iter()
+        .all(|c| c.code != refrain_core::snomed::SWEMWBS_SCORE.id));
+}
+
+#[test]
+fn every_code_in_the_table_is_well_formed_and_sourced() {
+    // SNOMED CT ids: digits, 6 to 18 long, with a valid Verhoeff check digit.
+    fn verhoeff(id: &str) -> bool {
+        const D: [[u8; 10]; 10] = [
+            [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+            [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+            [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+            [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+            [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+            [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+            [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+            [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+            [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+            [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+        ];
+        const P: [[u8; 10]; 8] = [
+            [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+            [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+            [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+            [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+            [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+            [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+            [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+            [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+        ];
+        let mut c = 0u8;
+        for (i, ch) in id.bytes().rev().enumerate() {
+            c = D[c as usize][P[i % 8][(ch - b'0') as usize] as usize];
+        }
+        c == 0
+    }
+    for c in refrain_core::snomed::TABLE {
+        assert!(
+            (6..=18).contains(&c.id.len()) && c.id.bytes().all(|b| b.is_ascii_digit()),
+            "{}",
+            c.id
+        );
+        assert!(verhoeff(c.id), "{} fails its check digit", c.id);
+        assert!(
+            !c.term.is_empty() && !c.checked_against.is_empty(),
+            "{}",
+            c.id
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Subject access.
 

@@ -284,6 +284,29 @@ pub struct FeedbackMeasure {
     pub change: Option<Change>,
 }
 
+/// The four headings of the PRSB social prescribing message back to a GP and
+/// a referrer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum MessageHeading {
+    Person,
+    NeedsAndConcerns,
+    SupportOffered,
+    Outcomes,
+}
+
+/// A SNOMED CT code in a message back, under its heading, with the public
+/// sources it was checked against (only verified codes are ever written).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CodedEntry {
+    pub heading: MessageHeading,
+    pub system: String,
+    pub code: String,
+    pub term: String,
+    pub checked_against: Vec<String>,
+}
+
 /// Feedback for the person who referred someone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -293,6 +316,10 @@ pub struct ReferrerFeedback {
     pub date_of_birth: Option<String>,
     /// "Name, organisation" of the latest referral, if any.
     pub referred_by: String,
+    /// Where the latest referral came from, and why.
+    pub referral_source: Option<super::ReferralSource>,
+    pub reasons: Vec<super::ReferralReason>,
+    pub reason_notes: String,
     pub referred_on: Option<String>,
     /// The first answer given to that referral (accepted or declined, with
     /// its date and, for a decline, the reason); `None` while unanswered.
@@ -305,6 +332,8 @@ pub struct ReferrerFeedback {
     pub sessions_offered: u32,
     pub measures: Vec<FeedbackMeasure>,
     pub summary: String,
+    /// The SNOMED CT codes that apply, verified ones only.
+    pub codes: Vec<CodedEntry>,
     pub stamp: ReportStamp,
 }
 

@@ -36,7 +36,7 @@ pub fn formats(request: &ReportRequest) -> &'static [ExportFormat] {
         ReportRequest::Register { .. } => &[Pdf, Xlsx, Csv],
         ReportRequest::AllRegisters { .. } => &[Xlsx, Csv],
         ReportRequest::Programme { .. } => &[Pdf, Xlsx],
-        ReportRequest::ReferrerFeedback { .. } => &[Pdf],
+        ReportRequest::ReferrerFeedback { .. } => &[Pdf, Json],
         ReportRequest::SubjectAccess { .. } => &[Pdf, Json],
     }
 }
@@ -136,6 +136,7 @@ impl Prepared {
             (Data::AllRegisters(rs), _) => register::to_xlsx_many(rs),
             (Data::Programme(s), Xlsx) => programme::to_xlsx(s),
             (Data::Programme(s), _) => programme::to_pdf(s),
+            (Data::Feedback(f), Json) => referrer::to_json(f),
             (Data::Feedback(f), _) => referrer::to_pdf(f),
             (Data::SubjectAccess(s), Json) => subject_access::to_json(s),
             (Data::SubjectAccess(s), _) => subject_access::to_pdf(s),

@@ -5,7 +5,9 @@
 
 use super::{long_date, signed, stamp_line};
 use crate::error::Result;
-use crate::model::{EpisodeLine, EpisodeOutcome, ReferralStatusChange, ReferrerFeedback};
+use crate::model::{
+    EpisodeLine, EpisodeOutcome, MessageHeading, ReferralStatusChange, ReferrerFeedback,
+};
 use crate::Labelled;
 use refrain_pdf::{self as pdf, Align, Block, Column, Document, Table};
 
@@ -48,8 +50,8 @@ pub fn change_words(line: &EpisodeLine) -> String {
 /// The referral's measure at its start and its end, item by item.
 fn episode_blocks(episode: Option<&EpisodeOutcome>, blocks: &mut Vec<Block>) {
     let Some(e) = episode else { return };
-    blocks.push(Block::Heading(format!(
-        "{} at the start and the end of the referral",
+    blocks.push(Block::Paragraph(format!(
+        "{} at the start and the end of the referral:",
         e.instrument_name
     )));
     let Some(start_on) = &e.start_on else {
@@ -117,22 +119,104 @@ fn episode_blocks(episode: Option<&EpisodeOutcome>, blocks: &mut Vec<Block>) {
     blocks.push(Block::Gap);
 }
 
-pub fn document(f: &ReferrerFeedback) -> Document {
-    let mut facts = vec![("Name".to_string(), f.full_name.clone())];
-    if let Some(dob) = &f.date_of_birth {
-        facts.push(("Date of birth".into(), long_date(dob)));
+/// The sessions the person came to, with the group and how.
+fn attended_block(f: &ReferrerFeedback, blocks: &mut Vec<Block>) {
+    if f.attended.is_empty() {
+        blocks.push(Block::Paragraph("No sessions attended yet.".into()));
+    } else {
+        blocks.push(Block::Table(Table {
+            columns: vec![
+                Column {
+                    align: Align::Left,
+                    max_width: 110.0,
+                },
+                Column {
+                    align: Align::Left,
+                    max_width: 220.0,
+                },
+                Column {
+                    align: Align::Left,
+                    max_width: 90.0,
+                },
+            ],
+            header: vec!["Date".into(), "Group".into(), "How".into()],
+            rows: f
+                .attended
+                .iter()
+                .map(|a| {
+                    vec![
+                        long_date(&a.date),
+                        a.group_name.clone(),
+                        a.mark.word().to_string(),
+                    ]
+                })
+                .collect(),
+            bold_last_rows: 0,
+            key_columns: 1,
+        }));
     }
+}
+
+pub fn document(f: &ReferrerFeedback) -> Document {
+    let heading = |h: MessageHeading| Block::Heading(h.label().to_string());
+
+    // The person.
+    let mut person = vec![("Name".to_string(), f.full_name.clone())];
+    if let Some(dob) = &f.date_of_birth {
+        person.push(("Date of birth".into(), long_date(dob)));
+    }
+    person.push((
+        "Shared with consent".into(),
+        "they agreed to their outcomes being shared with the person who referred them".into(),
+    ));
+    let mut blocks = vec![
+        heading(MessageHeading::Person),
+        Block::Facts(person),
+        Block::Gap,
+    ];
+
+    // Needs and concerns: what the referral said.
+    blocks.push(heading(MessageHeading::NeedsAndConcerns));
+    let mut needs = Vec::new();
     if !f.referred_by.is_empty() {
-        facts.push(("Referred by".into(), f.referred_by.clone()));
+        needs.push(("Referred by".to_string(), f.referred_by.clone()));
+    }
+    if let Some(source) = f.referral_source {
+        needs.push(("Referral from".into(), source.label().to_string()));
     }
     if let Some(on) = &f.referred_on {
-        facts.push(("Referral received".into(), long_date(on)));
-        facts.push(("Our answer".into(), answer_words(f.answer.as_ref())));
+        needs.push(("Referral received".into(), long_date(on)));
+    }
+    if !f.reasons.is_empty() {
+        needs.push((
+            "Reasons".into(),
+            f.reasons
+                .iter()
+                .map(|r| r.label().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    if !f.reason_notes.trim().is_empty() {
+        needs.push(("Notes".into(), f.reason_notes.trim().to_string()));
+    }
+    if needs.is_empty() {
+        blocks.push(Block::Paragraph("No referral is recorded.".into()));
+    } else {
+        blocks.push(Block::Facts(needs));
+    }
+    blocks.push(Block::Gap);
+
+    // Support offered: the answer, the groups and the sessions.
+    blocks.push(heading(MessageHeading::SupportOffered));
+    let mut support = Vec::new();
+    if f.referred_on.is_some() {
+        support.push(("Our answer".to_string(), answer_words(f.answer.as_ref())));
     }
     if !f.groups.is_empty() {
-        facts.push(("Groups".into(), f.groups.join(", ")));
+        support.push(("Groups".into(), f.groups.join(", ")));
     }
-    facts.push((
+    support.push((
         "Sessions".into(),
         format!(
             "came to {} of the {} sessions on their register",
@@ -140,25 +224,17 @@ pub fn document(f: &ReferrerFeedback) -> Document {
             f.sessions_offered
         ),
     ));
-    facts.push((
-        "Shared with consent".into(),
-        "they agreed to their outcomes being shared with the person who referred them".into(),
-    ));
-
-    let mut blocks = vec![Block::Facts(facts), Block::Gap];
-
-    blocks.push(Block::Heading("Summary from the therapist".into()));
-    blocks.push(Block::Paragraph(if f.summary.trim().is_empty() {
-        "(No summary written.)".into()
-    } else {
-        f.summary.clone()
-    }));
+    blocks.push(Block::Facts(support));
+    blocks.push(Block::Gap);
+    attended_block(f, &mut blocks);
     blocks.push(Block::Gap);
 
+    // Outcomes: the episode's pairing, every measure's first and latest, and
+    // the therapist's summary.
+    blocks.push(heading(MessageHeading::Outcomes));
     episode_blocks(f.episode.as_ref(), &mut blocks);
-
-    blocks.push(Block::Heading(
-        "Outcome measures: at the start and now".into(),
+    blocks.push(Block::Paragraph(
+        "Every measure taken, the first and the latest:".into(),
     ));
     if f.measures.is_empty() {
         blocks.push(Block::Paragraph(
@@ -216,9 +292,19 @@ pub fn document(f: &ReferrerFeedback) -> Document {
     }
     blocks.push(Block::Gap);
 
-    blocks.push(Block::Heading("Sessions attended".into()));
-    if f.attended.is_empty() {
-        blocks.push(Block::Paragraph("None yet.".into()));
+    blocks.push(Block::Gap);
+    blocks.push(Block::Paragraph("Summary from the therapist:".into()));
+    blocks.push(Block::Paragraph(if f.summary.trim().is_empty() {
+        "(No summary written.)".into()
+    } else {
+        f.summary.clone()
+    }));
+    blocks.push(Block::Gap);
+
+    // The codes, for the GP record.
+    blocks.push(Block::Heading("SNOMED CT codes".into()));
+    if f.codes.is_empty() {
+        blocks.push(Block::Paragraph("None apply.".into()));
     } else {
         blocks.push(Block::Table(Table {
             columns: vec![
@@ -228,22 +314,22 @@ pub fn document(f: &ReferrerFeedback) -> Document {
                 },
                 Column {
                     align: Align::Left,
-                    max_width: 220.0,
+                    max_width: 100.0,
                 },
                 Column {
                     align: Align::Left,
-                    max_width: 90.0,
+                    max_width: 260.0,
                 },
             ],
-            header: vec!["Date".into(), "Group".into(), "How".into()],
+            header: vec!["Heading".into(), "Code".into(), "Term".into()],
             rows: f
-                .attended
+                .codes
                 .iter()
-                .map(|a| {
+                .map(|c| {
                     vec![
-                        long_date(&a.date),
-                        a.group_name.clone(),
-                        a.mark.word().to_string(),
+                        c.heading.label().to_string(),
+                        c.code.clone(),
+                        c.term.clone(),
                     ]
                 })
                 .collect(),
@@ -268,4 +354,73 @@ pub fn document(f: &ReferrerFeedback) -> Document {
 
 pub fn to_pdf(f: &ReferrerFeedback) -> Result<Vec<u8>> {
     Ok(pdf::render(&document(f))?)
+}
+
+/// The message back as a structured file for the link worker to file: the
+/// four headings of the PRSB social prescribing standard and the SNOMED CT
+/// codes that apply, each with the sources it was checked against.
+pub fn to_json(f: &ReferrerFeedback) -> Result<Vec<u8>> {
+    let value = serde_json::json!({
+        "message": "Social prescribing message back to GP and referrer",
+        "standard": "PRSB Social Prescribing Information Standard v1.1 (its four headings)",
+        "producedAt": f.stamp.produced_at,
+        "producedBy": f.stamp.produced_by,
+        "producedWith": super::creator(),
+        "sharedWithConsent": true,
+        "person": {
+            "name": f.full_name,
+            "dateOfBirth": f.date_of_birth,
+        },
+        "needsAndConcerns": {
+            "referredBy": f.referred_by,
+            "referralSource": f.referral_source,
+            "referralSourceLabel": f.referral_source.map(|s| s.label()),
+            "referralReceivedOn": f.referred_on,
+            "reasons": f.reasons,
+            "reasonLabels": f.reasons.iter().map(|r| r.label()).collect::<Vec<_>>(),
+            "notes": f.reason_notes,
+        },
+        "supportOffered": {
+            "answer": f.answer.as_ref().map(|a| serde_json::json!({
+                "status": a.status,
+                "on": a.changed_on,
+                "declineReason": a.decline_reason,
+                "declineReasonLabel": a.decline_reason.map(|r| r.label()),
+                "note": a.note,
+                "inWords": answer_words(Some(a)),
+            })),
+            "groups": f.groups,
+            "sessionsOffered": f.sessions_offered,
+            "sessionsAttended": f.attended.len(),
+            "attended": f.attended.iter().map(|a| serde_json::json!({
+                "date": a.date,
+                "group": a.group_name,
+                "mark": a.mark,
+            })).collect::<Vec<_>>(),
+        },
+        "outcomes": {
+            "startAndEnd": f.episode.as_ref().map(|e| serde_json::json!({
+                "measure": e.instrument_name,
+                "measureKey": e.instrument_key,
+                "rater": e.rater,
+                "startOn": e.start_on,
+                "endOn": e.end_on,
+                "lines": e.lines.iter().map(|l| serde_json::json!({
+                    "label": l.label,
+                    "start": l.start,
+                    "end": l.end,
+                    "change": l.change,
+                    "better": l.better,
+                })).collect::<Vec<_>>(),
+            })),
+            "measures": f.measures,
+            "summary": f.summary,
+        },
+        "codes": f.codes,
+    });
+    let mut out = serde_json::to_vec_pretty(&value).map_err(|e| {
+        crate::error::CoreError::Report(format!("the JSON file could not be made ({e})"))
+    })?;
+    out.push(b'\n');
+    Ok(out)
 }

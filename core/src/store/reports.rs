@@ -11,10 +11,10 @@ use rusqlite::{params, Connection};
 use super::{attendees, episodes, groups, notes, referrals, scores, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{
-    AttendanceHistoryEntry, EpisodeChange, EpisodeLine, FeedbackMeasure, Mark, ProgrammeSummary,
-    ReferralCount, ReferralSource, ReferralStatus, ReferralTiming, ReferrerFeedback, RegisterCell,
-    RegisterPerson, RegisterReport, RegisterSession, ReportStamp, SessionStatus, SubjectAccess,
-    WellbeingChange, WellbeingLine,
+    AttendanceHistoryEntry, CodedEntry, EpisodeChange, EpisodeLine, FeedbackMeasure, Mark,
+    MessageHeading, ProgrammeSummary, ReferralCount, ReferralSource, ReferralStatus,
+    ReferralTiming, ReferrerFeedback, RegisterCell, RegisterPerson, RegisterReport,
+    RegisterSession, ReportStamp, SessionStatus, SubjectAccess, WellbeingChange, WellbeingLine,
 };
 use crate::outcomes::{Change, ScoreResult, Scored};
 use crate::report::{self, rate};
@@ -682,6 +682,10 @@ pub(crate) fn referrer_feedback(
         date_of_birth: person.date_of_birth,
         referred_by,
         referred_on: latest.map(|r| r.received_on.clone()),
+        referral_source: latest.map(|r| r.source),
+        reasons: latest.map(|r| r.reasons.clone()).unwrap_or_default(),
+        reason_notes: latest.map(|r| r.reason_notes.clone()).unwrap_or_default(),
+        codes: message_codes(latest.is_some(), !attended.is_empty()),
         answer,
         episode,
         groups: group_list,
@@ -691,6 +695,34 @@ pub(crate) fn referrer_feedback(
         summary,
         stamp,
     })
+}
+
+/// The SNOMED CT codes a message back carries: the referral (the first
+/// contact of the episode) and, once the person came, the support offered.
+/// Only verified concepts are written (`crate::snomed`).
+fn message_codes(referred: bool, attended: bool) -> Vec<CodedEntry> {
+    use crate::snomed::{self, Concept};
+    let mut wanted: Vec<(MessageHeading, Concept)> = Vec::new();
+    if referred {
+        wanted.push((
+            MessageHeading::NeedsAndConcerns,
+            snomed::REFERRAL_TO_SOCIAL_PRESCRIBING,
+        ));
+    }
+    if attended {
+        wanted.push((MessageHeading::SupportOffered, snomed::ARTS_BASED_THERAPY));
+    }
+    wanted
+        .into_iter()
+        .filter(|(_, c)| c.verified)
+        .map(|(heading, c)| CodedEntry {
+            heading,
+            system: snomed::SYSTEM.into(),
+            code: c.id.into(),
+            term: c.term.into(),
+            checked_against: c.checked_against.iter().map(|s| s.to_string()).collect(),
+        })
+        .collect()
 }
 
 pub(crate) fn subject_access(

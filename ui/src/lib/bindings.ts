@@ -1006,11 +1006,19 @@ episodes: Array<EpisodeChange>, wellbeing: Array<WellbeingChange>, narrative: st
 
 export type FeedbackMeasure = { instrumentName: string, rater: Rater, firstOn: string, first: string, latestOn: string | null, latest: string | null, change: Change | null, };
 
+export type MessageHeading = "person" | "needsAndConcerns" | "supportOffered" | "outcomes";
+
+export type CodedEntry = { heading: MessageHeading, system: string, code: string, term: string, checkedAgainst: Array<string>, };
+
 export type ReferrerFeedback = { attendeeId: string, fullName: string, dateOfBirth: string | null, 
 /**
  * "Name, organisation" of the latest referral, if any.
  */
-referredBy: string, referredOn: string | null, 
+referredBy: string, 
+/**
+ * Where the latest referral came from, and why.
+ */
+referralSource: ReferralSource | null, reasons: Array<ReferralReason>, reasonNotes: string, referredOn: string | null, 
 /**
  * The first answer given to that referral (accepted or declined, with
  * its date and, for a decline, the reason); `None` while unanswered.
@@ -1023,7 +1031,11 @@ episode: EpisodeOutcome | null, groups: Array<string>,
 /**
  * Dates attended, oldest first, with the group.
  */
-attended: Array<AttendanceHistoryEntry>, sessionsOffered: number, measures: Array<FeedbackMeasure>, summary: string, stamp: ReportStamp, };
+attended: Array<AttendanceHistoryEntry>, sessionsOffered: number, measures: Array<FeedbackMeasure>, summary: string, 
+/**
+ * The SNOMED CT codes that apply, verified ones only.
+ */
+codes: Array<CodedEntry>, stamp: ReportStamp, };
 
 export type SubjectAccess = { attendee: Attendee, referrals: Array<Referral>, memberships: Array<Membership>, 
 /**

@@ -250,6 +250,7 @@ describe('A person’s reports', () => {
     const { unmount } = render(PersonReportsCard, { person: person(false), onerased: vi.fn() });
     expect(screen.getByText(/have not agreed to their outcomes being shared/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Save PDF of the feedback' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Save JSON of the feedback' })).toBeNull();
     unmount();
 
     const user = userEvent.setup();
@@ -259,6 +260,13 @@ describe('A person’s reports', () => {
     expect(m.exportReport).toHaveBeenCalledWith(
       { kind: 'referrerFeedback', attendeeId: 'a1', summary: 'Comes every week.' },
       'pdf',
+      null,
+    );
+    // The structured message back, with its codes, for the link worker to file.
+    await user.click(screen.getByRole('button', { name: 'Save JSON of the feedback' }));
+    expect(m.exportReport).toHaveBeenLastCalledWith(
+      { kind: 'referrerFeedback', attendeeId: 'a1', summary: 'Comes every week.' },
+      'json',
       null,
     );
     await user.click(screen.getByRole('button', { name: 'Save JSON of everything held about them' }));
