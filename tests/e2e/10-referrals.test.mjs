@@ -1,27 +1,38 @@
-// Referrals answered in time, end to end, in the real app: a referral from a
-// GP link worker arrives for a new person, dated fifteen days ago; Today's
-// "Awaiting a reply" shows it overdue; the therapist accepts it with a note
-// for the referrer, and it leaves the list; the person's page keeps the
-// answer, dated, in the referral's history. The deadline's window and the
-// answer's are photographed and audited with axe-core.
+// Closing the loop with a link worker, end to end, in the real app: a
+// referral from a GP link worker arrives for a new person, dated fifteen days
+// ago; Today's "Awaiting a reply" shows it overdue; the therapist accepts it
+// with a note for the referrer, and it leaves the list; the person's page
+// keeps the answer. She comes to her first session; Today offers ONS4 at the
+// start and it is taken; the referral is completed and her page offers ONS4
+// at the end; the pairing shows the change. With her consent the message
+// back is saved as a PDF (read back with pdftotext: the four headings) and as
+// JSON (read back: the headings and the verified SNOMED CT codes). Every new
+// window is photographed and audited with axe-core.
 //
 // Run through tests/e2e/run.sh (alone: REFRAIN_E2E_ONLY=10).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { newSession, xpathLiteral } from './webdriver.mjs';
 import { assertAccessible } from './axe.mjs';
 import { choose, closeApp, control, fill, heading, nav, noDialog, openRecords, press, scenario, use } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
+const EXPORTS = process.env.REFRAIN_EXPORTS_DIR;
 const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
 
 const PERSON = 'Rosa Lindqvist';
 const REFERRER = 'Chris Doyle';
 const SURGERY = 'Mill Lane Surgery';
 const NOTE = 'Starts at the Wednesday drop-in next week';
+const GROUP = 'Wednesday Welcome Songs';
+const MEASURE = 'ONS4 personal wellbeing';
+const QUESTIONS = ['satisfied', 'worthwhile', 'happy', 'anxious'];
+const START = [4, 5, 3, 7];
+const END = [7, 7, 6, 3];
 
 const pad = (n) => String(n).padStart(2, '0');
 const iso = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -43,8 +54,39 @@ async function entryText(person) {
   return (await li.getText()).replace(/\s+/g, ' ');
 }
 
+/** Answer the open ONS4 window, question by question, as a person would. */
+async function answerOns4(values) {
+  for (let i = 0; i < QUESTIONS.length; i++) {
+    const option = await app.waitForXPath(
+      `//dialog[@open]//fieldset[contains(legend, ${xpathLiteral(QUESTIONS[i])})]` +
+        `//label[.//span[contains(@class, 'scale-value') and normalize-space(.)=${xpathLiteral(String(values[i]))}]]`,
+      { message: `the answer ${values[i]} to "${QUESTIONS[i]}"` },
+    );
+    await app.executeScript("arguments[0].scrollIntoView({ block: 'center' })", [option]);
+    await option.click();
+  }
+  await app.waitForXPath(`//dialog[@open]//*[@role='status' and normalize-space(.)='4 of 4 answered.']`);
+}
+
+/** Save a report from the open page, and the new file's path. */
+async function saveReport(button, prefix, ext) {
+  const before = new Set(existsSync(EXPORTS) ? readdirSync(EXPORTS) : []);
+  await press(button);
+  let name = null;
+  await app.waitFor(
+    () => {
+      if (!existsSync(EXPORTS)) return false;
+      name = readdirSync(EXPORTS).find((f) => !before.has(f) && f.startsWith(prefix) && f.endsWith(ext)) ?? null;
+      return name !== null;
+    },
+    { timeout: 30_000, message: `${prefix}…${ext} in the reports folder` },
+  );
+  return join(EXPORTS, name);
+}
+
 before(() => {
   assert.ok(APP && existsSync(APP), 'REFRAIN_APP_BIN must point at the app (run tests/e2e/run.sh)');
+  assert.ok(EXPORTS, 'REFRAIN_EXPORTS_DIR must be set (run tests/e2e/run.sh)');
 });
 
 after(async () => {
@@ -54,7 +96,7 @@ after(async () => {
 
 const step = scenario();
 
-test('a referral arrives, waits past its deadline, and is accepted', { timeout: 240_000 }, async (t) => {
+test('a referral arrives, waits, is accepted, is measured at the start and the end, and the message back is saved', { timeout: 420_000 }, async (t) => {
   await step(t, 'a referral arrives for a new person, fifteen days ago', async () => {
     app = await newSession(APP);
     use(app);
@@ -126,5 +168,106 @@ test('a referral arrives, waits past its deadline, and is accepted', { timeout: 
     const text = (await history.getText()).replace(/\s+/g, ' ');
     assert.match(text, /^Received on .+Accepted on .+: Starts at the Wednesday drop-in next week$/);
     await shot('10-history.png');
+  });
+
+  await step(t, 'she comes to her first session', async () => {
+    await nav('Groups');
+    await press('New group');
+    await heading('New group');
+    await fill('Group name', GROUP);
+    await press('Save group');
+    await heading(GROUP);
+    await press('Add member');
+    await fill('Find a person', 'Lindqvist');
+    await press(`Add ${PERSON}`, { startsWith: true });
+    await noDialog();
+    await press('New session');
+    await fill('Date', TODAY);
+    await fill('Start time', '13:30');
+    await fill('End time', '15:00');
+    await press('Create session');
+    await noDialog();
+    await press('Open register', { startsWith: true });
+    await heading(GROUP);
+    const present = await app.waitForXPath(`//button[@aria-label=${xpathLiteral(`Present ${PERSON}`)}]`);
+    await present.click();
+    await app.waitFor(async () => (await present.getAttribute('aria-pressed')) === 'true', { message: 'marked present' });
+  });
+
+  await step(t, 'Today offers ONS4 at the start, and it is taken', async () => {
+    await nav('Today');
+    const take = `Take ${MEASURE} at the start for ${PERSON}`;
+    const button = await app.waitForXPath(`//button[@aria-label=${xpathLiteral(take)}]`, { message: take });
+    await app.executeScript("arguments[0].scrollIntoView({ block: 'center' })", [button]);
+    await shot('10-measures-due.png');
+    await assertAccessible(app, 'Today, with a start measure due');
+    await button.click();
+    await app.waitForXPath(
+      `//dialog[@open]//h2[normalize-space(.)=${xpathLiteral(`${MEASURE} at the start for ${PERSON}`)}]`,
+    );
+    await answerOns4(START);
+    await shot('10-ons4-start.png');
+    await assertAccessible(app, 'taking ONS4 at the start of a referral');
+    await press('Save answers');
+    await noDialog();
+  });
+
+  await step(t, 'the referral is completed, and her page offers ONS4 at the end', async () => {
+    await nav('Attendees');
+    await (await app.waitForXPath(`//main//a[normalize-space(.)=${xpathLiteral(PERSON)}]`)).click();
+    await heading(PERSON);
+    await press('Change status of the referral received', { startsWith: true });
+    await choose('New status', 'Completed');
+    await press('Save status');
+    await noDialog();
+    await press(`Take ${MEASURE} at the end`);
+    await app.waitForXPath(`//dialog[@open]//h2[normalize-space(.)=${xpathLiteral(`${MEASURE} at the end for ${PERSON}`)}]`);
+    await answerOns4(END);
+    await press('Save answers');
+    await noDialog();
+    const table = await app.waitForXPath(`//table[caption[contains(., ${xpathLiteral(`${MEASURE} at the start and the end`)})]]`);
+    await app.waitFor(async () => (await table.getText()).includes('+3 (better)'), { message: 'the change, paired' });
+    const text = (await table.getText()).replace(/\s+/g, ' ');
+    assert.match(text, /−4 \(better\)/, 'less anxious is better');
+    await app.executeScript("arguments[0].scrollIntoView({ block: 'center' })", [table]);
+    await shot('10-start-and-end.png');
+    await assertAccessible(app, "a person's page with a referral measured at the start and the end");
+  });
+
+  await step(t, 'with her consent, the message back is saved as a PDF and as JSON', async () => {
+    await press('Edit record');
+    await (await app.waitForXPath("//label[normalize-space(.)='Consent to share outcomes with the referrer']")).click();
+    await press('Save attendee');
+    await fill('Your summary for the referrer', 'Rosa has settled in and sings with the group.');
+    const pdfFile = await saveReport('Save PDF of the feedback', 'Feedback', '.pdf');
+    const pdf = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+    const headings = ['The person', 'Needs and concerns', 'Support offered', 'Outcomes', 'SNOMED CT codes'];
+    const lines = pdf.split('\n').map((l) => l.trim());
+    const at = headings.map((h) => lines.indexOf(h));
+    assert.ok(at.every((i, n) => i >= 0 && (n === 0 || i > at[n - 1])), `the four headings in order, then the codes:\n${pdf}`);
+    for (const want of [PERSON, `${REFERRER}, ${SURGERY}`, NOTE, '+3 (better)', 'Rosa has settled in', '871731000000106']) {
+      assert.ok(pdf.replace(/\s+/g, ' ').includes(want), `${want} in the PDF:\n${pdf}`);
+    }
+    execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', pdfFile, join(ARTIFACTS, '10-message-back-pdf')]);
+
+    const jsonFile = await saveReport('Save JSON of the feedback', 'Feedback', '.json');
+    const json = JSON.parse(readFileSync(jsonFile, 'utf8'));
+    assert.equal(json.person.name, PERSON);
+    assert.equal(json.needsAndConcerns.referralReceivedOn, RECEIVED);
+    assert.equal(json.supportOffered.answer.status, 'accepted');
+    assert.equal(json.supportOffered.answer.note, NOTE);
+    assert.equal(json.supportOffered.sessionsAttended, 1);
+    assert.deepEqual(
+      json.outcomes.startAndEnd.lines.map((l) => [l.start, l.end]),
+      START.map((v, i) => [v, END[i]]),
+    );
+    assert.deepEqual(
+      json.codes.map((c) => [c.heading, c.code]),
+      [
+        ['needsAndConcerns', '871731000000106'],
+        ['supportOffered', '302257006'],
+      ],
+    );
+    await shot('10-message-back-saved.png');
   });
 });
