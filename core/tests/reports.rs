@@ -1092,7 +1092,8 @@ fn start_and_end_measures_are_due_in_turn_and_paired_for_the_referrer_and_the_fu
         (episode.start_on.as_deref(), episode.end_on.as_deref()),
         (Some("2025-01-07"), Some("2025-01-28"))
     );
-    let pairs: Vec<(Option<f64>, Option<f64>, Option<f64>, bool)> = episode
+    type Pair = (Option<f64>, Option<f64>, Option<f64>, bool);
+    let pairs: Vec<Pair> = episode
         .lines
         .iter()
         .map(|l| (l.start, l.end, l.change, l.lower_is_better))

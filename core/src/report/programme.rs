@@ -67,7 +67,7 @@ pub fn key_figures(s: &ProgrammeSummary) -> Vec<(String, String)> {
 
 fn days(median: Option<f64>) -> String {
     match median {
-        Some(d) if d == 1.0 => "1 day".into(),
+        Some(1.0) => "1 day".into(),
         Some(d) => format!("{} days", number(d)),
         None => "none yet".into(),
     }

@@ -506,9 +506,9 @@ fn episode_changes(
 ) -> Result<Vec<EpisodeChange>> {
     let key = referrals::settings(conn)?.episode_instrument_key;
     let mut outcomes: HashMap<&str, crate::model::PersonOutcomes> = HashMap::new();
-    // (instrument name, rater) -> (started, pairs' lines)
-    let mut by: BTreeMap<(String, u8), (crate::outcomes::Rater, u32, Vec<Vec<EpisodeLine>>)> =
-        BTreeMap::new();
+    // (instrument name, rater) -> (rater, referrals started, pairs' lines)
+    type Tally = (crate::outcomes::Rater, u32, Vec<Vec<EpisodeLine>>);
+    let mut by: BTreeMap<(String, u8), Tally> = BTreeMap::new();
     for (referral_id, who, _) in counted {
         if !outcomes.contains_key(who.as_str()) {
             outcomes.insert(who, scores::person_outcomes(conn, who)?);
