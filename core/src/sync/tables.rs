@@ -187,10 +187,10 @@ pub fn route(conn: &Connection, row: &RowImage) -> Result<Route> {
                 None => of_person(person_of(conn, row)?)?,
             }
         }
-        // The library, and erasures (which carry no personal data).
-        "venue" | "practitioner" | "track" | "track_tag" | "custom_instrument" | "erasure" => {
-            Route::Everywhere
-        }
+        // The library, erasures (which carry no personal data), and the
+        // practice's settings (the same for every laptop of the practice).
+        "venue" | "practitioner" | "track" | "track_tag" | "custom_instrument" | "erasure"
+        | "practice_setting" => Route::Everywhere,
         // A new synced table must say where its rows go (a test routes a
         // row of every synced table).
         other => {
