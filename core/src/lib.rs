@@ -6,6 +6,7 @@
 //! desktop shell, the CLI and the benchmarks all use it through the same API.
 //! See ARCHITECTURE.md for the code map.
 
+pub mod avoid;
 pub mod bindings;
 pub mod demo;
 pub mod error;

@@ -820,11 +820,13 @@ pub struct AuditEntry {
     pub what: String,
 }
 
+mod music_story;
 mod notes;
 mod people_import;
 mod report;
 mod scores;
 
+pub use music_story::*;
 pub use notes::*;
 pub use people_import::*;
 pub use report::*;

@@ -351,6 +351,8 @@ pub struct SubjectAccess {
     pub notes: Vec<Note>,
     /// Names of the personal playlists held for this person.
     pub playlists: Vec<String>,
+    /// Their music life story and the music they must not hear.
+    pub music_story: super::MusicStory,
     pub audit: Vec<super::AuditEntry>,
     pub stamp: ReportStamp,
 }

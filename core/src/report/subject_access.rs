@@ -1,7 +1,7 @@
 //! Everything Refrain holds about one person, for a subject access request:
 //! the record, referrals with their history, groups, attendance, outcome
-//! scores, clinical notes with amendments, personal playlists and the audit
-//! trail. As JSON (complete, for another system) and as a readable PDF.
+//! scores, clinical notes with amendments, personal playlists, the music
+//! life story with its avoid list, and the audit trail. As JSON (complete, for another system) and as a readable PDF.
 
 use super::long_date;
 use crate::error::{CoreError, Result};
@@ -287,6 +287,44 @@ pub fn document(s: &SubjectAccess) -> Document {
     } else {
         s.playlists.join(", ")
     }));
+
+    blocks.push(Block::Heading("Music life story".into()));
+    let m = &s.music_story;
+    let mut facts = Vec::new();
+    if let Some(year) = m.birth_year {
+        facts.push(("Born in".to_string(), year.to_string()));
+    }
+    for (k, v) in [
+        ("Where they grew up and lived", &m.places),
+        ("Languages and heritage", &m.languages),
+        ("What music meant to them", &m.music_meant),
+        ("Favourite genres", &m.favourite_genres),
+        ("Favourite artists", &m.favourite_artists),
+        ("Favourite songs", &m.favourite_songs),
+        ("How they like to listen", &m.how_they_listen),
+    ] {
+        if !v.trim().is_empty() {
+            facts.push((k.to_string(), v.clone()));
+        }
+    }
+    for a in &m.avoid {
+        let what = match a.kind {
+            crate::model::AvoidKind::Artist => format!("anything by {}", a.artist),
+            crate::model::AvoidKind::Song if a.artist.is_empty() => {
+                format!("\u{201c}{}\u{201d}", a.title)
+            }
+            crate::model::AvoidKind::Song => format!("\u{201c}{}\u{201d} ({})", a.title, a.artist),
+        };
+        facts.push((
+            "To avoid".to_string(),
+            format!("{what}, because: {}", a.why),
+        ));
+    }
+    if facts.is_empty() {
+        blocks.push(Block::Paragraph("None.".into()));
+    } else {
+        blocks.push(Block::Facts(facts));
+    }
 
     blocks.push(Block::Heading("Every change to their records".into()));
     if s.audit.is_empty() {

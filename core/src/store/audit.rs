@@ -37,6 +37,8 @@ const TABLES: &[(&str, &str)] = &[
     ("track", "track"),
     ("group_instrument", "group's choice of measures"),
     ("custom_instrument", "measure"),
+    ("music_story", "music life story"),
+    ("music_avoid", "music to avoid"),
 ];
 
 /// The plain word for a record of `table`.
@@ -177,6 +179,8 @@ impl Store {
                  UNION ALL SELECT 'attendance', id FROM attendance WHERE attendee_id = ?1
                  UNION ALL SELECT 'note', id FROM note WHERE attendee_id = ?1
                  UNION ALL SELECT 'score_set', id FROM score_set WHERE attendee_id = ?1
+                 UNION ALL SELECT 'music_story', id FROM music_story WHERE attendee_id = ?1
+                 UNION ALL SELECT 'music_avoid', id FROM music_avoid WHERE attendee_id = ?1
              )
              SELECT a.at, a.practitioner_id, p.name, a.record_table, a.record_id, a.action
                FROM theirs t

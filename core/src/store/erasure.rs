@@ -4,8 +4,8 @@
 //! ("Erased person 3F2A") so that registers, attendance rates and session
 //! totals do not change; everything else about them is deleted: their
 //! details and consents, referrals and their history, outcome scores,
-//! clinical notes with amendments (and their search index entries), and
-//! personal playlists. Current memberships end today. The reason, the date
+//! clinical notes with amendments (and their search index entries),
+//! personal playlists, and their music life story with its avoid list. Current memberships end today. The reason, the date
 //! and who did it are kept in `erasure`, and the audit log records it.
 //!
 //! Older backups still hold the person until they rotate out; the screen
@@ -109,6 +109,24 @@ fn erase(
         plural(
             count(
                 conn,
+                "SELECT count(*) FROM music_story WHERE attendee_id = ?1",
+                attendee_id,
+            )?,
+            "music life story",
+            "music life stories",
+        ),
+        plural(
+            count(
+                conn,
+                "SELECT count(*) FROM music_avoid WHERE attendee_id = ?1",
+                attendee_id,
+            )?,
+            "song or artist to avoid",
+            "songs or artists to avoid",
+        ),
+        plural(
+            count(
+                conn,
                 "SELECT count(*) FROM playlist WHERE attendee_id = ?1",
                 attendee_id,
             )?,
@@ -169,9 +187,10 @@ fn erase(
     Ok(removed)
 }
 
-/// Removes a person's referrals, scores and personal playlists: what an
-/// erasure removes besides their notes. Team sharing removes the same when
-/// an erasure made on another laptop arrives (`crate::sync`).
+/// Removes a person's referrals, scores, personal playlists and music life
+/// story with its avoid list: what an erasure removes besides their notes.
+/// Team sharing removes the same when an erasure made on another laptop
+/// arrives (`crate::sync`).
 pub(crate) fn delete_personal_records(conn: &Connection, id: &str) -> Result<()> {
     conn.execute(
         "DELETE FROM referral_status_change
@@ -191,6 +210,8 @@ pub(crate) fn delete_personal_records(conn: &Connection, id: &str) -> Result<()>
         [id],
     )?;
     conn.execute("DELETE FROM playlist WHERE attendee_id = ?1", [id])?;
+    conn.execute("DELETE FROM music_avoid WHERE attendee_id = ?1", [id])?;
+    conn.execute("DELETE FROM music_story WHERE attendee_id = ?1", [id])?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub(crate) mod erasure;
 pub(crate) mod groups;
 pub(crate) mod instruments;
 pub mod library;
+pub(crate) mod music_story;
 pub(crate) mod notes;
 pub(crate) mod playlists;
 pub(crate) mod practitioners;
@@ -322,6 +323,8 @@ impl Store {
             "track",
             "playlist",
             "playlist_entry",
+            "music_story",
+            "music_avoid",
         ] {
             let n: i64 =
                 self.conn

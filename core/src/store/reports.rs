@@ -745,6 +745,7 @@ pub(crate) fn subject_access(
         outcomes: store.person_outcomes(attendee_id)?,
         notes,
         playlists,
+        music_story: super::music_story::get(conn, attendee_id)?,
         audit: store.person_audit(attendee_id)?,
         attendee,
         stamp,

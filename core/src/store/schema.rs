@@ -915,6 +915,98 @@ BEGIN
     VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'practice_setting', NEW.key,
             'changed');
 END;
+/// A person's music life story (one per person) and the songs and artists
+/// they must not hear, each with why. Audited like every clinical record;
+/// an erased person can't be given either again.
+const V10_MUSIC_STORY: &str = r#"
+CREATE TABLE music_story (
+    id                 TEXT PRIMARY KEY NOT NULL,
+    attendee_id        TEXT NOT NULL UNIQUE REFERENCES attendee(id),
+    birth_year         INTEGER CHECK (birth_year BETWEEN 1850 AND 2200),
+    places             TEXT NOT NULL DEFAULT '',
+    languages          TEXT NOT NULL DEFAULT '',
+    music_meant        TEXT NOT NULL DEFAULT '',
+    favourite_genres   TEXT NOT NULL DEFAULT '',
+    favourite_artists  TEXT NOT NULL DEFAULT '',
+    favourite_songs    TEXT NOT NULL DEFAULT '',
+    how_they_listen    TEXT NOT NULL DEFAULT '',
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE music_avoid (
+    id           TEXT PRIMARY KEY NOT NULL,
+    attendee_id  TEXT NOT NULL REFERENCES attendee(id),
+    kind         TEXT NOT NULL CHECK (kind IN ('song', 'artist')),
+    track_id     TEXT REFERENCES track(id),
+    title        TEXT NOT NULL DEFAULT '',
+    artist       TEXT NOT NULL DEFAULT '',
+    why          TEXT NOT NULL CHECK (length(trim(why)) > 0),
+    archived_at  TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    CHECK ((kind = 'song' AND length(trim(title)) > 0)
+        OR (kind = 'artist' AND length(trim(artist)) > 0 AND track_id IS NULL AND title = ''))
+) STRICT;
+CREATE INDEX music_avoid_by_attendee ON music_avoid (attendee_id) WHERE archived_at IS NULL;
+
+CREATE TRIGGER music_story_not_for_erased_insert BEFORE INSERT ON music_story
+    WHEN NEW.attendee_id IN (SELECT attendee_id FROM erasure)
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: erased');
+END;
+CREATE TRIGGER music_story_not_for_erased_update BEFORE UPDATE ON music_story
+    WHEN NEW.attendee_id IN (SELECT attendee_id FROM erasure)
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: erased');
+END;
+CREATE TRIGGER music_avoid_not_for_erased_insert BEFORE INSERT ON music_avoid
+    WHEN NEW.attendee_id IN (SELECT attendee_id FROM erasure)
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: erased');
+END;
+CREATE TRIGGER music_avoid_not_for_erased_update BEFORE UPDATE ON music_avoid
+    WHEN NEW.attendee_id IN (SELECT attendee_id FROM erasure)
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: erased');
+END;
+CREATE TRIGGER audit_music_story_insert AFTER INSERT ON music_story
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'music_story', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_music_story_update AFTER UPDATE ON music_story
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'music_story', NEW.id,
+            'changed');
+END;
+CREATE TRIGGER audit_music_story_delete AFTER DELETE ON music_story
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'music_story', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_music_avoid_insert AFTER INSERT ON music_avoid
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'music_avoid', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_music_avoid_update AFTER UPDATE ON music_avoid
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'music_avoid', NEW.id,
+            CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL
+                 THEN 'archived' ELSE 'changed' END);
+END;
+CREATE TRIGGER audit_music_avoid_delete AFTER DELETE ON music_avoid
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'music_avoid', OLD.id,
+            'removed');
+END;
 "#;
 
 /// Every migration, oldest first. Its length is the schema version this build
@@ -930,8 +1022,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V7_SESSION_MUSIC),
         M::up(V8_SYNC).foreign_key_check(),
         M::up(V9_REFERRAL_ANSWERS),
+        M::up(V10_MUSIC_STORY).foreign_key_check(),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;

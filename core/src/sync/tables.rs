@@ -2,8 +2,8 @@
 //!
 //! A space is the office's (`office`: everything) or a group's
 //! (`group-<id>`: the group, its sessions and registers, its setlists and
-//! measures, the people in it with their referrals, scores and the notes
-//! about them). The library (venues, practitioners, tracks, measures'
+//! measures, the people in it with their referrals, scores, the notes about
+//! them and their music life stories). The library (venues, practitioners, tracks, measures'
 //! definitions) goes to every space, as groups' records refer to it.
 
 use rusqlite::{Connection, OptionalExtension};
@@ -36,6 +36,8 @@ pub const SYNCED: &[&str] = &[
     "score_answer",
     "note",
     "note_amendment",
+    "music_story",
+    "music_avoid",
     "erasure",
 ];
 
@@ -116,7 +118,7 @@ pub fn person_of(conn: &Connection, row: &RowImage) -> Result<Option<String>> {
     Ok(match row.t.as_str() {
         "attendee" => row.k.first().and_then(Val::as_text).map(str::to_string),
         "membership" | "attendance" | "referral" | "score_set" | "note" | "playlist"
-        | "erasure" => text(row, "attendee_id"),
+        | "music_story" | "music_avoid" | "erasure" => text(row, "attendee_id"),
         "referral_status_change" => one(
             conn,
             "SELECT attendee_id FROM referral WHERE id = ?1",
@@ -163,7 +165,9 @@ pub fn route(conn: &Connection, row: &RowImage) -> Result<Route> {
             "SELECT s.group_id FROM note n JOIN session s ON s.id = n.session_id WHERE n.id = ?1",
             &text(row, "note_id"),
         )?),
-        "attendee" | "referral" | "referral_status_change" => of_person(person_of(conn, row)?)?,
+        "attendee" | "referral" | "referral_status_change" | "music_story" | "music_avoid" => {
+            of_person(person_of(conn, row)?)?
+        }
         "score_set" => match session_group(conn, &text(row, "session_id"))? {
             Some(g) => Route::Groups(vec![g]),
             None => of_person(text(row, "attendee_id"))?,

@@ -1,0 +1,109 @@
+//! A person's music life story, and the songs and artists they must not hear.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What the therapist knows of a person's life in music, kept like a
+/// clinical record (encrypted, audited, in the subject access export, erased
+/// with the person). Free text throughout: the songs named need not be in
+/// the library.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MusicStory {
+    pub attendee_id: String,
+    /// The year they were born: from the date of birth when it is recorded,
+    /// else the year alone recorded here.
+    pub birth_year: Option<i32>,
+    /// True when `birth_year` comes from the record's date of birth.
+    pub birth_year_from_date_of_birth: bool,
+    /// The calendar years they were 10 and 30: their reminiscence years, the
+    /// music they are most likely to remember.
+    pub reminiscence_from: Option<i32>,
+    pub reminiscence_to: Option<i32>,
+    /// Where they grew up and lived.
+    pub places: String,
+    /// Languages and heritage.
+    pub languages: String,
+    /// What music meant to them: an instrument, a choir, dancing.
+    pub music_meant: String,
+    pub favourite_genres: String,
+    pub favourite_artists: String,
+    /// Songs named, one a line; they need not be in the library.
+    pub favourite_songs: String,
+    /// Headphones, speaker, hearing aids, who presses play.
+    pub how_they_listen: String,
+    /// Songs and artists to avoid, each with why, oldest first.
+    pub avoid: Vec<AvoidEntry>,
+    /// When the story was last saved; `None` when nothing is recorded yet.
+    pub updated_at: Option<String>,
+}
+
+/// What the therapist types into the music life story.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MusicStoryInput {
+    /// The year they were born, when only the year is known (`1941`), or
+    /// empty. Ignored in favour of the date of birth when that is recorded,
+    /// and refused when it disagrees with it.
+    pub birth_year: String,
+    pub places: String,
+    pub languages: String,
+    pub music_meant: String,
+    pub favourite_genres: String,
+    pub favourite_artists: String,
+    pub favourite_songs: String,
+    pub how_they_listen: String,
+}
+
+/// Whether an entry on the avoid list is one song or everything by an artist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum AvoidKind {
+    Song,
+    Artist,
+}
+
+/// A song or an artist a person must not hear, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AvoidEntry {
+    pub id: String,
+    pub attendee_id: String,
+    pub kind: AvoidKind,
+    /// The library's track, when the song was chosen from it.
+    pub track_id: Option<String>,
+    /// The song's title (empty for an artist).
+    pub title: String,
+    /// The artist (may be empty for a song typed without one).
+    pub artist: String,
+    pub why: String,
+    pub created_at: String,
+}
+
+/// A song or an artist to add to someone's avoid list: a track from the
+/// library (`trackId`), or a title and artist as typed, or an artist alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AvoidInput {
+    pub kind: AvoidKind,
+    #[serde(default)]
+    pub track_id: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub artist: String,
+    #[serde(default)]
+    pub why: String,
+}
+
+/// A track that someone must not hear: who, what on their list it matches
+/// and why. Shown to the therapist only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AvoidFlag {
+    pub track_id: String,
+    pub track_title: String,
+    pub attendee_id: String,
+    pub attendee_name: String,
+    pub entry: AvoidEntry,
+}

@@ -1,0 +1,513 @@
+//! A person's music life story and the music they must not hear: kept like a
+//! clinical record, and the avoid rule flagged wherever music is chosen.
+
+use chrono::Datelike;
+use refrain_core::avoid;
+use refrain_core::model::{
+    AttendeeInput, AuditAction, AuditFilter, AvoidEntry, AvoidInput, AvoidKind, GroupInput, Mark,
+    MusicStoryInput, PlaylistKind, PractitionerInput,
+};
+use refrain_core::store::today;
+use refrain_core::Store;
+
+use crate::support::{playlist_of, session_on, store, track};
+
+fn person(store: &mut Store, name: &str, dob: &str) -> String {
+    store
+        .create_attendee(&AttendeeInput {
+            full_name: name.into(),
+            date_of_birth: dob.into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+}
+
+fn entry(kind: AvoidKind, track_id: Option<&str>, title: &str, artist: &str) -> AvoidEntry {
+    AvoidEntry {
+        id: "v".into(),
+        attendee_id: "a".into(),
+        kind,
+        track_id: track_id.map(str::to_string),
+        title: title.into(),
+        artist: artist.into(),
+        why: "why".into(),
+        created_at: String::new(),
+    }
+}
+
+fn song(title: &str, artist: &str, why: &str) -> AvoidInput {
+    AvoidInput {
+        kind: AvoidKind::Song,
+        track_id: None,
+        title: title.into(),
+        artist: artist.into(),
+        why: why.into(),
+    }
+}
+
+fn artist(name: &str, why: &str) -> AvoidInput {
+    AvoidInput {
+        kind: AvoidKind::Artist,
+        track_id: None,
+        title: String::new(),
+        artist: name.into(),
+        why: why.into(),
+    }
+}
+
+#[test]
+fn the_avoid_rule_matches_by_track_by_artist_and_by_title_and_artist_as_typed() {
+    // By track: that track, whatever its title says.
+    let by_track = entry(AvoidKind::Song, Some("T1"), "Danny Boy", "Bing Crosby");
+    assert!(avoid::matches(&by_track, "T1", "Londonderry Air", ""));
+    // ...and the same song imported again under another id.
+    assert!(avoid::matches(&by_track, "T2", "Danny Boy", "Bing Crosby"));
+    assert!(!avoid::matches(&by_track, "T3", "Danny Boy", "Jim Reeves"));
+
+    // As typed: case, accents, punctuation, a leading "The" and a bracketed
+    // part of the title do not count.
+    let typed = entry(AvoidKind::Song, None, "la vie en rose", "Edith Piaf");
+    assert!(avoid::matches(
+        &typed,
+        "X",
+        "La Vie en Rose (Remastered 2009)",
+        "Édith Piaf"
+    ));
+    assert!(avoid::matches(
+        &typed,
+        "X",
+        "La vie en rose",
+        "Édith Piaf & Les Compagnons"
+    ));
+    assert!(!avoid::matches(
+        &typed,
+        "X",
+        "La vie en rose",
+        "Louis Armstrong"
+    ));
+    assert!(!avoid::matches(
+        &typed,
+        "X",
+        "Non, je ne regrette rien",
+        "Édith Piaf"
+    ));
+    // A title typed without an artist: whoever sings it.
+    let any_singer = entry(AvoidKind::Song, None, "Danny Boy", "");
+    assert!(avoid::matches(&any_singer, "X", "DANNY BOY", "Jim Reeves"));
+    assert!(!avoid::matches(&any_singer, "X", "Danny", "Jim Reeves"));
+
+    // By artist: alone or credited with others, but not a name inside another.
+    let crooner = entry(AvoidKind::Artist, None, "", "The Ink Spots");
+    assert!(avoid::matches(&crooner, "X", "Java Jive", "Ink Spots"));
+    assert!(avoid::matches(
+        &crooner,
+        "X",
+        "Into Each Life",
+        "Ella Fitzgerald and the Ink Spots"
+    ));
+    assert!(avoid::matches(
+        &crooner,
+        "X",
+        "Song",
+        "Ella Fitzgerald feat. The Ink Spots"
+    ));
+    let lynn = entry(AvoidKind::Artist, None, "", "Vera Lynn");
+    assert!(avoid::matches(
+        &lynn,
+        "X",
+        "We'll Meet Again",
+        "Vera Lynn, Mantovani"
+    ));
+    assert!(!avoid::matches(&lynn, "X", "Tell Laura", "Lynn Anderson"));
+    assert!(!avoid::matches(
+        &entry(AvoidKind::Artist, None, "", "Lynn"),
+        "X",
+        "S",
+        "Vera Lynn"
+    ));
+}
+
+#[test]
+fn the_life_story_gives_the_reminiscence_years_from_the_date_of_birth_or_a_year_alone() {
+    let (_dir, mut store) = store();
+    let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
+    let story = store.music_story(&dolly).unwrap();
+    assert_eq!(story.birth_year, Some(1941));
+    assert!(story.birth_year_from_date_of_birth);
+    assert_eq!(
+        (story.reminiscence_from, story.reminiscence_to),
+        (Some(1951), Some(1971))
+    );
+    assert_eq!(story.updated_at, None, "nothing recorded yet");
+
+    // A year that disagrees with the date of birth is refused beside the
+    // field, and nothing is written.
+    let err = store
+        .save_music_story(
+            &dolly,
+            &MusicStoryInput {
+                birth_year: "1938".into(),
+                places: "Cork".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("invalid", Some("birthYear")));
+    assert!(err.to_string().contains("1941"), "{err}");
+    assert_eq!(store.music_story(&dolly).unwrap().updated_at, None);
+
+    // Only a year known.
+    let sid = person(&mut store, "Sidney Okoro", "");
+    for bad in ["41", "nineteen", "1849", &(today().year() + 1).to_string()] {
+        let err = store
+            .save_music_story(
+                &sid,
+                &MusicStoryInput {
+                    birth_year: bad.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("birthYear"), "{bad}");
+    }
+    let story = store
+        .save_music_story(
+            &sid,
+            &MusicStoryInput {
+                birth_year: " 1936 ".into(),
+                places: "Grew up in Lagos; moved to Leeds in 1958".into(),
+                languages: "Yoruba, English".into(),
+                music_meant: "Played trumpet in a highlife band; danced every Saturday".into(),
+                favourite_genres: "Highlife, jazz".into(),
+                favourite_artists: "E.T. Mensah, Louis Armstrong".into(),
+                favourite_songs: "All for You\nWhat a Wonderful World".into(),
+                how_they_listen: "Speaker, loud; hearing aids in; his daughter presses play".into(),
+            },
+        )
+        .unwrap();
+    assert_eq!(story.birth_year, Some(1936));
+    assert!(!story.birth_year_from_date_of_birth);
+    assert_eq!(
+        (story.reminiscence_from, story.reminiscence_to),
+        (Some(1946), Some(1966))
+    );
+    assert_eq!(story.favourite_songs, "All for You\nWhat a Wonderful World");
+    assert!(story.updated_at.is_some());
+    assert_eq!(store.music_story(&sid).unwrap(), story);
+}
+
+#[test]
+fn the_avoid_list_needs_a_reason_and_is_one_persons_own() {
+    let (_dir, mut store) = store();
+    let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
+    let arthur = person(&mut store, "Arthur Bennett", "");
+    let danny = track(&mut store, "Danny Boy", "Bing Crosby", Some(1941));
+
+    let err = store
+        .add_avoid(&dolly, &song("Danny Boy", "", "  "))
+        .unwrap_err();
+    assert_eq!(err.field(), Some("why"));
+    let err = store
+        .add_avoid(&dolly, &song("", "Bing", "sad"))
+        .unwrap_err();
+    assert_eq!(err.field(), Some("title"));
+    let err = store.add_avoid(&dolly, &artist(" ", "sad")).unwrap_err();
+    assert_eq!(err.field(), Some("artist"));
+    assert!(store.music_story(&dolly).unwrap().avoid.is_empty());
+
+    let story = store
+        .add_avoid(
+            &dolly,
+            &AvoidInput {
+                kind: AvoidKind::Song,
+                track_id: Some(danny.id.clone()),
+                title: String::new(),
+                artist: String::new(),
+                why: "Sung at her husband's funeral".into(),
+            },
+        )
+        .unwrap();
+    // The track's title and artist are kept with the entry.
+    assert_eq!(story.avoid.len(), 1);
+    assert_eq!(story.avoid[0].title, "Danny Boy");
+    assert_eq!(story.avoid[0].artist, "Bing Crosby");
+    assert_eq!(story.avoid[0].track_id.as_deref(), Some(danny.id.as_str()));
+    // Once is enough.
+    let err = store
+        .add_avoid(&dolly, &song("danny boy", "Bing Crosby", "again"))
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+
+    let story = store
+        .add_avoid(&dolly, &artist("Al Bowlly", "Crooners upset her"))
+        .unwrap();
+    assert_eq!(story.avoid.len(), 2);
+    // Nothing of Dolores's list is on Arthur's story.
+    assert!(store.music_story(&arthur).unwrap().avoid.is_empty());
+
+    // Taking one off keeps the others.
+    let story = store.remove_avoid(&story.avoid[0].id).unwrap();
+    assert_eq!(story.avoid.len(), 1);
+    assert_eq!(story.avoid[0].artist, "Al Bowlly");
+    let err = store.remove_avoid("no-such-entry").unwrap_err();
+    assert_eq!(err.code(), "not_found");
+}
+
+#[test]
+fn the_story_is_audited_exported_and_erased_with_the_person() {
+    let (dir, mut store) = store();
+    let p = store
+        .create_practitioner(&PractitionerInput {
+            name: "Sam Okafor".into(),
+            hcpc_number: "AS12345".into(),
+        })
+        .unwrap();
+    store.set_actor(Some(p.id.clone()));
+    let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
+    store
+        .save_music_story(
+            &dolly,
+            &MusicStoryInput {
+                places: "Grew up in Cobh".into(),
+                favourite_songs: "The Isle of Innisfree".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    store
+        .save_music_story(
+            &dolly,
+            &MusicStoryInput {
+                places: "Grew up in Cobh, lived in Kilburn".into(),
+                favourite_songs: "The Isle of Innisfree".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let story = store
+        .add_avoid(
+            &dolly,
+            &song("Danny Boy", "", "Sung at her husband's funeral"),
+        )
+        .unwrap();
+    store.remove_avoid(&story.avoid[0].id).unwrap();
+    store
+        .add_avoid(&dolly, &artist("Al Bowlly", "Crooners upset her"))
+        .unwrap();
+
+    // Audited: who did what to which record, never the words.
+    let trail = store.person_audit(&dolly).unwrap();
+    let actions = |what: &str| -> Vec<AuditAction> {
+        trail
+            .iter()
+            .filter(|e| e.what == what)
+            .map(|e| e.action)
+            .collect()
+    };
+    assert_eq!(
+        actions("music life story"),
+        [AuditAction::Created, AuditAction::Changed]
+    );
+    assert_eq!(
+        actions("music to avoid"),
+        [
+            AuditAction::Created,
+            AuditAction::Archived,
+            AuditAction::Created
+        ]
+    );
+    assert!(trail
+        .iter()
+        .all(|e| e.practitioner_name.as_deref() == Some("Sam Okafor")));
+    let log = store
+        .audit_log(&AuditFilter {
+            record_id: None,
+            practitioner_id: None,
+            limit: 1000,
+        })
+        .unwrap();
+    let text = format!("{log:?}").to_lowercase();
+    for secret in ["cobh", "danny", "funeral", "bowlly"] {
+        assert!(!text.contains(secret), "{secret} in the audit log");
+    }
+
+    // In the subject access export (the list as it stands now).
+    let sar = store.subject_access(&dolly).unwrap();
+    assert_eq!(sar.music_story.places, "Grew up in Cobh, lived in Kilburn");
+    assert_eq!(sar.music_story.avoid.len(), 1);
+    assert_eq!(sar.music_story.avoid[0].why, "Crooners upset her");
+    let pdf = refrain_core::report::subject_access::document(&sar);
+    let words = format!("{:?}", pdf.blocks);
+    assert!(words.contains("Music life story"));
+    assert!(words.contains("anything by Al Bowlly, because: Crooners upset her"));
+
+    // Erased with the person: the rows go, and nothing can be added again.
+    let erasure = store.erase_attendee(&dolly, "Asked in writing").unwrap();
+    assert!(
+        erasure.removed.contains(&"1 music life story".to_string()),
+        "{:?}",
+        erasure.removed
+    );
+    assert!(
+        erasure
+            .removed
+            .contains(&"2 songs or artists to avoid".to_string()),
+        "{:?}",
+        erasure.removed
+    );
+    assert_eq!(store.music_story(&dolly).unwrap_err().code(), "conflict");
+    let err = store
+        .add_avoid(&dolly, &artist("Al Bowlly", "again"))
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    let err = store
+        .save_music_story(&dolly, &MusicStoryInput::default())
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join(refrain_core::store::DB_FILE)).unwrap();
+    let left: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM music_story) + (SELECT count(*) FROM music_avoid)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn music_someone_must_avoid_is_flagged_for_the_session_the_setlist_and_before_playing() {
+    let (_dir, mut store) = store();
+    let group = store
+        .create_group(&GroupInput {
+            name: "Thursday Singing for the Brain".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let other_group = store
+        .create_group(&GroupInput {
+            name: "Monday Drop-in".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
+    let arthur = person(&mut store, "Arthur Bennett", "1938-01-01");
+    let eve = person(&mut store, "Eve Carter", "1945-01-01");
+    let joined = "2020-01-01";
+    store.add_member(&group.id, &dolly, joined).unwrap();
+    store.add_member(&group.id, &arthur, joined).unwrap();
+    store.add_member(&other_group.id, &eve, joined).unwrap();
+
+    let danny = track(&mut store, "Danny Boy", "Bing Crosby", Some(1941));
+    let danny_live = track(&mut store, "Danny Boy (Live)", "Bing Crosby", Some(1950));
+    let bowlly = track(
+        &mut store,
+        "Midnight, the Stars and You",
+        "Al Bowlly & Ray Noble",
+        None,
+    );
+    let meet = track(&mut store, "We'll Meet Again", "Vera Lynn", Some(1939));
+    let setlist = playlist_of(
+        &mut store,
+        PlaylistKind::Setlist,
+        &group.id,
+        "Spring",
+        &[&meet, &danny, &bowlly],
+    );
+    store
+        .add_avoid(
+            &dolly,
+            &song("Danny Boy", "Bing Crosby", "Sung at her husband's funeral"),
+        )
+        .unwrap();
+    store
+        .add_avoid(&arthur, &artist("Al Bowlly", "Brings back the war"))
+        .unwrap();
+    // Eve is not in this group: her list is never consulted for it.
+    store
+        .add_avoid(
+            &eve,
+            &song("We'll Meet Again", "", "Her brother didn't come back"),
+        )
+        .unwrap();
+
+    // The setlist editor: whose, and why, in the setlist's order.
+    let flags = store.playlist_avoid_flags(&setlist.id).unwrap();
+    let seen: Vec<(&str, &str, &str)> = flags
+        .iter()
+        .map(|f| {
+            (
+                f.track_title.as_str(),
+                f.attendee_name.as_str(),
+                f.entry.why.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "Danny Boy",
+                "Dolores Byrne",
+                "Sung at her husband's funeral"
+            ),
+            (
+                "Midnight, the Stars and You",
+                "Arthur Bennett",
+                "Brings back the war"
+            ),
+        ]
+    );
+
+    // The register: the session's music against who may be in the room.
+    let day = refrain_core::validate::fmt_date(today());
+    let session = session_on(&mut store, &group, &day);
+    store
+        .attach_setlist(&session.id, Some(&setlist.id))
+        .unwrap();
+    let flags = store.session_avoid_flags(&session.id).unwrap();
+    assert_eq!(flags.len(), 2);
+    // Arthur sends apologies: his list no longer matters today.
+    store
+        .set_mark(&session.id, &arthur, Some(Mark::Apologies))
+        .unwrap();
+    let flags = store.session_avoid_flags(&session.id).unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].attendee_id, dolly);
+
+    // Before playing from the library: against today's sessions.
+    let flags = store
+        .play_avoid_flags(&[danny_live.id.clone(), meet.id.clone()], None)
+        .unwrap();
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    assert_eq!(flags[0].track_id, danny_live.id);
+    assert_eq!(flags[0].attendee_name, "Dolores Byrne");
+    let flags = store
+        .play_avoid_flags(std::slice::from_ref(&danny.id), Some(&session.id))
+        .unwrap();
+    assert_eq!(flags.len(), 1);
+
+    // A personal playlist being made for Arthur: his own list, and those of
+    // the people in his group (it may be played in the room).
+    let his = playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &arthur,
+        "Arthur's songs",
+        &[&bowlly, &danny, &meet],
+    );
+    let flags = store.playlist_avoid_flags(&his.id).unwrap();
+    let whose: Vec<(&str, &str)> = flags
+        .iter()
+        .map(|f| (f.track_title.as_str(), f.attendee_name.as_str()))
+        .collect();
+    assert_eq!(
+        whose,
+        [
+            ("Midnight, the Stars and You", "Arthur Bennett"),
+            ("Danny Boy", "Dolores Byrne")
+        ]
+    );
+}
