@@ -537,6 +537,59 @@ pub fn amend_note(
     state.with(|s| s.amend_note(&note_id, &practitioner_id, &body, &reason))
 }
 
+// ---------------------------------------------------------------------------
+// A person's music life story and the music they must not hear.
+
+#[tauri::command(async)]
+pub fn get_music_story(state: State<'_, AppState>, attendee_id: String) -> Res<MusicStory> {
+    state.with(|s| s.music_story(&attendee_id))
+}
+
+#[tauri::command(async)]
+pub fn save_music_story(
+    state: State<'_, AppState>,
+    attendee_id: String,
+    input: MusicStoryInput,
+) -> Res<MusicStory> {
+    state.with(|s| s.save_music_story(&attendee_id, &input))
+}
+
+#[tauri::command(async)]
+pub fn add_avoid(
+    state: State<'_, AppState>,
+    attendee_id: String,
+    input: AvoidInput,
+) -> Res<MusicStory> {
+    state.with(|s| s.add_avoid(&attendee_id, &input))
+}
+
+#[tauri::command(async)]
+pub fn remove_avoid(state: State<'_, AppState>, id: String) -> Res<MusicStory> {
+    state.with(|s| s.remove_avoid(&id))
+}
+
+#[tauri::command(async)]
+pub fn session_avoid_flags(state: State<'_, AppState>, session_id: String) -> Res<Vec<AvoidFlag>> {
+    state.with(|s| s.session_avoid_flags(&session_id))
+}
+
+#[tauri::command(async)]
+pub fn playlist_avoid_flags(
+    state: State<'_, AppState>,
+    playlist_id: String,
+) -> Res<Vec<AvoidFlag>> {
+    state.with(|s| s.playlist_avoid_flags(&playlist_id))
+}
+
+#[tauri::command(async)]
+pub fn play_avoid_flags(
+    state: State<'_, AppState>,
+    track_ids: Vec<String>,
+    session_id: Option<String>,
+) -> Res<Vec<AvoidFlag>> {
+    state.with(|s| s.play_avoid_flags(&track_ids, session_id.as_deref()))
+}
+
 #[tauri::command(async)]
 pub fn person_notes(state: State<'_, AppState>, attendee_id: String) -> Res<Vec<Note>> {
     state.with(|s| s.person_notes(&attendee_id))

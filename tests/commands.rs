@@ -910,6 +910,21 @@ fn referrals_are_answered_in_time_through_the_commands() {
             "set_referral_status",
             json!({"referralId": r.id, "status": "declined", "changedOn": received,
                    "note": "", "declineReason": null}),
+fn the_music_life_story_and_the_avoid_list_go_through_the_commands() {
+    let app = App::new();
+    let (group, session, doreen) = group_with_one_present(&app);
+    let dir = tempfile::tempdir().unwrap();
+    let song = dir.path().join("Oh Susanna.wav");
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/music");
+    std::fs::copy(samples.join("Oh Susanna.wav"), &song).unwrap();
+    let report: ImportReport = app.ok("import_tracks", json!({"paths": [song]}));
+    let track = report.imported[0].clone();
+
+    // The year alone; a bad one is refused beside its field.
+    let err = app
+        .call(
+            "save_music_story",
+            json!({"attendeeId": doreen, "input": {"birthYear": "nineteen forty"}}),
         )
         .unwrap_err();
     assert_eq!(
@@ -952,4 +967,60 @@ fn referrals_are_answered_in_time_through_the_commands() {
     assert_eq!(err.field.as_deref(), Some("episodeInstrumentKey"));
     let due: Vec<EpisodeDue> = app.ok("episode_measures_due", json!({}));
     assert!(due.is_empty(), "declined, and never came: nothing due");
+        ("invalid", Some("birthYear"))
+    );
+    let story: MusicStory = app.ok(
+        "save_music_story",
+        json!({"attendeeId": doreen, "input": {"birthYear": "1940",
+               "favouriteSongs": "Oh! Susanna", "howTheyListen": "Speaker"}}),
+    );
+    assert_eq!(story.reminiscence_from, Some(1950));
+    assert_eq!(story.reminiscence_to, Some(1970));
+
+    // An avoid entry needs why; then the song is flagged everywhere it is
+    // about to be played, with whose it is and why.
+    let err = app
+        .call(
+            "add_avoid",
+            json!({"attendeeId": doreen, "input": {"kind": "song", "trackId": track.id}}),
+        )
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("why"));
+    let story: MusicStory = app.ok(
+        "add_avoid",
+        json!({"attendeeId": doreen, "input": {"kind": "song", "trackId": track.id,
+               "why": "Her father sang it"}}),
+    );
+    assert_eq!(story.avoid.len(), 1);
+    let got: MusicStory = app.ok("get_music_story", json!({"attendeeId": doreen}));
+    assert_eq!(got, story);
+
+    let setlist: Playlist = app.ok(
+        "create_playlist",
+        json!({"kind": "setlist", "input": {"name": "Warm-ups", "groupId": group.id}}),
+    );
+    let _: Playlist = app.ok(
+        "add_to_playlist",
+        json!({"playlistId": setlist.id, "trackId": track.id, "note": ""}),
+    );
+    let flags: Vec<AvoidFlag> = app.ok("playlist_avoid_flags", json!({"playlistId": setlist.id}));
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].attendee_name, "Doreen Hale");
+    assert_eq!(flags[0].entry.why, "Her father sang it");
+    let _: Session = app.ok(
+        "attach_setlist",
+        json!({"sessionId": session.id, "playlistId": setlist.id}),
+    );
+    let flags: Vec<AvoidFlag> = app.ok("session_avoid_flags", json!({"sessionId": session.id}));
+    assert_eq!(flags.len(), 1);
+    let flags: Vec<AvoidFlag> = app.ok(
+        "play_avoid_flags",
+        json!({"trackIds": [track.id], "sessionId": session.id}),
+    );
+    assert_eq!(flags[0].track_id, track.id);
+
+    let story: MusicStory = app.ok("remove_avoid", json!({"id": story.avoid[0].id}));
+    assert!(story.avoid.is_empty());
+    let flags: Vec<AvoidFlag> = app.ok("session_avoid_flags", json!({"sessionId": session.id}));
+    assert!(flags.is_empty());
 }

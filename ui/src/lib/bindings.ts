@@ -829,6 +829,78 @@ inAmendment: boolean, signed: boolean,
  */
 snippet: string, };
 
+export type MusicStory = { attendeeId: string, 
+/**
+ * The year they were born: from the date of birth when it is recorded,
+ * else the year alone recorded here.
+ */
+birthYear: number | null, 
+/**
+ * True when `birth_year` comes from the record's date of birth.
+ */
+birthYearFromDateOfBirth: boolean, 
+/**
+ * The calendar years they were 10 and 30: their reminiscence years, the
+ * music they are most likely to remember.
+ */
+reminiscenceFrom: number | null, reminiscenceTo: number | null, 
+/**
+ * Where they grew up and lived.
+ */
+places: string, 
+/**
+ * Languages and heritage.
+ */
+languages: string, 
+/**
+ * What music meant to them: an instrument, a choir, dancing.
+ */
+musicMeant: string, favouriteGenres: string, favouriteArtists: string, 
+/**
+ * Songs named, one a line; they need not be in the library.
+ */
+favouriteSongs: string, 
+/**
+ * Headphones, speaker, hearing aids, who presses play.
+ */
+howTheyListen: string, 
+/**
+ * Songs and artists to avoid, each with why, oldest first.
+ */
+avoid: Array<AvoidEntry>, 
+/**
+ * When the story was last saved; `None` when nothing is recorded yet.
+ */
+updatedAt: string | null, };
+
+export type MusicStoryInput = { 
+/**
+ * The year they were born, when only the year is known (`1941`), or
+ * empty. Ignored in favour of the date of birth when that is recorded,
+ * and refused when it disagrees with it.
+ */
+birthYear: string, places: string, languages: string, musicMeant: string, favouriteGenres: string, favouriteArtists: string, favouriteSongs: string, howTheyListen: string, };
+
+export type AvoidKind = "song" | "artist";
+
+export type AvoidEntry = { id: string, attendeeId: string, kind: AvoidKind, 
+/**
+ * The library's track, when the song was chosen from it.
+ */
+trackId: string | null, 
+/**
+ * The song's title (empty for an artist).
+ */
+title: string, 
+/**
+ * The artist (may be empty for a song typed without one).
+ */
+artist: string, why: string, createdAt: string, };
+
+export type AvoidInput = { kind: AvoidKind, trackId: string | null, title: string, artist: string, why: string, };
+
+export type AvoidFlag = { trackId: string, trackTitle: string, attendeeId: string, attendeeName: string, entry: AvoidEntry, };
+
 export type BackupKind = "auto" | "beforeMigration" | "manual";
 
 export type BackupInfo = { path: string, fileName: string, 
@@ -1049,7 +1121,11 @@ notes: Array<Note>,
 /**
  * Names of the personal playlists held for this person.
  */
-playlists: Array<string>, audit: Array<AuditEntry>, stamp: ReportStamp, };
+playlists: Array<string>, 
+/**
+ * Their music life story and the music they must not hear.
+ */
+musicStory: MusicStory, audit: Array<AuditEntry>, stamp: ReportStamp, };
 
 export type ExportDone = { path: string, bytes: number, };
 
