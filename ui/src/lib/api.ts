@@ -5,6 +5,7 @@ import { listen } from '@tauri-apps/api/event';
 import { open as openDialog, save as saveDialog, type OpenDialogOptions, type SaveDialogOptions } from '@tauri-apps/plugin-dialog';
 import type {
   AttendeeInput,
+  AvoidInput,
   ColumnMapping,
   CommandError,
   CustomInstrumentInput,
@@ -16,6 +17,7 @@ import type {
   ImportProgress,
   ImportTable,
   Mark,
+  MusicStoryInput,
   PeopleImportProgress,
   PlayerState,
   PlaylistInput,
@@ -172,6 +174,20 @@ export const createAttendee = (input: AttendeeInput) => call('create_attendee', 
 export const updateAttendee = (id: string, input: AttendeeInput) =>
   call('update_attendee', { id, input });
 export const archiveAttendee = (id: string) => call('archive_attendee', { id });
+
+// A person's music life story and the music they must not hear.
+export const getMusicStory = (attendeeId: string) => call('get_music_story', { attendeeId });
+export const saveMusicStory = (attendeeId: string, input: MusicStoryInput) =>
+  call('save_music_story', { attendeeId, input });
+export const addAvoid = (attendeeId: string, input: AvoidInput) => call('add_avoid', { attendeeId, input });
+export const removeAvoid = (id: string) => call('remove_avoid', { id });
+/** The session's music against the avoid lists of who may be in the room. */
+export const sessionAvoidFlags = (sessionId: string) => call('session_avoid_flags', { sessionId });
+/** A playlist against the avoid lists of whoever it may be played to. */
+export const playlistAvoidFlags = (playlistId: string) => call('playlist_avoid_flags', { playlistId });
+/** Tracks about to be played, against a session's people (else today's sessions'). */
+export const playAvoidFlags = (trackIds: string[], sessionId: string | null) =>
+  call('play_avoid_flags', { trackIds, sessionId });
 
 // Importing people from a spreadsheet (CSV or Excel).
 /** Reads the file (nothing is saved), with its columns as Refrain guessed them. */
