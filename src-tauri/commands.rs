@@ -591,6 +591,16 @@ pub fn play_avoid_flags(
 }
 
 #[tauri::command(async)]
+pub fn playlist_play_avoid_flags(
+    state: State<'_, AppState>,
+    playlist_id: String,
+    start_index: u32,
+    session_id: Option<String>,
+) -> Res<Vec<AvoidFlag>> {
+    state.with(|s| s.playlist_play_avoid_flags(&playlist_id, start_index, session_id.as_deref()))
+}
+
+#[tauri::command(async)]
 pub fn person_notes(state: State<'_, AppState>, attendee_id: String) -> Res<Vec<Note>> {
     state.with(|s| s.person_notes(&attendee_id))
 }

@@ -489,6 +489,25 @@ fn music_someone_must_avoid_is_flagged_for_the_session_the_setlist_and_before_pl
         .unwrap();
     assert_eq!(flags.len(), 1);
 
+    // Playing the setlist from the register asks first; from its third
+    // track on, only what is still to come counts.
+    let flags = store
+        .playlist_play_avoid_flags(&setlist.id, 0, Some(&session.id))
+        .unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].track_id, danny.id);
+    assert!(store
+        .playlist_play_avoid_flags(&setlist.id, 2, Some(&session.id))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .playlist_play_avoid_flags("no-such-list", 0, None)
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
+
     // A personal playlist being made for Arthur: his own list, and those of
     // the people in his group (it may be played in the room).
     let his = playlist_of(

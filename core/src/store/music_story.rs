@@ -522,14 +522,9 @@ impl Store {
         flags(self.conn(), &people, &tracks)
     }
 
-    /// Tracks checked before they are played: against the people at
-    /// `session_id` when given, else against everyone at today's sessions.
-    pub fn play_avoid_flags(
-        &self,
-        track_ids: &[String],
-        session_id: Option<&str>,
-    ) -> Result<Vec<AvoidFlag>> {
-        let mut people: Vec<(String, String)> = Vec::new();
+    /// Who may hear what is played now: the people at `session_id` when
+    /// given, else everyone at today's sessions.
+    fn people_in_the_room(&self, session_id: Option<&str>) -> Result<Vec<(String, String)>> {
         let sessions: Vec<String> = match session_id {
             Some(s) => vec![s.to_string()],
             None => self
@@ -541,6 +536,7 @@ impl Store {
                 .query_map([fmt_date(today())], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?,
         };
+        let mut people: Vec<(String, String)> = Vec::new();
         for s in sessions {
             for p in people_at_session(self.conn(), &s)? {
                 if !people.iter().any(|q| q.0 == p.0) {
@@ -548,6 +544,17 @@ impl Store {
                 }
             }
         }
+        Ok(people)
+    }
+
+    /// Tracks checked before they are played: against the people at
+    /// `session_id` when given, else against everyone at today's sessions.
+    pub fn play_avoid_flags(
+        &self,
+        track_ids: &[String],
+        session_id: Option<&str>,
+    ) -> Result<Vec<AvoidFlag>> {
+        let people = self.people_in_the_room(session_id)?;
         let library = self.library_dir();
         let tracks: Vec<(String, String, String)> = track_ids
             .iter()
@@ -556,6 +563,31 @@ impl Store {
                 Ok((t.id, t.title, t.artist))
             })
             .collect::<Result<_>>()?;
+        flags(self.conn(), &people, &tracks)
+    }
+
+    /// A playlist checked before it is played from `start_index` (0-based)
+    /// on: its tracks from there, against the same people as
+    /// [`Store::play_avoid_flags`].
+    pub fn playlist_play_avoid_flags(
+        &self,
+        playlist_id: &str,
+        start_index: u32,
+        session_id: Option<&str>,
+    ) -> Result<Vec<AvoidFlag>> {
+        let exists: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM playlist WHERE id = ?1 AND archived_at IS NULL)",
+            [playlist_id],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Err(CoreError::NotFound { what: "playlist" });
+        }
+        let people = self.people_in_the_room(session_id)?;
+        let tracks: Vec<_> = playlist_tracks(self.conn(), playlist_id)?
+            .into_iter()
+            .skip(start_index as usize)
+            .collect();
         flags(self.conn(), &people, &tracks)
     }
 }

@@ -188,6 +188,9 @@ export const playlistAvoidFlags = (playlistId: string) => call('playlist_avoid_f
 /** Tracks about to be played, against a session's people (else today's sessions'). */
 export const playAvoidFlags = (trackIds: string[], sessionId: string | null) =>
   call('play_avoid_flags', { trackIds, sessionId });
+/** A playlist about to be played from `startIndex` on, checked as `playAvoidFlags`. */
+export const playlistPlayAvoidFlags = (playlistId: string, startIndex: number, sessionId: string | null) =>
+  call('playlist_play_avoid_flags', { playlistId, startIndex, sessionId });
 
 // Importing people from a spreadsheet (CSV or Excel).
 /** Reads the file (nothing is saved), with its columns as Refrain guessed them. */

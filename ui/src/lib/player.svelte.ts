@@ -1,7 +1,7 @@
 // The music player's state for the whole app. It lives outside every screen,
 // so moving between screens never interrupts or resets it. The state comes
 // from the core's "player-state" event and from the answer to each call.
-import type { PlayerState } from './bindings';
+import type { AvoidFlag, PlayerState } from './bindings';
 import * as api from './api';
 import { toCommandError } from './errors';
 import { idlePlayerState } from './music';
@@ -33,6 +33,9 @@ function sameTrack(a: PlayerState['track'], b: PlayerState['track']): boolean {
 
 const documentHidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden';
 
+/** Music someone in the room must not hear, waiting for the therapist's answer. */
+export type AskFirst = { flags: AvoidFlag[]; answer: (play: boolean) => void };
+
 class Player {
   /**
    * What the screen shows. It changes only when something shown changes: a
@@ -43,6 +46,8 @@ class Player {
    * here changes while the window is hidden or minimised.
    */
   state = $state.raw<PlayerState>(idlePlayerState());
+  /** Set while the therapist is asked before playing music someone must avoid. */
+  askFirst = $state<AskFirst | null>(null);
   /** Set once the first state has arrived from the core. */
   ready = $state(false);
 
@@ -117,6 +122,8 @@ class Player {
     this.state = idlePlayerState();
     this.latest = idlePlayerState();
     this.ready = false;
+    this.askFirst?.answer(false);
+    this.askFirst = null;
   }
 
   get playing(): boolean {
@@ -134,11 +141,52 @@ class Player {
     }
   }
 
-  playPlaylist(playlistId: string, startIndex = 0) {
-    return this.run(() => api.playPlaylist(playlistId, startIndex));
+  /** Shows the flags and waits for "Play anyway" (true) or "Don't play" (false). */
+  private ask(flags: AvoidFlag[]): Promise<boolean> {
+    this.askFirst?.answer(false);
+    return new Promise((resolve) => {
+      let answered = false;
+      this.askFirst = {
+        flags,
+        answer: (play) => {
+          if (answered) return;
+          answered = true;
+          this.askFirst = null;
+          resolve(play);
+        },
+      };
+    });
   }
-  playTrack(trackId: string) {
-    return this.run(() => api.playTrack(trackId));
+
+  /**
+   * Asks the core whether anyone in the room must not hear this music; if so,
+   * asks the therapist first. A check that fails never keeps the music from
+   * playing (the therapist is told).
+   */
+  private async checked(check: () => Promise<AvoidFlag[]>, op: () => Promise<PlayerState>): Promise<boolean> {
+    let flags: AvoidFlag[] = [];
+    try {
+      flags = await check();
+    } catch (e) {
+      notices.error(`Refrain could not check the music against people's avoid lists: ${toCommandError(e).message}`);
+    }
+    if (flags.length > 0 && !(await this.ask(flags))) return false;
+    return this.run(op);
+  }
+
+  /** Plays a playlist from `startIndex`, asking first if someone at `sessionId` (else today) must avoid any of it. */
+  playPlaylist(playlistId: string, startIndex = 0, sessionId: string | null = null) {
+    return this.checked(
+      () => api.playlistPlayAvoidFlags(playlistId, startIndex, sessionId),
+      () => api.playPlaylist(playlistId, startIndex),
+    );
+  }
+  /** Plays one track, asking first as `playPlaylist` does. */
+  playTrack(trackId: string, sessionId: string | null = null) {
+    return this.checked(
+      () => api.playAvoidFlags([trackId], sessionId),
+      () => api.playTrack(trackId),
+    );
   }
   /** The Play/Pause button: pause when playing, otherwise carry on. */
   toggle() {

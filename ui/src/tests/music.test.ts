@@ -7,6 +7,11 @@ import type { ImportProgress, ImportReport } from '../lib/bindings';
 import { track } from './fixtures';
 
 vi.mock('../lib/api', () => ({
+  // No one has music to avoid here (music-story.test.ts and avoid.test.ts test the flags).
+  sessionAvoidFlags: vi.fn(async () => []),
+  playlistAvoidFlags: vi.fn(async () => []),
+  playAvoidFlags: vi.fn(async () => []),
+  playlistPlayAvoidFlags: vi.fn(async () => []),
   listTracks: vi.fn(),
   listTags: vi.fn(),
   setTrackTags: vi.fn(),

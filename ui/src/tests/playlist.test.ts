@@ -7,6 +7,11 @@ import type { Playlist } from '../lib/bindings';
 import { playerState, playlist, playlistEntry, playlistSummary, track } from './fixtures';
 
 vi.mock('../lib/api', () => ({
+  // No one has music to avoid here (music-story.test.ts and avoid.test.ts test the flags).
+  sessionAvoidFlags: vi.fn(async () => []),
+  playlistAvoidFlags: vi.fn(async () => []),
+  playAvoidFlags: vi.fn(async () => []),
+  playlistPlayAvoidFlags: vi.fn(async () => []),
   getPlaylist: vi.fn(),
   listPlaylists: vi.fn(),
   movePlaylistEntry: vi.fn(),

@@ -7,6 +7,11 @@ import type { Note, Register } from '../lib/bindings';
 import { entry, playerState, playlistSummary, register, session } from './fixtures';
 
 vi.mock('../lib/api', () => ({
+  // No one has music to avoid here (music-story.test.ts and avoid.test.ts test the flags).
+  sessionAvoidFlags: vi.fn(async () => []),
+  playlistAvoidFlags: vi.fn(async () => []),
+  playAvoidFlags: vi.fn(async () => []),
+  playlistPlayAvoidFlags: vi.fn(async () => []),
   getRegister: vi.fn(),
   setMark: vi.fn(),
   setCarerPresent: vi.fn(),

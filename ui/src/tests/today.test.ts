@@ -4,6 +4,11 @@ import userEvent from '@testing-library/user-event';
 import { playerState, session } from './fixtures';
 
 vi.mock('../lib/api', () => ({
+  // No one has music to avoid here (music-story.test.ts and avoid.test.ts test the flags).
+  sessionAvoidFlags: vi.fn(async () => []),
+  playlistAvoidFlags: vi.fn(async () => []),
+  playAvoidFlags: vi.fn(async () => []),
+  playlistPlayAvoidFlags: vi.fn(async () => []),
   appInfo: vi.fn(),
   thisWeek: vi.fn(),
   loadDemoData: vi.fn(),

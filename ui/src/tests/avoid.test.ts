@@ -1,0 +1,158 @@
+// Avoid means avoid, everywhere, over the app's real commands: a song on
+// someone's avoid list is flagged on the register (whose, and why) and in the
+// setlist editor, and playing it from the register, the setlist or the
+// library asks first. The core decides what matches; the screens show it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import * as api from '../lib/api';
+import { todayIso } from '../lib/dates';
+import { startRealBackend, type RealBackend } from './real-backend';
+import App from '../App.svelte';
+import { router } from '../lib/router.svelte';
+import { player } from '../lib/player.svelte';
+
+let backend: RealBackend;
+
+beforeEach(() => {
+  backend = startRealBackend();
+  api.setInvoker(backend.invoke);
+  api.setEventSource(backend.listen);
+  player.reset();
+  localStorage.clear();
+});
+afterEach(async () => {
+  await api.playerStop().catch(() => {});
+  backend.dispose();
+});
+
+const PERSON = {
+  preferredName: '',
+  dateOfBirth: '',
+  phone: '',
+  email: '',
+  carerName: '',
+  accessNeeds: '',
+  communicationNeeds: '',
+  notes: '',
+  consentParticipation: { given: true, date: null },
+  consentMedia: { given: false, date: null },
+  consentShareOutcomes: { given: false, date: null },
+};
+const WHY = 'Her late husband sang it to her';
+
+/** A group meeting today with two members, its setlist (Daisy Bell, then Tipperary), and Dolores's avoid list. */
+async function room() {
+  await api.importSampleMusic();
+  const tracks = await api.listTracks('', '');
+  const daisy = tracks.find((t) => t.title.startsWith('Daisy Bell'))!;
+  const tipperary = tracks.find((t) => t.title.includes('Tipperary'))!;
+  const group = await api.createGroup({
+    name: 'Thursday Sing-along',
+    description: '',
+    venueId: null,
+    weekday: null,
+    startTime: '',
+    endTime: '',
+    capacity: null,
+    facilitators: '',
+  });
+  const dolly = await api.createAttendee({ ...PERSON, fullName: 'Dolores Byrne', preferredName: 'Dolly' });
+  const arthur = await api.createAttendee({ ...PERSON, fullName: 'Arthur Bennett' });
+  for (const p of [dolly, arthur]) await api.addMember(group.id, p.id, '2025-01-01');
+  const session = await api.createSession({
+    groupId: group.id,
+    date: todayIso(),
+    startTime: '10:30',
+    endTime: '12:00',
+    venueId: null,
+    facilitators: '',
+  });
+  const setlist = await api.createPlaylist('setlist', { name: 'Spring songs', groupId: group.id, attendeeId: null });
+  await api.addToPlaylist(setlist.id, daisy.id, '');
+  await api.addToPlaylist(setlist.id, tipperary.id, '');
+  await api.attachSetlist(session.id, setlist.id);
+  // Typed, as the family said it: the library's "Daisy Bell (A Bicycle Built
+  // for Two)" matches it.
+  await api.addAvoid(dolly.id, { kind: 'song', trackId: null, title: 'daisy bell', artist: '', why: WHY });
+  return { session, setlist, dolly, arthur, daisy, tipperary };
+}
+
+async function playing(): Promise<boolean> {
+  return (await api.playerState()).status === 'playing';
+}
+
+describe('avoid means avoid', () => {
+  it('flags the song on the register with whose and why, and asks before the session’s music plays', async () => {
+    const { session, dolly } = await room();
+    router.go(`#/sessions/${session.id}`);
+    render(App);
+    const user = userEvent.setup();
+
+    const banner = await screen.findByRole('note', { name: /Music to avoid/ });
+    expect(banner.textContent).toContain('Spring songs');
+    expect(banner.textContent).toContain('Daisy Bell');
+    expect(banner.textContent).toContain('Dolores Byrne');
+    expect(banner.textContent).toContain(WHY);
+    const row = (name: string) => screen.getAllByTestId('register-row').find((r) => r.getAttribute('aria-label') === name)!;
+    expect(within(row('Dolores Byrne')).getByText('Avoid: Daisy Bell (A Bicycle Built for Two)').getAttribute('title')).toBe(WHY);
+    expect(within(row('Arthur Bennett')).queryByText(/Avoid/)).toBeNull();
+
+    // Playing asks first; "Don't play" plays nothing.
+    await user.click(screen.getByRole('button', { name: 'Session and music' }));
+    await user.click(await screen.findByRole('button', { name: 'Play Spring songs' }));
+    let dialog = within(await screen.findByRole('dialog', { name: 'Someone here must not hear this' }));
+    expect(dialog.getByText(/on Dolores Byrne's avoid list/)).toBeTruthy();
+    expect(dialog.getByText(`Why: ${WHY}`)).toBeTruthy();
+    await user.click(dialog.getByRole('button', { name: "Don't play" }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(await playing()).toBe(false);
+
+    // "Play anyway" plays it.
+    await user.click(screen.getByRole('button', { name: 'Play Spring songs' }));
+    dialog = within(await screen.findByRole('dialog', { name: 'Someone here must not hear this' }));
+    await user.click(dialog.getByRole('button', { name: 'Play anyway' }));
+    await waitFor(async () => expect(await playing()).toBe(true));
+    await api.playerStop();
+
+    // Dolly sends apologies: she won't be in the room, so no flag.
+    await user.click(within(row('Dolores Byrne')).getByRole('button', { name: 'Apologies Dolores Byrne' }));
+    await waitFor(() => expect(screen.queryByRole('note', { name: /Music to avoid/ })).toBeNull());
+    await user.click(screen.getByRole('button', { name: 'Play Spring songs' }));
+    await waitFor(async () => expect(await playing()).toBe(true));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(dolly.id).toBeTruthy();
+  });
+
+  it('flags the song in the setlist editor, asks before playing it there or from the library, and not for the songs after it', async () => {
+    const { setlist } = await room();
+    router.go(`#/playlists/${setlist.id}`);
+    render(App);
+    const user = userEvent.setup();
+
+    await screen.findByText(/1 track on someone's avoid list/);
+    const rows = await screen.findAllByTestId('entry-row');
+    expect(within(rows[0]).getByText(/On Dolores Byrne's avoid list/).textContent).toContain(WHY);
+    expect(within(rows[1]).queryByText(/avoid list/)).toBeNull();
+
+    // From the second track on, nothing to avoid: it plays straight away.
+    await user.click(within(rows[1]).getByRole('button', { name: /^Play from here/ }));
+    await waitFor(async () => expect(await playing()).toBe(true));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await api.playerStop();
+
+    await user.click(screen.getByRole('button', { name: 'Play setlist' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Someone here must not hear this' }));
+    await user.click(dialog.getByRole('button', { name: "Don't play" }));
+    expect(await playing()).toBe(false);
+
+    // The library, with the group meeting today.
+    router.go('#/music');
+    await user.click(await screen.findByRole('button', { name: 'Play Daisy Bell (A Bicycle Built for Two)' }));
+    await screen.findByRole('dialog', { name: 'Someone here must not hear this' });
+    await user.click(screen.getByRole('button', { name: "Don't play" }));
+    await user.click(screen.getByRole('button', { name: "Play It's a Long Way to Tipperary" }));
+    await waitFor(async () => expect(await playing()).toBe(true));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});
