@@ -262,8 +262,21 @@ test('every screen passes an axe-core audit (WCAG 2.2 AA)', { timeout: 420_000 }
     await control('Save attendee');
   });
 
-  await step(t, 'Notes', async () => {
+  await step(t, "a person's page: editing the music life story", async () => {
     await press('Cancel');
+    await press('Edit music life story');
+    const save = await control('Save music life story');
+    await app.executeScript('arguments[0].scrollIntoView({ block: "center" })', [save]);
+  });
+
+  await step(t, "a person's page: adding music to avoid", async () => {
+    await press('Cancel');
+    await press('Add music to avoid');
+    await control('Add to the avoid list');
+  });
+
+  await step(t, 'Notes', async () => {
+    await closeDialog();
     await nav('Notes');
   });
 

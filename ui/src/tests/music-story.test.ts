@@ -109,7 +109,7 @@ describe('music life story', () => {
     await user.click(dialog.getByRole('button', { name: 'Add to the avoid list' }));
     await card.findByText('Everything by Al Bowlly');
 
-    await user.click(card.getByRole('button', { name: 'Take “Danny Boy” off the avoid list' }));
+    await user.click(card.getByRole('button', { name: 'Take off the list: “Danny Boy”' }));
     await waitFor(() => expect(card.queryByText('“Danny Boy”')).toBeNull());
     expect(card.getByText('Everything by Al Bowlly')).toBeTruthy();
     view.unmount();

@@ -1,0 +1,156 @@
+// Personal music, end to end, in the real app: a therapist writes Margaret's
+// music life story (a year of birth alone, so the core works out her
+// reminiscence years), puts a song from the library on her avoid list with
+// why, then finds it flagged on the group's register (whose, and why) and in
+// the setlist editor, and is asked before the session's music plays. Every
+// new screen is photographed (tests/artifacts/07-*.png) and audited with
+// axe-core.
+//
+// Run through tests/e2e/run.sh after 01-register and 02-music (their group,
+// people, today's session and the Warm-ups setlist, which holds Daisy Bell).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { newSession, xpathLiteral } from './webdriver.mjs';
+import { audit, describe } from './axe.mjs';
+import { closeApp, control, fill, heading, nav, noDialog, openRecords, press, scenario, use } from './person.mjs';
+
+const APP = process.env.REFRAIN_APP_BIN;
+const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
+
+const GROUP = 'Tuesday Sing-along';
+const PERSON = 'Margaret Ellis';
+const CALLED = 'Margaret';
+const SETLIST = 'Warm-ups';
+const DAISY = 'Daisy Bell (A Bicycle Built for Two)';
+const WHY = 'Her late husband sang it to her; she wept last time.';
+
+/** @type {import('./webdriver.mjs').Session | null} */
+let app = null;
+
+const shot = (name) => app.screenshot(join(ARTIFACTS, name));
+
+/** Photograph the screen and fail on any axe-core finding. */
+async function audited(name) {
+  await shot(`07-${name}.png`);
+  const violations = await audit(app);
+  const n = violations.reduce((k, v) => k + v.nodes.length, 0);
+  assert.equal(n, 0, `${name}: axe found ${n} accessibility problem${n === 1 ? '' : 's'}:\n${describe(violations)}`);
+}
+
+async function text(xpath, message) {
+  const el = await app.waitForXPath(xpath, { message });
+  await app.executeScript("arguments[0].scrollIntoView({ block: 'center' })", [el]);
+  return (await el.getText()).replace(/\s+/g, ' ');
+}
+
+before(() => {
+  assert.ok(APP && existsSync(APP), 'REFRAIN_APP_BIN must point at the app (run tests/e2e/run.sh)');
+});
+
+after(async () => {
+  await closeApp(app, join(ARTIFACTS, 'personal-music-failure.png'));
+  app = null;
+});
+
+const step = scenario();
+
+test("a music life story, a song to avoid, and the avoid rule on the group's register", { timeout: 240_000 }, async (t) => {
+  await step(t, "write Margaret's music life story", async () => {
+    app = await newSession(APP);
+    use(app);
+    await openRecords();
+    await nav('Attendees');
+    await press(PERSON);
+    await heading(PERSON);
+    await press('Edit music life story');
+    await fill('Year of birth', '1942');
+    await fill('Where they grew up and lived', 'Grew up in Bootle; lived in Wallasey from 1965');
+    await fill('What music meant to them', 'Sang in the chapel choir; danced at the Grafton on Saturdays');
+    await fill('Favourite artists', 'Cilla Black, The Searchers');
+    await fill('Favourite songs', 'Anyone Who Had a Heart\nSweets for My Sweet');
+    await fill('How they like to listen', 'Speaker, not headphones (hearing aid); her son presses play');
+    await audited('music-life-story-form');
+    await press('Save music life story');
+    // The core worked out her reminiscence years from the year alone.
+    const card = await text(
+      "//section[.//h2[normalize-space(.)='Music life story']]",
+      'the music life story card',
+    );
+    assert.match(card, /Born in 1942/);
+    assert.match(card, /Reminiscence years 1952 to 1972/);
+    assert.match(card, /Anyone Who Had a Heart Sweets for My Sweet/);
+  });
+
+  await step(t, 'put a song from the library on her avoid list, with why', async () => {
+    await press('Add music to avoid');
+    await app.waitForXPath(
+      `//dialog[@open]//h2[normalize-space(.)=${xpathLiteral(`Add music to avoid for ${CALLED}`)}]`,
+    );
+    await fill('Find it in the library', 'Daisy');
+    await press(`Choose ${DAISY}`, { startsWith: true });
+    await fill('Why', WHY);
+    await audited('avoid-form');
+    await press('Add to the avoid list');
+    await noDialog();
+    const card = await text(
+      "//section[.//h2[normalize-space(.)='Music life story']]//ul[@aria-labelledby]",
+      'the avoid list',
+    );
+    assert.match(card, new RegExp(`“${DAISY.replace(/[()]/g, '\\$&')}” \\(Harry Dacre\\)`));
+    assert.ok(card.includes(WHY), card);
+    await audited('person-page-music-life-story');
+  });
+
+  await step(t, "the register flags it: whose, and why", async () => {
+    await nav('Today');
+    await press(`Open register for ${GROUP}`, { startsWith: true });
+    await heading(GROUP);
+    const banner = await text("//*[@role='note' and .//strong[normalize-space(.)='Music to avoid']]", 'the avoid warning');
+    assert.ok(banner.includes(DAISY), banner);
+    assert.ok(banner.includes(PERSON), banner);
+    assert.ok(banner.includes(WHY), banner);
+    const tag = await app.waitForXPath(
+      `//*[@data-testid='register-row' and @aria-label=${xpathLiteral(PERSON)}]//li[normalize-space(.)=${xpathLiteral(`Avoid: ${DAISY}`)}]`,
+      { message: "the Avoid tag on Margaret's row" },
+    );
+    assert.equal(await tag.getAttribute('title'), WHY);
+    const others = await app.findElements(
+      'xpath',
+      `//*[@data-testid='register-row' and @aria-label!=${xpathLiteral(PERSON)}]//li[starts-with(normalize-space(.), 'Avoid:')]`,
+    );
+    assert.equal(others.length, 0, 'no one else is flagged');
+    await audited('register-with-music-to-avoid');
+  });
+
+  await step(t, "playing the session's music asks first", async () => {
+    await press('Session and music');
+    await press(`Play ${SETLIST}`);
+    await app.waitForXPath("//dialog[@open]//h2[normalize-space(.)='Someone here must not hear this']", {
+      message: 'the question before playing',
+    });
+    const asked = await text('//dialog[@open]', 'the question');
+    assert.ok(asked.includes(`on ${PERSON}'s avoid list`), asked);
+    assert.ok(asked.includes(`Why: ${WHY}`), asked);
+    await audited('ask-before-playing');
+    await press("Don't play");
+    await noDialog();
+    const status = await app.executeScript(
+      "return document.querySelector('[data-testid=\"mini-player\"] .player-title')?.textContent.trim() ?? ''",
+    );
+    assert.notEqual(status, DAISY, 'nothing started playing');
+  });
+
+  await step(t, 'the setlist editor flags it too', async () => {
+    await press(`Open ${SETLIST}`);
+    await heading(SETLIST);
+    const row = await text(
+      `//*[@data-testid='entry-row' and contains(@aria-label, ${xpathLiteral(DAISY)})]`,
+      'the Daisy Bell row',
+    );
+    assert.ok(row.includes(`On ${PERSON}'s avoid list: ${WHY}`), row);
+    await audited('setlist-with-music-to-avoid');
+  });
+});
