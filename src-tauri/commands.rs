@@ -569,6 +569,11 @@ pub fn remove_avoid(state: State<'_, AppState>, id: String) -> Res<MusicStory> {
 }
 
 #[tauri::command(async)]
+pub fn music_suggestions(state: State<'_, AppState>, attendee_id: String) -> Res<MusicSuggestions> {
+    state.with(|s| s.music_suggestions(&attendee_id))
+}
+
+#[tauri::command(async)]
 pub fn session_avoid_flags(state: State<'_, AppState>, session_id: String) -> Res<Vec<AvoidFlag>> {
     state.with(|s| s.session_avoid_flags(&session_id))
 }

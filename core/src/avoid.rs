@@ -83,22 +83,34 @@ fn artist_matches(wanted: &str, artist: &str) -> bool {
     !wanted.is_empty() && artist_names(artist).contains(&wanted)
 }
 
+/// Whether a song named as typed (`title`, and `artist` if known) is the
+/// track with `track_title` and `track_artist`: the same title, and the same
+/// artist (alone or credited with others) unless none was given. Also how a
+/// favourite song named in a life story is found in the library.
+pub fn same_song(title: &str, artist: &str, track_title: &str, track_artist: &str) -> bool {
+    let wanted = title_key(title);
+    if wanted.is_empty() || wanted != title_key(track_title) {
+        return false;
+    }
+    artist.trim().is_empty()
+        || artist_matches(artist, track_artist)
+        || normalise(artist) == normalise(track_artist)
+}
+
+/// Whether `artist` (as typed) is the track's artist, or one of those
+/// credited on it.
+pub fn same_artist(artist: &str, track_artist: &str) -> bool {
+    artist_matches(artist, track_artist)
+}
+
 /// Whether the track (`track_id`, `title`, `artist`) is one the entry says
 /// to avoid. The one rule every screen's warning comes from.
 pub fn matches(entry: &AvoidEntry, track_id: &str, title: &str, artist: &str) -> bool {
     match entry.kind {
         AvoidKind::Artist => artist_matches(&entry.artist, artist),
         AvoidKind::Song => {
-            if entry.track_id.as_deref() == Some(track_id) {
-                return true;
-            }
-            let wanted = title_key(&entry.title);
-            if wanted.is_empty() || wanted != title_key(title) {
-                return false;
-            }
-            entry.artist.trim().is_empty()
-                || artist_matches(&entry.artist, artist)
-                || normalise(&entry.artist) == normalise(artist)
+            entry.track_id.as_deref() == Some(track_id)
+                || same_song(&entry.title, &entry.artist, title, artist)
         }
     }
 }

@@ -48,7 +48,8 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         // Practitioners and clinical notes.
         Practitioner, PractitionerInput, Signature, Amendment, Note, SessionNotes, NoteHit,
         // A person's music life story and the music they must not hear.
-        MusicStory, MusicStoryInput, AvoidKind, AvoidEntry, AvoidInput, AvoidFlag,
+        MusicStory, MusicStoryInput, AvoidKind, AvoidEntry, AvoidInput, AvoidFlag, Suggestion,
+        NamedSong, MusicSuggestions,
         // Backups.
         BackupKind, BackupInfo, RestoreReport,
         // The audit log.

@@ -530,3 +530,118 @@ fn music_someone_must_avoid_is_flagged_for_the_session_the_setlist_and_before_pl
         ]
     );
 }
+
+#[test]
+fn suggestions_come_from_the_life_story_and_never_include_music_to_avoid() {
+    let (_dir, mut store) = store();
+    let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
+    let arthur = person(&mut store, "Arthur Bennett", "");
+    store
+        .save_music_story(
+            &dolly,
+            &MusicStoryInput {
+                favourite_songs: "We'll Meet Again - Vera Lynn\nLili Marlene\n\nMoon River – Andy Williams\nDanny Boy".into(),
+                favourite_artists: "Vera Lynn, Al Bowlly".into(),
+                favourite_genres: "Big Band; jazz".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    store
+        .add_avoid(&dolly, &artist("Al Bowlly", "Crooners upset her"))
+        .unwrap();
+    store
+        .add_avoid(
+            &dolly,
+            &song("Danny Boy", "Bing Crosby", "Her husband's funeral"),
+        )
+        .unwrap();
+    // Arthur's list is his own: it takes nothing from Dolores's suggestions.
+    store
+        .add_avoid(&arthur, &artist("Vera Lynn", "The war"))
+        .unwrap();
+
+    let meet = track(&mut store, "We'll Meet Again", "Vera Lynn", Some(1939));
+    let cliffs = track(
+        &mut store,
+        "The White Cliffs of Dover",
+        "Vera Lynn",
+        Some(1942),
+    );
+    let rock = track(
+        &mut store,
+        "Rock Around the Clock",
+        "Bill Haley & His Comets",
+        Some(1955),
+    );
+    let sera = track(&mut store, "Que Sera, Sera", "Doris Day", Some(1969));
+    let mood = track(&mut store, "In the Mood", "Glenn Miller", Some(1939));
+    store
+        .set_track_tags(&mood.id, &["big band".to_string()])
+        .unwrap();
+    track(
+        &mut store,
+        "Midnight, the Stars and You",
+        "Al Bowlly",
+        Some(1957),
+    );
+    track(&mut store, "Wonderwall", "Oasis", Some(1995));
+    let mine = playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &dolly,
+        "Dolly's songs",
+        &[&sera],
+    );
+
+    let s = store.music_suggestions(&dolly).unwrap();
+    let titles: Vec<&str> = s
+        .suggestions
+        .iter()
+        .map(|x| x.track.title.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "We'll Meet Again",
+            "The White Cliffs of Dover",
+            "Rock Around the Clock",
+            "Que Sera, Sera",
+            "In the Mood"
+        ]
+    );
+    assert_eq!(
+        s.suggestions[0].reasons,
+        [
+            "Named as a favourite song",
+            "By Vera Lynn, a favourite artist"
+        ]
+    );
+    assert_eq!(s.suggestions[2].reasons, ["From 1955, when they were 14"]);
+    assert_eq!(
+        s.suggestions[4].reasons,
+        ["Tagged big band, a favourite genre"]
+    );
+    assert!(s.suggestions[3].in_their_playlists);
+    assert!(!s.suggestions[0].in_their_playlists);
+    // Al Bowlly's song fits her years but is on her avoid list.
+    assert_eq!(s.left_out_as_avoided, 1);
+    // Named, not in the library: to find. "Danny Boy" is to be avoided, so
+    // it is not looked for either.
+    let to_find: Vec<(&str, &str)> = s
+        .to_find
+        .iter()
+        .map(|n| (n.title.as_str(), n.artist.as_str()))
+        .collect();
+    assert_eq!(
+        to_find,
+        [("Lili Marlene", ""), ("Moon River", "Andy Williams")]
+    );
+    assert!(!mine.id.is_empty());
+
+    // Once it is in the library, it is suggested rather than to find.
+    track(&mut store, "Lili Marlene", "Lale Andersen", Some(1939));
+    let s = store.music_suggestions(&dolly).unwrap();
+    assert_eq!(s.to_find.len(), 1);
+    assert_eq!(s.suggestions[1].track.title, "Lili Marlene");
+}

@@ -107,3 +107,41 @@ pub struct AvoidFlag {
     pub attendee_name: String,
     pub entry: AvoidEntry,
 }
+
+/// A track from the library that may suit a person, and why: the core's
+/// reasons in plain words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Suggestion {
+    pub track: super::Track,
+    /// Why it is suggested, strongest first ("Named as a favourite song",
+    /// "By Vera Lynn, a favourite artist", "From 1952, when they were 11").
+    pub reasons: Vec<String>,
+    /// Already in one of their personal playlists.
+    pub in_their_playlists: bool,
+}
+
+/// A song named in the life story, as typed: a title, and an artist when
+/// written "Title - Artist".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NamedSong {
+    pub title: String,
+    pub artist: String,
+}
+
+/// Help to build a person's playlist from their music life story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MusicSuggestions {
+    pub attendee_id: String,
+    /// Best first: named favourites, then favourite artists, their
+    /// reminiscence years and favourite genres. Never anything on their
+    /// avoid list.
+    pub suggestions: Vec<Suggestion>,
+    /// Favourite songs named in the life story that are not in the library
+    /// yet: the "to find" list.
+    pub to_find: Vec<NamedSong>,
+    /// Tracks that would have been suggested but are on their avoid list.
+    pub left_out_as_avoided: u32,
+}

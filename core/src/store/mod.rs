@@ -22,6 +22,7 @@ pub mod schema;
 pub(crate) mod scores;
 pub(crate) mod sessions;
 pub mod sql;
+pub mod suggestions;
 pub(crate) mod venues;
 
 use std::path::{Path, PathBuf};

@@ -181,6 +181,8 @@ export const saveMusicStory = (attendeeId: string, input: MusicStoryInput) =>
   call('save_music_story', { attendeeId, input });
 export const addAvoid = (attendeeId: string, input: AvoidInput) => call('add_avoid', { attendeeId, input });
 export const removeAvoid = (id: string) => call('remove_avoid', { id });
+/** Library tracks the life story points to, and the named songs still to find. */
+export const musicSuggestions = (attendeeId: string) => call('music_suggestions', { attendeeId });
 /** The session's music against the avoid lists of who may be in the room. */
 export const sessionAvoidFlags = (sessionId: string) => call('session_avoid_flags', { sessionId });
 /** A playlist against the avoid lists of whoever it may be played to. */

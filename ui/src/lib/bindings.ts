@@ -901,6 +901,36 @@ export type AvoidInput = { kind: AvoidKind, trackId: string | null, title: strin
 
 export type AvoidFlag = { trackId: string, trackTitle: string, attendeeId: string, attendeeName: string, entry: AvoidEntry, };
 
+export type Suggestion = { track: Track, 
+/**
+ * Why it is suggested, strongest first ("Named as a favourite song",
+ * "By Vera Lynn, a favourite artist", "From 1952, when they were 11").
+ */
+reasons: Array<string>, 
+/**
+ * Already in one of their personal playlists.
+ */
+inTheirPlaylists: boolean, };
+
+export type NamedSong = { title: string, artist: string, };
+
+export type MusicSuggestions = { attendeeId: string, 
+/**
+ * Best first: named favourites, then favourite artists, their
+ * reminiscence years and favourite genres. Never anything on their
+ * avoid list.
+ */
+suggestions: Array<Suggestion>, 
+/**
+ * Favourite songs named in the life story that are not in the library
+ * yet: the "to find" list.
+ */
+toFind: Array<NamedSong>, 
+/**
+ * Tracks that would have been suggested but are on their avoid list.
+ */
+leftOutAsAvoided: number, };
+
 export type BackupKind = "auto" | "beforeMigration" | "manual";
 
 export type BackupInfo = { path: string, fileName: string, 

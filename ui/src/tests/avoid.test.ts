@@ -1,7 +1,8 @@
 // Avoid means avoid, everywhere, over the app's real commands: a song on
 // someone's avoid list is flagged on the register (whose, and why) and in the
-// setlist editor, and playing it from the register, the setlist or the
-// library asks first. The core decides what matches; the screens show it.
+// setlist editor, playing it from the register, the setlist or the library
+// asks first, and it is never suggested for their own playlist. The core
+// decides what matches; the screens show it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
@@ -154,5 +155,44 @@ describe('avoid means avoid', () => {
     await user.click(screen.getByRole('button', { name: "Play It's a Long Way to Tipperary" }));
     await waitFor(async () => expect(await playing()).toBe(true));
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});
+
+describe('suggestions', () => {
+  it('builds a personal playlist from the life story: best first with why, songs to find, nothing to avoid', async () => {
+    await api.importSampleMusic();
+    const winnie = await api.createAttendee({ ...PERSON, fullName: 'Winifred Okoro', preferredName: 'Winnie' });
+    await api.saveMusicStory(winnie.id, {
+      birthYear: '1895',
+      places: '',
+      languages: '',
+      musicMeant: '',
+      favouriteGenres: '',
+      favouriteArtists: 'Stephen Foster',
+      favouriteSongs: 'Daisy Bell\nKeep the Home Fires Burning - Ivor Novello',
+      howTheyListen: '',
+    });
+    await api.addAvoid(winnie.id, { kind: 'song', trackId: null, title: 'Daisy Bell', artist: '', why: 'Her sister’s song' });
+    const list = await api.createPlaylist('personal', { name: "Winnie's songs", groupId: null, attendeeId: winnie.id });
+    router.go(`#/playlists/${list.id}`);
+    render(App);
+    const user = userEvent.setup();
+
+    const card = within(await screen.findByRole('region', { name: 'Suggestions for Winifred Okoro' }));
+    const suggested = await card.findByRole('list', { name: 'Suggested music' });
+    const items = within(suggested).getAllByRole('listitem').map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    expect(items).toEqual([
+      'Oh! Susanna Stephen Foster, 1848 By Stephen Foster, a favourite artist. Add',
+      "It's a Long Way to Tipperary Jack Judge and Harry Williams, 1912 From 1912, when they were 17. Add",
+    ]);
+    // Named, but on her avoid list: neither suggested nor looked for.
+    expect(card.getByText("1 track left out: on Winifred Okoro's avoid list.")).toBeTruthy();
+    expect(within(card.getByRole('list', { name: 'To find' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Keep the Home Fires Burning, Ivor Novello',
+    ]);
+
+    await user.click(card.getByRole('button', { name: 'Add Oh! Susanna' }));
+    await screen.findByRole('listitem', { name: '1. Oh! Susanna' });
+    await waitFor(() => expect(card.getByRole('button', { name: 'Add Oh! Susanna: already in this playlist' })).toBeTruthy());
   });
 });
