@@ -1,8 +1,10 @@
 // Personal music, end to end, in the real app: a therapist writes Margaret's
 // music life story (a year of birth alone, so the core works out her
 // reminiscence years), puts a song from the library on her avoid list with
-// why, then finds it flagged on the group's register (whose, and why) and in
-// the setlist editor, and is asked before the session's music plays. Every
+// why, builds her a playlist from the suggestions (the song to avoid is not
+// among them; the songs named but not in the library are "to find"), then
+// finds the song flagged on the group's register (whose, and why) and in the
+// setlist editor, and is asked before the session's music plays. Every
 // new screen is photographed (tests/artifacts/07-*.png) and audited with
 // axe-core.
 //
@@ -25,6 +27,7 @@ const PERSON = 'Margaret Ellis';
 const CALLED = 'Margaret';
 const SETLIST = 'Warm-ups';
 const DAISY = 'Daisy Bell (A Bicycle Built for Two)';
+const BONNIE = 'My Bonnie Lies Over the Ocean';
 const WHY = 'Her late husband sang it to her; she wept last time.';
 
 /** @type {import('./webdriver.mjs').Session | null} */
@@ -69,8 +72,8 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     await fill('Year of birth', '1942');
     await fill('Where they grew up and lived', 'Grew up in Bootle; lived in Wallasey from 1965');
     await fill('What music meant to them', 'Sang in the chapel choir; danced at the Grafton on Saturdays');
-    await fill('Favourite artists', 'Cilla Black, The Searchers');
-    await fill('Favourite songs', 'Anyone Who Had a Heart\nSweets for My Sweet');
+    await fill('Favourite artists', 'Cilla Black, The Searchers, Stephen Foster');
+    await fill('Favourite songs', 'Anyone Who Had a Heart\nSweets for My Sweet\nMy Bonnie Lies Over the Ocean\nDaisy Bell');
     await fill('How they like to listen', 'Speaker, not headphones (hearing aid); her son presses play');
     await audited('music-life-story-form');
     await press('Save music life story');
@@ -81,7 +84,7 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     );
     assert.match(card, /Born in 1942/);
     assert.match(card, /Reminiscence years 1952 to 1972/);
-    assert.match(card, /Anyone Who Had a Heart Sweets for My Sweet/);
+    assert.match(card, /Anyone Who Had a Heart Sweets for My Sweet My Bonnie Lies Over the Ocean Daisy Bell/);
   });
 
   await step(t, 'put a song from the library on her avoid list, with why', async () => {
@@ -102,6 +105,29 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     assert.match(card, new RegExp(`“${DAISY.replace(/[()]/g, '\\$&')}” \\(Harry Dacre\\)`));
     assert.ok(card.includes(WHY), card);
     await audited('person-page-music-life-story');
+  });
+
+  await step(t, 'build her a playlist from the suggestions', async () => {
+    await press('New playlist');
+    await fill('Playlist name', "Margaret's favourites");
+    await press('Create playlist');
+    await heading("Margaret's favourites");
+    const card = await text(
+      `//section[.//h2[normalize-space(.)=${xpathLiteral(`Suggestions for ${PERSON}`)}]]`,
+      'the suggestions',
+    );
+    // Named and in the library first, then a favourite artist; Daisy Bell,
+    // named too, is on her avoid list: left out, and not "to find" either.
+    assert.match(card, /My Bonnie Lies Over the Ocean Traditional, 1881 Named as a favourite song\./);
+    assert.match(card, /Oh! Susanna Stephen Foster, 1848 By Stephen Foster, a favourite artist\./);
+    assert.ok(!card.includes('Daisy Bell'), card);
+    assert.match(card, /To find .*Anyone Who Had a Heart\s*Sweets for My Sweet/);
+    await audited('suggestions');
+    await press(`Add ${BONNIE}`);
+    await app.waitForXPath(`//*[@data-testid='entry-row' and @aria-label=${xpathLiteral(`1. ${BONNIE}`)}]`);
+    await press('Add Oh! Susanna');
+    await app.waitForXPath("//*[@data-testid='entry-row' and @aria-label='2. Oh! Susanna']");
+    await control(`Add ${BONNIE}: already in this playlist`);
   });
 
   await step(t, "the register flags it: whose, and why", async () => {
