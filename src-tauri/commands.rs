@@ -574,6 +574,40 @@ pub fn music_suggestions(state: State<'_, AppState>, attendee_id: String) -> Res
 }
 
 #[tauri::command(async)]
+pub fn prescribe_playlist(
+    state: State<'_, AppState>,
+    referral_id: String,
+    input: PrescriptionInput,
+) -> Res<Referral> {
+    state.with(|s| s.prescribe_playlist(&referral_id, &input))
+}
+
+#[tauri::command(async)]
+pub fn set_prescription_status(
+    state: State<'_, AppState>,
+    prescription_id: String,
+    status: PrescriptionStatus,
+    changed_on: String,
+    note: String,
+) -> Res<Referral> {
+    state.with(|s| s.set_prescription_status(&prescription_id, status, &changed_on, &note))
+}
+
+#[tauri::command(async)]
+pub fn set_prescription_playlist(
+    state: State<'_, AppState>,
+    prescription_id: String,
+    playlist_id: Option<String>,
+) -> Res<Referral> {
+    state.with(|s| s.set_prescription_playlist(&prescription_id, playlist_id.as_deref()))
+}
+
+#[tauri::command(async)]
+pub fn waiting_prescriptions(state: State<'_, AppState>) -> Res<Vec<WaitingPrescription>> {
+    state.with(|s| s.waiting_prescriptions())
+}
+
+#[tauri::command(async)]
 pub fn session_avoid_flags(state: State<'_, AppState>, session_id: String) -> Res<Vec<AvoidFlag>> {
     state.with(|s| s.session_avoid_flags(&session_id))
 }

@@ -1024,3 +1024,59 @@ fn the_music_life_story_and_the_avoid_list_go_through_the_commands() {
     let flags: Vec<AvoidFlag> = app.ok("session_avoid_flags", json!({"sessionId": session.id}));
     assert!(flags.is_empty());
 }
+
+#[test]
+fn a_playlist_prescription_goes_through_the_commands() {
+    let app = App::new();
+    let (_group, _session, doreen) = group_with_one_present(&app);
+    let received = refrain_core::validate::fmt_date(refrain_core::store::today());
+    let referral: Referral = app.ok(
+        "add_referral",
+        json!({"input": {"attendeeId": doreen, "source": "memoryClinic",
+               "receivedOn": received}}),
+    );
+    let err = app
+        .call(
+            "prescribe_playlist",
+            json!({"referralId": referral.id, "input": {"requestedOn": received}}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err.code.as_str(), err.field.as_deref()),
+        ("invalid", Some("purposes"))
+    );
+    let referral: Referral = app.ok(
+        "prescribe_playlist",
+        json!({"referralId": referral.id, "input": {"purposes": ["calm", "connection"],
+               "avoidNotes": "No hymns", "requestedOn": received}}),
+    );
+    let p = referral.prescription.unwrap();
+    assert_eq!(p.status, PrescriptionStatus::Requested);
+    let waiting: Vec<WaitingPrescription> = app.ok("waiting_prescriptions", json!({}));
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].referred_by, "Memory clinic");
+
+    let list: Playlist = app.ok(
+        "create_playlist",
+        json!({"kind": "personal", "input": {"name": "Doreen's calm", "attendeeId": doreen}}),
+    );
+    let referral: Referral = app.ok(
+        "set_prescription_playlist",
+        json!({"prescriptionId": p.id, "playlistId": list.id}),
+    );
+    assert_eq!(
+        referral.prescription.unwrap().playlist_name.as_deref(),
+        Some("Doreen's calm")
+    );
+    let referral: Referral = app.ok(
+        "set_prescription_status",
+        json!({"prescriptionId": p.id, "status": "handedOver", "changedOn": received,
+               "note": "Given to her son"}),
+    );
+    assert_eq!(
+        referral.prescription.unwrap().status,
+        PrescriptionStatus::HandedOver
+    );
+    let waiting: Vec<WaitingPrescription> = app.ok("waiting_prescriptions", json!({}));
+    assert!(waiting.is_empty());
+}

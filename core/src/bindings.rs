@@ -49,7 +49,8 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         Practitioner, PractitionerInput, Signature, Amendment, Note, SessionNotes, NoteHit,
         // A person's music life story and the music they must not hear.
         MusicStory, MusicStoryInput, AvoidKind, AvoidEntry, AvoidInput, AvoidFlag, Suggestion,
-        NamedSong, MusicSuggestions,
+        NamedSong, MusicSuggestions, PrescriptionPurpose, PrescriptionStatus,
+        PrescriptionStatusChange, PlaylistPrescription, PrescriptionInput, WaitingPrescription,
         // Backups.
         BackupKind, BackupInfo, RestoreReport,
         // The audit log.

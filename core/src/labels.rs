@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::model::{
-    DeclineReason, Mark, MessageHeading, PlaylistKind, ReferralReason, ReferralSource,
+    DeclineReason, Mark, MessageHeading, PlaylistKind, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
     ReferralStatus, RefusalReason, SessionStatus, Timing,
 };
 use crate::outcomes::{BandLevel, Rater};
@@ -89,6 +89,23 @@ labelled!(MessageHeading {
     NeedsAndConcerns => "Needs and concerns",
     SupportOffered => "Support offered",
     Outcomes => "Outcomes",
+});
+
+labelled!(PrescriptionPurpose {
+    Calm => "Calm before a hard time of day",
+    Sleep => "Sleep",
+    Mood => "Mood",
+    Reminiscence => "Reminiscence",
+    Connection => "Connection with family",
+    Other => "Other",
+});
+
+labelled!(PrescriptionStatus {
+    Requested => "Requested",
+    BeingBuilt => "Being built",
+    Tried => "Tried",
+    HandedOver => "Handed over",
+    Reviewed => "Reviewed",
 });
 
 labelled!(RefusalReason {
@@ -213,7 +230,7 @@ pub fn typescript() -> String {
     let mut s = String::from(
         "// Generated from core/src/labels.rs. Do not edit by hand:\n\
          // run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test main bindings` after changing a label.\n\n\
-         import type {\n  BandLevel,\n  DeclineReason,\n  Mark,\n  PlaylistKind,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
+         import type {\n  BandLevel,\n  DeclineReason,\n  Mark,\n  PlaylistKind,\n  PrescriptionPurpose,\n  PrescriptionStatus,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
          ReferralStatus,\n  RefusalReason,\n  SessionStatus,\n  Timing,\n} from './bindings';\n\n",
     );
     section::<Mark>(
@@ -272,6 +289,22 @@ pub fn typescript() -> String {
         Some("DECLINE_REASONS"),
         "DECLINE_REASON_LABELS",
         "Why a referral was declined.",
+        |v| v.label().into(),
+    );
+    section::<PrescriptionPurpose>(
+        &mut s,
+        "PrescriptionPurpose",
+        Some("PRESCRIPTION_PURPOSES"),
+        "PRESCRIPTION_PURPOSE_LABELS",
+        "What a prescribed playlist is for.",
+        |v| v.label().into(),
+    );
+    section::<PrescriptionStatus>(
+        &mut s,
+        "PrescriptionStatus",
+        Some("PRESCRIPTION_STATUSES"),
+        "PRESCRIPTION_STATUS_LABELS",
+        "Where a playlist prescription stands.",
         |v| v.label().into(),
     );
     section::<RefusalReason>(

@@ -645,3 +645,163 @@ fn suggestions_come_from_the_life_story_and_never_include_music_to_avoid() {
     assert_eq!(s.to_find.len(), 1);
     assert_eq!(s.suggestions[1].track.title, "Lili Marlene");
 }
+
+fn referral(store: &mut Store, attendee: &str, received_on: &str) -> refrain_core::model::Referral {
+    store
+        .add_referral(&refrain_core::model::ReferralInput {
+            attendee_id: attendee.into(),
+            source: refrain_core::model::ReferralSource::GpLinkWorker,
+            referrer_name: "Priya Shah".into(),
+            referrer_organisation: "Northside PCN".into(),
+            received_on: received_on.into(),
+            reasons: vec![refrain_core::model::ReferralReason::DementiaOrMemoryLoss],
+            reason_notes: String::new(),
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_playlist_prescription_is_tracked_waits_on_today_and_is_answered_in_the_feedback() {
+    use refrain_core::model::{
+        PrescriptionInput, PrescriptionPurpose as P, PrescriptionStatus as S,
+    };
+    let (dir, mut store) = store();
+    let day = |n: i64| refrain_core::validate::fmt_date(today() - chrono::Duration::days(n));
+    let dolly = store
+        .create_attendee(&AttendeeInput {
+            full_name: "Dolores Byrne".into(),
+            consent_share_outcomes: refrain_core::model::Consent {
+                given: true,
+                date: None,
+            },
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let arthur = person(&mut store, "Arthur Bennett", "");
+    let r = referral(&mut store, &dolly, &day(10));
+    let ask = |purposes: Vec<P>, notes: &str, on: String| PrescriptionInput {
+        purposes,
+        purpose_notes: notes.into(),
+        known_story: "Loved Irish ballads; sang in a church choir".into(),
+        avoid_notes: "Nothing by Bing Crosby (her husband's funeral)".into(),
+        requested_on: on,
+    };
+
+    for (input, field) in [
+        (ask(vec![], "", day(9)), "purposes"),
+        (ask(vec![P::Other], " ", day(9)), "purposeNotes"),
+        (ask(vec![P::Calm], "", day(11)), "requestedOn"),
+        (ask(vec![P::Calm], "", day(-1)), "requestedOn"),
+    ] {
+        let err = store.prescribe_playlist(&r.id, &input).unwrap_err();
+        assert_eq!(err.field(), Some(field), "{err}");
+    }
+    assert!(store.waiting_prescriptions().unwrap().is_empty());
+
+    let r = store
+        .prescribe_playlist(
+            &r.id,
+            &ask(vec![P::Sleep, P::Calm], "Before her bath at 7 pm", day(9)),
+        )
+        .unwrap();
+    let p = r.prescription.clone().unwrap();
+    assert_eq!(p.purposes, [P::Calm, P::Sleep]);
+    assert_eq!(p.status, S::Requested);
+    assert_eq!(p.history.len(), 1);
+    assert_eq!(p.history[0].changed_on, day(9));
+    let err = store
+        .prescribe_playlist(&r.id, &ask(vec![P::Mood], "", day(9)))
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+
+    // Waiting on Today, with who asked and for how long.
+    let waiting = store.waiting_prescriptions().unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].attendee_name, "Dolores Byrne");
+    assert_eq!(waiting[0].referred_by, "Priya Shah, Northside PCN");
+    assert_eq!(waiting[0].days_waiting, 9);
+
+    // Being built: still waiting. Its playlist must be hers.
+    store
+        .set_prescription_status(&p.id, S::BeingBuilt, &day(5), "Met her daughter")
+        .unwrap();
+    assert_eq!(store.waiting_prescriptions().unwrap().len(), 1);
+    let his = playlist_of(&mut store, PlaylistKind::Personal, &arthur, "Arthur's", &[]);
+    let err = store
+        .set_prescription_playlist(&p.id, Some(&his.id))
+        .unwrap_err();
+    assert_eq!(err.field(), Some("playlistId"));
+    let t = track(
+        &mut store,
+        "The Isle of Innisfree",
+        "Bing Crosby",
+        Some(1952),
+    );
+    let hers = playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &dolly,
+        "Dolly at bedtime",
+        &[&t],
+    );
+    let r = store
+        .set_prescription_playlist(&p.id, Some(&hers.id))
+        .unwrap();
+    assert_eq!(
+        r.prescription.as_ref().unwrap().playlist_name.as_deref(),
+        Some("Dolly at bedtime")
+    );
+
+    let err = store
+        .set_prescription_status(&p.id, S::BeingBuilt, &day(4), "")
+        .unwrap_err();
+    assert_eq!(err.field(), Some("status"));
+    let err = store
+        .set_prescription_status(&p.id, S::Tried, &day(10), "")
+        .unwrap_err();
+    assert_eq!(err.field(), Some("changedOn"));
+    store
+        .set_prescription_status(&p.id, S::HandedOver, &day(1), "USB stick to her daughter")
+        .unwrap();
+    assert!(store.waiting_prescriptions().unwrap().is_empty());
+
+    // Answered in the referrer's feedback.
+    let f = store.referrer_feedback(&dolly, "Settling well.").unwrap();
+    let fp = f.prescription.as_ref().unwrap();
+    assert_eq!(fp.status, S::HandedOver);
+    assert_eq!(
+        fp.history.iter().map(|h| h.status).collect::<Vec<_>>(),
+        [S::Requested, S::BeingBuilt, S::HandedOver]
+    );
+    assert_eq!(f.prescribed_songs, Some(1));
+    let doc = format!("{:?}", refrain_core::report::referrer::document(&f).blocks);
+    assert!(doc.contains("The personal playlist you asked for"), "{doc}");
+    assert!(doc.contains("Calm before a hard time of day, Sleep (Before her bath at 7 pm)"));
+    assert!(doc.contains("Handed over"));
+    assert!(doc.contains("USB stick to her daughter"));
+    assert!(doc.contains("Dolly at bedtime, 1 song"));
+
+    // Audited, and erased with the person.
+    let trail = store.person_audit(&dolly).unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|e| e.what == "playlist prescription status")
+            .count(),
+        3
+    );
+    assert!(trail.iter().any(|e| e.what == "playlist prescription"));
+    store.erase_attendee(&dolly, "Asked in writing").unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join(refrain_core::store::DB_FILE)).unwrap();
+    let left: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM playlist_prescription)
+                  + (SELECT count(*) FROM prescription_status_change)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+}

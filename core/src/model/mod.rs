@@ -373,6 +373,8 @@ pub struct Referral {
     pub status: ReferralStatus,
     /// Every status with its date, oldest first.
     pub history: Vec<ReferralStatusChange>,
+    /// A request for a personal playlist that came with the referral.
+    pub prescription: Option<PlaylistPrescription>,
     pub created_at: String,
     pub updated_at: String,
 }

@@ -145,3 +145,89 @@ pub struct MusicSuggestions {
     /// Tracks that would have been suggested but are on their avoid list.
     pub left_out_as_avoided: u32,
 }
+
+/// What a prescribed playlist is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum PrescriptionPurpose {
+    Calm,
+    Sleep,
+    Mood,
+    Reminiscence,
+    Connection,
+    Other,
+}
+
+/// Where a playlist prescription stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum PrescriptionStatus {
+    Requested,
+    BeingBuilt,
+    Tried,
+    HandedOver,
+    Reviewed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PrescriptionStatusChange {
+    pub status: PrescriptionStatus,
+    /// The date it happened (`YYYY-MM-DD`).
+    pub changed_on: String,
+    pub note: String,
+    pub recorded_at: String,
+}
+
+/// A request on a referral (from a link worker, memory clinic or care home)
+/// for a personal playlist: what it is for, what the referrer knows, what to
+/// avoid, and where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaylistPrescription {
+    pub id: String,
+    pub referral_id: String,
+    pub purposes: Vec<PrescriptionPurpose>,
+    /// More on what it is for ("before her bath at 7 pm").
+    pub purpose_notes: String,
+    /// What the referrer knows of the person's music life story.
+    pub known_story: String,
+    /// What the referrer says to avoid, and why.
+    pub avoid_notes: String,
+    /// The latest status.
+    pub status: PrescriptionStatus,
+    /// Every status with its date, oldest first (the first is "requested").
+    pub history: Vec<PrescriptionStatusChange>,
+    /// The personal playlist made for it, once chosen.
+    pub playlist_id: Option<String>,
+    pub playlist_name: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PrescriptionInput {
+    pub purposes: Vec<PrescriptionPurpose>,
+    pub purpose_notes: String,
+    pub known_story: String,
+    pub avoid_notes: String,
+    /// `YYYY-MM-DD`: when it was requested (not before the referral came in).
+    pub requested_on: String,
+}
+
+/// A playlist prescription still waiting (requested, or being built), for
+/// Today.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WaitingPrescription {
+    pub prescription: PlaylistPrescription,
+    pub attendee_id: String,
+    pub attendee_name: String,
+    /// "Name, organisation" of the referrer, or the source's label.
+    pub referred_by: String,
+    /// When it was requested (`YYYY-MM-DD`).
+    pub requested_on: String,
+    /// Days since it was requested.
+    pub days_waiting: u32,
+}

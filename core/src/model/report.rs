@@ -334,6 +334,11 @@ pub struct ReferrerFeedback {
     pub summary: String,
     /// The SNOMED CT codes that apply, verified ones only.
     pub codes: Vec<CodedEntry>,
+    /// The playlist prescription on the latest referral, answered: where it
+    /// stands, with every date.
+    pub prescription: Option<super::PlaylistPrescription>,
+    /// How many songs the prescribed playlist holds, once one is chosen.
+    pub prescribed_songs: Option<u32>,
     pub stamp: ReportStamp,
 }
 

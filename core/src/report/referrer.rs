@@ -228,6 +228,53 @@ pub fn document(f: &ReferrerFeedback) -> Document {
     blocks.push(Block::Gap);
     attended_block(f, &mut blocks);
     blocks.push(Block::Gap);
+    // The playlist prescription, answered.
+    if let Some(p) = &f.prescription {
+        blocks.push(Block::Heading("The personal playlist you asked for".into()));
+        let purposes: Vec<&str> = p.purposes.iter().map(|x| x.label()).collect();
+        let mut facts = vec![(
+            "Asked for".to_string(),
+            format!(
+                "{}{}",
+                purposes.join(", "),
+                if p.purpose_notes.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", p.purpose_notes.trim())
+                }
+            ),
+        )];
+        let now = p.history.last();
+        facts.push((
+            "Where it stands".into(),
+            match now {
+                Some(h) => format!("{} ({})", p.status.label(), long_date(&h.changed_on)),
+                None => p.status.label().into(),
+            },
+        ));
+        facts.push((
+            "So far".into(),
+            p.history
+                .iter()
+                .map(|h| {
+                    let mut line = format!("{}: {}", long_date(&h.changed_on), h.status.label());
+                    if !h.note.trim().is_empty() {
+                        line.push_str(&format!(" ({})", h.note.trim()));
+                    }
+                    line
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ));
+        if let (Some(name), Some(n)) = (&p.playlist_name, f.prescribed_songs) {
+            facts.push((
+                "The playlist".into(),
+                format!("{name}, {n} song{}", if n == 1 { "" } else { "s" }),
+            ));
+        }
+        blocks.push(Block::Facts(facts));
+        blocks.push(Block::Gap);
+    }
 
     // Outcomes: the episode's pairing, every measure's first and latest, and
     // the therapist's summary.

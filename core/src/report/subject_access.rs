@@ -123,6 +123,31 @@ pub fn document(s: &SubjectAccess) -> Document {
             })
             .collect();
         facts.push(("Status history".into(), history.join("; ")));
+        if let Some(p) = &r.prescription {
+            let purposes: Vec<&str> = p.purposes.iter().map(|x| x.label()).collect();
+            facts.push(("Playlist prescription".into(), purposes.join(", ")));
+            for (k, v) in [
+                ("What it is for", &p.purpose_notes),
+                ("What the referrer knows", &p.known_story),
+                ("What the referrer says to avoid", &p.avoid_notes),
+            ] {
+                if !v.trim().is_empty() {
+                    facts.push((k.into(), v.clone()));
+                }
+            }
+            let steps: Vec<String> = p
+                .history
+                .iter()
+                .map(|h| {
+                    let mut line = format!("{}: {}", long_date(&h.changed_on), h.status.label());
+                    if !h.note.is_empty() {
+                        line.push_str(&format!(" ({})", h.note));
+                    }
+                    line
+                })
+                .collect();
+            facts.push(("Prescription history".into(), steps.join("; ")));
+        }
         blocks.push(Block::Facts(facts));
         blocks.push(Block::Gap);
     }

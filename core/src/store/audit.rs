@@ -39,6 +39,8 @@ const TABLES: &[(&str, &str)] = &[
     ("custom_instrument", "measure"),
     ("music_story", "music life story"),
     ("music_avoid", "music to avoid"),
+    ("playlist_prescription", "playlist prescription"),
+    ("prescription_status_change", "playlist prescription status"),
 ];
 
 /// The plain word for a record of `table`.
@@ -181,6 +183,12 @@ impl Store {
                  UNION ALL SELECT 'score_set', id FROM score_set WHERE attendee_id = ?1
                  UNION ALL SELECT 'music_story', id FROM music_story WHERE attendee_id = ?1
                  UNION ALL SELECT 'music_avoid', id FROM music_avoid WHERE attendee_id = ?1
+                 UNION ALL SELECT 'playlist_prescription', p.id FROM playlist_prescription p
+                             JOIN referral r ON r.id = p.referral_id WHERE r.attendee_id = ?1
+                 UNION ALL SELECT 'prescription_status_change', c.id
+                             FROM prescription_status_change c
+                             JOIN playlist_prescription p ON p.id = c.prescription_id
+                             JOIN referral r ON r.id = p.referral_id WHERE r.attendee_id = ?1
              )
              SELECT a.at, a.practitioner_id, p.name, a.record_table, a.record_id, a.action
                FROM theirs t

@@ -3,7 +3,8 @@
 //! keep their counts. The person's row stays as an anonymous placeholder
 //! ("Erased person 3F2A") so that registers, attendance rates and session
 //! totals do not change; everything else about them is deleted: their
-//! details and consents, referrals and their history, outcome scores,
+//! details and consents, referrals and their history (with any playlist
+//! prescription), outcome scores,
 //! clinical notes with amendments (and their search index entries),
 //! personal playlists, and their music life story with its avoid list. Current memberships end today. The reason, the date
 //! and who did it are kept in `erasure`, and the audit log records it.
@@ -192,6 +193,17 @@ fn erase(
 /// Team sharing removes the same when an erasure made on another laptop
 /// arrives (`crate::sync`).
 pub(crate) fn delete_personal_records(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute(
+        "DELETE FROM prescription_status_change WHERE prescription_id IN
+           (SELECT p.id FROM playlist_prescription p JOIN referral r ON r.id = p.referral_id
+             WHERE r.attendee_id = ?1)",
+        [id],
+    )?;
+    conn.execute(
+        "DELETE FROM playlist_prescription
+          WHERE referral_id IN (SELECT id FROM referral WHERE attendee_id = ?1)",
+        [id],
+    )?;
     conn.execute(
         "DELETE FROM referral_status_change
           WHERE referral_id IN (SELECT id FROM referral WHERE attendee_id = ?1)",

@@ -15,6 +15,7 @@ pub(crate) mod music_story;
 pub(crate) mod notes;
 pub(crate) mod playlists;
 pub(crate) mod practitioners;
+pub(crate) mod prescriptions;
 pub(crate) mod referrals;
 pub(crate) mod register;
 pub(crate) mod reports;
@@ -326,6 +327,7 @@ impl Store {
             "playlist_entry",
             "music_story",
             "music_avoid",
+            "playlist_prescription",
         ] {
             let n: i64 =
                 self.conn

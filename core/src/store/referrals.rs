@@ -210,6 +210,7 @@ fn query(conn: &Connection, clause: &str, arg: &str) -> Result<Vec<Referral>> {
             reason_notes: r.get(7)?,
             status: r.get(8)?,
             history: Vec::new(),
+            prescription: None,
             created_at: r.get(9)?,
             updated_at: r.get(10)?,
         })
@@ -217,6 +218,7 @@ fn query(conn: &Connection, clause: &str, arg: &str) -> Result<Vec<Referral>> {
     let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     for referral in &mut out {
         referral.history = history(conn, &referral.id)?;
+        referral.prescription = super::prescriptions::of_referral(conn, &referral.id)?;
     }
     Ok(out)
 }

@@ -676,7 +676,18 @@ pub(crate) fn referrer_feedback(
         }
     }
 
+    let prescription = latest.and_then(|r| r.prescription.clone());
+    let prescribed_songs = match prescription.as_ref().and_then(|p| p.playlist_id.as_deref()) {
+        Some(id) => Some(conn.query_row(
+            "SELECT count(*) FROM playlist_entry WHERE playlist_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?),
+        None => None,
+    };
     Ok(ReferrerFeedback {
+        prescription,
+        prescribed_songs,
         attendee_id: person.id,
         full_name: person.full_name,
         date_of_birth: person.date_of_birth,

@@ -919,6 +919,12 @@ END;
 /// they must not hear, each with why. Audited like every clinical record;
 /// an erased person can't be given either again.
 const V10_MUSIC_STORY: &str = r#"
+/// Personal music: a person's music life story (one per person), the songs
+/// and artists they must not hear (each with why), and playlist
+/// prescriptions on referrals with their status history. Audited like every
+/// clinical record; an erased person can't be given a story or an avoid
+/// entry again.
+const V10_PERSONAL_MUSIC: &str = r#"
 CREATE TABLE music_story (
     id                 TEXT PRIMARY KEY NOT NULL,
     attendee_id        TEXT NOT NULL UNIQUE REFERENCES attendee(id),
@@ -1007,6 +1013,72 @@ BEGIN
     VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'music_avoid', OLD.id,
             'removed');
 END;
+
+CREATE TABLE playlist_prescription (
+    id             TEXT PRIMARY KEY NOT NULL,
+    referral_id    TEXT NOT NULL UNIQUE REFERENCES referral(id),
+    purposes       TEXT NOT NULL DEFAULT '[]',  -- JSON array of purpose codes
+    purpose_notes  TEXT NOT NULL DEFAULT '',
+    known_story    TEXT NOT NULL DEFAULT '',
+    avoid_notes    TEXT NOT NULL DEFAULT '',
+    status         TEXT NOT NULL
+                   CHECK (status IN ('requested', 'being_built', 'tried', 'handed_over', 'reviewed')),
+    playlist_id    TEXT REFERENCES playlist(id),
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+) STRICT;
+CREATE INDEX prescription_waiting ON playlist_prescription (status)
+    WHERE status IN ('requested', 'being_built');
+
+CREATE TABLE prescription_status_change (
+    id               TEXT PRIMARY KEY NOT NULL,
+    prescription_id  TEXT NOT NULL REFERENCES playlist_prescription(id),
+    status           TEXT NOT NULL
+                     CHECK (status IN ('requested', 'being_built', 'tried', 'handed_over', 'reviewed')),
+    changed_on       TEXT NOT NULL,
+    note             TEXT NOT NULL DEFAULT '',
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+) STRICT;
+CREATE INDEX prescription_status_by_prescription
+    ON prescription_status_change (prescription_id, changed_on);
+
+CREATE TRIGGER audit_playlist_prescription_insert AFTER INSERT ON playlist_prescription
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'playlist_prescription', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_playlist_prescription_update AFTER UPDATE ON playlist_prescription
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'playlist_prescription', NEW.id,
+            'changed');
+END;
+CREATE TRIGGER audit_playlist_prescription_delete AFTER DELETE ON playlist_prescription
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'playlist_prescription', OLD.id,
+            'removed');
+END;
+CREATE TRIGGER audit_prescription_status_change_insert AFTER INSERT ON prescription_status_change
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'prescription_status_change', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_prescription_status_change_update AFTER UPDATE ON prescription_status_change
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'prescription_status_change', NEW.id,
+            'changed');
+END;
+CREATE TRIGGER audit_prescription_status_change_delete AFTER DELETE ON prescription_status_change
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'prescription_status_change', OLD.id,
+            'removed');
+END;
 "#;
 
 /// Every migration, oldest first. Its length is the schema version this build
@@ -1023,6 +1095,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V8_SYNC).foreign_key_check(),
         M::up(V9_REFERRAL_ANSWERS),
         M::up(V10_MUSIC_STORY).foreign_key_check(),
+        M::up(V10_PERSONAL_MUSIC).foreign_key_check(),
     ])
 }
 

@@ -4,8 +4,8 @@
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::model::{
-    DeclineReason, Mark, ReferralReason, ReferralSource, ReferralStatus, SessionStatus, Timing,
-    Weekday,
+    DeclineReason, Mark, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
+    ReferralStatus, SessionStatus, Timing, Weekday,
 };
 use crate::outcomes::Rater;
 
@@ -117,6 +117,23 @@ db_enum!(ReferralReason {
     Depression => "depression",
     DementiaOrMemoryLoss => "dementia_or_memory_loss",
     Other => "other",
+});
+
+db_enum!(PrescriptionPurpose {
+    Calm => "calm",
+    Sleep => "sleep",
+    Mood => "mood",
+    Reminiscence => "reminiscence",
+    Connection => "connection",
+    Other => "other",
+});
+
+db_enum!(PrescriptionStatus {
+    Requested => "requested",
+    BeingBuilt => "being_built",
+    Tried => "tried",
+    HandedOver => "handed_over",
+    Reviewed => "reviewed",
 });
 
 db_enum!(ReferralStatus {

@@ -32,6 +32,8 @@ pub const SYNCED: &[&str] = &[
     "attendance",
     "referral",
     "referral_status_change",
+    "playlist_prescription",
+    "prescription_status_change",
     "score_set",
     "score_answer",
     "note",
@@ -119,10 +121,16 @@ pub fn person_of(conn: &Connection, row: &RowImage) -> Result<Option<String>> {
         "attendee" => row.k.first().and_then(Val::as_text).map(str::to_string),
         "membership" | "attendance" | "referral" | "score_set" | "note" | "playlist"
         | "music_story" | "music_avoid" | "erasure" => text(row, "attendee_id"),
-        "referral_status_change" => one(
+        "referral_status_change" | "playlist_prescription" => one(
             conn,
             "SELECT attendee_id FROM referral WHERE id = ?1",
             &text(row, "referral_id"),
+        )?,
+        "prescription_status_change" => one(
+            conn,
+            "SELECT r.attendee_id FROM playlist_prescription p
+               JOIN referral r ON r.id = p.referral_id WHERE p.id = ?1",
+            &text(row, "prescription_id"),
         )?,
         "score_answer" => one(
             conn,
@@ -165,9 +173,13 @@ pub fn route(conn: &Connection, row: &RowImage) -> Result<Route> {
             "SELECT s.group_id FROM note n JOIN session s ON s.id = n.session_id WHERE n.id = ?1",
             &text(row, "note_id"),
         )?),
-        "attendee" | "referral" | "referral_status_change" | "music_story" | "music_avoid" => {
-            of_person(person_of(conn, row)?)?
-        }
+        "attendee"
+        | "referral"
+        | "referral_status_change"
+        | "playlist_prescription"
+        | "prescription_status_change"
+        | "music_story"
+        | "music_avoid" => of_person(person_of(conn, row)?)?,
         "score_set" => match session_group(conn, &text(row, "session_id"))? {
             Some(g) => Route::Groups(vec![g]),
             None => of_person(text(row, "attendee_id"))?,

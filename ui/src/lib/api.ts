@@ -24,6 +24,8 @@ import type {
   PlaylistKind,
   PracticeSettings,
   PractitionerInput,
+  PrescriptionInput,
+  PrescriptionStatus,
   ReferralInput,
   ReferralStatus,
   ReportRequest,
@@ -183,6 +185,15 @@ export const addAvoid = (attendeeId: string, input: AvoidInput) => call('add_avo
 export const removeAvoid = (id: string) => call('remove_avoid', { id });
 /** Library tracks the life story points to, and the named songs still to find. */
 export const musicSuggestions = (attendeeId: string) => call('music_suggestions', { attendeeId });
+/** A request for a personal playlist on a referral; resolves with the referral. */
+export const prescribePlaylist = (referralId: string, input: PrescriptionInput) =>
+  call('prescribe_playlist', { referralId, input });
+export const setPrescriptionStatus = (prescriptionId: string, status: PrescriptionStatus, changedOn: string, note: string) =>
+  call('set_prescription_status', { prescriptionId, status, changedOn, note });
+export const setPrescriptionPlaylist = (prescriptionId: string, playlistId: string | null) =>
+  call('set_prescription_playlist', { prescriptionId, playlistId });
+/** Prescriptions requested or being built, longest waiting first (Today). */
+export const waitingPrescriptions = () => call('waiting_prescriptions');
 /** The session's music against the avoid lists of who may be in the room. */
 export const sessionAvoidFlags = (sessionId: string) => call('session_avoid_flags', { sessionId });
 /** A playlist against the avoid lists of whoever it may be played to. */

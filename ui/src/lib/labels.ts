@@ -18,6 +18,10 @@ export {
   DECLINE_REASON_LABELS,
   REFUSAL_REASON_LABELS,
   PLAYLIST_KIND_LABELS,
+  PRESCRIPTION_PURPOSES,
+  PRESCRIPTION_PURPOSE_LABELS,
+  PRESCRIPTION_STATUSES,
+  PRESCRIPTION_STATUS_LABELS,
 } from './vocabulary';
 
 /** The key that marks a register row, shown in the keyboard tip. */
