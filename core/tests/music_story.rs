@@ -561,14 +561,14 @@ fn suggestions_come_from_the_life_story_and_never_include_music_to_avoid() {
         .add_avoid(&arthur, &artist("Vera Lynn", "The war"))
         .unwrap();
 
-    let meet = track(&mut store, "We'll Meet Again", "Vera Lynn", Some(1939));
-    let cliffs = track(
+    track(&mut store, "We'll Meet Again", "Vera Lynn", Some(1939));
+    track(
         &mut store,
         "The White Cliffs of Dover",
         "Vera Lynn",
         Some(1942),
     );
-    let rock = track(
+    track(
         &mut store,
         "Rock Around the Clock",
         "Bill Haley & His Comets",
