@@ -1,0 +1,104 @@
+// A playlist prescription on a referral, over the app's real commands: made
+// on the person's page (the core's message when it says nothing of what the
+// playlist is for), waiting on Today, given its playlist, and moved on until
+// it no longer waits.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import * as api from '../lib/api';
+import { todayIso } from '../lib/dates';
+import { startRealBackend, type RealBackend } from './real-backend';
+import App from '../App.svelte';
+import { router } from '../lib/router.svelte';
+import { player } from '../lib/player.svelte';
+
+let backend: RealBackend;
+
+beforeEach(() => {
+  backend = startRealBackend();
+  api.setInvoker(backend.invoke);
+  api.setEventSource(backend.listen);
+  player.reset();
+});
+afterEach(() => backend.dispose());
+
+describe('playlist prescription', () => {
+  it('is recorded on a referral, waits on Today, gets its playlist and is handed over', async () => {
+    const dolly = await api.createAttendee({
+      fullName: 'Dolores Byrne',
+      preferredName: 'Dolly',
+      dateOfBirth: '',
+      phone: '',
+      email: '',
+      carerName: '',
+      accessNeeds: '',
+      communicationNeeds: '',
+      notes: '',
+      consentParticipation: { given: true, date: null },
+      consentMedia: { given: false, date: null },
+      consentShareOutcomes: { given: false, date: null },
+    });
+    await api.addReferral({
+      attendeeId: dolly.id,
+      source: 'gpLinkWorker',
+      referrerName: 'Priya Shah',
+      referrerOrganisation: 'Northside PCN',
+      receivedOn: todayIso(),
+      reasons: ['dementiaOrMemoryLoss'],
+      reasonNotes: '',
+    });
+    await api.createPlaylist('personal', { name: 'Dolly at bedtime', groupId: null, attendeeId: dolly.id });
+    router.go(`#/attendees/${dolly.id}`);
+    render(App);
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: /^Add a playlist prescription to the referral received/ }));
+    const form = within(await screen.findByRole('form', { name: 'Playlist prescription' }));
+    await user.type(form.getByLabelText('What the referrer says to avoid, and why'), 'No hymns: her mother’s funeral');
+    await user.click(form.getByRole('button', { name: 'Save prescription' }));
+    // Nothing said of what it is for: the core says so, beside the choices.
+    const purposes = form.getByRole('group', { name: 'What is the playlist for?' });
+    expect(await within(purposes).findByText('Choose what the playlist is for.')).toBeTruthy();
+    expect(document.activeElement).toBe(purposes);
+    await user.click(form.getByLabelText('Calm before a hard time of day'));
+    await user.click(form.getByLabelText('Sleep'));
+    await user.type(form.getByLabelText('More on what it is for'), 'Half an hour before her bath');
+    await user.click(form.getByRole('button', { name: 'Save prescription' }));
+
+    const block = within(await screen.findByRole('group', { name: 'Playlist prescription' }));
+    expect(block.getByText('Calm before a hard time of day, Sleep')).toBeTruthy();
+    expect(block.getByText('No hymns: her mother’s funeral')).toBeTruthy();
+    expect(block.getAllByText('Requested')).toHaveLength(2); // the badge and the history
+
+    // Waiting on Today, with who asked.
+    router.go('#/today');
+    const waiting = within(await screen.findByRole('region', { name: 'Playlists waiting to be made' }));
+    expect(waiting.getByRole('link', { name: 'Dolores Byrne' })).toBeTruthy();
+    expect(waiting.getByText(/Asked for by\s+Priya Shah, Northside PCN, today/)).toBeTruthy();
+
+    // Its playlist, then handed over.
+    router.go(`#/attendees/${dolly.id}`);
+    const select = await screen.findByLabelText('Playlist made for it');
+    await within(select).findByRole('option', { name: 'Dolly at bedtime' });
+    await user.selectOptions(select, 'Dolly at bedtime');
+    await screen.findByRole('link', { name: 'Open Dolly at bedtime' });
+    await user.click(screen.getByRole('button', { name: /^Change status of the playlist prescription/ }));
+    const dialog = within(await screen.findByRole('dialog', { name: "Change the prescription's status" }));
+    expect((dialog.getByLabelText('New status') as HTMLSelectElement).value).toBe('beingBuilt');
+    await user.selectOptions(dialog.getByLabelText('New status'), 'Handed over');
+    await user.type(dialog.getByLabelText('Note about the change'), 'USB stick to her daughter');
+    await user.click(dialog.getByRole('button', { name: 'Save status' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => {
+      const history = within(screen.getByRole('list', { name: "The prescription's history" }));
+      expect(history.getAllByRole('listitem').map((li) => li.textContent!.replace(/\s+/g, ' ').trim())).toEqual([
+        expect.stringMatching(/^Requested on /),
+        expect.stringMatching(/^Handed over on .*: USB stick to her daughter$/),
+      ]);
+    });
+
+    router.go('#/today');
+    await screen.findByRole('heading', { level: 1, name: 'This week' });
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Playlists waiting to be made' })).toBeNull());
+  });
+});
