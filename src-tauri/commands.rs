@@ -608,6 +608,36 @@ pub fn waiting_prescriptions(state: State<'_, AppState>) -> Res<Vec<WaitingPresc
 }
 
 #[tauri::command(async)]
+pub fn log_listening(state: State<'_, AppState>, input: ListeningInput) -> Res<Listening> {
+    state.with(|s| s.log_listening(&input))
+}
+
+#[tauri::command(async)]
+pub fn playlist_responses(
+    state: State<'_, AppState>,
+    playlist_id: String,
+) -> Res<Vec<TrackResponse>> {
+    state.with(|s| s.playlist_responses(&playlist_id))
+}
+
+#[tauri::command(async)]
+pub fn order_playlist_by_response(
+    state: State<'_, AppState>,
+    playlist_id: String,
+) -> Res<Playlist> {
+    state.with(|s| s.order_playlist_by_response(&playlist_id))
+}
+
+#[tauri::command(async)]
+pub fn avoid_after_distress(
+    state: State<'_, AppState>,
+    entry_id: String,
+    why: String,
+) -> Res<Playlist> {
+    state.with(|s| s.avoid_after_distress(&entry_id, &why))
+}
+
+#[tauri::command(async)]
 pub fn session_avoid_flags(state: State<'_, AppState>, session_id: String) -> Res<Vec<AvoidFlag>> {
     state.with(|s| s.session_avoid_flags(&session_id))
 }

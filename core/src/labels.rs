@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::model::{
-    DeclineReason, Mark, MessageHeading, PlaylistKind, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
+    DeclineReason, ListeningPlace, Mark, MessageHeading, PlaylistKind, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
     ReferralStatus, RefusalReason, SessionStatus, Timing,
 };
 use crate::outcomes::{BandLevel, Rater};
@@ -107,6 +107,29 @@ labelled!(PrescriptionStatus {
     HandedOver => "Handed over",
     Reviewed => "Reviewed",
 });
+
+labelled!(ListeningPlace {
+    Session => "In a session",
+    Home => "At home",
+});
+
+/// The carers' guide's response scale (after Samson et al. 2009), 0 to 5.
+pub const RESPONSE_SCALE: [&str; 6] = [
+    "No recognition",
+    "Slight interest",
+    "Weak familiarity (a face, humming)",
+    "\"I may have heard this\"",
+    "\"I've known this a long time\"",
+    "A specific memory (\"I heard this when…\")",
+];
+
+/// A response in words ("4: \"I've known this a long time\"").
+pub fn response_words(response: u8) -> String {
+    match RESPONSE_SCALE.get(response as usize) {
+        Some(w) => format!("{response}: {w}"),
+        None => response.to_string(),
+    }
+}
 
 labelled!(RefusalReason {
     NotAudio => "not a music file",
@@ -230,7 +253,7 @@ pub fn typescript() -> String {
     let mut s = String::from(
         "// Generated from core/src/labels.rs. Do not edit by hand:\n\
          // run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test main bindings` after changing a label.\n\n\
-         import type {\n  BandLevel,\n  DeclineReason,\n  Mark,\n  PlaylistKind,\n  PrescriptionPurpose,\n  PrescriptionStatus,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
+         import type {\n  BandLevel,\n  DeclineReason,\n  ListeningPlace,\n  Mark,\n  PlaylistKind,\n  PrescriptionPurpose,\n  PrescriptionStatus,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
          ReferralStatus,\n  RefusalReason,\n  SessionStatus,\n  Timing,\n} from './bindings';\n\n",
     );
     section::<Mark>(
@@ -307,6 +330,23 @@ pub fn typescript() -> String {
         "Where a playlist prescription stands.",
         |v| v.label().into(),
     );
+    section::<ListeningPlace>(
+        &mut s,
+        "ListeningPlace",
+        Some("LISTENING_PLACES"),
+        "LISTENING_PLACE_LABELS",
+        "Where a song was heard.",
+        |v| v.label().into(),
+    );
+    s.push_str(&format!(
+        "/** The carers' guide's response scale, 0 (no recognition) to 5 (a specific memory). */\n\
+         export const RESPONSE_SCALE: readonly string[] = [{}];\n\n",
+        RESPONSE_SCALE
+            .iter()
+            .map(|w| js(w))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     section::<RefusalReason>(
         &mut s,
         "RefusalReason",

@@ -805,3 +805,115 @@ fn a_playlist_prescription_is_tracked_waits_on_today_and_is_answered_in_the_feed
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[test]
+fn the_listening_log_orders_a_playlist_and_a_distressing_song_goes_onto_the_avoid_list() {
+    use refrain_core::model::{ListeningInput, ListeningPlace};
+    let (dir, mut store) = store();
+    let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
+    let a = track(&mut store, "Isle of Innisfree", "Bing Crosby", Some(1952));
+    let b = track(&mut store, "Danny Boy", "Jim Reeves", Some(1959));
+    let c = track(
+        &mut store,
+        "She Moved Through the Fair",
+        "Mary O'Hara",
+        Some(1956),
+    );
+    let d = track(&mut store, "Galway Bay", "Bing Crosby", Some(1949));
+    let list = playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &dolly,
+        "Dolly's",
+        &[&a, &b, &c, &d],
+    );
+    let log = |store: &mut Store, t: &str, response: Option<u8>, distress: bool, place| {
+        store.log_listening(&ListeningInput {
+            attendee_id: dolly.clone(),
+            track_id: t.into(),
+            heard_on: String::new(),
+            place,
+            response,
+            distress,
+            note: String::new(),
+        })
+    };
+
+    // Nothing said, or off the scale: refused beside the response.
+    let err = log(&mut store, &a.id, None, false, ListeningPlace::Session).unwrap_err();
+    assert_eq!(err.field(), Some("response"));
+    let err = log(&mut store, &a.id, Some(6), false, ListeningPlace::Session).unwrap_err();
+    assert_eq!(err.field(), Some("response"));
+
+    log(&mut store, &a.id, Some(2), false, ListeningPlace::Session).unwrap();
+    log(&mut store, &a.id, Some(3), false, ListeningPlace::Home).unwrap();
+    log(&mut store, &c.id, Some(5), false, ListeningPlace::Session).unwrap();
+    let upset = log(&mut store, &b.id, Some(1), true, ListeningPlace::Home).unwrap();
+    assert!(upset.distress);
+    assert_eq!(upset.heard_on, refrain_core::validate::fmt_date(today()));
+
+    let r = store.playlist_responses(&list.id).unwrap();
+    assert_eq!(r[0].times, 2);
+    assert_eq!(r[0].average_response, Some(2.5));
+    assert_eq!(r[1].distressed, 1);
+    assert_eq!(r[3].times, 0);
+
+    // Best first, the untried after, the distressing last.
+    let ordered = store.order_playlist_by_response(&list.id).unwrap();
+    let titles: Vec<&str> = ordered
+        .entries
+        .iter()
+        .map(|e| e.track.title.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "She Moved Through the Fair",
+            "Isle of Innisfree",
+            "Galway Bay",
+            "Danny Boy"
+        ]
+    );
+
+    // The distressing song: off the playlist and onto her avoid list at once.
+    let entry = ordered.entries[3].id.clone();
+    let err = store.avoid_after_distress(&entry, " ").unwrap_err();
+    assert_eq!(err.field(), Some("why"));
+    assert_eq!(
+        store.playlist(&list.id).unwrap().entries.len(),
+        4,
+        "nothing half done"
+    );
+    let after = store
+        .avoid_after_distress(&entry, "Cried at it at home")
+        .unwrap();
+    assert_eq!(after.entries.len(), 3);
+    let story = store.music_story(&dolly).unwrap();
+    assert_eq!(story.avoid.len(), 1);
+    assert_eq!(story.avoid[0].track_id.as_deref(), Some(b.id.as_str()));
+    assert_eq!(story.avoid[0].why, "Cried at it at home");
+
+    // Kept like the rest of her record.
+    let sar = store.subject_access(&dolly).unwrap();
+    assert_eq!(sar.listening.len(), 4);
+    let doc = format!(
+        "{:?}",
+        refrain_core::report::subject_access::document(&sar).blocks
+    );
+    assert!(doc.contains("5: A specific memory"), "{doc}");
+    assert!(store
+        .person_audit(&dolly)
+        .unwrap()
+        .iter()
+        .any(|e| e.what == "listening log entry"));
+    let erasure = store.erase_attendee(&dolly, "Asked").unwrap();
+    assert!(erasure
+        .removed
+        .contains(&"4 entries in the listening log".to_string()));
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join(refrain_core::store::DB_FILE)).unwrap();
+    let left: i64 = conn
+        .query_row("SELECT count(*) FROM listening", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}

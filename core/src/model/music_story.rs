@@ -231,3 +231,63 @@ pub struct WaitingPrescription {
     /// Days since it was requested.
     pub days_waiting: u32,
 }
+
+/// Where a song was heard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ListeningPlace {
+    Session,
+    Home,
+}
+
+/// How a song went for a person, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Listening {
+    pub id: String,
+    pub attendee_id: String,
+    pub track_id: String,
+    pub track_title: String,
+    /// `YYYY-MM-DD`
+    pub heard_on: String,
+    pub place: ListeningPlace,
+    /// On the guide's scale: 0 no recognition, 1 slight interest, 2 weak
+    /// familiarity, 3 "I may have heard this", 4 "I've known this a long
+    /// time", 5 a specific memory.
+    pub response: Option<u8>,
+    pub distress: bool,
+    pub note: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListeningInput {
+    pub attendee_id: String,
+    pub track_id: String,
+    /// `YYYY-MM-DD`; empty means today.
+    #[serde(default)]
+    pub heard_on: String,
+    pub place: ListeningPlace,
+    #[serde(default)]
+    pub response: Option<u8>,
+    #[serde(default)]
+    pub distress: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// How one song of a personal playlist has gone so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TrackResponse {
+    pub track_id: String,
+    /// Times it was recorded.
+    pub times: u32,
+    /// The mean of the responses given (distress alone gives none).
+    pub average_response: Option<f32>,
+    /// Times it caused distress.
+    pub distressed: u32,
+    /// The latest entry, if any.
+    pub last: Option<Listening>,
+}

@@ -358,6 +358,8 @@ pub struct SubjectAccess {
     pub playlists: Vec<String>,
     /// Their music life story and the music they must not hear.
     pub music_story: super::MusicStory,
+    /// How songs went for them, newest first.
+    pub listening: Vec<super::Listening>,
     pub audit: Vec<super::AuditEntry>,
     pub stamp: ReportStamp,
 }

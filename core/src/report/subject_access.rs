@@ -351,6 +351,50 @@ pub fn document(s: &SubjectAccess) -> Document {
         blocks.push(Block::Facts(facts));
     }
 
+    blocks.push(Block::Heading("How songs went for them".into()));
+    if s.listening.is_empty() {
+        blocks.push(Block::Paragraph("None.".into()));
+    } else {
+        blocks.push(Block::Table(Table {
+            columns: vec![
+                col(Align::Left, 90.0),
+                col(Align::Left, 150.0),
+                col(Align::Left, 70.0),
+                col(Align::Left, 210.0),
+            ],
+            header: vec![
+                "Heard".into(),
+                "Song".into(),
+                "Where".into(),
+                "Response".into(),
+            ],
+            rows: s
+                .listening
+                .iter()
+                .map(|l| {
+                    let mut how: Vec<String> = Vec::new();
+                    if let Some(r) = l.response {
+                        how.push(crate::labels::response_words(r));
+                    }
+                    if l.distress {
+                        how.push("distress".into());
+                    }
+                    if !l.note.is_empty() {
+                        how.push(l.note.clone());
+                    }
+                    vec![
+                        long_date(&l.heard_on),
+                        l.track_title.clone(),
+                        l.place.label().into(),
+                        how.join("; "),
+                    ]
+                })
+                .collect(),
+            bold_last_rows: 0,
+            key_columns: 1,
+        }));
+    }
+
     blocks.push(Block::Heading("Every change to their records".into()));
     if s.audit.is_empty() {
         blocks.push(Block::Paragraph("None.".into()));

@@ -40,6 +40,7 @@ const TABLES: &[(&str, &str)] = &[
     ("music_story", "music life story"),
     ("music_avoid", "music to avoid"),
     ("playlist_prescription", "playlist prescription"),
+    ("listening", "listening log entry"),
     ("prescription_status_change", "playlist prescription status"),
 ];
 
@@ -183,6 +184,7 @@ impl Store {
                  UNION ALL SELECT 'score_set', id FROM score_set WHERE attendee_id = ?1
                  UNION ALL SELECT 'music_story', id FROM music_story WHERE attendee_id = ?1
                  UNION ALL SELECT 'music_avoid', id FROM music_avoid WHERE attendee_id = ?1
+                 UNION ALL SELECT 'listening', id FROM listening WHERE attendee_id = ?1
                  UNION ALL SELECT 'playlist_prescription', p.id FROM playlist_prescription p
                              JOIN referral r ON r.id = p.referral_id WHERE r.attendee_id = ?1
                  UNION ALL SELECT 'prescription_status_change', c.id

@@ -128,6 +128,15 @@ fn erase(
         plural(
             count(
                 conn,
+                "SELECT count(*) FROM listening WHERE attendee_id = ?1",
+                attendee_id,
+            )?,
+            "entry in the listening log",
+            "entries in the listening log",
+        ),
+        plural(
+            count(
+                conn,
                 "SELECT count(*) FROM playlist WHERE attendee_id = ?1",
                 attendee_id,
             )?,
@@ -188,8 +197,9 @@ fn erase(
     Ok(removed)
 }
 
-/// Removes a person's referrals, scores, personal playlists and music life
-/// story with its avoid list: what an erasure removes besides their notes.
+/// Removes a person's referrals (with any playlist prescription), scores,
+/// personal playlists, music life story with its avoid list, and listening
+/// log: what an erasure removes besides their notes.
 /// Team sharing removes the same when an erasure made on another laptop
 /// arrives (`crate::sync`).
 pub(crate) fn delete_personal_records(conn: &Connection, id: &str) -> Result<()> {
@@ -223,6 +233,7 @@ pub(crate) fn delete_personal_records(conn: &Connection, id: &str) -> Result<()>
     )?;
     conn.execute("DELETE FROM playlist WHERE attendee_id = ?1", [id])?;
     conn.execute("DELETE FROM music_avoid WHERE attendee_id = ?1", [id])?;
+    conn.execute("DELETE FROM listening WHERE attendee_id = ?1", [id])?;
     conn.execute("DELETE FROM music_story WHERE attendee_id = ?1", [id])?;
     Ok(())
 }

@@ -11,6 +11,7 @@ pub(crate) mod erasure;
 pub(crate) mod groups;
 pub(crate) mod instruments;
 pub mod library;
+pub(crate) mod listening;
 pub(crate) mod music_story;
 pub(crate) mod notes;
 pub(crate) mod playlists;
@@ -328,6 +329,7 @@ impl Store {
             "music_story",
             "music_avoid",
             "playlist_prescription",
+            "listening",
         ] {
             let n: i64 =
                 self.conn

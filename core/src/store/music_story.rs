@@ -332,6 +332,49 @@ fn playlist_tracks(conn: &Connection, playlist_id: &str) -> Result<Vec<(String, 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Adds an entry to a person's avoid list inside a change; false (and
+/// nothing written) when it is already there.
+pub(crate) fn add_avoid_in(tx: &Connection, attendee_id: &str, input: &AvoidInput) -> Result<bool> {
+    refuse_erased(tx, attendee_id)?;
+    let person = attendees::get(tx, attendee_id)?;
+    if person.archived {
+        return Err(CoreError::Conflict(
+            "This record is archived, so it can't be changed.".into(),
+        ));
+    }
+    let (track_id, title, artist) = clean_avoid(tx, input)?;
+    let already = avoid_list(tx, attendee_id)?.into_iter().any(|e| {
+        e.kind == input.kind
+            && match input.kind {
+                AvoidKind::Artist => avoid::normalise(&e.artist) == avoid::normalise(&artist),
+                AvoidKind::Song => {
+                    (track_id.is_some() && e.track_id == track_id)
+                        || (avoid::normalise(&e.title) == avoid::normalise(&title)
+                            && avoid::normalise(&e.artist) == avoid::normalise(&artist))
+                }
+            }
+    });
+    if already {
+        return Ok(false);
+    }
+    tx.execute(
+        "INSERT INTO music_avoid (id, attendee_id, kind, track_id, title, artist, why,
+             created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        params![
+            new_id(),
+            attendee_id,
+            kind_to_db(input.kind),
+            track_id,
+            title,
+            artist,
+            input.why.trim(),
+            now()
+        ],
+    )?;
+    Ok(true)
+}
+
 impl Store {
     /// A person's music life story and avoid list.
     pub fn music_story(&self, attendee_id: &str) -> Result<MusicStory> {
@@ -417,48 +460,11 @@ impl Store {
     /// Adds a song or an artist to a person's avoid list.
     pub fn add_avoid(&mut self, attendee_id: &str, input: &AvoidInput) -> Result<MusicStory> {
         self.write(|tx| {
-            refuse_erased(tx, attendee_id)?;
-            let person = attendees::get(tx, attendee_id)?;
-            if person.archived {
-                return Err(CoreError::Conflict(
-                    "This record is archived, so it can't be changed.".into(),
-                ));
-            }
-            let (track_id, title, artist) = clean_avoid(tx, input)?;
-            let already = avoid_list(tx, attendee_id)?.into_iter().any(|e| {
-                e.kind == input.kind
-                    && match input.kind {
-                        AvoidKind::Artist => {
-                            avoid::normalise(&e.artist) == avoid::normalise(&artist)
-                        }
-                        AvoidKind::Song => {
-                            (track_id.is_some() && e.track_id == track_id)
-                                || (avoid::normalise(&e.title) == avoid::normalise(&title)
-                                    && avoid::normalise(&e.artist) == avoid::normalise(&artist))
-                        }
-                    }
-            });
-            if already {
+            if !add_avoid_in(tx, attendee_id, input)? {
                 return Err(CoreError::Conflict(
                     "That is already on their list of music to avoid.".into(),
                 ));
             }
-            let ts = now();
-            tx.execute(
-                "INSERT INTO music_avoid (id, attendee_id, kind, track_id, title, artist, why,
-                     created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                params![
-                    new_id(),
-                    attendee_id,
-                    kind_to_db(input.kind),
-                    track_id,
-                    title,
-                    artist,
-                    input.why.trim(),
-                    ts
-                ],
-            )?;
             get(tx, attendee_id)
         })
     }

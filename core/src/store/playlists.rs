@@ -27,7 +27,7 @@ fn kind_to_db(k: PlaylistKind) -> &'static str {
     }
 }
 
-fn get(conn: &Connection, library: &std::path::Path, id: &str) -> Result<Playlist> {
+pub(crate) fn get(conn: &Connection, library: &std::path::Path, id: &str) -> Result<Playlist> {
     let head = conn
         .query_row(
             "SELECT id, kind, name, group_id, attendee_id, created_at, updated_at
@@ -188,6 +188,19 @@ pub(crate) fn add(conn: &Connection, playlist_id: &str, track_id: &str, note: &s
     touch(conn, playlist_id)
 }
 
+/// Takes an entry off its playlist, closing the gap; returns the playlist's id.
+pub(crate) fn remove_entry(conn: &Connection, entry_id: &str) -> Result<String> {
+    let e = entry(conn, entry_id)?;
+    conn.execute("DELETE FROM playlist_entry WHERE id = ?1", [entry_id])?;
+    conn.execute(
+        "UPDATE playlist_entry SET position = position - 1, updated_at = ?3
+         WHERE playlist_id = ?1 AND position > ?2",
+        params![e.playlist_id, e.position, now()],
+    )?;
+    touch(conn, &e.playlist_id)?;
+    Ok(e.playlist_id)
+}
+
 impl Store {
     pub fn playlist(&self, id: &str) -> Result<Playlist> {
         get(self.conn(), &self.library_dir(), id)
@@ -297,15 +310,8 @@ impl Store {
     pub fn remove_from_playlist(&mut self, entry_id: &str) -> Result<Playlist> {
         let library = self.library_dir();
         self.write(|tx| {
-            let e = entry(tx, entry_id)?;
-            tx.execute("DELETE FROM playlist_entry WHERE id = ?1", [entry_id])?;
-            tx.execute(
-                "UPDATE playlist_entry SET position = position - 1, updated_at = ?3
-                 WHERE playlist_id = ?1 AND position > ?2",
-                params![e.playlist_id, e.position, now()],
-            )?;
-            touch(tx, &e.playlist_id)?;
-            get(tx, &library, &e.playlist_id)
+            let playlist_id = remove_entry(tx, entry_id)?;
+            get(tx, &library, &playlist_id)
         })
     }
 

@@ -757,6 +757,7 @@ pub(crate) fn subject_access(
         notes,
         playlists,
         music_story: super::music_story::get(conn, attendee_id)?,
+        listening: super::listening::of_person(conn, attendee_id)?,
         audit: store.person_audit(attendee_id)?,
         attendee,
         stamp,

@@ -920,8 +920,9 @@ END;
 /// an erased person can't be given either again.
 const V10_MUSIC_STORY: &str = r#"
 /// Personal music: a person's music life story (one per person), the songs
-/// and artists they must not hear (each with why), and playlist
-/// prescriptions on referrals with their status history. Audited like every
+/// and artists they must not hear (each with why), playlist prescriptions on
+/// referrals with their status history, and the listening log (how each song
+/// went). Audited like every
 /// clinical record; an erased person can't be given a story or an avoid
 /// entry again.
 const V10_PERSONAL_MUSIC: &str = r#"
@@ -1077,6 +1078,48 @@ CREATE TRIGGER audit_prescription_status_change_delete AFTER DELETE ON prescript
 BEGIN
     INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
     VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'prescription_status_change', OLD.id,
+            'removed');
+END;
+
+-- How a song went for a person: a response on the guide's 0 to 5 scale (no
+-- recognition to a specific memory), or distress, or both; in a session or
+-- at home (a family's diary).
+CREATE TABLE listening (
+    id           TEXT PRIMARY KEY NOT NULL,
+    attendee_id  TEXT NOT NULL REFERENCES attendee(id),
+    track_id     TEXT NOT NULL REFERENCES track(id),
+    heard_on     TEXT NOT NULL,
+    place        TEXT NOT NULL CHECK (place IN ('session', 'home')),
+    response     INTEGER CHECK (response BETWEEN 0 AND 5),
+    distress     INTEGER NOT NULL DEFAULT 0 CHECK (distress IN (0, 1)),
+    note         TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    CHECK (response IS NOT NULL OR distress = 1)
+) STRICT;
+CREATE INDEX listening_by_person ON listening (attendee_id, track_id, heard_on);
+CREATE TRIGGER listening_not_for_erased_insert BEFORE INSERT ON listening
+    WHEN NEW.attendee_id IN (SELECT attendee_id FROM erasure)
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: erased');
+END;
+
+CREATE TRIGGER audit_listening_insert AFTER INSERT ON listening
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'listening', NEW.id,
+            'created');
+END;
+CREATE TRIGGER audit_listening_update AFTER UPDATE ON listening
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'listening', NEW.id,
+            'changed');
+END;
+CREATE TRIGGER audit_listening_delete AFTER DELETE ON listening
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'listening', OLD.id,
             'removed');
 END;
 "#;

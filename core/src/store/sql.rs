@@ -4,7 +4,7 @@
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::model::{
-    DeclineReason, Mark, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
+    DeclineReason, ListeningPlace, Mark, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
     ReferralStatus, SessionStatus, Timing, Weekday,
 };
 use crate::outcomes::Rater;
@@ -117,6 +117,11 @@ db_enum!(ReferralReason {
     Depression => "depression",
     DementiaOrMemoryLoss => "dementia_or_memory_loss",
     Other => "other",
+});
+
+db_enum!(ListeningPlace {
+    Session => "session",
+    Home => "home",
 });
 
 db_enum!(PrescriptionPurpose {

@@ -40,6 +40,7 @@ pub const SYNCED: &[&str] = &[
     "note_amendment",
     "music_story",
     "music_avoid",
+    "listening",
     "erasure",
 ];
 
@@ -120,7 +121,7 @@ pub fn person_of(conn: &Connection, row: &RowImage) -> Result<Option<String>> {
     Ok(match row.t.as_str() {
         "attendee" => row.k.first().and_then(Val::as_text).map(str::to_string),
         "membership" | "attendance" | "referral" | "score_set" | "note" | "playlist"
-        | "music_story" | "music_avoid" | "erasure" => text(row, "attendee_id"),
+        | "music_story" | "music_avoid" | "listening" | "erasure" => text(row, "attendee_id"),
         "referral_status_change" | "playlist_prescription" => one(
             conn,
             "SELECT attendee_id FROM referral WHERE id = ?1",
@@ -179,7 +180,8 @@ pub fn route(conn: &Connection, row: &RowImage) -> Result<Route> {
         | "playlist_prescription"
         | "prescription_status_change"
         | "music_story"
-        | "music_avoid" => of_person(person_of(conn, row)?)?,
+        | "music_avoid"
+        | "listening" => of_person(person_of(conn, row)?)?,
         "score_set" => match session_group(conn, &text(row, "session_id"))? {
             Some(g) => Route::Groups(vec![g]),
             None => of_person(text(row, "attendee_id"))?,

@@ -16,6 +16,7 @@ import type {
   GroupInstrumentChoice,
   ImportProgress,
   ImportTable,
+  ListeningInput,
   Mark,
   MusicStoryInput,
   PeopleImportProgress,
@@ -194,6 +195,13 @@ export const setPrescriptionPlaylist = (prescriptionId: string, playlistId: stri
   call('set_prescription_playlist', { prescriptionId, playlistId });
 /** Prescriptions requested or being built, longest waiting first (Today). */
 export const waitingPrescriptions = () => call('waiting_prescriptions');
+/** How a song went for someone (0 to 5, or distress), in a session or at home. */
+export const logListening = (input: ListeningInput) => call('log_listening', { input });
+/** How each song of a personal playlist has gone, in its order. */
+export const playlistResponses = (playlistId: string) => call('playlist_responses', { playlistId });
+export const orderPlaylistByResponse = (playlistId: string) => call('order_playlist_by_response', { playlistId });
+/** Off the playlist and onto the person's avoid list, with why, in one change. */
+export const avoidAfterDistress = (entryId: string, why: string) => call('avoid_after_distress', { entryId, why });
 /** The session's music against the avoid lists of who may be in the room. */
 export const sessionAvoidFlags = (sessionId: string) => call('session_avoid_flags', { sessionId });
 /** A playlist against the avoid lists of whoever it may be played to. */
