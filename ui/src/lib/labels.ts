@@ -22,6 +22,9 @@ export {
   PRESCRIPTION_PURPOSE_LABELS,
   PRESCRIPTION_STATUSES,
   PRESCRIPTION_STATUS_LABELS,
+  LISTENING_PLACES,
+  LISTENING_PLACE_LABELS,
+  RESPONSE_SCALE,
 } from './vocabulary';
 
 /** The key that marks a register row, shown in the keyboard tip. */
