@@ -638,6 +638,20 @@ pub fn avoid_after_distress(
 }
 
 #[tauri::command(async)]
+pub fn set_playlist_review(
+    state: State<'_, AppState>,
+    playlist_id: String,
+    review_on: String,
+) -> Res<Playlist> {
+    state.with(|s| s.set_playlist_review(&playlist_id, &review_on))
+}
+
+#[tauri::command(async)]
+pub fn reviews_due(state: State<'_, AppState>) -> Res<Vec<ReviewDue>> {
+    state.with(|s| s.reviews_due())
+}
+
+#[tauri::command(async)]
 pub fn session_avoid_flags(state: State<'_, AppState>, session_id: String) -> Res<Vec<AvoidFlag>> {
     state.with(|s| s.session_avoid_flags(&session_id))
 }

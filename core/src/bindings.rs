@@ -51,7 +51,7 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         MusicStory, MusicStoryInput, AvoidKind, AvoidEntry, AvoidInput, AvoidFlag, Suggestion,
         NamedSong, MusicSuggestions, PrescriptionPurpose, PrescriptionStatus,
         PrescriptionStatusChange, PlaylistPrescription, PrescriptionInput, WaitingPrescription,
-        ListeningPlace, Listening, ListeningInput, TrackResponse,
+        ListeningPlace, Listening, ListeningInput, TrackResponse, ReviewDue,
         // Backups.
         BackupKind, BackupInfo, RestoreReport,
         // The audit log.

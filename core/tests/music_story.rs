@@ -893,6 +893,26 @@ fn the_listening_log_orders_a_playlist_and_a_distressing_song_goes_onto_the_avoi
     assert_eq!(story.avoid[0].track_id.as_deref(), Some(b.id.as_str()));
     assert_eq!(story.avoid[0].why, "Cried at it at home");
 
+    // A review date: on Today from that day, not before; cleared, gone.
+    let day = |n: i64| refrain_core::validate::fmt_date(today() + chrono::Duration::days(n));
+    let err = store
+        .set_playlist_review(&list.id, "31/02/2026")
+        .unwrap_err();
+    assert_eq!(err.field(), Some("reviewOn"));
+    let set = store.set_playlist_review(&list.id, &day(3)).unwrap();
+    assert_eq!(set.review_on, Some(day(3)));
+    assert!(store.reviews_due().unwrap().is_empty());
+    store.set_playlist_review(&list.id, &day(0)).unwrap();
+    let due = store.reviews_due().unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].playlist_name.as_str(), due[0].attendee_name.as_str()),
+        ("Dolly's", "Dolores Byrne")
+    );
+    store.set_playlist_review(&list.id, "").unwrap();
+    assert!(store.reviews_due().unwrap().is_empty());
+    store.set_playlist_review(&list.id, &day(-2)).unwrap();
+
     // Kept like the rest of her record.
     let sar = store.subject_access(&dolly).unwrap();
     assert_eq!(sar.listening.len(), 4);
@@ -906,10 +926,12 @@ fn the_listening_log_orders_a_playlist_and_a_distressing_song_goes_onto_the_avoi
         .unwrap()
         .iter()
         .any(|e| e.what == "listening log entry"));
+    assert_eq!(store.reviews_due().unwrap().len(), 1);
     let erasure = store.erase_attendee(&dolly, "Asked").unwrap();
     assert!(erasure
         .removed
         .contains(&"4 entries in the listening log".to_string()));
+    assert!(store.reviews_due().unwrap().is_empty());
     drop(store);
     let conn = rusqlite::Connection::open(dir.path().join(refrain_core::store::DB_FILE)).unwrap();
     let left: i64 = conn

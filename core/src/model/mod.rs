@@ -716,6 +716,9 @@ pub struct Playlist {
     /// For a personal playlist: whose it is.
     pub attendee_id: Option<String>,
     pub entries: Vec<PlaylistEntry>,
+    /// For a personal playlist: when to look again at how it is working
+    /// (`YYYY-MM-DD`); shown on Today from that day.
+    pub review_on: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }

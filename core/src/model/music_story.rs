@@ -291,3 +291,15 @@ pub struct TrackResponse {
     /// The latest entry, if any.
     pub last: Option<Listening>,
 }
+
+/// A personal playlist whose review date has come, for Today.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewDue {
+    pub playlist_id: String,
+    pub playlist_name: String,
+    pub attendee_id: String,
+    pub attendee_name: String,
+    /// `YYYY-MM-DD`
+    pub review_on: String,
+}

@@ -250,3 +250,46 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Sets (or clears) when to review a personal playlist.
+    pub fn set_playlist_review(&mut self, playlist_id: &str, review_on: &str) -> Result<Playlist> {
+        let on = validate::optional_date("reviewOn", review_on)?.map(fmt_date);
+        let library = self.library_dir();
+        self.write(|tx| {
+            let person = owner(tx, playlist_id)?;
+            if super::erasure::is_erased(tx, &person)? {
+                return Err(CoreError::Conflict(
+                    "This person's record was erased on request, so it can't be changed.".into(),
+                ));
+            }
+            tx.execute(
+                "UPDATE playlist SET review_on = ?2, updated_at = ?3 WHERE id = ?1",
+                params![playlist_id, on, now()],
+            )?;
+            super::playlists::get(tx, &library, playlist_id)
+        })
+    }
+
+    /// Personal playlists whose review date has come (today or before),
+    /// the longest overdue first; none for archived or erased people.
+    pub fn reviews_due(&self) -> Result<Vec<crate::model::ReviewDue>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT p.id, p.name, a.id, a.full_name, p.review_on
+             FROM playlist p JOIN attendee a ON a.id = p.attendee_id
+             WHERE p.review_on IS NOT NULL AND p.review_on <= ?1 AND p.archived_at IS NULL
+               AND a.archived_at IS NULL AND a.id NOT IN (SELECT attendee_id FROM erasure)
+             ORDER BY p.review_on, a.full_name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([fmt_date(today())], |r| {
+            Ok(crate::model::ReviewDue {
+                playlist_id: r.get(0)?,
+                playlist_name: r.get(1)?,
+                attendee_id: r.get(2)?,
+                attendee_name: r.get(3)?,
+                review_on: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -30,7 +30,7 @@ fn kind_to_db(k: PlaylistKind) -> &'static str {
 pub(crate) fn get(conn: &Connection, library: &std::path::Path, id: &str) -> Result<Playlist> {
     let head = conn
         .query_row(
-            "SELECT id, kind, name, group_id, attendee_id, created_at, updated_at
+            "SELECT id, kind, name, group_id, attendee_id, created_at, updated_at, review_on
              FROM playlist WHERE id = ?1 AND archived_at IS NULL",
             [id],
             |r| {
@@ -41,6 +41,7 @@ pub(crate) fn get(conn: &Connection, library: &std::path::Path, id: &str) -> Res
                     group_id: r.get(3)?,
                     attendee_id: r.get(4)?,
                     entries: Vec::new(),
+                    review_on: r.get(7)?,
                     created_at: r.get(5)?,
                     updated_at: r.get(6)?,
                 })

@@ -921,8 +921,8 @@ END;
 const V10_MUSIC_STORY: &str = r#"
 /// Personal music: a person's music life story (one per person), the songs
 /// and artists they must not hear (each with why), playlist prescriptions on
-/// referrals with their status history, and the listening log (how each song
-/// went). Audited like every
+/// referrals with their status history, the listening log (how each song
+/// went), and a personal playlist's review date. Audited like every
 /// clinical record; an erased person can't be given a story or an avoid
 /// entry again.
 const V10_PERSONAL_MUSIC: &str = r#"
@@ -1122,6 +1122,10 @@ BEGIN
     VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'listening', OLD.id,
             'removed');
 END;
+
+-- When to look again at how a personal playlist is working.
+ALTER TABLE playlist ADD COLUMN review_on TEXT;
+CREATE INDEX playlist_review_due ON playlist (review_on) WHERE review_on IS NOT NULL;
 "#;
 
 /// Every migration, oldest first. Its length is the schema version this build

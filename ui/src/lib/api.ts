@@ -202,6 +202,11 @@ export const playlistResponses = (playlistId: string) => call('playlist_response
 export const orderPlaylistByResponse = (playlistId: string) => call('order_playlist_by_response', { playlistId });
 /** Off the playlist and onto the person's avoid list, with why, in one change. */
 export const avoidAfterDistress = (entryId: string, why: string) => call('avoid_after_distress', { entryId, why });
+/** When to look again at how a personal playlist works (`YYYY-MM-DD`, or empty to clear). */
+export const setPlaylistReview = (playlistId: string, reviewOn: string) =>
+  call('set_playlist_review', { playlistId, reviewOn });
+/** Personal playlists whose review date has come (Today). */
+export const reviewsDue = () => call('reviews_due');
 /** The session's music against the avoid lists of who may be in the room. */
 export const sessionAvoidFlags = (sessionId: string) => call('session_avoid_flags', { sessionId });
 /** A playlist against the avoid lists of whoever it may be played to. */

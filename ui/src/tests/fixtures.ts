@@ -121,6 +121,7 @@ export function playlist(over: Partial<Playlist> = {}): Playlist {
       playlistEntry('E2', track({ id: 'T2', title: 'Pack Up Your Troubles', artist: 'Felix Powell', durationMs: 142_000 })),
       playlistEntry('E3', track({ id: 'T3', title: 'Greensleeves', artist: 'Traditional', durationMs: 203_000 })),
     ],
+    reviewOn: null,
     createdAt: '2020-01-01T00:00:00Z',
     updatedAt: '2020-01-01T00:00:00Z',
     ...over,

@@ -1,9 +1,11 @@
 // The listening log in a personal playlist, over the app's real commands: a
 // family's diary entry by form, a response in the session by one key while
 // the song plays, the playlist put in order of how well songs worked, and a
-// song that upset them taken off and put on their avoid list.
+// song that upset them taken off and put on their avoid list, and a review
+// date that shows on Today when it comes.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { render, screen, waitFor, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { todayIso } from '../lib/dates';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
 import { startRealBackend, type RealBackend } from './real-backend';
@@ -91,5 +93,14 @@ describe('listening log', () => {
       ]),
     );
     expect(screen.queryByRole('dialog')).toBeNull();
+
+    // A review date of today: Today says it is due.
+    await fireEvent.input(screen.getByLabelText('Review how it is working on'), { target: { value: todayIso() } });
+    await user.click(screen.getByRole('button', { name: 'Save review date' }));
+    await screen.findByText(/The review is on/);
+    router.go('#/today');
+    const due = within(await screen.findByRole('region', { name: 'Playlists due for review' }));
+    expect(due.getByRole('link', { name: "Winnie's songs" })).toBeTruthy();
+    expect(due.getByText('For Winifred Okoro, due today.')).toBeTruthy();
   });
 });

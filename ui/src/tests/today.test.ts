@@ -6,6 +6,7 @@ import { playerState, session } from './fixtures';
 vi.mock('../lib/api', () => ({
   // No one has music to avoid here (music-story.test.ts and avoid.test.ts test the flags).
   waitingPrescriptions: vi.fn(async () => []),
+  reviewsDue: vi.fn(async () => []),
   sessionAvoidFlags: vi.fn(async () => []),
   playlistAvoidFlags: vi.fn(async () => []),
   playAvoidFlags: vi.fn(async () => []),
