@@ -1,4 +1,6 @@
-// Personal music, end to end, in the real app: a therapist writes Margaret's
+// Personal music, end to end, in the real app: a link worker's referral
+// asks for a playlist to calm Margaret before her bath (it then waits on
+// Today); the therapist writes her
 // music life story (a year of birth alone, so the core works out her
 // reminiscence years), puts a song from the library on her avoid list with
 // why, builds her a playlist from the suggestions (the song to avoid is not
@@ -17,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { newSession, xpathLiteral } from './webdriver.mjs';
 import { audit, describe } from './axe.mjs';
-import { closeApp, control, fill, heading, nav, noDialog, openRecords, press, scenario, use } from './person.mjs';
+import { choose, closeApp, control, field, fill as fillField, heading, nav, noDialog, openRecords, press, scenario, use } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
@@ -28,12 +30,19 @@ const CALLED = 'Margaret';
 const SETLIST = 'Warm-ups';
 const DAISY = 'Daisy Bell (A Bicycle Built for Two)';
 const BONNIE = 'My Bonnie Lies Over the Ocean';
+const SUSANNA = 'Oh! Susanna';
 const WHY = 'Her late husband sang it to her; she wept last time.';
 
 /** @type {import('./webdriver.mjs').Session | null} */
 let app = null;
 
 const shot = (name) => app.screenshot(join(ARTIFACTS, name));
+
+/** Type into a field, brought to the middle of the window first (not under the player). */
+async function fill(label, value) {
+  await app.executeScript("arguments[0].scrollIntoView({ block: 'center' })", [await field(label)]);
+  return fillField(label, value);
+}
 
 /** Photograph the screen and fail on any axe-core finding. */
 async function audited(name) {
@@ -61,10 +70,44 @@ after(async () => {
 const step = scenario();
 
 test("a music life story, a song to avoid, and the avoid rule on the group's register", { timeout: 240_000 }, async (t) => {
-  await step(t, "write Margaret's music life story", async () => {
+  await step(t, 'a referral asks for a playlist: it waits on Today', async () => {
     app = await newSession(APP);
     use(app);
     await openRecords();
+    await nav('Attendees');
+    await press(PERSON);
+    await heading(PERSON);
+    await press('Add referral');
+    await choose('Referred by', 'GP link worker');
+    await fill("Referrer's name", 'Priya Shah');
+    await fill('Organisation', 'Northside PCN');
+    await press('Save referral');
+    await noDialog();
+    await press('Add a playlist prescription', { startsWith: true });
+    await press('Save prescription');
+    // Nothing said of what it is for: the core's words, beside the choices.
+    await app.waitForXPath("//dialog[@open]//*[normalize-space(.)='Choose what the playlist is for.']", {
+      message: "the core's message",
+    });
+    await press('Calm before a hard time of day', { tags: ['label'] });
+    await fill('More on what it is for', 'Half an hour before her bath');
+    await fill('What the referrer says to avoid, and why', 'Her late husband’s songs upset her');
+    await audited('prescription-form');
+    await press('Save prescription');
+    await noDialog();
+    const block = await text("//*[@role='group' and .//h4[normalize-space(.)='Playlist prescription']]", 'the prescription');
+    assert.match(block, /For Calm before a hard time of day/);
+    assert.match(block, /Requested on/);
+    await nav('Today');
+    const waiting = await text(
+      "//section[.//h2[normalize-space(.)='Playlists waiting to be made']]",
+      'the prescriptions waiting',
+    );
+    assert.match(waiting, new RegExp(`${PERSON} Calm before a hard time of day\\. Asked for by Priya Shah, Northside PCN, today`));
+    await audited('today-with-a-prescription-waiting');
+  });
+
+  await step(t, "write Margaret's music life story", async () => {
     await nav('Attendees');
     await press(PERSON);
     await heading(PERSON);
@@ -77,6 +120,7 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     await fill('How they like to listen', 'Speaker, not headphones (hearing aid); her son presses play');
     await audited('music-life-story-form');
     await press('Save music life story');
+    await control('Edit music life story'); // saved: the story is shown again
     // The core worked out her reminiscence years from the year alone.
     const card = await text(
       "//section[.//h2[normalize-space(.)='Music life story']]",
@@ -112,6 +156,7 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     await fill('Playlist name', "Margaret's favourites");
     await press('Create playlist');
     await heading("Margaret's favourites");
+    await app.waitForXPath("//ul[@aria-label='Suggested music']", { message: 'the suggestions' });
     const card = await text(
       `//section[.//h2[normalize-space(.)=${xpathLiteral(`Suggestions for ${PERSON}`)}]]`,
       'the suggestions',
@@ -127,7 +172,40 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     await app.waitForXPath(`//*[@data-testid='entry-row' and @aria-label=${xpathLiteral(`1. ${BONNIE}`)}]`);
     await press('Add Oh! Susanna');
     await app.waitForXPath("//*[@data-testid='entry-row' and @aria-label='2. Oh! Susanna']");
-    await control(`Add ${BONNIE}: already in this playlist`);
+    await control(`Added: ${BONNIE} is in this playlist`);
+  });
+
+  await step(t, 'try the songs: one rated, one that upsets her moved to her avoid list', async () => {
+    await press(`Record how it went: ${BONNIE}`);
+    await press('4: "I\'ve known this a long time"', { tags: ['label'] });
+    await fill('Note', 'Hummed along and smiled');
+    await audited('listening-form');
+    await press('Save');
+    await noDialog();
+    await app.waitForXPath(
+      `//*[@data-testid='entry-row' and @aria-label=${xpathLiteral(`1. ${BONNIE}`)}]//*[contains(normalize-space(.), 'Tried once, 4.0 of 5 on average.')]`,
+      { message: 'the response recorded' },
+    );
+    const play = await control(`Play from here: ${SUSANNA}`);
+    await play.click();
+    await app.waitForXPath(`//*[@role='group']//strong[normalize-space(.)=${xpathLiteral(`Playing ${SUSANNA}.`)}]`, {
+      message: 'the one-key bar while it plays',
+    });
+    await audited('listening-while-it-plays');
+    // One key in the session: D, it upset her.
+    await play.sendKeys('d');
+    await app.waitForXPath(
+      `//dialog[@open]//h2[normalize-space(.)=${xpathLiteral(`Take ${SUSANNA} off and avoid it?`)}]`,
+      { message: 'the offer to take it off' },
+    );
+    await audited('distress-offer');
+    await press('Take it off and avoid it');
+    await noDialog();
+    await press('Stop');
+    await app.waitFor(
+      async () => (await app.findElements('xpath', `//*[@data-testid='entry-row' and contains(@aria-label, ${xpathLiteral(SUSANNA)})]`)).length === 0,
+      { message: `${SUSANNA} off the playlist` },
+    );
   });
 
   await step(t, "the register flags it: whose, and why", async () => {
@@ -136,6 +214,7 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     await heading(GROUP);
     const banner = await text("//*[@role='note' and .//strong[normalize-space(.)='Music to avoid']]", 'the avoid warning');
     assert.ok(banner.includes(DAISY), banner);
+    assert.ok(banner.includes(SUSANNA), banner);
     assert.ok(banner.includes(PERSON), banner);
     assert.ok(banner.includes(WHY), banner);
     const tag = await app.waitForXPath(
@@ -172,6 +251,9 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
   await step(t, 'the setlist editor flags it too', async () => {
     await press(`Open ${SETLIST}`);
     await heading(SETLIST);
+    await app.waitForXPath("//*[@data-testid='entry-row']//p[contains(@class, 'entry-avoid')]", {
+      message: 'the avoid flags',
+    });
     const row = await text(
       `//*[@data-testid='entry-row' and contains(@aria-label, ${xpathLiteral(DAISY)})]`,
       'the Daisy Bell row',

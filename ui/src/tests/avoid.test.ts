@@ -193,6 +193,6 @@ describe('suggestions', () => {
 
     await user.click(card.getByRole('button', { name: 'Add Oh! Susanna' }));
     await screen.findByRole('listitem', { name: '1. Oh! Susanna' });
-    await waitFor(() => expect(card.getByRole('button', { name: 'Add Oh! Susanna: already in this playlist' })).toBeTruthy());
+    await waitFor(() => expect(card.getByRole('button', { name: 'Added: Oh! Susanna is in this playlist' })).toBeTruthy());
   });
 });
