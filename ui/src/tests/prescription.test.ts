@@ -82,7 +82,7 @@ describe('playlist prescription', () => {
     await within(select).findByRole('option', { name: 'Dolly at bedtime' });
     await user.selectOptions(select, 'Dolly at bedtime');
     await screen.findByRole('link', { name: 'Open Dolly at bedtime' });
-    await user.click(screen.getByRole('button', { name: /^Change status of the playlist prescription/ }));
+    await user.click(screen.getByRole('button', { name: /^Change prescription status/ }));
     const dialog = within(await screen.findByRole('dialog', { name: "Change the prescription's status" }));
     expect((dialog.getByLabelText('New status') as HTMLSelectElement).value).toBe('beingBuilt');
     await user.selectOptions(dialog.getByLabelText('New status'), 'Handed over');
