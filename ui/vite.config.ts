@@ -1,8 +1,18 @@
 /// <reference types="vitest/config" />
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, searchForWorkspaceRoot } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
+
+/** node_modules' real folder, when it is a link to another checkout's install. */
+function modulesFolder(): string[] {
+  try {
+    return [realpathSync(fileURLToPath(new URL('./node_modules', import.meta.url)))];
+  } catch {
+    return [];
+  }
+}
 
 // Refrain's front end. Tauri embeds ui/dist; the dev server is only for development.
 // Nothing here may reach the network at run time: no CDNs, no remote fonts.
@@ -14,6 +24,14 @@ export default defineConfig({
   server: {
     port: 1420,
     strictPort: true,
+    // node_modules may be a link to another checkout's (one install for
+    // several): its real folder must be readable too.
+    fs: {
+      allow: [
+        searchForWorkspaceRoot(fileURLToPath(new URL('.', import.meta.url))),
+        ...modulesFolder(),
+      ],
+    },
   },
   envPrefix: ['VITE_', 'TAURI_ENV_'],
   build: {
