@@ -5,7 +5,7 @@ import { defineConfig, searchForWorkspaceRoot } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 
-/** node_modules' real folder, when it is a link to another checkout's install. */
+/** node_modules' real folder, when it is a link to an install elsewhere. */
 function modulesFolder(): string[] {
   try {
     return [realpathSync(fileURLToPath(new URL('./node_modules', import.meta.url)))];
@@ -24,8 +24,8 @@ export default defineConfig({
   server: {
     port: 1420,
     strictPort: true,
-    // node_modules may be a link to another checkout's (one install for
-    // several): its real folder must be readable too.
+    // node_modules may be a link to an install elsewhere: its real folder
+    // must be readable too.
     fs: {
       allow: [
         searchForWorkspaceRoot(fileURLToPath(new URL('.', import.meta.url))),
