@@ -8,8 +8,9 @@
 use serde::Serialize;
 
 use crate::model::{
-    DeclineReason, ListeningPlace, Mark, MessageHeading, PlaylistKind, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
-    ReferralStatus, RefusalReason, SessionStatus, Timing,
+    DeclineReason, ListeningPlace, Mark, MessageHeading, PlaylistKind, PrescriptionPurpose,
+    PrescriptionStatus, ReferralReason, ReferralSource, ReferralStatus, RefusalReason,
+    SessionStatus, Timing,
 };
 use crate::outcomes::{BandLevel, Rater};
 

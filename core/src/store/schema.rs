@@ -915,10 +915,8 @@ BEGIN
     VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'practice_setting', NEW.key,
             'changed');
 END;
-/// A person's music life story (one per person) and the songs and artists
-/// they must not hear, each with why. Audited like every clinical record;
-/// an erased person can't be given either again.
-const V10_MUSIC_STORY: &str = r#"
+"#;
+
 /// Personal music: a person's music life story (one per person), the songs
 /// and artists they must not hear (each with why), playlist prescriptions on
 /// referrals with their status history, the listening log (how each song
@@ -1141,7 +1139,6 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V7_SESSION_MUSIC),
         M::up(V8_SYNC).foreign_key_check(),
         M::up(V9_REFERRAL_ANSWERS),
-        M::up(V10_MUSIC_STORY).foreign_key_check(),
         M::up(V10_PERSONAL_MUSIC).foreign_key_check(),
     ])
 }

@@ -4,8 +4,8 @@
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::model::{
-    DeclineReason, ListeningPlace, Mark, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
-    ReferralStatus, SessionStatus, Timing, Weekday,
+    DeclineReason, ListeningPlace, Mark, PrescriptionPurpose, PrescriptionStatus, ReferralReason,
+    ReferralSource, ReferralStatus, SessionStatus, Timing, Weekday,
 };
 use crate::outcomes::Rater;
 

@@ -378,7 +378,8 @@ fn person_images(
 }
 
 /// What a group's space needs of a person when they join the group: their
-/// record, referrals, scores outside sessions and personal playlists.
+/// record, referrals, scores outside sessions, personal playlists and
+/// personal music (life story, avoid list, listening log, prescriptions).
 pub fn person_bundle(conn: &Connection, person: &str) -> Result<Vec<RowImage>> {
     let mut rows = person_images(conn, "attendee", "id = ?1", person)?;
     rows.extend(person_images(conn, "referral", "attendee_id = ?1", person)?);
@@ -405,6 +406,40 @@ pub fn person_bundle(conn: &Connection, person: &str) -> Result<Vec<RowImage>> {
         conn,
         "playlist_entry",
         "playlist_id IN (SELECT id FROM playlist WHERE attendee_id = ?1)",
+        person,
+    )?);
+    // Their music life story, what to avoid, how songs went, and any
+    // playlist prescribed for them (after the playlists it may name).
+    rows.extend(person_images(
+        conn,
+        "music_story",
+        "attendee_id = ?1",
+        person,
+    )?);
+    rows.extend(person_images(
+        conn,
+        "music_avoid",
+        "attendee_id = ?1",
+        person,
+    )?);
+    rows.extend(person_images(
+        conn,
+        "listening",
+        "attendee_id = ?1",
+        person,
+    )?);
+    rows.extend(person_images(
+        conn,
+        "playlist_prescription",
+        "referral_id IN (SELECT id FROM referral WHERE attendee_id = ?1)",
+        person,
+    )?);
+    rows.extend(person_images(
+        conn,
+        "prescription_status_change",
+        "prescription_id IN (SELECT p.id FROM playlist_prescription p
+                               JOIN referral r ON r.id = p.referral_id
+                              WHERE r.attendee_id = ?1)",
         person,
     )?);
     Ok(rows)

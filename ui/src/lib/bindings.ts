@@ -113,7 +113,11 @@ status: ReferralStatus,
 /**
  * Every status with its date, oldest first.
  */
-history: Array<ReferralStatusChange>, createdAt: string, updatedAt: string, };
+history: Array<ReferralStatusChange>, 
+/**
+ * A request for a personal playlist that came with the referral.
+ */
+prescription: PlaylistPrescription | null, createdAt: string, updatedAt: string, };
 
 export type ReferralInput = { attendeeId: string, source: ReferralSource, referrerName: string, referrerOrganisation: string, 
 /**
@@ -430,7 +434,12 @@ groupId: string | null,
 /**
  * For a personal playlist: whose it is.
  */
-attendeeId: string | null, entries: Array<PlaylistEntry>, createdAt: string, updatedAt: string, };
+attendeeId: string | null, entries: Array<PlaylistEntry>, 
+/**
+ * For a personal playlist: when to look again at how it is working
+ * (`YYYY-MM-DD`); shown on Today from that day.
+ */
+reviewOn: string | null, createdAt: string, updatedAt: string, };
 
 export type PlaylistSummary = { id: string, kind: PlaylistKind, name: string, groupId: string | null, groupName: string | null, attendeeId: string | null, attendeeName: string | null, trackCount: number, durationMs: number, };
 
@@ -931,6 +940,106 @@ toFind: Array<NamedSong>,
  */
 leftOutAsAvoided: number, };
 
+export type PrescriptionPurpose = "calm" | "sleep" | "mood" | "reminiscence" | "connection" | "other";
+
+export type PrescriptionStatus = "requested" | "beingBuilt" | "tried" | "handedOver" | "reviewed";
+
+export type PrescriptionStatusChange = { status: PrescriptionStatus, 
+/**
+ * The date it happened (`YYYY-MM-DD`).
+ */
+changedOn: string, note: string, recordedAt: string, };
+
+export type PlaylistPrescription = { id: string, referralId: string, purposes: Array<PrescriptionPurpose>, 
+/**
+ * More on what it is for ("before her bath at 7 pm").
+ */
+purposeNotes: string, 
+/**
+ * What the referrer knows of the person's music life story.
+ */
+knownStory: string, 
+/**
+ * What the referrer says to avoid, and why.
+ */
+avoidNotes: string, 
+/**
+ * The latest status.
+ */
+status: PrescriptionStatus, 
+/**
+ * Every status with its date, oldest first (the first is "requested").
+ */
+history: Array<PrescriptionStatusChange>, 
+/**
+ * The personal playlist made for it, once chosen.
+ */
+playlistId: string | null, playlistName: string | null, createdAt: string, updatedAt: string, };
+
+export type PrescriptionInput = { purposes: Array<PrescriptionPurpose>, purposeNotes: string, knownStory: string, avoidNotes: string, 
+/**
+ * `YYYY-MM-DD`: when it was requested (not before the referral came in).
+ */
+requestedOn: string, };
+
+export type WaitingPrescription = { prescription: PlaylistPrescription, attendeeId: string, attendeeName: string, 
+/**
+ * "Name, organisation" of the referrer, or the source's label.
+ */
+referredBy: string, 
+/**
+ * When it was requested (`YYYY-MM-DD`).
+ */
+requestedOn: string, 
+/**
+ * Days since it was requested.
+ */
+daysWaiting: number, };
+
+export type ListeningPlace = "session" | "home";
+
+export type Listening = { id: string, attendeeId: string, trackId: string, trackTitle: string, 
+/**
+ * `YYYY-MM-DD`
+ */
+heardOn: string, place: ListeningPlace, 
+/**
+ * On the guide's scale: 0 no recognition, 1 slight interest, 2 weak
+ * familiarity, 3 "I may have heard this", 4 "I've known this a long
+ * time", 5 a specific memory.
+ */
+response: number | null, distress: boolean, note: string, createdAt: string, };
+
+export type ListeningInput = { attendeeId: string, trackId: string, 
+/**
+ * `YYYY-MM-DD`; empty means today.
+ */
+heardOn: string, place: ListeningPlace, response: number | null, distress: boolean, note: string, };
+
+export type TrackResponse = { trackId: string, 
+/**
+ * Times it was recorded.
+ */
+times: number, 
+/**
+ * The mean of the responses given (distress alone gives none).
+ */
+averageResponse: number | null, 
+/**
+ * Times it caused distress.
+ */
+distressed: number, 
+/**
+ * The latest entry, if any.
+ */
+last: Listening | null, };
+
+export type ReviewDue = { playlistId: string, playlistName: string, attendeeId: string, attendeeName: string, 
+/**
+ * `YYYY-MM-DD`
+ */
+reviewOn: string, };
+
 export type BackupKind = "auto" | "beforeMigration" | "manual";
 
 export type BackupInfo = { path: string, fileName: string, 
@@ -1137,7 +1246,16 @@ attended: Array<AttendanceHistoryEntry>, sessionsOffered: number, measures: Arra
 /**
  * The SNOMED CT codes that apply, verified ones only.
  */
-codes: Array<CodedEntry>, stamp: ReportStamp, };
+codes: Array<CodedEntry>, 
+/**
+ * The playlist prescription on the latest referral, answered: where it
+ * stands, with every date.
+ */
+prescription: PlaylistPrescription | null, 
+/**
+ * How many songs the prescribed playlist holds, once one is chosen.
+ */
+prescribedSongs: number | null, stamp: ReportStamp, };
 
 export type SubjectAccess = { attendee: Attendee, referrals: Array<Referral>, memberships: Array<Membership>, 
 /**
@@ -1155,7 +1273,11 @@ playlists: Array<string>,
 /**
  * Their music life story and the music they must not hear.
  */
-musicStory: MusicStory, audit: Array<AuditEntry>, stamp: ReportStamp, };
+musicStory: MusicStory, 
+/**
+ * How songs went for them, newest first.
+ */
+listening: Array<Listening>, audit: Array<AuditEntry>, stamp: ReportStamp, };
 
 export type ExportDone = { path: string, bytes: number, };
 

@@ -7,6 +7,8 @@ import type {
   AttendeeInput,
   AttendeeSummary,
   AuditEntry,
+  AvoidFlag,
+  AvoidInput,
   AwaitingReplies,
   BackupInfo,
   ColumnMapping,
@@ -30,8 +32,13 @@ import type {
   ImportReport,
   ImportTable,
   Instrument,
+  Listening,
+  ListeningInput,
   Mark,
   Membership,
+  MusicStory,
+  MusicStoryInput,
+  MusicSuggestions,
   Note,
   NoteHit,
   PersonOutcomes,
@@ -43,6 +50,8 @@ import type {
   PracticeSettings,
   Practitioner,
   PractitionerInput,
+  PrescriptionInput,
+  PrescriptionStatus,
   ProgrammeSummary,
   Referral,
   ReferralInput,
@@ -51,6 +60,7 @@ import type {
   RegisterReport,
   ReportRequest,
   RestoreReport,
+  ReviewDue,
   ScoreSet,
   ScoreSetInput,
   ScoreSheet,
@@ -59,10 +69,12 @@ import type {
   SessionNotes,
   StoreInfo,
   Track,
+  TrackResponse,
   VaultCreated,
   VaultStatus,
   Venue,
   VenueInput,
+  WaitingPrescription,
   WalkIn,
 } from './bindings';
 
@@ -143,6 +155,25 @@ export interface Commands {
   save_note_draft: { args: { sessionId: string; attendeeId: string | null; body: string; authorId: string | null }; result: Note };
   sign_note: { args: { noteId: string; practitionerId: string }; result: Note };
   amend_note: { args: { noteId: string; practitionerId: string; body: string; reason: string }; result: Note };
+  get_music_story: { args: { attendeeId: string }; result: MusicStory };
+  save_music_story: { args: { attendeeId: string; input: MusicStoryInput }; result: MusicStory };
+  add_avoid: { args: { attendeeId: string; input: AvoidInput }; result: MusicStory };
+  remove_avoid: { args: { id: string }; result: MusicStory };
+  music_suggestions: { args: { attendeeId: string }; result: MusicSuggestions };
+  prescribe_playlist: { args: { referralId: string; input: PrescriptionInput }; result: Referral };
+  set_prescription_status: { args: { prescriptionId: string; status: PrescriptionStatus; changedOn: string; note: string }; result: Referral };
+  set_prescription_playlist: { args: { prescriptionId: string; playlistId: string | null }; result: Referral };
+  waiting_prescriptions: { args: Record<string, never>; result: WaitingPrescription[] };
+  log_listening: { args: { input: ListeningInput }; result: Listening };
+  playlist_responses: { args: { playlistId: string }; result: TrackResponse[] };
+  order_playlist_by_response: { args: { playlistId: string }; result: Playlist };
+  avoid_after_distress: { args: { entryId: string; why: string }; result: Playlist };
+  set_playlist_review: { args: { playlistId: string; reviewOn: string }; result: Playlist };
+  reviews_due: { args: Record<string, never>; result: ReviewDue[] };
+  session_avoid_flags: { args: { sessionId: string }; result: AvoidFlag[] };
+  playlist_avoid_flags: { args: { playlistId: string }; result: AvoidFlag[] };
+  play_avoid_flags: { args: { trackIds: string[]; sessionId: string | null }; result: AvoidFlag[] };
+  playlist_play_avoid_flags: { args: { playlistId: string; startIndex: number; sessionId: string | null }; result: AvoidFlag[] };
   person_notes: { args: { attendeeId: string }; result: Note[] };
   search_notes: { args: { query: string; practitionerId: string | null }; result: NoteHit[] };
   set_actor: { args: { practitionerId: string | null }; result: null };
@@ -259,6 +290,25 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'save_note_draft',
   'sign_note',
   'amend_note',
+  'get_music_story',
+  'save_music_story',
+  'add_avoid',
+  'remove_avoid',
+  'music_suggestions',
+  'prescribe_playlist',
+  'set_prescription_status',
+  'set_prescription_playlist',
+  'waiting_prescriptions',
+  'log_listening',
+  'playlist_responses',
+  'order_playlist_by_response',
+  'avoid_after_distress',
+  'set_playlist_review',
+  'reviews_due',
+  'session_avoid_flags',
+  'playlist_avoid_flags',
+  'play_avoid_flags',
+  'playlist_play_avoid_flags',
   'person_notes',
   'search_notes',
   'set_actor',

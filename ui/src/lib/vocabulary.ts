@@ -4,8 +4,11 @@
 import type {
   BandLevel,
   DeclineReason,
+  ListeningPlace,
   Mark,
   PlaylistKind,
+  PrescriptionPurpose,
+  PrescriptionStatus,
   Rater,
   ReferralReason,
   ReferralSource,
@@ -79,6 +82,37 @@ export const DECLINE_REASON_LABELS: Readonly<Record<DeclineReason, string>> = {
   personDeclined: "The person declined",
   other: "Other",
 };
+
+export const PRESCRIPTION_PURPOSES: readonly PrescriptionPurpose[] = ["calm", "sleep", "mood", "reminiscence", "connection", "other"];
+/** What a prescribed playlist is for. */
+export const PRESCRIPTION_PURPOSE_LABELS: Readonly<Record<PrescriptionPurpose, string>> = {
+  calm: "Calm before a hard time of day",
+  sleep: "Sleep",
+  mood: "Mood",
+  reminiscence: "Reminiscence",
+  connection: "Connection with family",
+  other: "Other",
+};
+
+export const PRESCRIPTION_STATUSES: readonly PrescriptionStatus[] = ["requested", "beingBuilt", "tried", "handedOver", "reviewed"];
+/** Where a playlist prescription stands. */
+export const PRESCRIPTION_STATUS_LABELS: Readonly<Record<PrescriptionStatus, string>> = {
+  requested: "Requested",
+  beingBuilt: "Being built",
+  tried: "Tried",
+  handedOver: "Handed over",
+  reviewed: "Reviewed",
+};
+
+export const LISTENING_PLACES: readonly ListeningPlace[] = ["session", "home"];
+/** Where a song was heard. */
+export const LISTENING_PLACE_LABELS: Readonly<Record<ListeningPlace, string>> = {
+  session: "In a session",
+  home: "At home",
+};
+
+/** The carers' guide's response scale, 0 (no recognition) to 5 (a specific memory). */
+export const RESPONSE_SCALE: readonly string[] = ["No recognition", "Slight interest", "Weak familiarity (a face, humming)", "\"I may have heard this\"", "\"I've known this a long time\"", "A specific memory (\"I heard this when…\")"];
 
 /** Why a music file was not added to the library, inside a sentence. */
 export const REFUSAL_REASON_LABELS: Readonly<Record<RefusalReason, string>> = {
