@@ -73,12 +73,12 @@ pub(crate) fn draw(doc: &Document, fonts: &Fonts, laid_out: &LaidOut) -> Result<
             painter.item(item);
         }
         let number = format!("Page {} of {}", index + 1, total);
-        let w = fonts.width(FOOT, &number);
+        let w = fonts.width(fonts.ty.foot, &number);
         painter.item(&Item::Text {
             x: right - w,
             y: frame.foot_baseline,
             text: number,
-            style: FOOT,
+            style: fonts.ty.foot,
             colour: SOFT_INK,
             mark: Mark::Artifact(ArtifactType::Footer),
         });

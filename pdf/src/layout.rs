@@ -115,7 +115,11 @@ impl Frame {
         let mut head = Vec::new();
         let mut y = MARGIN_TOP;
         for (i, line) in doc.running_head.iter().enumerate() {
-            let style = if i == 0 { HEAD_FIRST } else { HEAD_OTHER };
+            let style = if i == 0 {
+                fonts.ty.head_first
+            } else {
+                fonts.ty.head_other
+            };
             for text in wrap_at_most(fonts, style, line, text_width, MAX_HEAD_LINES) {
                 head.push(Item::Text {
                     x: left,
@@ -132,26 +136,26 @@ impl Frame {
         let body_top = head_rule_y + 12.0;
 
         // The foot leaves room on the right for the longest page number.
-        let number_room = fonts.width(FOOT, "Page 9999 of 9999") + 12.0;
+        let number_room = fonts.width(fonts.ty.foot, "Page 9999 of 9999") + 12.0;
         let foot_lines = wrap_at_most(
             fonts,
-            FOOT,
+            fonts.ty.foot,
             &doc.running_foot,
             text_width - number_room,
             MAX_HEAD_LINES,
         );
-        let foot_height = foot_lines.len() as f32 * FOOT.line_height();
+        let foot_height = foot_lines.len() as f32 * fonts.ty.foot.line_height();
         let foot_top = height - MARGIN_BOTTOM - foot_height;
         let foot_rule_y = foot_top - 4.0;
-        let foot_baseline = foot_top + fonts.baseline(FOOT);
+        let foot_baseline = foot_top + fonts.baseline(fonts.ty.foot);
         let foot = foot_lines
             .into_iter()
             .enumerate()
             .map(|(i, text)| Item::Text {
                 x: left,
-                y: foot_baseline + i as f32 * FOOT.line_height(),
+                y: foot_baseline + i as f32 * fonts.ty.foot.line_height(),
                 text,
-                style: FOOT,
+                style: fonts.ty.foot,
                 colour: SOFT_INK,
                 mark: foot_mark,
             })
@@ -276,7 +280,7 @@ pub(crate) fn prepare(block: &Block, fonts: &Fonts, frame: &Frame, st: &mut Stru
             let leaf = st.leaf(Role::Heading);
             st.nodes.push(StructNode::Leaf(leaf));
             Prepared::Heading {
-                lines: wrap(fonts, HEADING, text, width),
+                lines: wrap(fonts, fonts.ty.heading, text, width),
                 leaf,
             }
         }
@@ -284,7 +288,7 @@ pub(crate) fn prepare(block: &Block, fonts: &Fonts, frame: &Frame, st: &mut Stru
             let leaf = st.leaf(Role::Paragraph);
             st.nodes.push(StructNode::Leaf(leaf));
             Prepared::Paragraph {
-                lines: wrap(fonts, BODY, text, width),
+                lines: wrap(fonts, fonts.ty.body, text, width),
                 leaf,
             }
         }
@@ -319,7 +323,7 @@ pub(crate) fn prepare_facts(
                 .map(str::to_string)
                 .collect::<Vec<_>>()
         })
-        .map(|l| fonts.width(FACT_LABEL, &l))
+        .map(|l| fonts.width(fonts.ty.fact_label, &l))
         .fold(0.0f32, f32::max);
     let label_width = widest.min(width * 0.35).max(1.0);
     let value_x = label_width + FACT_COLUMN_GAP;
@@ -329,8 +333,8 @@ pub(crate) fn prepare_facts(
             let leaf = st.leaf(Role::Paragraph);
             st.nodes.push(StructNode::Leaf(leaf));
             (
-                wrap(fonts, FACT_LABEL, &fact_label(label), label_width),
-                wrap(fonts, BODY, value, width - value_x),
+                wrap(fonts, fonts.ty.fact_label, &fact_label(label), label_width),
+                wrap(fonts, fonts.ty.body, value, width - value_x),
                 leaf,
             )
         })
@@ -357,7 +361,13 @@ pub(crate) fn prepare_table(
         .max()
         .unwrap_or(0);
     let totals_from = table.rows.len() - table.bold_last_rows.min(table.rows.len());
-    let row_style = |r: usize| if r >= totals_from { CELL_BOLD } else { CELL };
+    let row_style = |r: usize| {
+        if r >= totals_from {
+            fonts.ty.cell_bold
+        } else {
+            fonts.ty.cell
+        }
+    };
     let has_header = !table.header.is_empty();
 
     // Natural widths: the widest line of each column, header included,
@@ -372,7 +382,7 @@ pub(crate) fn prepare_table(
                 }
             };
             if has_header {
-                measure(CELL_BOLD, cell(&table.header, c));
+                measure(fonts.ty.cell_bold, cell(&table.header, c));
             }
             for (r, row) in table.rows.iter().enumerate() {
                 measure(row_style(r), cell(row, c));
@@ -405,7 +415,7 @@ pub(crate) fn prepare_table(
         |style: Style, text: &str, c: usize| wrap(fonts, style, text, widths[c] - 2.0 * CELL_PAD_X);
     let header = has_header.then(|| {
         (0..ncols)
-            .map(|c| wrap_cell(CELL_BOLD, cell(&table.header, c), c))
+            .map(|c| wrap_cell(fonts.ty.cell_bold, cell(&table.header, c), c))
             .collect()
     });
     let rows: Vec<Vec<Vec<String>>> = table
@@ -528,21 +538,21 @@ pub(crate) fn prepare_chart(
     let ticks = ticks(axis_max);
     let axis_width = ticks
         .iter()
-        .map(|t| fonts.width(CHART_TEXT, &number(*t)))
+        .map(|t| fonts.width(fonts.ty.chart_text, &number(*t)))
         .fold(0.0f32, f32::max)
         + 6.0;
 
-    let title = wrap(fonts, CHART_TITLE, &chart.title, width);
+    let title = wrap(fonts, fonts.ty.chart_title, &chart.title, width);
     let names: Vec<String> = chart
         .series
         .iter()
-        .map(|s| wrap_at_most(fonts, CHART_TEXT, &s.name, width - 14.0, 1).remove(0))
+        .map(|s| wrap_at_most(fonts, fonts.ty.chart_text, &s.name, width - 14.0, 1).remove(0))
         .collect();
     // Legend: a swatch and a name per series, flowing onto more rows if need be.
     let mut legend = Vec::new();
     let (mut x, mut row) = (axis_width, 0usize);
     for (i, name) in names.iter().enumerate() {
-        let w = 13.0 + fonts.width(CHART_TEXT, name);
+        let w = 13.0 + fonts.width(fonts.ty.chart_text, name);
         if x + w > width && x > axis_width {
             x = axis_width;
             row += 1;
@@ -556,7 +566,15 @@ pub(crate) fn prepare_chart(
     let categories: Vec<Vec<String>> = chart
         .categories
         .iter()
-        .map(|c| wrap_at_most(fonts, CHART_TEXT, c, group_width - 4.0, MAX_CATEGORY_LINES))
+        .map(|c| {
+            wrap_at_most(
+                fonts,
+                fonts.ty.chart_text,
+                c,
+                group_width - 4.0,
+                MAX_CATEGORY_LINES,
+            )
+        })
         .collect();
     let no_data: Vec<Vec<String>> = (0..ncat)
         .map(|c| {
@@ -574,19 +592,19 @@ pub(crate) fn prepare_chart(
             } else {
                 format!("no data: {}", missing.join(", "))
             };
-            wrap_at_most(fonts, CHART_SMALL, &note, group_width - 4.0, 2)
+            wrap_at_most(fonts, fonts.ty.chart_small, &note, group_width - 4.0, 2)
         })
         .collect();
     let labels_height = (0..ncat)
         .map(|c| {
-            categories[c].len() as f32 * CHART_TEXT.line_height()
-                + no_data[c].len() as f32 * CHART_SMALL.line_height()
+            categories[c].len() as f32 * fonts.ty.chart_text.line_height()
+                + no_data[c].len() as f32 * fonts.ty.chart_small.line_height()
         })
         .fold(0.0f32, f32::max)
         + 4.0;
-    let height = title.len() as f32 * CHART_TITLE.line_height()
+    let height = title.len() as f32 * fonts.ty.chart_title.line_height()
         + 4.0
-        + legend_rows as f32 * CHART_TEXT.line_height()
+        + legend_rows as f32 * fonts.ty.chart_text.line_height()
         + 14.0 // headroom for the top gridline's label and value labels
         + PLOT_HEIGHT
         + labels_height;
@@ -748,15 +766,26 @@ impl Cursor<'_> {
         match block {
             Prepared::Heading { lines, leaf } => {
                 self.space(HEADING_GAP_BEFORE);
-                let height = lines.len() as f32 * HEADING.line_height() + HEADING_GAP_AFTER;
+                let height =
+                    lines.len() as f32 * self.fonts.ty.heading.line_height() + HEADING_GAP_AFTER;
                 let with_next = next.map_or(0.0, |n| self.first_height(n));
                 self.ensure((height + with_next).min(self.frame.body_height()));
-                self.lines(lines, self.frame.left, HEADING, Mark::Content(*leaf));
+                self.lines(
+                    lines,
+                    self.frame.left,
+                    self.fonts.ty.heading,
+                    Mark::Content(*leaf),
+                );
                 self.y += HEADING_GAP_AFTER;
             }
             Prepared::Paragraph { lines, leaf } => {
                 self.space(gap);
-                self.lines(lines, self.frame.left, BODY, Mark::Content(*leaf));
+                self.lines(
+                    lines,
+                    self.frame.left,
+                    self.fonts.ty.body,
+                    Mark::Content(*leaf),
+                );
             }
             Prepared::Facts(facts) => {
                 self.space(gap);
@@ -781,21 +810,29 @@ impl Cursor<'_> {
     pub(crate) fn first_height(&self, block: &Prepared) -> f32 {
         match block {
             Prepared::Heading { .. } | Prepared::Gap | Prepared::PageBreak => 0.0,
-            Prepared::Paragraph { lines, .. } => lines.len().min(2) as f32 * BODY.line_height(),
+            Prepared::Paragraph { lines, .. } => {
+                lines.len().min(2) as f32 * self.fonts.ty.body.line_height()
+            }
             Prepared::Facts(f) => f.rows.first().map_or(0.0, |(l, v, _)| {
-                l.len().max(v.len()) as f32 * BODY.line_height()
+                l.len().max(v.len()) as f32 * self.fonts.ty.body.line_height()
             }),
             Prepared::Table(t) => {
                 let Some(cols) = t.slices.first() else {
                     return 0.0;
                 };
                 let note = if t.slices.len() > 1 {
-                    SLICE_NOTE.line_height()
+                    self.fonts.ty.slice_note.line_height()
                 } else {
                     0.0
                 };
-                let header = t.header.as_ref().map_or(0.0, |h| row_height(h, cols));
-                let first = t.rows.first().map_or(0.0, |r| row_height(r, cols));
+                let header = t
+                    .header
+                    .as_ref()
+                    .map_or(0.0, |h| row_height(&self.fonts.ty, h, cols));
+                let first = t
+                    .rows
+                    .first()
+                    .map_or(0.0, |r| row_height(&self.fonts.ty, r, cols));
                 BLOCK_GAP + note + header + first
             }
             Prepared::Chart(c) => BLOCK_GAP + c.height,
@@ -813,7 +850,7 @@ impl Cursor<'_> {
     }
 
     pub(crate) fn facts(&mut self, facts: &PreparedFacts) {
-        let lh = BODY.line_height();
+        let lh = self.fonts.ty.body.line_height();
         for (i, (label, value, leaf)) in facts.rows.iter().enumerate() {
             if i > 0 {
                 self.y += 2.0;
@@ -829,10 +866,10 @@ impl Cursor<'_> {
                 let top = self.y;
                 let left = self.frame.left;
                 if let Some(l) = label.get(k) {
-                    self.text(left, top, l, FACT_LABEL, INK, mark);
+                    self.text(left, top, l, self.fonts.ty.fact_label, INK, mark);
                 }
                 if let Some(v) = value.get(k) {
-                    self.text(left + facts.value_x, top, v, BODY, INK, mark);
+                    self.text(left + facts.value_x, top, v, self.fonts.ty.body, INK, mark);
                 }
                 self.y += lh;
             }
@@ -853,12 +890,19 @@ impl Cursor<'_> {
             }
             let note = (count > 1).then(|| slice_note(t, si, cols));
             let note_h = if note.is_some() {
-                SLICE_NOTE.line_height()
+                self.fonts.ty.slice_note.line_height()
             } else {
                 0.0
             };
-            let header_h = t.header.as_ref().map_or(0.0, |h| row_height(h, cols));
-            let heights: Vec<f32> = t.rows.iter().map(|r| row_height(r, cols)).collect();
+            let header_h = t
+                .header
+                .as_ref()
+                .map_or(0.0, |h| row_height(&self.fonts.ty, h, cols));
+            let heights: Vec<f32> = t
+                .rows
+                .iter()
+                .map(|r| row_height(&self.fonts.ty, r, cols))
+                .collect();
             let fixed = note_h + header_h;
             let page_room = self.frame.body_height() - fixed;
 
@@ -911,13 +955,13 @@ impl Cursor<'_> {
                 note.to_string()
             };
             let (left, top) = (self.frame.left, self.y);
-            self.text(left, top, &text, SLICE_NOTE, SOFT_INK, LAYOUT);
-            self.y += SLICE_NOTE.line_height();
+            self.text(left, top, &text, self.fonts.ty.slice_note, SOFT_INK, LAYOUT);
+            self.y += self.fonts.ty.slice_note.line_height();
         }
         let Some(header) = &t.header else {
             return;
         };
-        let h = row_height(header, cols);
+        let h = row_height(&self.fonts.ty, header, cols);
         let (x1, x2) = self.span(t, cols);
         let top = self.y;
         self.push(Item::Rect {
@@ -939,7 +983,15 @@ impl Cursor<'_> {
                 }
             })
             .collect();
-        self.cells(t, cols, header, &marks, 0..usize::MAX, CELL_BOLD, top);
+        self.cells(
+            t,
+            cols,
+            header,
+            &marks,
+            0..usize::MAX,
+            self.fonts.ty.cell_bold,
+            top,
+        );
         self.grid(t, cols, top, h);
         self.rule(x1, x2, top, 0.8, RULE);
         self.rule(x1, x2, top + h, 0.8, RULE);
@@ -979,7 +1031,11 @@ impl Cursor<'_> {
                 }
             })
             .collect();
-        let style = if r >= t.totals_from { CELL_BOLD } else { CELL };
+        let style = if r >= t.totals_from {
+            self.fonts.ty.cell_bold
+        } else {
+            self.fonts.ty.cell
+        };
         self.cells(t, cols, &t.rows[r], &marks, range, style, top);
         self.grid(t, cols, top, h);
         self.rule(x1, x2, top + h, 0.4, GRID);
@@ -996,7 +1052,7 @@ impl Cursor<'_> {
         r: usize,
         note: Option<&str>,
     ) {
-        let lh = CELL.line_height();
+        let lh = self.fonts.ty.cell.line_height();
         let total = cols.iter().map(|&c| t.rows[r][c].len()).max().unwrap_or(1);
         let mut start = 0;
         while start < total {
@@ -1091,13 +1147,13 @@ impl Cursor<'_> {
         let width = self.frame.text_width;
         let mut y = self.y;
         for line in &c.title {
-            self.text(left, y, line, CHART_TITLE, INK, mark);
-            y += CHART_TITLE.line_height();
+            self.text(left, y, line, self.fonts.ty.chart_title, INK, mark);
+            y += self.fonts.ty.chart_title.line_height();
         }
         y += 4.0;
 
         // Legend.
-        let lh = CHART_TEXT.line_height();
+        let lh = self.fonts.ty.chart_text.line_height();
         for &(s, x, row) in &c.legend {
             let top = y + row as f32 * lh;
             self.push(Item::Rect {
@@ -1109,7 +1165,14 @@ impl Cursor<'_> {
                 outline: Some(INK),
                 mark,
             });
-            self.text(left + x + 13.0, top, &c.names[s], CHART_TEXT, INK, mark);
+            self.text(
+                left + x + 13.0,
+                top,
+                &c.names[s],
+                self.fonts.ty.chart_text,
+                INK,
+                mark,
+            );
         }
         y += c.legend_rows as f32 * lh + 14.0;
 
@@ -1121,9 +1184,16 @@ impl Cursor<'_> {
         for &t in &c.ticks {
             let gy = plot_bottom - scale(t);
             let label = number(t);
-            let w = self.fonts.width(CHART_TEXT, &label);
-            let top = gy - CHART_TEXT.line_height() / 2.0;
-            self.text(plot_left - 4.0 - w, top, &label, CHART_TEXT, SOFT_INK, mark);
+            let w = self.fonts.width(self.fonts.ty.chart_text, &label);
+            let top = gy - self.fonts.ty.chart_text.line_height() / 2.0;
+            self.text(
+                plot_left - 4.0 - w,
+                top,
+                &label,
+                self.fonts.ty.chart_text,
+                SOFT_INK,
+                mark,
+            );
             if t > 0.0 {
                 self.push(Item::Line {
                     x1: plot_left,
@@ -1162,10 +1232,11 @@ impl Cursor<'_> {
                     });
                 }
                 let label = format!("{}{}", number(v), c.suffix);
-                let mut style = CHART_SMALL;
+                let mut style = self.fonts.ty.chart_small;
                 let mut w = self.fonts.width(style, &label);
                 if w > slot {
-                    style = style.with_size((style.size * slot / w).max(5.0));
+                    style =
+                        style.with_size((style.size * slot / w).max(5.0).max(self.fonts.ty.min));
                     w = self.fonts.width(style, &label);
                 }
                 let top = plot_bottom - h - 1.5 - style.line_height();
@@ -1174,22 +1245,22 @@ impl Cursor<'_> {
             // Category label and any "no data" note under the group.
             let mut ly = plot_bottom + 4.0;
             for line in &c.categories[cat] {
-                let w = self.fonts.width(CHART_TEXT, line.trim_end());
+                let w = self.fonts.width(self.fonts.ty.chart_text, line.trim_end());
                 self.text(
                     group_left + (group - w) / 2.0,
                     ly,
                     line,
-                    CHART_TEXT,
+                    self.fonts.ty.chart_text,
                     INK,
                     mark,
                 );
-                ly += CHART_TEXT.line_height();
+                ly += self.fonts.ty.chart_text.line_height();
             }
             for line in &c.no_data[cat] {
-                let w = self.fonts.width(CHART_SMALL, line.trim_end());
+                let w = self.fonts.width(self.fonts.ty.chart_small, line.trim_end());
                 let x = group_left + (group - w) / 2.0;
-                self.text(x, ly, line, CHART_SMALL, SOFT_INK, mark);
-                ly += CHART_SMALL.line_height();
+                self.text(x, ly, line, self.fonts.ty.chart_small, SOFT_INK, mark);
+                ly += self.fonts.ty.chart_small.line_height();
             }
         }
         // The baseline over the bars' feet.
@@ -1228,12 +1299,12 @@ pub(crate) fn slice_note(t: &PreparedTable, si: usize, cols: &[usize]) -> String
 }
 
 /// The height of a row (or header) in a slice: its tallest cell.
-pub(crate) fn row_height(cells: &[Vec<String>], cols: &[usize]) -> f32 {
+pub(crate) fn row_height(ty: &Typography, cells: &[Vec<String>], cols: &[usize]) -> f32 {
     let lines = cols
         .iter()
         .map(|&c| cells[c].len())
         .max()
         .unwrap_or(1)
         .max(1);
-    lines as f32 * CELL.line_height() + 2.0 * CELL_PAD_Y
+    lines as f32 * ty.cell.line_height() + 2.0 * CELL_PAD_Y
 }

@@ -61,6 +61,11 @@ pub struct Document {
     pub creator: String,
     /// A4 landscape (842 x 595 pt) when true, A4 portrait otherwise.
     pub landscape: bool,
+    /// Large print: when above zero, every piece of text (running head and
+    /// foot, tables and charts included) is set at this size or larger, and
+    /// headings stay larger than body text. Zero: the standard sizes (10 pt
+    /// body text).
+    pub min_text_size: f32,
     /// Lines printed at the top of every page; the first in bold and larger.
     /// Each line wraps to the page width (at most three printed lines each).
     pub running_head: Vec<String>,
@@ -161,9 +166,34 @@ pub struct Series {
 
 /// Lays out and draws `doc`, returning the bytes of a tagged PDF.
 pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
-    let fonts = Fonts::load()?;
+    let fonts = Fonts::load(Typography::new(doc.min_text_size))?;
     let laid_out = layout::lay_out(doc, &fonts);
     draw::draw(doc, &fonts, &laid_out)
+}
+
+/// The smallest text size, in points, anywhere in `doc` as it will be
+/// printed: running head and foot, page numbers, table cells, chart labels.
+/// What a test checks a large-print document against. `None` for a
+/// document with no text at all.
+pub fn smallest_text_size(doc: &Document) -> Result<Option<f32>, PdfError> {
+    let fonts = Fonts::load(Typography::new(doc.min_text_size))?;
+    let laid_out = layout::lay_out(doc, &fonts);
+    let frame = &laid_out.frame;
+    // Every page carries the foot's page number.
+    let mut smallest: Option<f32> = Some(fonts.ty.foot.size);
+    let items = frame
+        .head
+        .iter()
+        .chain(&frame.foot)
+        .chain(laid_out.pages.iter().flatten());
+    for item in items {
+        if let layout::Item::Text { style, text, .. } = item {
+            if !text.trim().is_empty() {
+                smallest = Some(smallest.map_or(style.size, |s| s.min(style.size)));
+            }
+        }
+    }
+    Ok(smallest)
 }
 
 // ---------------------------------------------------------------------------
@@ -176,18 +206,68 @@ pub(crate) const MARGIN_X: f32 = 36.0;
 pub(crate) const MARGIN_TOP: f32 = 28.0;
 pub(crate) const MARGIN_BOTTOM: f32 = 24.0;
 
-pub(crate) const BODY: Style = Style::new(Weight::Regular, 10.0, 1.3);
-pub(crate) const HEADING: Style = Style::new(Weight::Bold, 13.0, 1.25);
-pub(crate) const FACT_LABEL: Style = Style::new(Weight::Bold, 10.0, 1.3);
-pub(crate) const HEAD_FIRST: Style = Style::new(Weight::Bold, 12.0, 1.25);
-pub(crate) const HEAD_OTHER: Style = Style::new(Weight::Regular, 9.0, 1.25);
-pub(crate) const FOOT: Style = Style::new(Weight::Regular, 8.0, 1.25);
-pub(crate) const CELL: Style = Style::new(Weight::Regular, 9.0, 1.2);
-pub(crate) const CELL_BOLD: Style = Style::new(Weight::Bold, 9.0, 1.2);
-pub(crate) const SLICE_NOTE: Style = Style::new(Weight::Regular, 8.0, 1.3);
-pub(crate) const CHART_TITLE: Style = Style::new(Weight::Bold, 11.0, 1.25);
-pub(crate) const CHART_TEXT: Style = Style::new(Weight::Regular, 8.0, 1.2);
-pub(crate) const CHART_SMALL: Style = Style::new(Weight::Regular, 7.0, 1.2);
+/// The standard sizes (pt). [`Typography::new`] lifts them for large print.
+const BODY: Style = Style::new(Weight::Regular, 10.0, 1.3);
+const HEADING: Style = Style::new(Weight::Bold, 13.0, 1.25);
+const FACT_LABEL: Style = Style::new(Weight::Bold, 10.0, 1.3);
+const HEAD_FIRST: Style = Style::new(Weight::Bold, 12.0, 1.25);
+const HEAD_OTHER: Style = Style::new(Weight::Regular, 9.0, 1.25);
+const FOOT: Style = Style::new(Weight::Regular, 8.0, 1.25);
+const CELL: Style = Style::new(Weight::Regular, 9.0, 1.2);
+const CELL_BOLD: Style = Style::new(Weight::Bold, 9.0, 1.2);
+const SLICE_NOTE: Style = Style::new(Weight::Regular, 8.0, 1.3);
+const CHART_TITLE: Style = Style::new(Weight::Bold, 11.0, 1.25);
+const CHART_TEXT: Style = Style::new(Weight::Regular, 8.0, 1.2);
+const CHART_SMALL: Style = Style::new(Weight::Regular, 7.0, 1.2);
+
+/// Every text style of one document.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Typography {
+    pub(crate) body: Style,
+    pub(crate) heading: Style,
+    pub(crate) fact_label: Style,
+    pub(crate) head_first: Style,
+    pub(crate) head_other: Style,
+    pub(crate) foot: Style,
+    pub(crate) cell: Style,
+    pub(crate) cell_bold: Style,
+    pub(crate) slice_note: Style,
+    pub(crate) chart_title: Style,
+    pub(crate) chart_text: Style,
+    pub(crate) chart_small: Style,
+    /// The smallest size any text may be set in (0: no floor).
+    pub(crate) min: f32,
+}
+
+impl Typography {
+    /// The standard sizes, or for `min_text_size` > 0 large print: body
+    /// text at that size, everything else raised by as much and never
+    /// below it, so headings stay larger than the body.
+    pub(crate) fn new(min_text_size: f32) -> Typography {
+        let min = if min_text_size.is_finite() && min_text_size > 0.0 {
+            min_text_size
+        } else {
+            0.0
+        };
+        let lift = (min - BODY.size).max(0.0);
+        let at = |s: Style| s.with_size((s.size + lift).max(min));
+        Typography {
+            body: at(BODY),
+            heading: at(HEADING),
+            fact_label: at(FACT_LABEL),
+            head_first: at(HEAD_FIRST),
+            head_other: at(HEAD_OTHER),
+            foot: at(FOOT),
+            cell: at(CELL),
+            cell_bold: at(CELL_BOLD),
+            slice_note: at(SLICE_NOTE),
+            chart_title: at(CHART_TITLE),
+            chart_text: at(CHART_TEXT),
+            chart_small: at(CHART_SMALL),
+            min,
+        }
+    }
+}
 
 pub(crate) const BLOCK_GAP: f32 = 8.0;
 pub(crate) const GAP_BLOCK: f32 = 12.0;

@@ -20,10 +20,12 @@ pub(crate) struct Fonts {
     pub(crate) krilla_bold: Font,
     /// Width at 1 pt of text already measured: registers repeat "P" a lot.
     pub(crate) widths: RefCell<HashMap<(Weight, String), f32>>,
+    /// The sizes this document sets its text in.
+    pub(crate) ty: Typography,
 }
 
 impl Fonts {
-    pub(crate) fn load() -> Result<Self, PdfError> {
+    pub(crate) fn load(ty: Typography) -> Result<Self, PdfError> {
         let broken = || PdfError("the built-in font could not be read".into());
         Ok(Fonts {
             regular: rustybuzz::Face::from_slice(REGULAR_TTF, 0).ok_or_else(broken)?,
@@ -31,6 +33,7 @@ impl Fonts {
             krilla_regular: Font::new(REGULAR_TTF.into(), 0).ok_or_else(broken)?,
             krilla_bold: Font::new(BOLD_TTF.into(), 0).ok_or_else(broken)?,
             widths: RefCell::new(HashMap::new()),
+            ty,
         })
     }
 

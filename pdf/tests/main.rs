@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use refrain_pdf::{render, Align, BarChart, Block, Column, Document, Series, Table};
+use refrain_pdf::{
+    render, smallest_text_size, Align, BarChart, Block, Column, Document, Series, Table,
+};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -99,6 +101,7 @@ fn doc(blocks: Vec<Block>) -> Document {
         author: "Test Therapist".into(),
         creator: "Refrain test".into(),
         landscape: false,
+        min_text_size: 0.0,
         running_head: vec!["Refrain test report".into(), "Second head line".into()],
         running_foot: "Confidential: produced for testing".into(),
         blocks,
@@ -665,6 +668,7 @@ fn empty_and_odd_documents_render() {
         author: String::new(),
         creator: String::new(),
         landscape: false,
+        min_text_size: 0.0,
         running_head: vec![String::new(), "x".repeat(5000)],
         running_foot: "y ".repeat(3000),
         blocks: vec![
@@ -745,6 +749,7 @@ fn sample_report_for_looking_at() {
         author: "Siobhán Murphy".into(),
         creator: "Refrain".into(),
         landscape: true,
+        min_text_size: 0.0,
         running_head: vec![
             "Programme summary: Tuesday singing group".into(),
             "Northside Community Centre · 1 Jan 2026 to 31 Dec 2026".into(),
@@ -778,4 +783,67 @@ fn sample_report_for_looking_at() {
     let bytes = render(&d).expect("renders");
     let path = std::env::temp_dir().join("refrain-pdf-sample.pdf");
     std::fs::write(&path, bytes).unwrap();
+}
+
+/// Every kind of block at once, for the large-print checks.
+fn everything() -> Vec<Block> {
+    vec![
+        Block::Heading("Songs for home".into()),
+        Block::Paragraph("Play these in the afternoon, for about half an hour.".into()),
+        Block::Facts(vec![(
+            "Contact".into(),
+            "Hall Lane Music, 0161 496 0000".into(),
+        )]),
+        Block::Table(register()),
+        Block::Chart(chart()),
+        Block::Gap,
+        Block::PageBreak,
+        Block::Paragraph("Last page.".into()),
+    ]
+}
+
+/// The heights of the words pdftotext finds (its -bbox output), in points.
+fn word_heights(r: &Rendered) -> Vec<f64> {
+    let html = poppler("pdftotext", &["-bbox"], &r.path);
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let attr = |name: &str| -> f64 {
+                let start = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                let rest = &l[start..];
+                rest[..rest.find('"').unwrap()].parse().unwrap()
+            };
+            attr("yMax") - attr("yMin")
+        })
+        .collect()
+}
+
+#[test]
+fn large_print_sets_every_piece_of_text_at_the_size_asked_or_larger() {
+    let standard = doc(everything());
+    let mut large = doc(everything());
+    large.min_text_size = 16.0;
+
+    // The layout's own measurements: standard print has small table and
+    // chart text; large print has nothing under 16 pt anywhere.
+    let standard_smallest = smallest_text_size(&standard).unwrap().unwrap();
+    assert!(standard_smallest < 10.0, "standard print is unchanged");
+    assert!(smallest_text_size(&large).unwrap().unwrap() >= 16.0);
+
+    // The printed result agrees: pdftotext's word boxes are as tall as the
+    // font's ascent and descent, a little more than its size in points.
+    let standard = Rendered::new(&standard);
+    let large = Rendered::new(&large);
+    let shortest = |r: &Rendered| word_heights(r).into_iter().fold(f64::MAX, f64::min);
+    assert!(shortest(&standard) < 12.0, "{}", shortest(&standard));
+    assert!(shortest(&large) >= 16.0, "{}", shortest(&large));
+
+    // Nothing is lost by the bigger type: every name in the register is
+    // still there, on more pages.
+    // (A long name may wrap in a narrow column.)
+    let text = large.raw_text().split_whitespace().collect::<Vec<_>>().join(" ");
+    for name in names() {
+        assert!(text.contains(&name), "{name} is missing in large print");
+    }
+    assert!(large.page_count() > standard.page_count());
 }

@@ -330,6 +330,7 @@ pub fn document(s: &ProgrammeSummary) -> Document {
         author: s.stamp.produced_by.clone(),
         creator: super::creator(),
         landscape: false,
+        min_text_size: 0.0,
         running_head: vec![
             "Programme summary".into(),
             format!("{} · {}", s.group_names.join(", "), period(&s.from, &s.to)),

@@ -390,6 +390,7 @@ pub fn document(f: &ReferrerFeedback) -> Document {
         author: f.stamp.produced_by.clone(),
         creator: super::creator(),
         landscape: false,
+        min_text_size: 0.0,
         running_head: vec![
             "Feedback for the referrer".into(),
             format!("{} · produced {}", f.full_name, f.stamp.produced_at),

@@ -429,6 +429,7 @@ pub fn document(r: &RegisterReport) -> Document {
         author: r.stamp.produced_by.clone(),
         creator: super::creator(),
         landscape: true,
+        min_text_size: 0.0,
         running_head: vec![
             format!("Attendance register: {}", r.group_name),
             format!("{} · {}", r.venue, period(&r.from, &r.to)),

@@ -436,6 +436,7 @@ pub fn document(s: &SubjectAccess) -> Document {
         author: s.stamp.produced_by.clone(),
         creator: super::creator(),
         landscape: false,
+        min_text_size: 0.0,
         running_head: vec![
             format!("What Refrain holds about {}", a.full_name),
             format!("Subject access · produced {}", s.stamp.produced_at),
