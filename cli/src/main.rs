@@ -118,6 +118,14 @@ enum Command {
         #[arg(long, value_name = "DIR", global = true)]
         keys: Option<PathBuf>,
     },
+    /// A team of laptops: create one (at the office), invite and accept
+    /// laptops, choose which groups each receives, remove a laptop, and
+    /// share records through the team's folder with the keys the team
+    /// hands over (no key files to carry).
+    Team {
+        #[command(subcommand)]
+        action: TeamAction,
+    },
     /// Write a snapshot of each shared space to the sync folder (a new laptop
     /// starts from it), replacing this laptop's older files there.
     Snapshot {
@@ -160,6 +168,92 @@ enum SyncAction {
         /// A group's space, by the group's id.
         #[arg(long, value_name = "ID")]
         group: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TeamAction {
+    /// Make this laptop the office of a new team.
+    Create {
+        /// The team's name (the charity's, say).
+        #[arg(long)]
+        name: String,
+        /// This laptop's name, as the team will see it.
+        #[arg(long)]
+        laptop: String,
+    },
+    /// Write the office's invitation for a laptop to join (carry it in
+    /// person, on a USB stick).
+    Invite {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Join the team of an invitation: prints the code to read to the office.
+    Join {
+        #[arg(long, value_name = "FILE")]
+        invitation: PathBuf,
+        /// This laptop's name, as the team will see it.
+        #[arg(long)]
+        laptop: String,
+    },
+    /// The requests to join waiting in the team's folder (office).
+    Requests {
+        #[arg(long, value_name = "DIR")]
+        folder: PathBuf,
+    },
+    /// Accept a laptop (office), by the code shown on its screen, giving it
+    /// the groups named.
+    Accept {
+        #[arg(long, value_name = "DIR")]
+        folder: PathBuf,
+        /// The laptop's id, from `team requests`.
+        #[arg(long, value_name = "ID")]
+        laptop: String,
+        /// The code shown on the laptop's screen.
+        #[arg(long)]
+        code: String,
+        /// A group it receives; give --group again for each.
+        #[arg(long = "group", value_name = "ID")]
+        groups: Vec<String>,
+        /// It receives everything (another office laptop).
+        #[arg(long)]
+        office: bool,
+    },
+    /// Share a group with one of the team's laptops.
+    Share {
+        #[arg(long, value_name = "ID")]
+        laptop: String,
+        #[arg(long, value_name = "ID")]
+        group: String,
+    },
+    /// Stop sharing a group with a laptop (office): it removes its copy.
+    Unshare {
+        #[arg(long, value_name = "ID")]
+        laptop: String,
+        #[arg(long, value_name = "ID")]
+        group: String,
+    },
+    /// Remove a laptop from the team (office): lost, or its therapist left.
+    Remove {
+        #[arg(long, value_name = "ID")]
+        laptop: String,
+    },
+    /// The address of the charity's always-on hub (office); empty for none.
+    Hub {
+        #[arg(long)]
+        address: String,
+    },
+    /// Hand over keys, take the keys given to this laptop, and share records
+    /// through the team's folder.
+    Sync {
+        #[arg(long, value_name = "DIR")]
+        folder: PathBuf,
+    },
+    /// This laptop's team: its laptops, what each receives, when each last
+    /// made a change.
+    Status {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -420,6 +514,152 @@ fn new_space_key(
     Ok(ExitCode::SUCCESS)
 }
 
+fn team(store: &mut Store, action: TeamAction) -> Result<ExitCode, CoreError> {
+    use refrain_core::sync::{group_space, OFFICE};
+    match action {
+        TeamAction::Create { name, laptop } => {
+            let status = store.team_create(&name, &laptop)?;
+            println!(
+                "This laptop is now the office of the team \"{}\".",
+                status.team_name
+            );
+        }
+        TeamAction::Invite { out } => {
+            let invitation = store.team_invitation()?;
+            let bytes = serde_json::to_vec_pretty(&invitation)
+                .map_err(|e| CoreError::Sync(e.to_string()))?;
+            std::fs::write(&out, bytes)?;
+            println!(
+                "Invitation written to {}. Carry it to the laptop in person.",
+                out.display()
+            );
+        }
+        TeamAction::Join { invitation, laptop } => {
+            let invitation = Store::team_read_invitation(&invitation)?;
+            let request = store.team_join(&invitation, &laptop)?;
+            println!(
+                "This laptop has asked to join \"{}\". Read this code to the office: {}",
+                invitation.team_name,
+                request.code()
+            );
+            println!("This laptop's id: {}", request.device);
+        }
+        TeamAction::Requests { folder } => {
+            let pending = store.team_requests(&folder)?;
+            if pending.is_empty() {
+                println!("No laptop is waiting to join.");
+            }
+            for p in pending {
+                println!("{}  {}  code {}", p.request.device, p.request.name, p.code);
+            }
+        }
+        TeamAction::Accept {
+            folder,
+            laptop,
+            code,
+            groups,
+            office,
+        } => {
+            let pending = store.team_requests(&folder)?;
+            let request = pending
+                .into_iter()
+                .find(|p| p.request.device == laptop)
+                .ok_or_else(|| {
+                    CoreError::Sync(format!(
+                        "No request to join from {laptop} is in {}.",
+                        folder.display()
+                    ))
+                })?
+                .request;
+            let mut spaces: Vec<String> = groups.iter().map(|g| group_space(g)).collect();
+            if office {
+                spaces.push(OFFICE.to_string());
+            }
+            store.team_accept(&request, &code, &spaces)?;
+            println!(
+                "{} is in the team. Sync to hand over its keys.",
+                request.name
+            );
+        }
+        TeamAction::Share { laptop, group } => {
+            store.team_share(&laptop, &group_space(&group))?;
+            println!("Shared. Sync to hand over the group's key.");
+        }
+        TeamAction::Unshare { laptop, group } => {
+            store.team_unshare(&laptop, &group_space(&group))?;
+            println!("No longer shared: the group has a new key, and that laptop removes its copy when it next syncs.");
+        }
+        TeamAction::Remove { laptop } => {
+            store.team_remove(&laptop)?;
+            println!("Removed. Its groups have new keys; it removes its copy when it next syncs.");
+        }
+        TeamAction::Hub { address } => {
+            store.team_set_hub(&address)?;
+            println!("Saved.");
+        }
+        TeamAction::Sync { folder } => {
+            let report = store.team_sync(&folder)?;
+            for line in report.words() {
+                println!("{line}");
+            }
+            if report.sync.as_ref().is_some_and(|s| !s.refused.is_empty()) {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        TeamAction::Status { json } => {
+            let status = store.team_status()?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&status)
+                        .map_err(|e| CoreError::Sync(e.to_string()))?
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let Some(s) = status else {
+                println!("This laptop is not in a team.");
+                return Ok(ExitCode::SUCCESS);
+            };
+            println!(
+                "Team: {} (this laptop: {}, {})",
+                s.team_name, s.device_name, s.device
+            );
+            if let Some(at) = &s.removed_at {
+                println!("The office removed this laptop from the team on {at}.");
+            } else if !s.accepted {
+                println!(
+                    "Waiting for the office to accept this laptop. Its code: {}",
+                    s.code
+                );
+            }
+            for l in s.laptops {
+                let spaces: Vec<String> = l.spaces.into_iter().map(|x| x.name).collect();
+                println!(
+                    "- {} ({}){}: {}{}",
+                    l.name,
+                    l.id,
+                    if l.role == "office" {
+                        ", the office"
+                    } else {
+                        ""
+                    },
+                    if l.removed_at.is_some() {
+                        "removed".to_string()
+                    } else if spaces.is_empty() {
+                        "no groups".to_string()
+                    } else {
+                        spaces.join(", ")
+                    },
+                    l.last_change_at
+                        .map(|t| format!("; last change {t}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn sync_status(store: &Store, json: bool) -> Result<(), CoreError> {
     let status = store.sync_status()?;
     if json {
@@ -585,6 +825,7 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
                 return Ok(ExitCode::from(1));
             }
         }
+        Command::Team { action } => return team(&mut store, action),
         Command::Snapshot { folder, keys } => {
             let keys = space_keys(&data_dir, Some(&keys))?;
             for path in store.sync_snapshot(&folder, &keys)? {

@@ -110,3 +110,120 @@ fn keys_kept_in_the_data_folder_are_refused() {
     assert!(!ok);
     assert!(err.contains("--folder"), "{err}");
 }
+
+#[test]
+fn a_team_from_the_command_line_office_invites_a_laptop_that_receives_one_group() {
+    let office = tempfile::tempdir().unwrap();
+    let laptop = tempfile::tempdir().unwrap();
+    let shared = tempfile::tempdir().unwrap();
+    let carried = tempfile::tempdir().unwrap();
+    let folder = shared.path().to_str().unwrap();
+    let invitation = carried.path().join("invitation.json");
+    let invitation = invitation.to_str().unwrap();
+
+    let (ok, out, err) = cli(office.path(), &["seed-demo"]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, _) = cli(office.path(), &["team", "status"]);
+    assert!(ok);
+    assert!(out.contains("not in a team"), "{out}");
+    let (ok, out, err) = cli(
+        office.path(),
+        &[
+            "team",
+            "create",
+            "--name",
+            "Hall Lane Music",
+            "--laptop",
+            "Office",
+        ],
+    );
+    assert!(ok, "{out}{err}");
+    let (ok, _, err) = cli(office.path(), &["team", "invite", "--out", invitation]);
+    assert!(ok, "{err}");
+
+    let (ok, out, err) = cli(
+        laptop.path(),
+        &[
+            "team",
+            "join",
+            "--invitation",
+            invitation,
+            "--laptop",
+            "Therapist A",
+        ],
+    );
+    assert!(ok, "{out}{err}");
+    let code = out
+        .split("Read this code to the office: ")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    let id = out
+        .split("This laptop's id: ")
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    let (ok, out, _) = cli(laptop.path(), &["team", "sync", "--folder", folder]);
+    assert!(ok);
+    assert!(out.contains("Waiting for the office"), "{out}");
+
+    let (ok, out, _) = cli(office.path(), &["team", "requests", "--folder", folder]);
+    assert!(ok);
+    assert!(out.contains(&code) && out.contains("Therapist A"), "{out}");
+    let (_, groups, _) = cli(office.path(), &["list", "groups", "--json"]);
+    let groups: serde_json::Value = serde_json::from_str(&groups).unwrap();
+    let group = groups[0]["id"].as_str().unwrap().to_string();
+    let group_name = groups[0]["name"].as_str().unwrap().to_string();
+    let (ok, _, err) = cli(
+        office.path(),
+        &[
+            "team",
+            "accept",
+            "--folder",
+            folder,
+            "--laptop",
+            &id,
+            "--code",
+            "WRONG-CODE",
+            "--group",
+            &group,
+        ],
+    );
+    assert!(!ok, "a wrong code is refused");
+    assert!(err.contains("does not match"), "{err}");
+    let (ok, out, err) = cli(
+        office.path(),
+        &[
+            "team", "accept", "--folder", folder, "--laptop", &id, "--code", &code, "--group",
+            &group,
+        ],
+    );
+    assert!(ok, "{out}{err}");
+
+    for _ in 0..2 {
+        let (ok, out, err) = cli(office.path(), &["team", "sync", "--folder", folder]);
+        assert!(ok, "{out}{err}");
+        let (ok, out, err) = cli(laptop.path(), &["team", "sync", "--folder", folder]);
+        assert!(ok, "{out}{err}");
+    }
+    let (_, listed, _) = cli(laptop.path(), &["list", "groups", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [group_name.as_str()], "only the group given");
+    let (ok, out, _) = cli(laptop.path(), &["team", "status"]);
+    assert!(ok);
+    assert!(
+        out.contains("Therapist A") && out.contains(&group_name),
+        "{out}"
+    );
+}

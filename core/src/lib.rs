@@ -19,6 +19,7 @@ pub mod report;
 pub mod snomed;
 pub mod store;
 pub mod sync;
+pub mod team;
 pub mod validate;
 pub mod vault;
 

@@ -18,4 +18,5 @@ mod store;
 mod sync;
 mod sync_convergence;
 mod sync_crash;
+mod team;
 mod vault;

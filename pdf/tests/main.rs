@@ -841,7 +841,11 @@ fn large_print_sets_every_piece_of_text_at_the_size_asked_or_larger() {
     // Nothing is lost by the bigger type: every name in the register is
     // still there, on more pages.
     // (A long name may wrap in a narrow column.)
-    let text = large.raw_text().split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = large
+        .raw_text()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     for name in names() {
         assert!(text.contains(&name), "{name} is missing in large print");
     }

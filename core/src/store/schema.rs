@@ -1126,6 +1126,96 @@ ALTER TABLE playlist ADD COLUMN review_on TEXT;
 CREATE INDEX playlist_review_due ON playlist (review_on) WHERE review_on IS NOT NULL;
 "#;
 
+/// Team sharing, part 2: the team, its laptops, who receives which space,
+/// and the keys this laptop holds.
+const V11_TEAM: &str = r#"
+-- This laptop's place in a team (one row at most) and its own key pair
+-- (X25519). The secret key is kept in the encrypted store, so it is as
+-- safe as the records and comes back with them from a backup.
+CREATE TABLE team_self (
+    only               INTEGER PRIMARY KEY NOT NULL CHECK (only = 1),
+    team_id            TEXT NOT NULL,
+    team_name          TEXT NOT NULL,
+    device_id          TEXT NOT NULL,
+    device_name        TEXT NOT NULL,
+    role               TEXT NOT NULL CHECK (role IN ('office', 'laptop')),
+    secret_key         BLOB NOT NULL CHECK (length(secret_key) = 32),
+    -- The office's public key, learnt in person from its invitation: what
+    -- every key handed to this laptop is checked against.
+    office_public_key  TEXT NOT NULL,
+    joined_at          TEXT NOT NULL,
+    -- Set once the office has accepted this laptop (its first key arrived).
+    accepted_at        TEXT,
+    -- Set when the office removed this laptop from the team.
+    removed_at         TEXT
+) STRICT;
+
+-- The space keys this laptop holds, every generation, as given to it.
+CREATE TABLE team_space_key (
+    space        TEXT NOT NULL,
+    generation   INTEGER NOT NULL CHECK (generation > 0),
+    key          BLOB NOT NULL CHECK (length(key) = 32),
+    from_device  TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
+    PRIMARY KEY (space, generation)
+) STRICT;
+
+-- Shared in the team's own space: the team, its laptops and who receives
+-- which space.
+CREATE TABLE team_info (
+    id          TEXT PRIMARY KEY NOT NULL,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    -- Where the charity's always-on hub is (a Syncthing address), if any.
+    hub         TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE team_device (
+    id          TEXT PRIMARY KEY NOT NULL,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    role        TEXT NOT NULL CHECK (role IN ('office', 'laptop')),
+    public_key  TEXT NOT NULL CHECK (length(public_key) = 64),
+    -- The laptop's Syncthing device ID, when Refrain carries its files.
+    carrier_id  TEXT,
+    added_at    TEXT NOT NULL,
+    added_by    TEXT NOT NULL,
+    removed_at  TEXT,
+    updated_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE team_grant (
+    device_id   TEXT NOT NULL REFERENCES team_device(id),
+    space       TEXT NOT NULL,
+    granted_by  TEXT NOT NULL,
+    granted_at  TEXT NOT NULL,
+    revoked_at  TEXT,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (device_id, space)
+) STRICT;
+
+-- A laptop that stops receiving a group removes its copy of the group's
+-- records, signed notes included (the office and the group's other laptops
+-- keep theirs). Only then, and only for the length of that one statement.
+DROP TRIGGER note_signed_is_kept;
+CREATE TRIGGER note_signed_is_kept BEFORE DELETE ON note
+    WHEN OLD.signed_at IS NOT NULL
+     AND (OLD.attendee_id IS NULL
+          OR OLD.attendee_id NOT IN (SELECT attendee_id FROM erasure))
+     AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'leaving_space')
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: signed note is final');
+END;
+DROP TRIGGER amendment_is_kept;
+CREATE TRIGGER amendment_is_kept BEFORE DELETE ON note_amendment
+    WHEN NOT EXISTS (SELECT 1 FROM note n JOIN erasure e ON e.attendee_id = n.attendee_id
+                      WHERE n.id = OLD.note_id)
+     AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'leaving_space')
+BEGIN
+    SELECT RAISE(ABORT, 'refrain: signed note is final');
+END;
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
@@ -1140,8 +1230,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V8_SYNC).foreign_key_check(),
         M::up(V9_REFERRAL_ANSWERS),
         M::up(V10_PERSONAL_MUSIC).foreign_key_check(),
+        M::up(V11_TEAM),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;

@@ -7,8 +7,11 @@
 //! laptops ever write the same name.
 //!
 //! The layout: `REFRAIN-SYNC` (12 bytes), the format (1 byte), the schema
-//! version that wrote it (4 bytes, big-endian), a 24-byte nonce, then the
-//! ciphertext. The header, the space, the device and the file's name are
+//! version that wrote it (4 bytes, big-endian), the generation of the
+//! space's key that sealed it (4 bytes, big-endian; a space's key is
+//! replaced by a new generation when a laptop leaves), a 24-byte nonce, then
+//! the ciphertext. Format 1, without the generation, was sealed with the
+//! first. The header, the space, the device and the file's name are
 //! authenticated with it, so a file that is truncated, altered, forged,
 //! renamed or copied into another space's folder does not open.
 
@@ -24,23 +27,56 @@ use super::rows::Entry;
 use crate::error::{CoreError, Result};
 
 const MAGIC: &[u8; 12] = b"REFRAIN-SYNC";
-const FORMAT: u8 = 1;
-const HEADER: usize = 12 + 1 + 4 + 24;
+const FORMAT: u8 = 2;
+const HEADER: usize = 12 + 1 + 4 + 4 + 24;
+const HEADER_V1: usize = 12 + 1 + 4 + 24;
 
 /// The file extension of a change file.
 pub const CHANGES: &str = "rfc";
 /// The file extension of a snapshot.
 pub const SNAPSHOT: &str = "rfs";
 
-/// A space's key: 32 random bytes, kept in a key file out of the data it
-/// protects (part 2 wraps it to each laptop's own key).
-pub struct SpaceKey(Zeroizing<[u8; 32]>);
+/// A space's key: 32 random bytes and its generation (1 for the space's
+/// first key; each replacement, when a laptop leaves, is the next). Kept in
+/// a key file out of the data it protects, or by a team laptop in its
+/// encrypted store, wrapped to it by whoever gave it (team/).
+pub struct SpaceKey {
+    key: Zeroizing<[u8; 32]>,
+    generation: u32,
+}
 
 impl SpaceKey {
+    /// A new random key, of the first generation.
     pub fn generate() -> Result<SpaceKey> {
         let mut k = Zeroizing::new([0u8; 32]);
         getrandom::fill(&mut k[..]).map_err(|e| CoreError::Sync(e.to_string()))?;
-        Ok(SpaceKey(k))
+        Ok(SpaceKey {
+            key: k,
+            generation: 1,
+        })
+    }
+
+    /// A key from its 32 bytes and generation (as a team laptop keeps it).
+    pub fn from_bytes(bytes: &[u8], generation: u32) -> Result<SpaceKey> {
+        if bytes.len() != 32 || generation == 0 {
+            return Err(CoreError::Sync("a space's key is damaged".into()));
+        }
+        let mut k = Zeroizing::new([0u8; 32]);
+        k.copy_from_slice(bytes);
+        Ok(SpaceKey { key: k, generation })
+    }
+
+    /// The same key as the given generation.
+    pub fn with_generation(self, generation: u32) -> SpaceKey {
+        SpaceKey { generation, ..self }
+    }
+
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
+
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.key
     }
 
     /// Reads a key file: 64 hex digits (whitespace around them allowed).
@@ -63,7 +99,10 @@ impl SpaceKey {
             })?;
         let mut k = Zeroizing::new([0u8; 32]);
         k.copy_from_slice(&bytes);
-        Ok(SpaceKey(k))
+        Ok(SpaceKey {
+            key: k,
+            generation: 1,
+        })
     }
 
     /// Writes the key to a new file (never over an existing one), readable by
@@ -82,7 +121,7 @@ impl SpaceKey {
                 path.display()
             ))
         })?;
-        let hex = Zeroizing::new(data_encoding::HEXLOWER.encode(&self.0[..]));
+        let hex = Zeroizing::new(data_encoding::HEXLOWER.encode(&self.key[..]));
         f.write_all(hex.as_bytes())?;
         f.write_all(b"\n")?;
         f.sync_all()?;
@@ -92,12 +131,12 @@ impl SpaceKey {
     /// A keyed hash that tells this key apart without revealing it: kept in
     /// the store, so a different key file for the same space is named as such.
     pub fn check(&self) -> String {
-        let hash = blake3::keyed_hash(&self.0, b"refrain space key check v1");
+        let hash = blake3::keyed_hash(&self.key, b"refrain space key check v1");
         hash.to_hex()[..16].to_string()
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new((&*self.0).into())
+        XChaCha20Poly1305::new((&*self.key).into())
     }
 }
 
@@ -168,6 +207,7 @@ pub fn seal_bytes(name: &FileName, schema: u32, plain: &[u8], key: &SpaceKey) ->
     header.extend_from_slice(MAGIC);
     header.push(FORMAT);
     header.extend_from_slice(&schema.to_be_bytes());
+    header.extend_from_slice(&key.generation.to_be_bytes());
     header.extend_from_slice(&nonce);
     let sealed = key
         .cipher()
@@ -183,6 +223,38 @@ pub fn seal_bytes(name: &FileName, schema: u32, plain: &[u8], key: &SpaceKey) ->
     Ok(header)
 }
 
+/// Checks a file's header: the generation of the key that sealed it and
+/// the header's length. A file from a newer Refrain is `Newer`.
+pub fn header_of(
+    bytes: &[u8],
+    supported_schema: u32,
+) -> std::result::Result<(u32, usize), Refusal> {
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(refused("it is not a Refrain change file"));
+    }
+    if bytes.len() < 17 {
+        return Err(refused("it is cut short (truncated)"));
+    }
+    let format = bytes[12];
+    let schema = u32::from_be_bytes([bytes[13], bytes[14], bytes[15], bytes[16]]);
+    if format > FORMAT || schema > supported_schema {
+        return Err(Refusal::Newer(schema));
+    }
+    let (generation, header) = if format == 1 {
+        (1, HEADER_V1)
+    } else {
+        if bytes.len() < 21 {
+            return Err(refused("it is cut short (truncated)"));
+        }
+        let g = u32::from_be_bytes([bytes[17], bytes[18], bytes[19], bytes[20]]);
+        (g, HEADER)
+    };
+    if bytes.len() < header + 16 {
+        return Err(refused("it is cut short (truncated)"));
+    }
+    Ok((generation, header))
+}
+
 fn refused(why: &str) -> Refusal {
     Refusal::Refused(why.to_string())
 }
@@ -195,25 +267,21 @@ pub fn open_bytes(
     key: &SpaceKey,
     supported_schema: u32,
 ) -> std::result::Result<(Vec<u8>, u32), Refusal> {
-    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-        return Err(refused("it is not a Refrain change file"));
+    let (generation, header) = header_of(bytes, supported_schema)?;
+    if generation != key.generation {
+        return Err(refused(
+            "it was sealed with another generation of this space's key",
+        ));
     }
-    if bytes.len() < HEADER + 16 {
-        return Err(refused("it is cut short (truncated)"));
-    }
-    let format = bytes[12];
     let schema = u32::from_be_bytes([bytes[13], bytes[14], bytes[15], bytes[16]]);
-    if format > FORMAT || schema > supported_schema {
-        return Err(Refusal::Newer(schema));
-    }
-    let nonce = &bytes[17..HEADER];
+    let nonce = &bytes[header - 24..header];
     let plain = key
         .cipher()
         .decrypt(
             XNonce::from_slice(nonce),
             Payload {
-                msg: &bytes[HEADER..],
-                aad: &name.aad(&bytes[..HEADER]),
+                msg: &bytes[header..],
+                aad: &name.aad(&bytes[..header]),
             },
         )
         .map_err(|_| {

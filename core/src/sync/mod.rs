@@ -30,7 +30,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 pub use file::SpaceKey;
-pub use tables::{group_space, OFFICE};
+pub use tables::{group_space, OFFICE, TEAM};
 
 use self::capture::{set_state, state, Capture};
 use self::file::{Contents, FileName, Refusal};
@@ -50,13 +50,16 @@ enum Opened {
     Snapshot((Vec<u8>, u32)),
 }
 
-/// The space keys this laptop has been given, by space.
+/// The space keys this laptop has been given, by space: every generation
+/// it holds, oldest first. New files are sealed with the newest.
 #[derive(Default)]
-pub struct Keys(BTreeMap<String, SpaceKey>);
+pub struct Keys(BTreeMap<String, Vec<SpaceKey>>);
 
-/// Whether `space` is a well-formed space name (`office` or `group-<id>`).
+/// Whether `space` is a well-formed space name (`office`, `team` or
+/// `group-<id>`).
 pub fn is_space_name(space: &str) -> bool {
     space == OFFICE
+        || space == TEAM
         || space.strip_prefix("group-").is_some_and(|id| {
             !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
@@ -86,17 +89,36 @@ impl Keys {
                     path.display()
                 )));
             }
-            keys.0.insert(space.to_string(), SpaceKey::read(&path)?);
+            keys.insert(space, SpaceKey::read(&path)?);
         }
         Ok(keys)
     }
 
+    /// Adds a key (replacing one of the same generation).
     pub fn insert(&mut self, space: &str, key: SpaceKey) {
-        self.0.insert(space.to_string(), key);
+        let list = self.0.entry(space.to_string()).or_default();
+        list.retain(|k| k.generation() != key.generation());
+        list.push(key);
+        list.sort_by_key(SpaceKey::generation);
     }
 
+    /// The newest key of `space`: what new files are sealed with.
     pub fn get(&self, space: &str) -> Option<&SpaceKey> {
-        self.0.get(space)
+        self.0.get(space).and_then(|l| l.last())
+    }
+
+    /// The key of `space` of one generation.
+    pub fn generation(&self, space: &str, generation: u32) -> Option<&SpaceKey> {
+        self.0
+            .get(space)?
+            .iter()
+            .find(|k| k.generation() == generation)
+    }
+
+    /// The oldest key of `space` held: the space's first key for a laptop
+    /// given every generation, which tells the space apart.
+    pub fn first(&self, space: &str) -> Option<&SpaceKey> {
+        self.0.get(space).and_then(|l| l.first())
     }
 
     pub fn spaces(&self) -> impl Iterator<Item = &str> {
@@ -213,7 +235,7 @@ pub struct SyncDecision {
     pub detail: String,
 }
 
-fn new_device_id() -> Result<String> {
+pub(crate) fn new_device_id() -> Result<String> {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).map_err(|e| CoreError::Sync(e.to_string()))?;
     Ok(data_encoding::HEXLOWER.encode(&b))
@@ -255,7 +277,7 @@ impl Store {
     fn sync_join(&mut self, keys: &Keys) -> Result<Vec<String>> {
         let mut joined = Vec::new();
         for space in keys.spaces() {
-            let key = keys.get(space).expect("listed");
+            let key = keys.first(space).expect("listed");
             let known: Option<String> = self
                 .conn()
                 .query_row(
@@ -266,6 +288,9 @@ impl Store {
                 .optional()?;
             match known {
                 Some(check) if check == key.check() => {}
+                // Joined with the first key; the first held now is a later
+                // one (it was handed over without the older ones).
+                Some(_) if key.generation() > 1 => {}
                 Some(_) => {
                     return Err(CoreError::Sync(format!(
                         "The key file for \"{space}\" is not the key this laptop shares that \
@@ -291,6 +316,16 @@ impl Store {
             c.skew_ms = skew;
         }
         Ok(joined)
+    }
+
+    /// Reloads what capture needs after spaces were left.
+    pub(crate) fn sync_reload(&mut self) -> Result<()> {
+        let skew = self.sync.as_ref().map_or(0, |c| c.skew_ms);
+        self.sync = Capture::load(self.conn())?;
+        if let Some(c) = self.sync.as_mut() {
+            c.skew_ms = skew;
+        }
+        Ok(())
     }
 
     fn held_spaces(&self) -> Vec<String> {
@@ -500,7 +535,7 @@ impl Store {
             .query_row("SELECT count(*) FROM sync_decision", [], |r| r.get(0))?;
         for (_, name) in self.new_files(folder)? {
             let label = format!("{}/{}/{}", name.space, name.device, name.name());
-            let key = Self::key_for(keys, &name.space)?;
+            Self::key_for(keys, &name.space)?;
             let bytes = match std::fs::read(name.path(folder)) {
                 Ok(b) => b,
                 Err(e) => {
@@ -511,11 +546,31 @@ impl Store {
                     continue;
                 }
             };
-            let opened = if name.ext == file::SNAPSHOT {
-                file::open_bytes(&name, &bytes, key, SCHEMA_VERSION).map(Opened::Snapshot)
-            } else {
-                file::open(&name, &bytes, key, SCHEMA_VERSION).map(Opened::Changes)
+            // The generation of the space's key it was sealed with: one
+            // this laptop has not been given yet is waited for.
+            let key = match file::header_of(&bytes, SCHEMA_VERSION) {
+                Ok((generation, _)) => match keys.generation(&name.space, generation) {
+                    Some(k) => Ok(k),
+                    None => {
+                        let why = format!(
+                            "it was sealed with a key for \"{}\" (generation {generation}) \
+                             that has not reached this laptop yet",
+                            name.space
+                        );
+                        self.mark_file(&name, "held", &why)?;
+                        report.held.push((label, why));
+                        continue;
+                    }
+                },
+                Err(r) => Err(r),
             };
+            let opened = key.and_then(|key| {
+                if name.ext == file::SNAPSHOT {
+                    file::open_bytes(&name, &bytes, key, SCHEMA_VERSION).map(Opened::Snapshot)
+                } else {
+                    file::open(&name, &bytes, key, SCHEMA_VERSION).map(Opened::Changes)
+                }
+            });
             let contents = match opened {
                 Ok(c) => c,
                 Err(Refusal::Newer(v)) => {
@@ -589,7 +644,10 @@ impl Store {
                 space: other.to_string(),
                 ..name.clone()
             };
-            if let Some(k) = keys.get(other) {
+            let Ok((generation, _)) = file::header_of(bytes, u32::MAX) else {
+                continue;
+            };
+            if let Some(k) = keys.generation(other, generation) {
                 if file::open(&moved, bytes, k, u32::MAX).is_ok() {
                     return format!(" (it belongs to the space \"{other}\")");
                 }

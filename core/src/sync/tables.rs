@@ -14,6 +14,10 @@ use crate::error::Result;
 /// The synced tables, parents before children (rows are applied in this
 /// order, deletions in the reverse order).
 pub const SYNCED: &[&str] = &[
+    // The team's own space: the team, its laptops, who receives what.
+    "team_info",
+    "team_device",
+    "team_grant",
     "venue",
     "practitioner",
     "practice_group",
@@ -60,6 +64,10 @@ pub const LOCAL: &[&str] = &[
     "sync_file",
     "sync_parked",
     "sync_decision",
+    // This laptop's place in the team, its key pair and the space keys
+    // given to it.
+    "team_self",
+    "team_space_key",
 ];
 
 /// True for the search index's own shadow tables (`note_text_data`, ...).
@@ -77,6 +85,10 @@ pub fn rank(table: &str) -> usize {
 /// The office's space.
 pub const OFFICE: &str = "office";
 
+/// The team's own space: the team's laptops and who receives which space.
+/// Every laptop of the team holds it; it holds no records about people.
+pub const TEAM: &str = "team";
+
 /// A group's space.
 pub fn group_space(group_id: &str) -> String {
     format!("group-{group_id}")
@@ -88,6 +100,8 @@ pub fn group_space(group_id: &str) -> String {
 pub enum Route {
     Everywhere,
     Groups(Vec<String>),
+    /// The team's own space only (and the office's).
+    Team,
 }
 
 fn text(row: &RowImage, col: &str) -> Option<String> {
@@ -209,6 +223,7 @@ pub fn route(conn: &Connection, row: &RowImage) -> Result<Route> {
         // practice's settings (the same for every laptop of the practice).
         "venue" | "practitioner" | "track" | "track_tag" | "custom_instrument" | "erasure"
         | "practice_setting" => Route::Everywhere,
+        "team_info" | "team_device" | "team_grant" => Route::Team,
         // A new synced table must say where its rows go (a test routes a
         // row of every synced table).
         other => {
@@ -224,9 +239,13 @@ pub fn space_takes(space: &str, route: &Route) -> bool {
     if space == OFFICE {
         return true;
     }
+    if space == TEAM {
+        return *route == Route::Team;
+    }
     match route {
         Route::Everywhere => true,
         Route::Groups(groups) => groups.iter().any(|g| group_space(g) == space),
+        Route::Team => false,
     }
 }
 

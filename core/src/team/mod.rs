@@ -1,0 +1,1391 @@
+//! Team sharing, part 2: a team of laptops, and who may read which space.
+//!
+//! The office laptop creates the team. Another laptop joins in person: it
+//! reads the office's invitation (a small file of public facts), makes its
+//! own key pair, and asks to join with a request that the office accepts
+//! once the short code on both screens agrees. No password is sent anywhere.
+//! Each space's key is wrapped to the public key of every laptop that
+//! receives it (as Joplin does for shared notebooks), in files beside the
+//! space's change files: `<folder>/<space>/keys/<laptop>-<generation>.key`.
+//!
+//! The team's roster (its laptops, who receives which space) is itself
+//! shared, in the team's own space, by the sync engine (`crate::sync`).
+//! Removing a laptop gives each of its spaces a new key (a new generation)
+//! that it never receives, and a notice that tells it, when it next syncs,
+//! to remove its copy of the team's groups.
+//!
+//! docs/team-sharing.md explains the design.
+
+pub mod keys;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use self::keys::{join_code, same_code, LaptopKey, RemovalNotice, WrappedKey};
+use crate::error::{CoreError, Result};
+use crate::store::sql::now;
+use crate::store::Store;
+use crate::sync::capture::{set_state, state};
+use crate::sync::hlc::Hlc;
+use crate::sync::rows::Val;
+use crate::sync::tables::{self, Route};
+use crate::sync::{group_space, is_space_name, Keys, SpaceKey, SyncReport, OFFICE, TEAM};
+
+pub const INVITATION_FORMAT: &str = "refrain-team-invitation/1";
+pub const REQUEST_FORMAT: &str = "refrain-team-join/1";
+
+/// What the office hands a laptop that is to join, in person (a file on a
+/// USB stick): public facts only.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub format: String,
+    pub team_id: String,
+    pub team_name: String,
+    pub office_device: String,
+    pub office_name: String,
+    pub office_public_key: String,
+    pub hub: Option<String>,
+}
+
+/// A laptop's request to join: written into the team's folder (or carried
+/// as a file) for the office to accept.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct JoinRequest {
+    pub format: String,
+    pub team_id: String,
+    pub device: String,
+    pub name: String,
+    pub public_key: String,
+    pub carrier_id: Option<String>,
+}
+
+impl JoinRequest {
+    /// The short code the laptop shows and the office reads back.
+    pub fn code(&self) -> String {
+        join_code(&self.team_id, &self.device, &self.public_key)
+    }
+}
+
+/// A request waiting in the team's folder, with its code.
+#[derive(Serialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingRequest {
+    pub request: JoinRequest,
+    pub code: String,
+}
+
+/// One of the team's laptops, as this laptop knows it.
+#[derive(Serialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamLaptop {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub this_laptop: bool,
+    pub added_at: String,
+    pub removed_at: Option<String>,
+    /// The spaces it receives (`office`, `group-<id>`), with the groups'
+    /// names where this laptop has them.
+    pub spaces: Vec<SpaceName>,
+    /// When it made the latest change this laptop has received (by its
+    /// own clock).
+    pub last_change_at: Option<String>,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SpaceName {
+    pub space: String,
+    pub name: String,
+}
+
+/// This laptop's place in its team.
+#[derive(Serialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamStatus {
+    pub team_id: String,
+    pub team_name: String,
+    pub device: String,
+    pub device_name: String,
+    pub role: String,
+    /// The code this laptop's join request was made with.
+    pub code: String,
+    /// False while a laptop waits for the office to accept it.
+    pub accepted: bool,
+    pub removed_at: Option<String>,
+    pub hub: Option<String>,
+    pub laptops: Vec<TeamLaptop>,
+}
+
+/// What one team sync did.
+#[derive(Serialize, Debug, Clone, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamSyncReport {
+    /// The engine's report (none while a laptop waits to be accepted, or
+    /// once it was removed).
+    pub sync: Option<SyncReport>,
+    /// "group-… (key 2)", for each key received.
+    pub keys_received: Vec<String>,
+    pub keys_handed_over: usize,
+    /// Spaces this laptop stopped receiving, whose copy it removed.
+    pub left: Vec<String>,
+    pub removed_from_team: bool,
+    pub waiting_for_office: bool,
+}
+
+impl TeamSyncReport {
+    pub fn words(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.removed_from_team {
+            out.push(
+                "The office removed this laptop from the team: the team's records were removed \
+                 from it."
+                    .into(),
+            );
+            return out;
+        }
+        if self.waiting_for_office {
+            out.push("Waiting for the office to accept this laptop (it has asked to join).".into());
+        }
+        for k in &self.keys_received {
+            out.push(format!("Received the key for {k}."));
+        }
+        if self.keys_handed_over > 0 {
+            out.push(format!(
+                "Handed over {} to the team's laptops.",
+                if self.keys_handed_over == 1 {
+                    "1 key".to_string()
+                } else {
+                    format!("{} keys", self.keys_handed_over)
+                }
+            ));
+        }
+        for s in &self.left {
+            out.push(format!(
+                "This laptop no longer receives {s}: its copy was removed."
+            ));
+        }
+        if let Some(r) = &self.sync {
+            out.extend(r.words());
+        }
+        out
+    }
+}
+
+struct SelfRow {
+    team_id: String,
+    team_name: String,
+    device: String,
+    device_name: String,
+    role: String,
+    key: LaptopKey,
+    office_public_key: String,
+    accepted_at: Option<String>,
+    removed_at: Option<String>,
+}
+
+impl SelfRow {
+    fn is_office(&self) -> bool {
+        self.role == "office"
+    }
+
+    fn request(&self) -> JoinRequest {
+        JoinRequest {
+            format: REQUEST_FORMAT.into(),
+            team_id: self.team_id.clone(),
+            device: self.device.clone(),
+            name: self.device_name.clone(),
+            public_key: self.key.public_hex(),
+            carrier_id: None,
+        }
+    }
+}
+
+fn sync_err(message: impl Into<String>) -> CoreError {
+    CoreError::Sync(message.into())
+}
+
+fn checked_name(field: &'static str, name: &str, what: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(CoreError::invalid(field, format!("Give {what}.")));
+    }
+    if name.chars().count() > 80 {
+        return Err(CoreError::invalid(
+            field,
+            format!("{what} can be at most 80 characters.").replacen('a', "A", 1),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
+    if bytes.len() > 64 * 1024 {
+        return None;
+    }
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+    let bytes = serde_json::to_vec_pretty(value).map_err(|e| sync_err(e.to_string()))?;
+    crate::sync::file::write_whole(path, &bytes)
+}
+
+fn key_path(folder: &Path, space: &str, device: &str, generation: u32) -> PathBuf {
+    folder
+        .join(space)
+        .join("keys")
+        .join(format!("{device}-{generation}.key"))
+}
+
+fn request_path(folder: &Path, device: &str) -> PathBuf {
+    folder
+        .join(TEAM)
+        .join("requests")
+        .join(format!("{device}.json"))
+}
+
+fn notice_path(folder: &Path, device: &str) -> PathBuf {
+    folder
+        .join(TEAM)
+        .join("removed")
+        .join(format!("{device}.notice"))
+}
+
+impl Store {
+    fn team_self(&self) -> Result<Option<SelfRow>> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT team_id, team_name, device_id, device_name, role, secret_key,
+                        office_public_key, accepted_at, removed_at
+                   FROM team_self",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Vec<u8>>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, Option<String>>(7)?,
+                        r.get::<_, Option<String>>(8)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((team_id, team_name, device, device_name, role, secret, office, acc, rem)) = row
+        else {
+            return Ok(None);
+        };
+        let key = LaptopKey::from_bytes(&zeroize::Zeroizing::new(secret))?;
+        Ok(Some(SelfRow {
+            team_id,
+            team_name,
+            device,
+            device_name,
+            role,
+            key,
+            office_public_key: office,
+            accepted_at: acc,
+            removed_at: rem,
+        }))
+    }
+
+    fn in_team(&self) -> Result<SelfRow> {
+        match self.team_self()? {
+            Some(s) if s.removed_at.is_some() => Err(sync_err(
+                "The office removed this laptop from the team. It keeps working on its own.",
+            )),
+            Some(s) => Ok(s),
+            None => Err(sync_err(
+                "This laptop is not in a team. Create one (at the office) or join one.",
+            )),
+        }
+    }
+
+    fn office_only(&self) -> Result<SelfRow> {
+        let me = self.in_team()?;
+        if !me.is_office() {
+            return Err(sync_err("Only the office laptop can do this."));
+        }
+        Ok(me)
+    }
+
+    fn not_in_team(&self) -> Result<()> {
+        if let Some(s) = self.team_self()? {
+            return Err(sync_err(format!(
+                "This laptop is already in the team \"{}\".",
+                s.team_name
+            )));
+        }
+        let spaces: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM sync_space", [], |r| r.get(0))?;
+        if spaces > 0 {
+            return Err(sync_err(
+                "This laptop already shares records through key files of its own; it can't \
+                 also join a team.",
+            ));
+        }
+        Ok(())
+    }
+
+    fn device_id(&self) -> Result<String> {
+        let conn = self.conn();
+        if let Some(d) = state(conn, "device")? {
+            return Ok(d);
+        }
+        let d = crate::sync::new_device_id()?;
+        set_state(conn, "device", &d)?;
+        Ok(d)
+    }
+
+    /// Makes this laptop the office of a new team.
+    pub fn team_create(&mut self, team_name: &str, laptop_name: &str) -> Result<TeamStatus> {
+        let team_name = checked_name("teamName", team_name, "a name for the team")?;
+        let laptop_name = checked_name("laptopName", laptop_name, "a name for this laptop")?;
+        self.not_in_team()?;
+        let device = self.device_id()?;
+        let team_id = crate::sync::new_device_id()?;
+        let key = LaptopKey::generate()?;
+        let public = key.public_hex();
+        let secret = key.secret_bytes();
+        let (team_key, office_key) = (SpaceKey::generate()?, SpaceKey::generate()?);
+        let at = now();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO team_self (only, team_id, team_name, device_id, device_name, role,
+                                        secret_key, office_public_key, joined_at, accepted_at)
+                 VALUES (1, ?1, ?2, ?3, ?4, 'office', ?5, ?6, ?7, ?7)",
+                params![team_id, team_name, device, laptop_name, &secret[..], public, at],
+            )?;
+            for (space, k) in [(TEAM, &team_key), (OFFICE, &office_key)] {
+                tx.execute(
+                    "INSERT INTO team_space_key (space, generation, key, from_device, received_at)
+                     VALUES (?1, 1, ?2, ?3, ?4)",
+                    params![space, &k.bytes()[..], device, at],
+                )?;
+            }
+            tx.execute(
+                "INSERT INTO team_info (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+                params![team_id, team_name, at],
+            )?;
+            tx.execute(
+                "INSERT INTO team_device (id, name, role, public_key, added_at, added_by, updated_at)
+                 VALUES (?1, ?2, 'office', ?3, ?4, ?1, ?4)",
+                params![device, laptop_name, public, at],
+            )?;
+            for space in [TEAM, OFFICE] {
+                tx.execute(
+                    "INSERT INTO team_grant (device_id, space, granted_by, granted_at, updated_at)
+                     VALUES (?1, ?2, ?1, ?3, ?3)",
+                    params![device, space, at],
+                )?;
+            }
+            Ok(())
+        })?;
+        self.team_status()?
+            .ok_or_else(|| sync_err("the team was not saved"))
+    }
+
+    /// Where the charity's always-on hub is (a Syncthing address); empty
+    /// for none.
+    pub fn team_set_hub(&mut self, hub: &str) -> Result<()> {
+        let me = self.office_only()?;
+        let hub = hub.trim();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE team_info SET hub = ?2, updated_at = ?3 WHERE id = ?1",
+                params![me.team_id, (!hub.is_empty()).then_some(hub), now()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The office's invitation for a laptop to join, in person.
+    pub fn team_invitation(&self) -> Result<Invitation> {
+        let me = self.office_only()?;
+        let hub: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT hub FROM team_info WHERE id = ?1",
+                [&me.team_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(Invitation {
+            format: INVITATION_FORMAT.into(),
+            team_id: me.team_id.clone(),
+            team_name: me.team_name.clone(),
+            office_device: me.device.clone(),
+            office_name: me.device_name.clone(),
+            office_public_key: me.key.public_hex(),
+            hub,
+        })
+    }
+
+    /// Reads an invitation file, refusing anything else.
+    pub fn team_read_invitation(path: &Path) -> Result<Invitation> {
+        let inv: Invitation = read_json(path).ok_or_else(|| {
+            sync_err(format!(
+                "{} is not a Refrain team invitation.",
+                path.display()
+            ))
+        })?;
+        if inv.format != INVITATION_FORMAT
+            || keys::public_from_hex(&inv.office_public_key).is_err()
+            || inv.team_id.is_empty()
+        {
+            return Err(sync_err(format!(
+                "{} is not a Refrain team invitation this version can use.",
+                path.display()
+            )));
+        }
+        Ok(inv)
+    }
+
+    /// Joins the team of `invitation`: this laptop makes its own key pair
+    /// and asks to join. The office accepts it by the code it shows.
+    pub fn team_join(&mut self, invitation: &Invitation, laptop_name: &str) -> Result<JoinRequest> {
+        let laptop_name = checked_name("laptopName", laptop_name, "a name for this laptop")?;
+        if invitation.format != INVITATION_FORMAT {
+            return Err(sync_err("That is not a Refrain team invitation."));
+        }
+        keys::public_from_hex(&invitation.office_public_key)?;
+        self.not_in_team()?;
+        let device = self.device_id()?;
+        let key = LaptopKey::generate()?;
+        let secret = key.secret_bytes();
+        let at = now();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO team_self (only, team_id, team_name, device_id, device_name, role,
+                                        secret_key, office_public_key, joined_at)
+                 VALUES (1, ?1, ?2, ?3, ?4, 'laptop', ?5, ?6, ?7)",
+                params![
+                    invitation.team_id,
+                    invitation.team_name,
+                    device,
+                    laptop_name,
+                    &secret[..],
+                    invitation.office_public_key,
+                    at
+                ],
+            )?;
+            Ok(())
+        })?;
+        Ok(self.in_team()?.request())
+    }
+
+    /// This laptop's request to join (to show its code again, or to write
+    /// it to a file).
+    pub fn team_join_request(&self) -> Result<JoinRequest> {
+        Ok(self.in_team()?.request())
+    }
+
+    /// The requests to join waiting in the team's folder (office).
+    pub fn team_requests(&self, folder: &Path) -> Result<Vec<PendingRequest>> {
+        let me = self.office_only()?;
+        let mut out = Vec::new();
+        let Ok(entries) = std::fs::read_dir(folder.join(TEAM).join("requests")) else {
+            return Ok(out);
+        };
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let Some(request) = read_json::<JoinRequest>(&path) else {
+                continue;
+            };
+            if request.format != REQUEST_FORMAT || request.team_id != me.team_id {
+                continue;
+            }
+            let known: bool = self.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM team_device WHERE id = ?1)",
+                [&request.device],
+                |r| r.get(0),
+            )?;
+            if !known {
+                out.push(PendingRequest {
+                    code: request.code(),
+                    request,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads a request file carried by hand.
+    pub fn team_read_request(path: &Path) -> Result<JoinRequest> {
+        let r: JoinRequest = read_json(path)
+            .filter(|r: &JoinRequest| r.format == REQUEST_FORMAT)
+            .ok_or_else(|| sync_err(format!("{} is not a request to join.", path.display())))?;
+        keys::public_from_hex(&r.public_key)?;
+        Ok(r)
+    }
+
+    /// The office accepts a laptop once the code it typed (read off the
+    /// laptop's screen) matches, and chooses the spaces it receives.
+    pub fn team_accept(
+        &mut self,
+        request: &JoinRequest,
+        typed_code: &str,
+        spaces: &[String],
+    ) -> Result<()> {
+        let me = self.office_only()?;
+        if request.team_id != me.team_id {
+            return Err(sync_err("That request is to join another team."));
+        }
+        if !same_code(typed_code, &request.code()) {
+            return Err(CoreError::invalid(
+                "code",
+                "That code does not match this request. Read the code again from the new \
+                 laptop's screen; if it still differs, do not accept it.",
+            ));
+        }
+        keys::public_from_hex(&request.public_key)?;
+        let name = checked_name("laptopName", &request.name, "a name for the laptop")?;
+        let known: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM team_device WHERE id = ?1)",
+            [&request.device],
+            |r| r.get(0),
+        )?;
+        if known {
+            return Err(sync_err(format!("{name} is already in the team.")));
+        }
+        for s in spaces {
+            self.check_space(s)?;
+        }
+        let at = now();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO team_device (id, name, role, public_key, carrier_id, added_at,
+                                          added_by, updated_at)
+                 VALUES (?1, ?2, 'laptop', ?3, ?4, ?5, ?6, ?5)",
+                params![
+                    request.device,
+                    name,
+                    request.public_key,
+                    request.carrier_id,
+                    at,
+                    me.device
+                ],
+            )?;
+            Ok(())
+        })?;
+        let mut all = vec![TEAM.to_string()];
+        all.extend(spaces.iter().cloned());
+        for s in all {
+            self.grant(&me, &request.device, &s)?;
+        }
+        Ok(())
+    }
+
+    fn check_space(&self, space: &str) -> Result<()> {
+        if !is_space_name(space) || space == TEAM {
+            return Err(sync_err(format!(
+                "\"{space}\" is not a group or the office."
+            )));
+        }
+        if let Some(id) = space.strip_prefix("group-") {
+            let exists: bool = self.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM practice_group WHERE id = ?1)",
+                [id],
+                |r| r.get(0),
+            )?;
+            if !exists {
+                return Err(sync_err(format!("There is no group {id} on this laptop.")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Records that `device` receives `space`, making the space's first key
+    /// if it has none yet.
+    fn grant(&mut self, me: &SelfRow, device: &str, space: &str) -> Result<()> {
+        let at = now();
+        let has_key: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM team_space_key WHERE space = ?1)",
+            [space],
+            |r| r.get(0),
+        )?;
+        let new_key = if has_key {
+            None
+        } else {
+            Some(SpaceKey::generate()?)
+        };
+        let is_office = me.is_office();
+        self.write(|tx| {
+            if let Some(k) = &new_key {
+                tx.execute(
+                    "INSERT INTO team_space_key (space, generation, key, from_device, received_at)
+                     VALUES (?1, 1, ?2, ?3, ?4)",
+                    params![space, &k.bytes()[..], me.device, at],
+                )?;
+                // Whoever makes a space's key receives the space too.
+                tx.execute(
+                    "INSERT INTO team_grant (device_id, space, granted_by, granted_at, updated_at)
+                     VALUES (?1, ?2, ?1, ?3, ?3)
+                     ON CONFLICT (device_id, space) DO UPDATE
+                        SET revoked_at = NULL, updated_at = excluded.updated_at
+                      WHERE revoked_at IS NOT NULL",
+                    params![me.device, space, at],
+                )?;
+            }
+            let _ = is_office;
+            tx.execute(
+                "INSERT INTO team_grant (device_id, space, granted_by, granted_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT (device_id, space) DO UPDATE
+                    SET revoked_at = NULL, granted_by = excluded.granted_by,
+                        granted_at = excluded.granted_at, updated_at = excluded.updated_at
+                  WHERE revoked_at IS NOT NULL",
+                params![device, space, me.device, at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Shares a space with one of the team's laptops: the office shares any
+    /// group (or its own space with another office laptop); a therapist
+    /// shares a group they receive with a co-facilitator.
+    pub fn team_share(&mut self, device: &str, space: &str) -> Result<()> {
+        let me = self.in_team()?;
+        self.check_space(space)?;
+        let target: Option<(String, Option<String>)> = self
+            .conn()
+            .query_row(
+                "SELECT name, removed_at FROM team_device WHERE id = ?1",
+                [device],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match target {
+            None => {
+                return Err(sync_err(format!(
+                    "There is no laptop {device} in the team."
+                )))
+            }
+            Some((name, Some(_))) => {
+                return Err(sync_err(format!("{name} was removed from the team.")))
+            }
+            Some(_) => {}
+        }
+        if !me.is_office() {
+            if space == OFFICE {
+                return Err(sync_err("Only the office can share the office's records."));
+            }
+            let holds = self.holds_key(space)? && self.granted(&me.device, space)?;
+            if !holds {
+                return Err(sync_err(
+                    "This laptop can only share a group it receives itself.",
+                ));
+            }
+        }
+        self.grant(&me, device, space)
+    }
+
+    fn holds_key(&self, space: &str) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM team_space_key WHERE space = ?1)",
+            [space],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn granted(&self, device: &str, space: &str) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM team_grant
+                             WHERE device_id = ?1 AND space = ?2 AND revoked_at IS NULL)",
+            params![device, space],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Stops sharing a space with a laptop (office): its key is replaced,
+    /// and the laptop removes its copy when it next syncs.
+    pub fn team_unshare(&mut self, device: &str, space: &str) -> Result<()> {
+        let me = self.office_only()?;
+        if device == me.device {
+            return Err(sync_err("The office keeps everything it shares."));
+        }
+        if !self.granted(device, space)? {
+            return Err(sync_err(format!("That laptop does not receive {space}.")));
+        }
+        let at = now();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE team_grant SET revoked_at = ?3, updated_at = ?3
+                  WHERE device_id = ?1 AND space = ?2",
+                params![device, space, at],
+            )?;
+            Ok(())
+        })?;
+        self.rotate(&me, space)
+    }
+
+    /// Removes a laptop from the team (lost, or its therapist left): each
+    /// space it received gets a new key it never receives, and it removes
+    /// its copy of the team's records when it next syncs.
+    pub fn team_remove(&mut self, device: &str) -> Result<()> {
+        let me = self.office_only()?;
+        if device == me.device {
+            return Err(sync_err("The office laptop can't remove itself."));
+        }
+        let spaces: Vec<String> = {
+            let mut stmt = self.conn().prepare(
+                "SELECT space FROM team_grant WHERE device_id = ?1 AND revoked_at IS NULL",
+            )?;
+            let rows = stmt
+                .query_map([device], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            rows
+        };
+        let at = now();
+        let changed = self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE team_device SET removed_at = ?2, updated_at = ?2
+                  WHERE id = ?1 AND removed_at IS NULL",
+                params![device, at],
+            )?;
+            tx.execute(
+                "UPDATE team_grant SET revoked_at = ?2, updated_at = ?2
+                  WHERE device_id = ?1 AND revoked_at IS NULL",
+                params![device, at],
+            )?;
+            Ok(n)
+        })?;
+        if changed == 0 {
+            return Err(sync_err("That laptop is not in the team."));
+        }
+        for space in spaces {
+            self.rotate(&me, &space)?;
+        }
+        Ok(())
+    }
+
+    /// A new generation of a space's key, which new files are sealed with.
+    fn rotate(&mut self, me: &SelfRow, space: &str) -> Result<()> {
+        let newest: Option<u32> = self.conn().query_row(
+            "SELECT max(generation) FROM team_space_key WHERE space = ?1",
+            [space],
+            |r| r.get(0),
+        )?;
+        let Some(newest) = newest else {
+            return Ok(());
+        };
+        let key = SpaceKey::generate()?.with_generation(newest + 1);
+        self.conn().execute(
+            "INSERT INTO team_space_key (space, generation, key, from_device, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![space, newest + 1, &key.bytes()[..], me.device, now()],
+        )?;
+        Ok(())
+    }
+
+    /// The keys this laptop holds, every generation.
+    fn team_keys(&self) -> Result<Keys> {
+        let mut keys = Keys::default();
+        let mut stmt = self.conn().prepare(
+            "SELECT space, generation, key FROM team_space_key ORDER BY space, generation",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, u32>(1)?,
+                    zeroize::Zeroizing::new(r.get::<_, Vec<u8>>(2)?),
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (space, generation, bytes) in rows {
+            keys.insert(&space, SpaceKey::from_bytes(&bytes, generation)?);
+        }
+        Ok(keys)
+    }
+
+    /// Writes the keys this laptop owes: every generation of each space it
+    /// may hand over (the office: all; a laptop: the spaces it shared
+    /// itself), wrapped to each laptop that receives it; and the office's
+    /// notices to removed laptops.
+    fn hand_over_keys(&self, me: &SelfRow, folder: &Path, keys: &Keys) -> Result<usize> {
+        let grants: Vec<(String, String, String, String)> = {
+            let mut stmt = self.conn().prepare(
+                "SELECT g.device_id, g.space, g.granted_by, d.public_key
+                   FROM team_grant g JOIN team_device d ON d.id = g.device_id
+                  WHERE g.revoked_at IS NULL AND d.removed_at IS NULL AND g.device_id <> ?1
+                  ORDER BY g.space, g.device_id",
+            )?;
+            let rows = stmt
+                .query_map([&me.device], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows
+        };
+        let mut written = 0;
+        for (device, space, granted_by, public) in grants {
+            if !(me.is_office() || granted_by == me.device) {
+                continue;
+            }
+            let Some(generations) = keys_of(keys, &space) else {
+                continue;
+            };
+            for key in generations {
+                let path = key_path(folder, &space, &device, key.generation());
+                if path.exists() {
+                    continue;
+                }
+                let w = WrappedKey::wrap(
+                    &me.team_id,
+                    &space,
+                    key,
+                    &me.device,
+                    &me.key,
+                    &device,
+                    &public,
+                )?;
+                write_json(&path, &w)?;
+                written += 1;
+            }
+        }
+        if me.is_office() {
+            let removed: Vec<(String, String, String)> = {
+                let mut stmt = self.conn().prepare(
+                    "SELECT id, public_key, removed_at FROM team_device WHERE removed_at IS NOT NULL",
+                )?;
+                let rows = stmt
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                rows
+            };
+            for (device, public, at) in removed {
+                let path = notice_path(folder, &device);
+                if !path.exists() {
+                    let n = RemovalNotice::make(&me.team_id, &device, &at, &me.key, &public)?;
+                    write_json(&path, &n)?;
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    /// Takes the keys wrapped to this laptop, from the office or from a
+    /// laptop of the team that receives that space.
+    fn receive_keys(&mut self, me: &SelfRow, folder: &Path) -> Result<Vec<String>> {
+        let mut received = Vec::new();
+        let Ok(spaces) = std::fs::read_dir(folder) else {
+            return Ok(received);
+        };
+        let mut dirs: Vec<String> = spaces
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|s| is_space_name(s))
+            .collect();
+        dirs.sort();
+        let prefix = format!("{}-", me.device);
+        for space in dirs {
+            let Ok(files) = std::fs::read_dir(folder.join(&space).join("keys")) else {
+                continue;
+            };
+            let mut names: Vec<String> = files
+                .flatten()
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| n.starts_with(&prefix) && n.ends_with(".key"))
+                .collect();
+            names.sort();
+            for name in names {
+                let Some(w) =
+                    read_json::<WrappedKey>(&folder.join(&space).join("keys").join(&name))
+                else {
+                    continue;
+                };
+                if w.to != me.device || w.team != me.team_id || w.space != space {
+                    continue;
+                }
+                let held: bool = self.conn().query_row(
+                    "SELECT EXISTS (SELECT 1 FROM team_space_key WHERE space = ?1 AND generation = ?2)",
+                    params![space, w.generation],
+                    |r| r.get(0),
+                )?;
+                if held {
+                    continue;
+                }
+                // Who may hand over a key: the office (its key learnt in
+                // person), or a laptop of the team that receives the space.
+                let trusted = w.from_public_key == me.office_public_key || {
+                    self.conn().query_row(
+                        "SELECT EXISTS (SELECT 1 FROM team_device d JOIN team_grant g
+                                           ON g.device_id = d.id AND g.space = ?3
+                                        WHERE d.id = ?1 AND d.public_key = ?2
+                                          AND d.removed_at IS NULL AND g.revoked_at IS NULL)",
+                        params![w.from, w.from_public_key, space],
+                        |r| r.get(0),
+                    )?
+                };
+                if !trusted {
+                    continue;
+                }
+                let Some(key) = w.unwrap(&me.key, &w.from_public_key) else {
+                    continue;
+                };
+                let at = now();
+                self.conn().execute(
+                    "INSERT INTO team_space_key (space, generation, key, from_device, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![space, w.generation, &key.bytes()[..], w.from, at],
+                )?;
+                if space == TEAM && me.accepted_at.is_none() {
+                    self.conn().execute(
+                        "UPDATE team_self SET accepted_at = ?1 WHERE accepted_at IS NULL",
+                        [&at],
+                    )?;
+                }
+                received.push(format!("{space} (key {})", w.generation));
+            }
+        }
+        Ok(received)
+    }
+
+    /// A laptop's groups that the team does not share yet get a space of
+    /// their own, shared with the office: the office's reports then count
+    /// every therapist's sessions.
+    fn share_own_groups(&mut self, me: &SelfRow) -> Result<()> {
+        if me.is_office() || !self.holds_key(TEAM)? {
+            return Ok(());
+        }
+        let groups: Vec<String> = {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT id FROM practice_group ORDER BY id")?;
+            let rows = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            rows
+        };
+        let offices: Vec<String> = {
+            let mut stmt = self.conn().prepare(
+                "SELECT id FROM team_device WHERE role = 'office' AND removed_at IS NULL",
+            )?;
+            let rows = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            rows
+        };
+        if offices.is_empty() {
+            // The roster has not arrived yet.
+            return Ok(());
+        }
+        for g in groups {
+            let space = group_space(&g);
+            if self.holds_key(&space)? {
+                continue;
+            }
+            // Once given away, a group is not shared again by this laptop.
+            let revoked: bool = self.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM team_grant WHERE device_id = ?1 AND space = ?2
+                                 AND revoked_at IS NOT NULL)",
+                params![me.device, space],
+                |r| r.get(0),
+            )?;
+            if revoked {
+                continue;
+            }
+            for office in &offices {
+                self.grant(me, office, &space)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes this laptop's copy of the records of `spaces` that no space
+    /// it still holds takes, in one transaction (the office and the
+    /// space's other laptops keep theirs). Its unsent changes were written
+    /// out first.
+    fn leave_spaces(&mut self, spaces: &[String], whole_team: bool) -> Result<()> {
+        if spaces.is_empty() {
+            return Ok(());
+        }
+        let leaving: BTreeSet<&str> = spaces.iter().map(String::as_str).collect();
+        let held: Vec<String> = {
+            let mut stmt = self.conn().prepare("SELECT id FROM sync_space")?;
+            let rows = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            rows
+        };
+        let keep: Vec<&str> = held
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !leaving.contains(s))
+            .collect();
+        // Deleted content is overwritten in the file, not only unlinked.
+        self.conn().pragma_update(None, "secure_delete", "ON")?;
+        let result = self.delete_copy(&leaving, &keep, whole_team, spaces);
+        let _ = self.conn().pragma_update(None, "secure_delete", "OFF");
+        result?;
+        // Rare, and worth a rebuilt file: no page of what left stays in it
+        // (pages freed earlier, by the outbox say, were never overwritten),
+        // nor in the log.
+        self.conn().execute_batch("VACUUM")?;
+        let _ = self
+            .conn()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        self.sync_reload()?;
+        Ok(())
+    }
+
+    fn delete_copy(
+        &mut self,
+        leaving: &BTreeSet<&str>,
+        keep: &[&str],
+        whole_team: bool,
+        spaces: &[String],
+    ) -> Result<()> {
+        let tx = self.conn_mut().transaction()?;
+        set_state(&tx, "leaving_space", "1")?;
+        // What goes, worked out before anything is deleted: a row's route
+        // can depend on its parents.
+        let mut doomed: Vec<(String, Vec<String>, Vec<Val>)> = Vec::new();
+        for table in tables::SYNCED.iter().rev() {
+            let cols = tables::columns(&tx, table)?;
+            let mut stmt = tx.prepare(&format!("SELECT * FROM {table}"))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let values: Vec<Val> = (0..cols.names.len())
+                    .map(|i| r.get_ref(i).map(Val::from_ref))
+                    .collect::<rusqlite::Result<_>>()?;
+                let img = crate::sync::rows::RowImage {
+                    t: table.to_string(),
+                    k: cols.pk.iter().map(|i| values[*i].clone()).collect(),
+                    p: None,
+                    del: None,
+                    c: cols
+                        .names
+                        .iter()
+                        .cloned()
+                        .zip(values)
+                        .map(|(c, v)| (c, v, String::new()))
+                        .collect(),
+                };
+                let route = tables::route(&tx, &img)?;
+                let goes = match &route {
+                    Route::Team => whole_team,
+                    Route::Everywhere => false,
+                    Route::Groups(gs) => {
+                        gs.iter().any(|g| leaving.contains(group_space(g).as_str()))
+                            && !keep.iter().any(|s| tables::space_takes(s, &route))
+                    }
+                };
+                // An erased person's anonymous record stays with its erasure.
+                let erased = *table == "attendee"
+                    && tx.query_row(
+                        "SELECT EXISTS (SELECT 1 FROM erasure WHERE attendee_id = ?1)",
+                        [img.k.first().and_then(Val::as_text).unwrap_or_default()],
+                        |r| r.get::<_, bool>(0),
+                    )?;
+                if goes && !erased {
+                    let pk_cols = cols.pk.iter().map(|i| cols.names[*i].clone()).collect();
+                    doomed.push((table.to_string(), pk_cols, img.k));
+                }
+            }
+        }
+        let mut notes = false;
+        for (table, pk_cols, k) in &doomed {
+            if table == "note" {
+                // The note's words leave the search index with it.
+                tx.execute(
+                    "DELETE FROM note_text WHERE note_id = ?1",
+                    rusqlite::params_from_iter(k.iter()),
+                )?;
+                notes = true;
+            }
+            let filter: Vec<String> = pk_cols
+                .iter()
+                .enumerate()
+                .map(|(n, c)| format!("{c} = ?{}", n + 1))
+                .collect();
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE {}", filter.join(" AND ")),
+                rusqlite::params_from_iter(k.iter()),
+            )?;
+        }
+        if notes {
+            // Merged, so no deleted words linger in the index's segments.
+            tx.execute("INSERT INTO note_text (note_text) VALUES ('optimize')", [])?;
+        }
+        for space in spaces {
+            tx.execute("DELETE FROM sync_space WHERE id = ?1", [space])?;
+            tx.execute("DELETE FROM sync_outbox WHERE space = ?1", [space])?;
+            tx.execute("DELETE FROM team_space_key WHERE space = ?1", [space])?;
+        }
+        tx.execute("DELETE FROM sync_state WHERE key = 'leaving_space'", [])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Writes this laptop's request if it is still waiting, hands over the
+    /// keys it owes, takes the keys given to it, then shares records through
+    /// `folder` with every space it holds (`Store::sync_folder`). A laptop
+    /// removed from the team, or from a group, removes its copy.
+    pub fn team_sync(&mut self, folder: &Path) -> Result<TeamSyncReport> {
+        let me = self.in_team()?;
+        std::fs::create_dir_all(folder).map_err(|e| {
+            sync_err(format!(
+                "The team's folder {} can't be used: {e}",
+                folder.display()
+            ))
+        })?;
+        let mut report = TeamSyncReport::default();
+
+        // Removed from the team: its copy of the team's records goes.
+        let notice = notice_path(folder, &me.device);
+        if let Some(n) = read_json::<RemovalNotice>(&notice) {
+            if n.device == me.device
+                && n.team == me.team_id
+                && n.verify(&me.key, &me.office_public_key)
+            {
+                let spaces: Vec<String> = {
+                    let mut stmt = self.conn().prepare("SELECT id FROM sync_space")?;
+                    let rows = stmt
+                        .query_map([], |r| r.get(0))?
+                        .collect::<rusqlite::Result<Vec<String>>>()?;
+                    rows
+                };
+                self.leave_spaces(&spaces, true)?;
+                self.conn().execute("DELETE FROM team_space_key", [])?;
+                self.conn()
+                    .execute("UPDATE team_self SET removed_at = ?1", [&n.removed_at])?;
+                report.removed_from_team = true;
+                report.left = spaces;
+                return Ok(report);
+            }
+        }
+
+        if me.accepted_at.is_none() && !me.is_office() {
+            let path = request_path(folder, &me.device);
+            if read_json::<JoinRequest>(&path).as_ref() != Some(&me.request()) {
+                write_json(&path, &me.request())?;
+            }
+        }
+        report.keys_received = self.receive_keys(&me, folder)?;
+        let me = self.in_team()?;
+        if me.accepted_at.is_none() && !me.is_office() {
+            report.waiting_for_office = true;
+            return Ok(report);
+        }
+        self.share_own_groups(&me)?;
+        let keys = self.team_keys()?;
+        report.keys_handed_over = self.hand_over_keys(&me, folder, &keys)?;
+
+        // Spaces the office stopped sharing with this laptop: what is
+        // unsent goes out first, then the copy goes.
+        let revoked = self.revoked_here(&me)?;
+        let mut keys = keys;
+        let mut sync = self.sync_folder(folder, &self.joinable(&keys, &revoked)?)?;
+        if !revoked.is_empty() {
+            self.leave_spaces(&revoked, false)?;
+            report.left.extend(revoked);
+        }
+        // The roster may have changed in what arrived: keys owed or given,
+        // and spaces given up, are seen to at once.
+        report.keys_received.extend(self.receive_keys(&me, folder)?);
+        self.share_own_groups(&me)?;
+        keys = self.team_keys()?;
+        report.keys_handed_over += self.hand_over_keys(&me, folder, &keys)?;
+        let revoked = self.revoked_here(&me)?;
+        let joinable = keys.spaces().any(|s| !self.holds_space(s).unwrap_or(true));
+        if !revoked.is_empty() || joinable {
+            let again = self.sync_folder(folder, &self.joinable(&keys, &revoked)?)?;
+            sync.joined.extend(again.joined);
+            sync.files_written += again.files_written;
+            sync.changes_written += again.changes_written;
+            sync.files_applied += again.files_applied;
+            sync.decisions += again.decisions;
+            sync.refused.extend(again.refused);
+            sync.held = again.held;
+            sync.waiting = again.waiting;
+            for d in again.from_devices {
+                if !sync.from_devices.contains(&d) {
+                    sync.from_devices.push(d);
+                }
+            }
+            if !revoked.is_empty() {
+                self.leave_spaces(&revoked, false)?;
+                report.left.extend(revoked);
+            }
+        }
+        report.sync = Some(sync);
+        Ok(report)
+    }
+
+    /// The keys to sync with: a revoked space still held is synced once
+    /// more (its unsent changes go out) before its copy goes; one never
+    /// joined is not joined.
+    fn joinable(&self, keys: &Keys, revoked: &[String]) -> Result<Keys> {
+        let mut skip = Vec::new();
+        for r in revoked {
+            if !self.holds_space(r)? {
+                skip.push(r.clone());
+            }
+        }
+        Ok(without(keys, &skip))
+    }
+
+    fn holds_space(&self, space: &str) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM sync_space WHERE id = ?1)",
+            [space],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Spaces this laptop holds whose grant to it the roster now revokes.
+    fn revoked_here(&self, me: &SelfRow) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT g.space FROM team_grant g
+              WHERE g.device_id = ?1 AND g.revoked_at IS NOT NULL
+                AND (g.space IN (SELECT id FROM sync_space)
+                     OR g.space IN (SELECT space FROM team_space_key))
+              ORDER BY g.space",
+        )?;
+        let rows = stmt
+            .query_map([&me.device], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
+    /// This laptop's place in its team, or `None` with no team.
+    pub fn team_status(&self) -> Result<Option<TeamStatus>> {
+        let Some(me) = self.team_self()? else {
+            return Ok(None);
+        };
+        let hub: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT hub FROM team_info WHERE id = ?1",
+                [&me.team_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let devices: Vec<(String, String, String, String, Option<String>)> = {
+            let mut stmt = self.conn().prepare(
+                "SELECT id, name, role, added_at, removed_at FROM team_device
+                  ORDER BY role = 'laptop', lower(name), id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows
+        };
+        let mut laptops = Vec::new();
+        for (id, name, role, added_at, removed_at) in devices {
+            let spaces: Vec<String> = {
+                let mut stmt = self.conn().prepare(
+                    "SELECT space FROM team_grant
+                      WHERE device_id = ?1 AND revoked_at IS NULL AND space <> 'team'
+                      ORDER BY space = 'office' DESC, space",
+                )?;
+                let rows = stmt
+                    .query_map([&id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?;
+                rows
+            };
+            let spaces = spaces
+                .into_iter()
+                .map(|s| self.space_name(&s))
+                .collect::<Result<Vec<_>>>()?;
+            let newest: Option<String> = self.conn().query_row(
+                "SELECT max(name) FROM sync_file WHERE device = ?1 AND state = 'applied'",
+                [&id],
+                |r| r.get(0),
+            )?;
+            let last_change_at = newest
+                .and_then(|n| {
+                    let stem = n.rsplit_once('.').map(|(s, _)| s.to_string())?;
+                    Hlc::from_file_stem(&stem, &id)
+                })
+                .and_then(|h| chrono::DateTime::from_timestamp_millis(h.millis as i64))
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string());
+            laptops.push(TeamLaptop {
+                this_laptop: id == me.device,
+                id,
+                name,
+                role,
+                added_at,
+                removed_at,
+                spaces,
+                last_change_at,
+            });
+        }
+        Ok(Some(TeamStatus {
+            code: me.request().code(),
+            team_id: me.team_id,
+            team_name: me.team_name,
+            device: me.device,
+            device_name: me.device_name,
+            role: me.role,
+            accepted: me.accepted_at.is_some(),
+            removed_at: me.removed_at,
+            hub,
+            laptops,
+        }))
+    }
+
+    fn space_name(&self, space: &str) -> Result<SpaceName> {
+        let name = match space.strip_prefix("group-") {
+            Some(id) => self
+                .conn()
+                .query_row("SELECT name FROM practice_group WHERE id = ?1", [id], |r| {
+                    r.get::<_, String>(0)
+                })
+                .optional()?
+                .unwrap_or_else(|| "A group not on this laptop".into()),
+            None if space == OFFICE => "Everything (the office's records)".into(),
+            None => space.to_string(),
+        };
+        Ok(SpaceName {
+            space: space.to_string(),
+            name,
+        })
+    }
+}
+
+fn keys_of<'k>(keys: &'k Keys, space: &str) -> Option<Vec<&'k SpaceKey>> {
+    let newest = keys.get(space)?.generation();
+    Some(
+        (1..=newest)
+            .filter_map(|g| keys.generation(space, g))
+            .collect(),
+    )
+}
+
+fn without(keys: &Keys, revoked: &[String]) -> Keys {
+    let mut out = Keys::default();
+    for space in keys.spaces() {
+        if revoked.iter().any(|r| r == space) {
+            continue;
+        }
+        if let Some(list) = keys_of(keys, space) {
+            for k in list {
+                out.insert(
+                    space,
+                    SpaceKey::from_bytes(k.bytes(), k.generation()).expect("a held key"),
+                );
+            }
+        }
+    }
+    out
+}

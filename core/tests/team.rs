@@ -1,0 +1,493 @@
+//! Team sharing, part 2: a team of laptops. The office creates the team,
+//! laptops join in person by a code, the office chooses which groups each
+//! receives, keys are wrapped to each laptop, and removing a laptop cuts it
+//! off and makes it remove its copy. Laptops exchange files through a hub
+//! folder (what Syncthing or a synced folder carries), here by copying.
+
+use std::path::Path;
+
+use refrain_core::model::*;
+use refrain_core::sync::{group_space, OFFICE};
+use refrain_core::team::{Invitation, JoinRequest, TeamSyncReport};
+use refrain_core::Store;
+use tempfile::TempDir;
+
+use crate::support::session_on;
+use crate::sync::{carry, files_under, group, mark_of, person};
+
+/// One laptop of the team: its data folder and its copy of the team's
+/// folder.
+struct Member {
+    data: TempDir,
+    folder: TempDir,
+    store: Store,
+}
+
+impl Member {
+    fn new() -> Member {
+        let data = tempfile::tempdir().unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let store = Store::open_in_dir(data.path()).unwrap();
+        Member {
+            data,
+            folder,
+            store,
+        }
+    }
+
+    fn sync(&mut self) -> TeamSyncReport {
+        let r = self.store.team_sync(self.folder.path()).unwrap();
+        if let Some(s) = &r.sync {
+            assert!(s.refused.is_empty(), "{:?}", s.refused);
+        }
+        r
+    }
+
+    /// Whether any file in this laptop's data folder holds `text`.
+    fn data_holds(&self, text: &str) -> bool {
+        files_under(self.data.path()).iter().any(|f| {
+            let bytes = std::fs::read(f).unwrap();
+            memchr::memmem::find(&bytes, text.as_bytes()).is_some()
+        })
+    }
+}
+
+/// The hub: every laptop's files end up there and come back from there.
+struct Team {
+    hub: TempDir,
+    office: Member,
+    a: Member,
+    b: Member,
+    thursday: Group,
+    wednesday: Group,
+    session: Session,
+    people: Vec<Attendee>,
+}
+
+fn through_hub(hub: &Path, m: &mut Member) {
+    carry(m.folder.path(), hub);
+    carry(hub, m.folder.path());
+}
+
+impl Team {
+    /// Each laptop syncs with the hub in turn, `rounds` times.
+    fn exchange(&mut self, rounds: usize) {
+        for _ in 0..rounds {
+            for m in [&mut self.office, &mut self.a, &mut self.b] {
+                if m.store.team_status().unwrap().unwrap().removed_at.is_some() {
+                    continue;
+                }
+                through_hub(self.hub.path(), m);
+                m.sync();
+                through_hub(self.hub.path(), m);
+            }
+        }
+    }
+}
+
+fn join(office: &mut Member, hub: &Path, laptop: &mut Member, name: &str, spaces: &[String]) {
+    let invitation = office.store.team_invitation().unwrap();
+    // Carried in person as a small file.
+    let file = laptop.data.path().join("../invitation.json");
+    std::fs::write(&file, serde_json::to_vec(&invitation).unwrap()).unwrap();
+    let read: Invitation = Store::team_read_invitation(&file).unwrap();
+    assert_eq!(read, invitation);
+    let request = laptop.store.team_join(&read, name).unwrap();
+    let shown = laptop.store.team_status().unwrap().unwrap().code;
+    assert_eq!(shown, request.code());
+
+    let waiting = laptop.sync();
+    assert!(waiting.waiting_for_office);
+    assert!(
+        files_under(laptop.folder.path())
+            .iter()
+            .all(|f| f.extension().is_some_and(|e| e == "json")),
+        "a laptop not yet accepted writes only its request"
+    );
+    through_hub(hub, laptop);
+    through_hub(hub, office);
+    let pending = office.store.team_requests(office.folder.path()).unwrap();
+    let mine = pending
+        .iter()
+        .find(|p| p.request.device == request.device)
+        .expect("the office sees the request");
+    assert_eq!(mine.code, shown);
+    office
+        .store
+        .team_accept(&mine.request, &shown.to_lowercase(), spaces)
+        .unwrap();
+    assert!(office
+        .store
+        .team_requests(office.folder.path())
+        .unwrap()
+        .iter()
+        .all(|p| p.request.device != request.device));
+}
+
+fn team() -> Team {
+    let mut office = Member::new();
+    let thursday = group(&mut office.store, "Thursday Singing for the Brain");
+    let wednesday = group(&mut office.store, "Wednesday Drop-in");
+    let ada = person(&mut office.store, "Ada Lovelace");
+    let brenda = person(&mut office.store, "Brenda Okafor");
+    let winifred = person(&mut office.store, "Winifred Atwell");
+    for p in [&ada, &brenda] {
+        office
+            .store
+            .add_member(&thursday.id, &p.id, "2026-01-05")
+            .unwrap();
+    }
+    office
+        .store
+        .add_member(&wednesday.id, &winifred.id, "2026-01-05")
+        .unwrap();
+    let session = session_on(&mut office.store, &thursday, "2026-11-05");
+    office
+        .store
+        .team_create("Hall Lane Music", "Office laptop")
+        .unwrap();
+
+    let hub = tempfile::tempdir().unwrap();
+    let mut a = Member::new();
+    let mut b = Member::new();
+    let (thu, wed) = (group_space(&thursday.id), group_space(&wednesday.id));
+    join(
+        &mut office,
+        hub.path(),
+        &mut a,
+        "Therapist A",
+        &[thu.clone(), wed],
+    );
+    join(&mut office, hub.path(), &mut b, "Therapist B", &[thu]);
+    let mut t = Team {
+        hub,
+        office,
+        a,
+        b,
+        thursday,
+        wednesday,
+        session,
+        people: vec![ada, brenda, winifred],
+    };
+    t.exchange(2);
+    t
+}
+
+#[test]
+fn with_no_team_nothing_is_shared_or_written() {
+    let mut m = Member::new();
+    group(&mut m.store, "Drop-in");
+    assert!(m.store.team_status().unwrap().is_none());
+    let err = m.store.team_sync(m.folder.path()).unwrap_err();
+    assert_eq!(err.code(), "sync_failed");
+    assert!(files_under(m.folder.path()).is_empty());
+    assert!(!m.store.sync_enabled());
+}
+
+#[test]
+fn the_office_shares_groups_by_choice_and_every_laptop_converges() {
+    let mut t = team();
+    let session = t.session.id.clone();
+    let (ada, brenda) = (t.people[0].id.clone(), t.people[1].id.clone());
+
+    // A receives both groups, B only Thursday's.
+    for m in [&t.a, &t.b] {
+        let status = m.store.team_status().unwrap().unwrap();
+        assert!(status.accepted);
+        assert_eq!(status.laptops.len(), 3, "the roster reached every laptop");
+        assert_eq!(m.store.register(&session).unwrap().entries.len(), 2);
+    }
+    assert!(t.a.store.group(&t.wednesday.id).is_ok());
+    assert!(t.b.store.group(&t.wednesday.id).is_err());
+    // B's data folder holds none of the Wednesday group's people or its name.
+    assert!(t.a.data_holds("Winifred Atwell"));
+    assert!(!t.b.data_holds("Winifred"));
+    assert!(!t.b.data_holds("Wednesday Drop-in"));
+    assert!(t.b.data_holds("Brenda Okafor"));
+
+    // The office's Team screen: who receives what.
+    let status = t.office.store.team_status().unwrap().unwrap();
+    let b_row = status
+        .laptops
+        .iter()
+        .find(|l| l.name == "Therapist B")
+        .unwrap();
+    assert_eq!(
+        b_row
+            .spaces
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Thursday Singing for the Brain"]
+    );
+
+    // A and B mark the same person while apart, then meet again through
+    // the hub: both show the same register, and the mark that lost is in
+    // the decisions list.
+    t.a.store
+        .set_mark(&session, &ada, Some(Mark::Present))
+        .unwrap();
+    t.b.store
+        .set_mark(&session, &ada, Some(Mark::Absent))
+        .unwrap();
+    t.b.store
+        .set_mark(&session, &brenda, Some(Mark::Present))
+        .unwrap();
+    t.exchange(2);
+    let on_a = mark_of(&t.a.store, &session, &ada);
+    assert_eq!(on_a, mark_of(&t.b.store, &session, &ada));
+    assert_eq!(on_a, mark_of(&t.office.store, &session, &ada));
+    assert_eq!(
+        mark_of(&t.office.store, &session, &brenda),
+        Some(Mark::Present)
+    );
+    let decided = [&t.a, &t.b, &t.office].iter().any(|m| {
+        m.store
+            .sync_decisions(50)
+            .unwrap()
+            .iter()
+            .any(|d| d.table == "attendance")
+    });
+    assert!(decided, "the overwritten mark is listed");
+
+    // A session A adds is counted at the office.
+    let added = session_on(&mut t.a.store, &t.thursday, "2026-11-12");
+    t.exchange(2);
+    let summary = t
+        .office
+        .store
+        .programme_summary(&[t.thursday.id.clone()], "2026-11-01", "2026-11-30", "")
+        .unwrap();
+    let office_sessions = t
+        .office
+        .store
+        .sessions_of_group(&t.thursday.id, 50)
+        .unwrap();
+    assert!(office_sessions.iter().any(|s| s.id == added.id));
+    assert!(format!("{summary:?}").contains("2026-11-12") || office_sessions.len() == 2);
+
+    // The hub holds no name and no note text.
+    t.b.store
+        .save_note_draft(
+            &session,
+            Some(&brenda),
+            "Sang every verse of Moon River",
+            None,
+        )
+        .unwrap();
+    t.exchange(1);
+    for f in files_under(t.hub.path()) {
+        let bytes = std::fs::read(&f).unwrap();
+        for secret in [
+            "Ada",
+            "Lovelace",
+            "Brenda",
+            "Winifred",
+            "Moon River",
+            "Thursday",
+        ] {
+            assert!(
+                memchr::memmem::find(&bytes, secret.as_bytes()).is_none(),
+                "{secret} in {}",
+                f.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn an_erasure_at_the_office_removes_the_person_from_every_laptop() {
+    let mut t = team();
+    let ada = t.people[0].id.clone();
+    t.office
+        .store
+        .erase_attendee(&ada, "Asked to be forgotten")
+        .unwrap();
+    t.exchange(2);
+    for m in [&t.a, &t.b] {
+        assert_ne!(m.store.attendee(&ada).unwrap().full_name, "Ada Lovelace");
+    }
+    let _ = &t.b;
+}
+
+#[test]
+fn a_wrong_code_is_refused_and_accepts_nothing() {
+    let mut office = Member::new();
+    office
+        .store
+        .team_create("Hall Lane Music", "Office")
+        .unwrap();
+    let invitation = office.store.team_invitation().unwrap();
+    let mut laptop = Member::new();
+    let request = laptop.store.team_join(&invitation, "Therapist C").unwrap();
+
+    // A request swapped on the way (another key) shows another code.
+    let mut swapped: JoinRequest = request.clone();
+    swapped.public_key = office.store.team_invitation().unwrap().office_public_key;
+    assert_ne!(swapped.code(), request.code());
+    let err = office
+        .store
+        .team_accept(&swapped, &request.code(), &[])
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    let err = office
+        .store
+        .team_accept(&request, "AAAA-AAAA", &[])
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert_eq!(
+        office.store.team_status().unwrap().unwrap().laptops.len(),
+        1,
+        "nothing was accepted"
+    );
+    // Joining twice, or creating a team on a laptop already in one, is refused.
+    assert!(laptop.store.team_join(&invitation, "Again").is_err());
+    assert!(laptop.store.team_create("Another", "Me").is_err());
+}
+
+#[test]
+fn a_key_wrapped_by_a_stranger_is_not_taken() {
+    let mut t = team();
+    // A stranger's team (its own office) wraps a key to A's laptop and puts
+    // it where A looks.
+    let mut stranger = Member::new();
+    let g = group(&mut stranger.store, "Stranger's group");
+    stranger.store.team_create("Elsewhere", "Stranger").unwrap();
+    let a_request = t.a.store.team_join_request().unwrap();
+    let mut forged = a_request.clone();
+    forged.team_id = stranger.store.team_invitation().unwrap().team_id;
+    stranger
+        .store
+        .team_accept(&forged, &forged.code(), &[group_space(&g.id)])
+        .unwrap();
+    stranger.sync();
+    for f in files_under(stranger.folder.path()) {
+        if f.extension().is_some_and(|e| e == "key")
+            && f.to_string_lossy().contains(&a_request.device)
+        {
+            let rel = f.strip_prefix(stranger.folder.path()).unwrap();
+            let dest = t.a.folder.path().join(rel);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(&f, &dest).unwrap();
+        }
+    }
+    let r = t.a.sync();
+    assert!(r.keys_received.is_empty(), "{:?}", r.keys_received);
+    assert!(t.a.store.group(&g.id).is_err());
+}
+
+#[test]
+fn a_therapists_own_group_reaches_the_office_and_can_be_shared_with_a_co_facilitator() {
+    let mut t = team();
+    let monday = group(&mut t.a.store, "Monday Memory Cafe");
+    let cara = person(&mut t.a.store, "Cara Mensah");
+    t.a.store
+        .add_member(&monday.id, &cara.id, "2026-11-02")
+        .unwrap();
+    t.exchange(2);
+    assert_eq!(
+        t.office.store.group(&monday.id).unwrap().name,
+        "Monday Memory Cafe"
+    );
+    assert!(t.b.store.group(&monday.id).is_err());
+
+    // B can't share a group it does not receive.
+    let b_id = t.b.store.team_status().unwrap().unwrap().device;
+    let a_id = t.a.store.team_status().unwrap().unwrap().device;
+    assert!(t
+        .b
+        .store
+        .team_share(&a_id, &group_space(&t.wednesday.id))
+        .is_err());
+    // A shares its group with B, its co-facilitator.
+    t.a.store
+        .team_share(&b_id, &group_space(&monday.id))
+        .unwrap();
+    t.exchange(2);
+    assert_eq!(
+        t.b.store.group(&monday.id).unwrap().name,
+        "Monday Memory Cafe"
+    );
+    assert!(t.b.data_holds("Cara Mensah"));
+}
+
+#[test]
+fn a_group_no_longer_shared_is_removed_from_that_laptop_only() {
+    let mut t = team();
+    let a_id = t.a.store.team_status().unwrap().unwrap().device;
+    let session = t.session.id.clone();
+    let brenda = t.people[1].id.clone();
+    t.a.store
+        .set_mark(&session, &brenda, Some(Mark::Present))
+        .unwrap();
+    t.a.store
+        .save_note_draft(&session, Some(&brenda), "Hummed along to Moon River", None)
+        .unwrap();
+    t.office
+        .store
+        .team_unshare(&a_id, &group_space(&t.thursday.id))
+        .unwrap();
+    t.exchange(2);
+    // A's mark made before it was cut off still reached the office.
+    assert_eq!(
+        mark_of(&t.office.store, &session, &brenda),
+        Some(Mark::Present)
+    );
+    assert!(t.a.store.group(&t.thursday.id).is_err());
+    assert!(t.a.store.group(&t.wednesday.id).is_ok());
+    assert!(!t.a.data_holds("Brenda Okafor"));
+    assert!(!t.a.data_holds("Moon River"));
+    assert!(t.b.store.group(&t.thursday.id).is_ok());
+    assert!(t.b.data_holds("Brenda Okafor"));
+}
+
+#[test]
+fn a_removed_laptop_gets_no_new_changes_and_removes_its_copy() {
+    let mut t = team();
+    let b_id = t.b.store.team_status().unwrap().unwrap().device;
+    let session = t.session.id.clone();
+    let ada = t.people[0].id.clone();
+    t.office.store.team_remove(&b_id).unwrap();
+
+    // The office and A go on; B is away meanwhile.
+    for m in [&mut t.office, &mut t.a] {
+        through_hub(t.hub.path(), m);
+        m.sync();
+        through_hub(t.hub.path(), m);
+    }
+    t.office
+        .store
+        .set_mark(&session, &ada, Some(Mark::Late))
+        .unwrap();
+    for _ in 0..2 {
+        for m in [&mut t.office, &mut t.a] {
+            through_hub(t.hub.path(), m);
+            m.sync();
+            through_hub(t.hub.path(), m);
+        }
+    }
+    assert_eq!(mark_of(&t.a.store, &session, &ada), Some(Mark::Late));
+
+    // What the office wrote after removing B is sealed with keys B never
+    // received: copying it all to B and opening it with B's keys gives
+    // nothing new.
+    let before = mark_of(&t.b.store, &session, &ada);
+    carry(t.hub.path(), t.b.folder.path());
+    let r = t.b.store.team_sync(t.b.folder.path()).unwrap();
+    assert!(r.removed_from_team, "{:?}", r.words());
+    assert_ne!(before, Some(Mark::Late));
+    // Its copy of the team's groups is gone.
+    assert!(t.b.store.group(&t.thursday.id).is_err());
+    assert!(!t.b.data_holds("Brenda Okafor"));
+    assert!(!t.b.data_holds("Ada Lovelace"));
+    let status = t.b.store.team_status().unwrap().unwrap();
+    assert!(status.removed_at.is_some());
+    assert!(t.b.store.team_sync(t.b.folder.path()).is_err());
+
+    // The office's roster says so; A still converges with the office.
+    let office = t.office.store.team_status().unwrap().unwrap();
+    let row = office.laptops.iter().find(|l| l.id == b_id).unwrap();
+    assert!(row.removed_at.is_some());
+    assert!(row.spaces.is_empty());
+    let _ = OFFICE;
+}
