@@ -491,3 +491,79 @@ fn a_removed_laptop_gets_no_new_changes_and_removes_its_copy() {
     assert!(row.spaces.is_empty());
     let _ = OFFICE;
 }
+
+#[test]
+fn freshness_is_said_in_words() {
+    use chrono::{Local, TimeZone};
+    use refrain_core::team::freshness_words;
+    let now = Local.with_ymd_and_hms(2026, 12, 3, 15, 0, 0).unwrap(); // a Thursday
+    let at = |d: u32, h: u32, m: u32| {
+        Local
+            .with_ymd_and_hms(2026, 12, d, h, m, 0)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+            .to_rfc3339()
+    };
+    let words = |synced: Option<String>, problem: Option<&str>| {
+        freshness_words(now, false, false, true, synced.as_deref(), problem)
+    };
+    assert_eq!(words(Some(at(3, 14, 57)), None), "Synced 3 minutes ago.");
+    assert_eq!(words(Some(at(3, 14, 59)), None), "Synced 1 minute ago.");
+    assert_eq!(words(Some(at(3, 15, 0)), None), "Synced just now.");
+    assert_eq!(words(Some(at(3, 9, 5)), None), "Synced at 09:05.");
+    assert_eq!(
+        words(Some(at(1, 16, 0)), Some("No connection to the hub")),
+        "Not synced since Tuesday: no connection to the hub."
+    );
+    assert_eq!(
+        words(Some(at(2, 10, 0)), None),
+        "Not synced since yesterday."
+    );
+    assert_eq!(words(None, None), "Not synced yet.");
+    assert_eq!(
+        freshness_words(now, false, true, true, Some(&at(3, 14, 57)), None),
+        "Sharing is paused. Synced 3 minutes ago."
+    );
+    assert_eq!(
+        freshness_words(now, false, false, false, None, None),
+        "Waiting for the office to accept this laptop."
+    );
+}
+
+#[test]
+fn a_sync_that_fails_is_remembered_for_the_freshness_line_and_pause_is_kept() {
+    let mut office = Member::new();
+    office
+        .store
+        .team_create("Hall Lane Music", "Office")
+        .unwrap();
+    office.sync();
+    let status = office.store.team_status().unwrap().unwrap();
+    assert!(status.synced_at.is_some());
+    assert!(
+        status.freshness.starts_with("Synced"),
+        "{}",
+        status.freshness
+    );
+
+    // A folder that is a file can't be used: the sync fails and says why.
+    let not_a_folder = office.data.path().join("not-a-folder");
+    std::fs::write(&not_a_folder, b"x").unwrap();
+    assert!(office.store.team_sync(&not_a_folder).is_err());
+    let status = office.store.team_status().unwrap().unwrap();
+    assert!(
+        status.freshness.starts_with("Not synced since"),
+        "{}",
+        status.freshness
+    );
+    assert!(status.sync_problem.is_some());
+
+    office.store.team_set_paused(true).unwrap();
+    assert!(office.store.team_status().unwrap().unwrap().paused);
+    office.store.team_set_paused(false).unwrap();
+    assert!(!office.store.team_status().unwrap().unwrap().paused);
+    assert!(office
+        .store
+        .team_set_folder(Some(Path::new("relative/folder")))
+        .is_err());
+}

@@ -1147,7 +1147,16 @@ CREATE TABLE team_self (
     -- Set once the office has accepted this laptop (its first key arrived).
     accepted_at        TEXT,
     -- Set when the office removed this laptop from the team.
-    removed_at         TEXT
+    removed_at         TEXT,
+    -- The folder the team's files go through: one the charity already
+    -- syncs (OneDrive, Nextcloud, a network drive, a USB stick), or none
+    -- for Refrain's own Syncthing folder inside the data folder.
+    folder             TEXT,
+    -- Sharing paused on this laptop (by the therapist) since then.
+    paused_at          TEXT,
+    -- The last sync that went through, and why the last one did not.
+    synced_at          TEXT,
+    sync_problem       TEXT
 ) STRICT;
 
 -- The space keys this laptop holds, every generation, as given to it.

@@ -119,6 +119,15 @@ pub struct TeamStatus {
     pub accepted: bool,
     pub removed_at: Option<String>,
     pub hub: Option<String>,
+    /// A folder the charity already syncs, if the team's files go through
+    /// one; `None`: Refrain's own Syncthing folder.
+    pub folder: Option<String>,
+    pub paused: bool,
+    pub synced_at: Option<String>,
+    pub sync_problem: Option<String>,
+    /// How fresh this laptop's records are, in words ("Synced 3 minutes
+    /// ago"; "Not synced since Tuesday: ...").
+    pub freshness: String,
     pub laptops: Vec<TeamLaptop>,
 }
 
@@ -187,6 +196,10 @@ struct SelfRow {
     office_public_key: String,
     accepted_at: Option<String>,
     removed_at: Option<String>,
+    folder: Option<String>,
+    paused_at: Option<String>,
+    synced_at: Option<String>,
+    sync_problem: Option<String>,
 }
 
 impl SelfRow {
@@ -264,7 +277,8 @@ impl Store {
             .conn()
             .query_row(
                 "SELECT team_id, team_name, device_id, device_name, role, secret_key,
-                        office_public_key, accepted_at, removed_at
+                        office_public_key, accepted_at, removed_at, folder, paused_at,
+                        synced_at, sync_problem
                    FROM team_self",
                 [],
                 |r| {
@@ -278,14 +292,22 @@ impl Store {
                         r.get::<_, String>(6)?,
                         r.get::<_, Option<String>>(7)?,
                         r.get::<_, Option<String>>(8)?,
+                        [
+                            r.get::<_, Option<String>>(9)?,
+                            r.get::<_, Option<String>>(10)?,
+                            r.get::<_, Option<String>>(11)?,
+                            r.get::<_, Option<String>>(12)?,
+                        ],
                     ))
                 },
             )
             .optional()?;
-        let Some((team_id, team_name, device, device_name, role, secret, office, acc, rem)) = row
+        let Some((team_id, team_name, device, device_name, role, secret, office, acc, rem, more)) =
+            row
         else {
             return Ok(None);
         };
+        let [folder, paused_at, synced_at, sync_problem] = more;
         let key = LaptopKey::from_bytes(&zeroize::Zeroizing::new(secret))?;
         Ok(Some(SelfRow {
             team_id,
@@ -297,6 +319,10 @@ impl Store {
             office_public_key: office,
             accepted_at: acc,
             removed_at: rem,
+            folder,
+            paused_at,
+            synced_at,
+            sync_problem,
         }))
     }
 
@@ -1138,6 +1164,72 @@ impl Store {
     /// `folder` with every space it holds (`Store::sync_folder`). A laptop
     /// removed from the team, or from a group, removes its copy.
     pub fn team_sync(&mut self, folder: &Path) -> Result<TeamSyncReport> {
+        let result = self.team_sync_once(folder);
+        if self.team_self()?.is_some_and(|s| s.removed_at.is_none()) {
+            match &result {
+                Ok(_) => self.conn().execute(
+                    "UPDATE team_self SET synced_at = ?1, sync_problem = NULL",
+                    [now()],
+                )?,
+                Err(e) => self
+                    .conn()
+                    .execute("UPDATE team_self SET sync_problem = ?1", [e.to_string()])?,
+            };
+        }
+        result
+    }
+
+    /// Says why the team's files could not be carried (no connection to
+    /// the hub, say), for the freshness line; `None` once they are again.
+    pub fn team_note_problem(&mut self, problem: Option<&str>) -> Result<()> {
+        self.in_team()?;
+        self.conn()
+            .execute("UPDATE team_self SET sync_problem = ?1", [problem])?;
+        Ok(())
+    }
+
+    /// Where the team's files go: a folder the charity already syncs, or
+    /// `None` for Refrain's own Syncthing folder.
+    pub fn team_set_folder(&mut self, folder: Option<&Path>) -> Result<()> {
+        self.in_team()?;
+        let text = match folder {
+            Some(f) => {
+                if !f.is_absolute() {
+                    return Err(CoreError::invalid(
+                        "folder",
+                        "Choose the folder itself (a full path).",
+                    ));
+                }
+                Some(f.to_string_lossy().to_string())
+            }
+            None => None,
+        };
+        self.conn()
+            .execute("UPDATE team_self SET folder = ?1", [text])?;
+        Ok(())
+    }
+
+    /// Pauses or resumes sharing on this laptop.
+    pub fn team_set_paused(&mut self, paused: bool) -> Result<()> {
+        self.in_team()?;
+        self.conn().execute(
+            "UPDATE team_self SET paused_at = CASE WHEN ?1 THEN coalesce(paused_at, ?2) END",
+            params![paused, now()],
+        )?;
+        Ok(())
+    }
+
+    /// The folder the team's files go through: the one chosen, or
+    /// `default` (Refrain's own Syncthing folder).
+    pub fn team_folder(&self, default: &Path) -> Result<Option<PathBuf>> {
+        Ok(self.team_self()?.map(|s| {
+            s.folder
+                .map(PathBuf::from)
+                .unwrap_or_else(|| default.to_path_buf())
+        }))
+    }
+
+    fn team_sync_once(&mut self, folder: &Path) -> Result<TeamSyncReport> {
         let me = self.in_team()?;
         std::fs::create_dir_all(folder).map_err(|e| {
             sync_err(format!(
@@ -1330,7 +1422,20 @@ impl Store {
                 last_change_at,
             });
         }
+        let freshness = freshness_words(
+            chrono::Local::now(),
+            me.removed_at.is_some(),
+            me.paused_at.is_some(),
+            me.accepted_at.is_some() || me.is_office(),
+            me.synced_at.as_deref(),
+            me.sync_problem.as_deref(),
+        );
         Ok(Some(TeamStatus {
+            freshness,
+            folder: me.folder.clone(),
+            paused: me.paused_at.is_some(),
+            synced_at: me.synced_at.clone(),
+            sync_problem: me.sync_problem.clone(),
             code: me.request().code(),
             team_id: me.team_id,
             team_name: me.team_name,
@@ -1360,6 +1465,65 @@ impl Store {
             space: space.to_string(),
             name,
         })
+    }
+}
+
+/// How fresh this laptop's records are, in words.
+pub fn freshness_words(
+    now: chrono::DateTime<chrono::Local>,
+    removed: bool,
+    paused: bool,
+    accepted: bool,
+    synced_at: Option<&str>,
+    problem: Option<&str>,
+) -> String {
+    if removed {
+        return "This laptop is no longer in the team.".into();
+    }
+    if !accepted {
+        return "Waiting for the office to accept this laptop.".into();
+    }
+    let synced = synced_at
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&chrono::Local));
+    let when = |t: chrono::DateTime<chrono::Local>| -> String {
+        let days = (now.date_naive() - t.date_naive()).num_days();
+        match days {
+            0 => format!("{}", t.format("%H:%M")),
+            1 => "yesterday".into(),
+            2..=6 => t.format("%A").to_string(),
+            _ => t.format("%-d %B").to_string(),
+        }
+    };
+    let mut words = match (synced, problem) {
+        (None, None) => "Not synced yet.".to_string(),
+        (None, Some(p)) => format!("Not synced yet: {}", sentence(p)),
+        (Some(t), Some(p)) => format!("Not synced since {}: {}", when(t), sentence(p)),
+        (Some(t), None) => {
+            let minutes = (now - t).num_minutes().max(0);
+            match minutes {
+                0 => "Synced just now.".into(),
+                1 => "Synced 1 minute ago.".into(),
+                2..=59 => format!("Synced {minutes} minutes ago."),
+                _ if (now.date_naive() - t.date_naive()).num_days() == 0 => {
+                    format!("Synced at {}.", when(t))
+                }
+                _ => format!("Not synced since {}.", when(t)),
+            }
+        }
+    };
+    if paused {
+        words = format!("Sharing is paused. {words}");
+    }
+    words
+}
+
+fn sentence(p: &str) -> String {
+    let p = p.trim().trim_end_matches('.');
+    let mut c = p.chars();
+    match c.next() {
+        Some(f) => format!("{}{}.", f.to_lowercase(), c.as_str()),
+        None => String::new(),
     }
 }
 
