@@ -15,6 +15,10 @@ use crate::music::{self, MusicState};
 use crate::people::{self, ImportFile};
 use crate::reports;
 use crate::state::{AppState, VaultCreated, VaultStatus};
+use crate::team::{self, TeamState};
+use refrain_core::team::{Invitation, TeamOverview, TeamStatus};
+use refrain_core::{CoreError, Store};
+use tauri::Manager;
 use zeroize::Zeroizing;
 
 type Res<T> = Result<T, AppError>;
@@ -991,4 +995,148 @@ pub fn import_people<R: Runtime>(
     skip_bad_rows: bool,
 ) -> Res<ImportOutcome> {
     people::import_people(&app, &state, &table, &mapping, skip_bad_rows)
+}
+
+// ---------------------------------------------------------------------------
+// Team sharing (team.rs runs the syncs).
+
+/// The Team screen: this laptop, the team's laptops and what each
+/// receives, laptops waiting to join, and what the merge rules decided.
+/// `None` with no team.
+#[tauri::command(async)]
+pub fn team_overview(state: State<'_, AppState>) -> Res<Option<TeamOverview>> {
+    team::overview(&state)
+}
+
+/// Makes this laptop the office of a new team.
+#[tauri::command(async)]
+pub fn team_create(
+    state: State<'_, AppState>,
+    team: State<'_, TeamState>,
+    team_name: String,
+    laptop_name: String,
+) -> Res<TeamStatus> {
+    let status = state.with(|s| s.team_create(&team_name, &laptop_name))?;
+    team.sync_soon();
+    Ok(status)
+}
+
+/// Writes the office's invitation for a laptop to join (to a USB stick).
+#[tauri::command(async)]
+pub fn team_write_invitation(state: State<'_, AppState>, path: PathBuf) -> Res<Invitation> {
+    state.with(|s| s.team_write_invitation(&path))
+}
+
+/// Joins the team of an invitation file; the status holds the code to read
+/// to the office.
+#[tauri::command(async)]
+pub fn team_join(
+    state: State<'_, AppState>,
+    team: State<'_, TeamState>,
+    invitation_path: PathBuf,
+    laptop_name: String,
+) -> Res<TeamStatus> {
+    let invitation = Store::team_read_invitation(&invitation_path)?;
+    state.with(|s| s.team_join(&invitation, &laptop_name))?;
+    team.sync_soon();
+    state
+        .with(|s| s.team_status())?
+        .ok_or_else(|| AppError::from(CoreError::Sync("the team was not saved".into())))
+}
+
+/// Accepts a laptop waiting to join, by the code on its screen, giving it
+/// these spaces (`office`, `group-<id>`).
+#[tauri::command(async)]
+pub fn team_accept(
+    state: State<'_, AppState>,
+    team: State<'_, TeamState>,
+    laptop: String,
+    code: String,
+    spaces: Vec<String>,
+) -> Res<()> {
+    let default = team::own_folder(&state)?;
+    state.with(|s| {
+        let folder = s.team_folder(&default)?.unwrap_or(default.clone());
+        s.team_accept_waiting(&folder, &laptop, &code, &spaces)
+    })?;
+    team.sync_soon();
+    Ok(())
+}
+
+/// Shares a space with one of the team's laptops.
+#[tauri::command(async)]
+pub fn team_share(
+    state: State<'_, AppState>,
+    team: State<'_, TeamState>,
+    laptop: String,
+    space: String,
+) -> Res<()> {
+    state.with(|s| s.team_share(&laptop, &space))?;
+    team.sync_soon();
+    Ok(())
+}
+
+/// Stops sharing a space with a laptop (office).
+#[tauri::command(async)]
+pub fn team_unshare(
+    state: State<'_, AppState>,
+    team: State<'_, TeamState>,
+    laptop: String,
+    space: String,
+) -> Res<()> {
+    state.with(|s| s.team_unshare(&laptop, &space))?;
+    team.sync_soon();
+    Ok(())
+}
+
+/// Removes a laptop from the team (office).
+#[tauri::command(async)]
+pub fn team_remove(
+    state: State<'_, AppState>,
+    team: State<'_, TeamState>,
+    laptop: String,
+) -> Res<()> {
+    state.with(|s| s.team_remove(&laptop))?;
+    team.sync_soon();
+    Ok(())
+}
+
+/// The charity's always-on hub (office); empty for none.
+#[tauri::command(async)]
+pub fn team_set_hub(state: State<'_, AppState>, address: String) -> Res<()> {
+    state.with(|s| s.team_set_hub(&address))
+}
+
+/// The folder the team's files go through: one the charity already syncs,
+/// or none for Refrain's own.
+#[tauri::command(async)]
+pub fn team_set_folder(
+    state: State<'_, AppState>,
+    team: State<'_, TeamState>,
+    path: Option<PathBuf>,
+) -> Res<()> {
+    state.with(|s| s.team_set_folder(path.as_deref()))?;
+    team.sync_soon();
+    Ok(())
+}
+
+/// Pauses or resumes sharing on this laptop.
+#[tauri::command(async)]
+pub fn team_set_paused(
+    state: State<'_, AppState>,
+    team: State<'_, TeamState>,
+    paused: bool,
+) -> Res<()> {
+    state.with(|s| s.team_set_paused(paused))?;
+    if !paused {
+        team.sync_soon();
+    }
+    Ok(())
+}
+
+/// Syncs now, and gives the Team screen's overview after it.
+#[tauri::command(async)]
+pub fn team_sync_now<R: Runtime>(app: AppHandle<R>) -> Res<Option<TeamOverview>> {
+    team::sync_once(&app);
+    team::overview(&app.state::<AppState>())
 }

@@ -10,6 +10,7 @@ pub mod music;
 pub mod people;
 pub mod reports;
 pub mod state;
+pub mod team;
 
 use state::AppState;
 use tauri::Manager;
@@ -24,9 +25,11 @@ pub fn with_app<R: tauri::Runtime>(
         .manage(state)
         // The player lives as long as the app, whatever screen is showing.
         .manage(music::MusicState::start())
+        .manage(team::TeamState::default())
         .setup(|app| {
             app.state::<music::MusicState>().connect(app.handle());
             backup::start(app.handle());
+            team::start(app.handle());
             Ok(())
         })
         // Every `#[tauri::command]` in commands.rs, listed by build.rs (the

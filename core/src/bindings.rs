@@ -9,6 +9,8 @@ use crate::error::ErrorCode;
 use crate::model::*;
 use crate::outcomes::*;
 use crate::store::backup::{BackupInfo, BackupKind, RestoreReport};
+use crate::sync::{SyncDecision, SyncReport};
+use crate::team::*;
 
 /// The ts-rs settings used for every declaration: 64-bit integers become
 /// `number` (counts never come near 2^53).
@@ -64,6 +66,8 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         ImportField, ImportTableRow, ImportTable, ColumnMapping, ImportProblem, ImportPreviewRow,
         ImportPreview, ImportOutcome,
         // Every error code a command can fail with.
+        SyncReport, SyncDecision, Invitation, JoinRequest, PendingRequest, SpaceName, TeamLaptop,
+        TeamStatus, TeamSyncReport, TeamDecision, TeamOverview,
         ErrorCode,
     )
 }

@@ -127,7 +127,7 @@ impl Keys {
 }
 
 /// What one sync did, for saying in words.
-#[derive(Debug, Default, Serialize, Clone)]
+#[derive(Debug, Default, Serialize, Clone, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncReport {
     pub joined: Vec<String>,
@@ -223,7 +223,7 @@ pub struct SpaceStatus {
     pub held: Vec<(String, String)>,
 }
 
-#[derive(Debug, Serialize, Clone)]
+#[derive(Debug, Serialize, Clone, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncDecision {
     pub at: String,

@@ -39,7 +39,7 @@ pub const REQUEST_FORMAT: &str = "refrain-team-join/1";
 
 /// What the office hands a laptop that is to join, in person (a file on a
 /// USB stick): public facts only.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Invitation {
     pub format: String,
@@ -53,7 +53,7 @@ pub struct Invitation {
 
 /// A laptop's request to join: written into the team's folder (or carried
 /// as a file) for the office to accept.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct JoinRequest {
     pub format: String,
@@ -72,7 +72,7 @@ impl JoinRequest {
 }
 
 /// A request waiting in the team's folder, with its code.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Debug, Clone, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingRequest {
     pub request: JoinRequest,
@@ -80,7 +80,7 @@ pub struct PendingRequest {
 }
 
 /// One of the team's laptops, as this laptop knows it.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Debug, Clone, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamLaptop {
     pub id: String,
@@ -97,7 +97,7 @@ pub struct TeamLaptop {
     pub last_change_at: Option<String>,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Debug, Clone, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SpaceName {
     pub space: String,
@@ -105,7 +105,7 @@ pub struct SpaceName {
 }
 
 /// This laptop's place in its team.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Debug, Clone, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamStatus {
     pub team_id: String,
@@ -132,7 +132,7 @@ pub struct TeamStatus {
 }
 
 /// What one team sync did.
-#[derive(Serialize, Debug, Clone, Default)]
+#[derive(Serialize, Debug, Clone, Default, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamSyncReport {
     /// The engine's report (none while a laptop waits to be accepted, or
@@ -184,6 +184,35 @@ impl TeamSyncReport {
         }
         out
     }
+}
+
+/// Everything the Team screen shows.
+#[derive(Serialize, Debug, Clone, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamOverview {
+    pub status: TeamStatus,
+    /// Laptops waiting to join (the office's screen).
+    pub requests: Vec<PendingRequest>,
+    /// What the merge rules decided, newest first.
+    pub decisions: Vec<TeamDecision>,
+    /// The groups on this laptop, for choosing what a laptop receives.
+    pub groups: Vec<SpaceName>,
+}
+
+/// One thing the merge rules decided, in words for the Team screen.
+#[derive(Serialize, Debug, Clone, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamDecision {
+    pub at: String,
+    /// `overwritten`, `refused`, `kept`, `dropped`, `erased`...
+    pub kind: String,
+    /// Which laptop's change it was, and who made it there.
+    pub by: String,
+    /// What it was about: "Ada Lovelace's mark for Thursday Singing for
+    /// the Brain on 5 Nov 2026", say.
+    pub about: String,
+    /// What was decided, and what the other version was.
+    pub what: String,
 }
 
 struct SelfRow {
@@ -1447,6 +1476,124 @@ impl Store {
             hub,
             laptops,
         }))
+    }
+
+    /// Everything the Team screen shows, or `None` with no team.
+    pub fn team_overview(&self, folder: &Path) -> Result<Option<TeamOverview>> {
+        let Some(status) = self.team_status()? else {
+            return Ok(None);
+        };
+        let requests = if status.role == "office" && status.removed_at.is_none() {
+            self.team_requests(folder)?
+        } else {
+            Vec::new()
+        };
+        let groups: Vec<String> = {
+            let mut stmt = self.conn().prepare(
+                "SELECT id FROM practice_group WHERE archived_at IS NULL ORDER BY lower(name)",
+            )?;
+            let rows = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            rows
+        };
+        Ok(Some(TeamOverview {
+            status,
+            requests,
+            decisions: self
+                .sync_decisions(100)?
+                .into_iter()
+                .map(|d| self.decision_words(d))
+                .collect::<Result<_>>()?,
+            groups: groups
+                .iter()
+                .map(|g| self.space_name(&group_space(g)))
+                .collect::<Result<_>>()?,
+        }))
+    }
+
+    /// Writes the office's invitation to `path` (a USB stick, say).
+    pub fn team_write_invitation(&self, path: &Path) -> Result<Invitation> {
+        let invitation = self.team_invitation()?;
+        write_json(path, &invitation)?;
+        Ok(invitation)
+    }
+
+    /// Accepts the laptop whose request is waiting in `folder`.
+    pub fn team_accept_waiting(
+        &mut self,
+        folder: &Path,
+        device: &str,
+        typed_code: &str,
+        spaces: &[String],
+    ) -> Result<()> {
+        let request = self
+            .team_requests(folder)?
+            .into_iter()
+            .find(|p| p.request.device == device)
+            .ok_or_else(|| sync_err("That laptop's request to join is no longer waiting."))?
+            .request;
+        self.team_accept(&request, typed_code, spaces)
+    }
+
+    fn decision_words(&self, d: crate::sync::SyncDecision) -> Result<TeamDecision> {
+        let one = |sql: &str, id: &str| -> Result<Option<String>> {
+            Ok(self
+                .conn()
+                .query_row(sql, [id], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+                .flatten())
+        };
+        let laptop = one("SELECT name FROM team_device WHERE id = ?1", &d.device)?
+            .unwrap_or_else(|| "another laptop".into());
+        let by = match d.actor.as_deref() {
+            Some(a) => match one("SELECT name FROM practitioner WHERE id = ?1", a)? {
+                Some(name) => format!("{name}, on {laptop}"),
+                None => laptop,
+            },
+            None => laptop,
+        };
+        let key: Vec<String> = serde_json::from_str::<Vec<Val>>(&d.key)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| v.as_text().map(str::to_string))
+            .collect();
+        let first = key.first().cloned().unwrap_or_default();
+        let person = |id: &str| -> Result<String> {
+            Ok(one("SELECT full_name FROM attendee WHERE id = ?1", id)?
+                .unwrap_or_else(|| "someone no longer on this laptop".into()))
+        };
+        let session = |id: &str| -> Result<String> {
+            Ok(self
+                .conn()
+                .query_row(
+                    "SELECT g.name, s.date FROM session s JOIN practice_group g ON g.id = s.group_id
+                      WHERE s.id = ?1",
+                    [id],
+                    |r| Ok(format!("{} on {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                )
+                .optional()?
+                .unwrap_or_else(|| "a session no longer on this laptop".into()))
+        };
+        let about = match d.table.as_str() {
+            "attendance" => match first.split_once('/') {
+                Some((s, a)) => format!("{}'s mark for {}", person(a)?, session(s)?),
+                None => "a mark on a register".into(),
+            },
+            "note" | "note_amendment" => "a session note".into(),
+            "attendee" => format!("{}'s details", person(&first)?),
+            "score_set" | "score_answer" => "wellbeing scores".into(),
+            "erasure" => "an erasure".into(),
+            "session" => session(&first)?,
+            other => format!("a record ({})", other.replace('_', " ")),
+        };
+        Ok(TeamDecision {
+            at: d.at,
+            kind: d.kind,
+            by,
+            about,
+            what: d.detail,
+        })
     }
 
     fn space_name(&self, space: &str) -> Result<SpaceName> {

@@ -32,6 +32,7 @@ import type {
   ReportRequest,
   ScoreSetInput,
   SessionInput,
+  TeamOverview,
   VenueInput,
   WalkIn,
 } from './bindings';
@@ -407,6 +408,48 @@ export const restoreBackup = (path: string) => call('restore_backup', { path });
 /** The folder chosen for a backup (a USB stick, say), or null. */
 export const pickBackupFolder = async (): Promise<string | null> =>
   (await pick({ directory: true, multiple: false, title: 'Choose where to save the backup' }))[0] ?? null;
+
+// --- Team sharing ---
+/** The Team screen: this laptop, the team's laptops, who waits to join, what the merge rules decided; null with no team. */
+export const teamOverview = () => call('team_overview');
+/** After each background sync, the Team screen's overview. */
+export const onTeamSynced = (handler: (o: TeamOverview) => void) => subscribe<TeamOverview>('team-synced', handler);
+export const teamCreate = (teamName: string, laptopName: string) => call('team_create', { teamName, laptopName });
+export const teamWriteInvitation = (path: string) => call('team_write_invitation', { path });
+/** Joins the team of an invitation file; the status holds the code to read to the office. */
+export const teamJoin = (invitationPath: string, laptopName: string) =>
+  call('team_join', { invitationPath, laptopName });
+export const teamAccept = (laptop: string, code: string, spaces: string[]) =>
+  call('team_accept', { laptop, code, spaces });
+export const teamShare = (laptop: string, space: string) => call('team_share', { laptop, space });
+export const teamUnshare = (laptop: string, space: string) => call('team_unshare', { laptop, space });
+export const teamRemove = (laptop: string) => call('team_remove', { laptop });
+export const teamSetHub = (address: string) => call('team_set_hub', { address });
+/** A folder the charity already syncs, or null for Refrain's own. */
+export const teamSetFolder = (path: string | null) => call('team_set_folder', { path });
+export const teamSetPaused = (paused: boolean) => call('team_set_paused', { paused });
+export const teamSyncNow = () => call('team_sync_now');
+export const pickInvitation = async (): Promise<string | null> =>
+  (
+    await pick({
+      multiple: false,
+      directory: false,
+      title: 'Choose the invitation from the office',
+      filters: [{ name: 'Refrain invitation', extensions: ['json'] }],
+    })
+  )[0] ?? null;
+export const pickTeamFolder = async (): Promise<string | null> =>
+  (await pick({ directory: true, multiple: false, title: 'Choose the folder the team shares' }))[0] ?? null;
+export async function pickInvitationSavePath(): Promise<string | null> {
+  const options: SaveDialogOptions = {
+    title: 'Save the invitation (on a USB stick)',
+    defaultPath: 'refrain-invitation.json',
+    filters: [{ name: 'Refrain invitation', extensions: ['json'] }],
+  };
+  if (saver) return saver(options);
+  if (hasTauri()) return saveDialog(options);
+  return null;
+}
 
 // --- Encryption and the lock ---
 /** Where the records stand: new, unencrypted, locked, keysMissing or unlocked. */

@@ -1391,6 +1391,106 @@ export type ImportOutcome = { peopleAdded: number, referralsAdded: number,
  */
 rowsSkipped: number, };
 
+export type SyncReport = { joined: Array<string>, filesWritten: number, changesWritten: number, filesApplied: number, fromDevices: Array<string>, 
+/**
+ * (file, why), never applied.
+ */
+refused: Array<[string, string]>, 
+/**
+ * (file, why), kept to apply after an update.
+ */
+held: Array<[string, string]>, decisions: number, waiting: number, clockWarning: string | null, };
+
+export type SyncDecision = { at: string, device: string, actor: string | null, table: string, key: string, kind: string, detail: string, };
+
+export type Invitation = { format: string, teamId: string, teamName: string, officeDevice: string, officeName: string, officePublicKey: string, hub: string | null, };
+
+export type JoinRequest = { format: string, teamId: string, device: string, name: string, publicKey: string, carrierId: string | null, };
+
+export type PendingRequest = { request: JoinRequest, code: string, };
+
+export type SpaceName = { space: string, name: string, };
+
+export type TeamLaptop = { id: string, name: string, role: string, thisLaptop: boolean, addedAt: string, removedAt: string | null, 
+/**
+ * The spaces it receives (`office`, `group-<id>`), with the groups'
+ * names where this laptop has them.
+ */
+spaces: Array<SpaceName>, 
+/**
+ * When it made the latest change this laptop has received (by its
+ * own clock).
+ */
+lastChangeAt: string | null, };
+
+export type TeamStatus = { teamId: string, teamName: string, device: string, deviceName: string, role: string, 
+/**
+ * The code this laptop's join request was made with.
+ */
+code: string, 
+/**
+ * False while a laptop waits for the office to accept it.
+ */
+accepted: boolean, removedAt: string | null, hub: string | null, 
+/**
+ * A folder the charity already syncs, if the team's files go through
+ * one; `None`: Refrain's own Syncthing folder.
+ */
+folder: string | null, paused: boolean, syncedAt: string | null, syncProblem: string | null, 
+/**
+ * How fresh this laptop's records are, in words ("Synced 3 minutes
+ * ago"; "Not synced since Tuesday: ...").
+ */
+freshness: string, laptops: Array<TeamLaptop>, };
+
+export type TeamSyncReport = { 
+/**
+ * The engine's report (none while a laptop waits to be accepted, or
+ * once it was removed).
+ */
+sync: SyncReport | null, 
+/**
+ * "group-… (key 2)", for each key received.
+ */
+keysReceived: Array<string>, keysHandedOver: number, 
+/**
+ * Spaces this laptop stopped receiving, whose copy it removed.
+ */
+left: Array<string>, removedFromTeam: boolean, waitingForOffice: boolean, };
+
+export type TeamDecision = { at: string, 
+/**
+ * `overwritten`, `refused`, `kept`, `dropped`, `erased`...
+ */
+kind: string, 
+/**
+ * Which laptop's change it was, and who made it there.
+ */
+by: string, 
+/**
+ * What it was about: "Ada Lovelace's mark for Thursday Singing for
+ * the Brain on 5 Nov 2026", say.
+ */
+about: string, 
+/**
+ * What was decided, and what the other version was.
+ */
+what: string, };
+
+export type TeamOverview = { status: TeamStatus, 
+/**
+ * Laptops waiting to join (the office's screen).
+ */
+requests: Array<PendingRequest>, 
+/**
+ * What the merge rules decided, newest first.
+ */
+decisions: Array<TeamDecision>, 
+/**
+ * The groups on this laptop, for choosing what a laptop receives.
+ */
+groups: Array<SpaceName>, };
+
 export type ErrorCode = "invalid" | "conflict" | "not_found" | "note_signed" | "newer_schema" | "open_failed" | "migration_failed" | "store_damaged" | "backup_failed" | "database" | "disk_full" | "wrong_passphrase" | "wrong_recovery_key" | "keys_unusable" | "report_failed" | "io" | "needs_passphrase" | "locked" | "restoring" | "keychain" | "sync_failed" | "no_data_dir" | "busy" | "not_audio" | "unsupported_codec" | "corrupt" | "missing_file" | "unreadable" | "no_output" | "no_backend" | "unknown";
 
 export type CommandError = { 

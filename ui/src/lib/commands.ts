@@ -32,6 +32,7 @@ import type {
   ImportReport,
   ImportTable,
   Instrument,
+  Invitation,
   Listening,
   ListeningInput,
   Mark,
@@ -68,6 +69,8 @@ import type {
   SessionInput,
   SessionNotes,
   StoreInfo,
+  TeamOverview,
+  TeamStatus,
   Track,
   TrackResponse,
   VaultCreated,
@@ -209,6 +212,18 @@ export interface Commands {
   read_import_file: { args: { path: string }; result: ImportFile };
   preview_import: { args: { table: ImportTable; mapping: ColumnMapping }; result: ImportPreview };
   import_people: { args: { table: ImportTable; mapping: ColumnMapping; skipBadRows: boolean }; result: ImportOutcome };
+  team_overview: { args: Record<string, never>; result: TeamOverview | null };
+  team_create: { args: { teamName: string; laptopName: string }; result: TeamStatus };
+  team_write_invitation: { args: { path: string }; result: Invitation };
+  team_join: { args: { invitationPath: string; laptopName: string }; result: TeamStatus };
+  team_accept: { args: { laptop: string; code: string; spaces: string[] }; result: null };
+  team_share: { args: { laptop: string; space: string }; result: null };
+  team_unshare: { args: { laptop: string; space: string }; result: null };
+  team_remove: { args: { laptop: string }; result: null };
+  team_set_hub: { args: { address: string }; result: null };
+  team_set_folder: { args: { path: string | null }; result: null };
+  team_set_paused: { args: { paused: boolean }; result: null };
+  team_sync_now: { args: Record<string, never>; result: TeamOverview | null };
 }
 
 export type CommandName = keyof Commands;
@@ -344,4 +359,16 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'read_import_file',
   'preview_import',
   'import_people',
+  'team_overview',
+  'team_create',
+  'team_write_invitation',
+  'team_join',
+  'team_accept',
+  'team_share',
+  'team_unshare',
+  'team_remove',
+  'team_set_hub',
+  'team_set_folder',
+  'team_set_paused',
+  'team_sync_now',
 ];

@@ -1,6 +1,6 @@
 // A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
 // #/attendees, #/attendees/new, #/attendees/import, #/attendees/<id>, #/sessions/<id>, #/music,
-// #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners, #/backups, #/security, #/reports.
+// #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners, #/backups, #/security, #/reports, #/team.
 
 export type Route =
   | { name: 'today' }
@@ -21,6 +21,7 @@ export type Route =
   | { name: 'backups' }
   | { name: 'security' }
   | { name: 'reports' }
+  | { name: 'team' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -58,6 +59,8 @@ export function parseRoute(hash: string): Route {
       return id ? { name: 'not-found', path } : { name: 'security' };
     case 'reports':
       return id ? { name: 'not-found', path } : { name: 'reports' };
+    case 'team':
+      return id ? { name: 'not-found', path } : { name: 'team' };
     default:
       return { name: 'not-found', path };
   }
@@ -82,6 +85,7 @@ export const paths = {
   backups: () => '#/backups',
   security: () => '#/security',
   reports: () => '#/reports',
+  team: () => '#/team',
 };
 
 /** Which nav item a route belongs under. */
@@ -99,6 +103,7 @@ export function section(
   | 'backups'
   | 'security'
   | 'reports'
+  | 'team'
   | null {
   switch (r.name) {
     case 'today':
@@ -130,6 +135,8 @@ export function section(
       return 'security';
     case 'reports':
       return 'reports';
+    case 'team':
+      return 'team';
     default:
       return null;
   }
