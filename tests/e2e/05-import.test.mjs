@@ -11,10 +11,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { newSession } from './webdriver.mjs';
 import { assertAccessible } from './axe.mjs';
-import { IMPORTED, closeApp, control, heading, nav, openRecords, press, scenario, use } from './person.mjs';
+import { IMPORTED, chooseInFileWindow, closeApp, control, heading, nav, openRecords, press, scenario, use } from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const DATA_DIR = process.env.REFRAIN_DATA_DIR;
@@ -52,51 +51,6 @@ function writeSpreadsheet() {
   return file;
 }
 
-/** The ids of the visible windows titled `title` (none when it has closed). */
-function windowsTitled(title) {
-  try {
-    return execFileSync('xdotool', ['search', '--onlyvisible', '--name', title], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-/** Gives the keyboard to the window titled `title`; false while it can't take it yet. */
-function focusWindow(title) {
-  for (const id of windowsTitled(title)) {
-    try {
-      execFileSync('xdotool', ['windowfocus', '--sync', id], { stdio: 'ignore', timeout: 5_000 });
-      return true;
-    } catch {
-      // Not ready for the keyboard yet (or not the dialog itself).
-    }
-  }
-  return false;
-}
-
-/** Types `path` into the system's file window titled `title`, as a person would. */
-async function chooseInFileWindow(title, path) {
-  await app.waitFor(() => focusWindow(title), { timeout: 20_000, message: `the file window "${title}"` });
-  // Ctrl+L opens the file window's location box; then the path and Enter.
-  execFileSync('xdotool', ['key', '--clearmodifiers', 'ctrl+l']);
-  execFileSync('xdotool', ['type', '--delay', '20', path]);
-  // The whole screen, file window included (WebDriver sees only the page).
-  execFileSync('import', ['-window', 'root', join(ARTIFACTS, '05-import-file-window.png')]);
-  // Enter may come while the box is still completing the path: as a person
-  // would, press it again if the window is still open a moment later.
-  for (let attempt = 0; attempt < 4 && windowsTitled(title).length > 0; attempt++) {
-    await new Promise((r) => setTimeout(r, 500));
-    if (focusWindow(title)) execFileSync('xdotool', ['key', 'Return']);
-    await app
-      .waitFor(() => windowsTitled(title).length === 0, { timeout: 3_000, message: 'the file window to close' })
-      .catch(() => {});
-  }
-  assert.equal(windowsTitled(title).length, 0, 'the file window closed with the file chosen');
-}
-
 const step = scenario();
 
 test('import people from a spreadsheet, skipping the row with a problem', { timeout: 180_000 }, async (t) => {
@@ -110,7 +64,7 @@ test('import people from a spreadsheet, skipping the row with a problem', { time
     await press('Import from a spreadsheet…');
     await heading('Import people from a spreadsheet');
     await press('Choose a spreadsheet…');
-    await chooseInFileWindow('Choose the spreadsheet of people', file);
+    await chooseInFileWindow(app, 'Choose the spreadsheet of people', file, join(ARTIFACTS, '05-import-file-window.png'));
     const name = await app.waitForXPath("//*[@data-testid='import-file-name']", {
       timeout: 20_000,
       message: 'the file to be read',

@@ -3,6 +3,7 @@
 // by every end-to-end test; `use(session)` says which app window to act in.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { byName, xpathLiteral } from './webdriver.mjs';
@@ -184,4 +185,56 @@ export async function openRecords({ passphrase = PASSPHRASE, shot = null } = {})
     await press('Unlock');
   }
   await s.waitForXPath("//nav[@aria-label='Main']", { timeout: 30_000, message: 'the records to open' });
+}
+
+// The system's own file windows (GTK's), driven with xdotool.
+
+/** The ids of the visible windows titled `title` (none when it has closed). */
+function windowsTitled(title) {
+  try {
+    return execFileSync('xdotool', ['search', '--onlyvisible', '--name', title], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** Gives the keyboard to the window titled `title`; false while it can't take it yet. */
+function focusWindow(title) {
+  for (const id of windowsTitled(title)) {
+    try {
+      execFileSync('xdotool', ['windowfocus', '--sync', id], { stdio: 'ignore', timeout: 5_000 });
+      return true;
+    } catch {
+      // Not ready for the keyboard yet (or not the dialog itself).
+    }
+  }
+  return false;
+}
+
+/**
+ * Types `path` into the system's file window titled `title`, as a person
+ * would, and waits for it to close. `save`: a "save as" window.
+ */
+export async function chooseInFileWindow(app, title, path, screenshotFile = null, { save = false } = {}) {
+  await app.waitFor(() => focusWindow(title), { timeout: 20_000, message: `the file window "${title}"` });
+  // Ctrl+L opens the file window's location box (a save window's name box
+  // takes a whole path as it is); then the path and Enter.
+  if (!save) execFileSync('xdotool', ['key', '--clearmodifiers', 'ctrl+l']);
+  else execFileSync('xdotool', ['key', '--clearmodifiers', 'ctrl+a']);
+  execFileSync('xdotool', ['type', '--delay', '20', path]);
+  // The whole screen, file window included (WebDriver sees only the page).
+  if (screenshotFile) execFileSync('import', ['-window', 'root', screenshotFile]);
+  // Enter may come while the box is still completing the path: as a person
+  // would, press it again if the window is still open a moment later.
+  for (let attempt = 0; attempt < 4 && windowsTitled(title).length > 0; attempt++) {
+    await new Promise((r) => setTimeout(r, 500));
+    if (focusWindow(title)) execFileSync('xdotool', ['key', 'Return']);
+    await app
+      .waitFor(() => windowsTitled(title).length === 0, { timeout: 3_000, message: 'the file window to close' })
+      .catch(() => {});
+  }
+  assert.equal(windowsTitled(title).length, 0, 'the file window closed with the file chosen');
 }

@@ -442,7 +442,7 @@ export const pickTeamFolder = async (): Promise<string | null> =>
   (await pick({ directory: true, multiple: false, title: 'Choose the folder the team shares' }))[0] ?? null;
 export async function pickInvitationSavePath(): Promise<string | null> {
   const options: SaveDialogOptions = {
-    title: 'Save the invitation (on a USB stick)',
+    title: 'Save the invitation on a USB stick',
     defaultPath: 'refrain-invitation.json',
     filters: [{ name: 'Refrain invitation', extensions: ['json'] }],
   };

@@ -59,9 +59,12 @@ describe('Refrain app (real commands)', () => {
       'Music',
       'Venues',
       'Therapists',
+      'Team',
       'Backups',
       'Security',
     ]);
+    // With no team, the menu's foot says the records stay here.
+    expect(within(nav).getByText('Your records stay on this computer.')).toBeTruthy();
     expect(within(screen.getByRole('region', { name: 'Music player' })).getByText('Nothing playing')).toBeTruthy();
     for (const name of ['Today', 'Groups', 'Attendees', 'Venues']) {
       expect(within(nav).getByRole('link', { name })).toBeTruthy();

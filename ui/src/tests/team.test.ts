@@ -66,7 +66,7 @@ describe('a team of two laptops', () => {
     await screen.findByText(/This laptop is not in a team/);
     expect(screen.getByText('Your records stay on this computer.')).toBeTruthy();
     await user.type(screen.getByLabelText("The team's name"), 'Hall Lane Music');
-    await user.type(screen.getByLabelText("This laptop's name", { selector: '#team-laptop-name' }), 'Office laptop');
+    await user.type(screen.getByLabelText("The office laptop's name"), 'Office laptop');
     await user.click(screen.getByRole('button', { name: 'Start the team' }));
     await screen.findByRole('heading', { level: 2, name: 'Hall Lane Music: this laptop' });
     await waitFor(() => expect(screen.getByRole('link', { name: /Shared with Hall Lane Music/ })).toBeTruthy());
@@ -79,7 +79,7 @@ describe('a team of two laptops', () => {
     // The laptop joins with the invitation and shows its code.
     openAs(laptop);
     await screen.findByText(/This laptop is not in a team/);
-    await user.type(screen.getByLabelText("This laptop's name", { selector: '#join-laptop-name' }), "Priya's laptop");
+    await user.type(screen.getByLabelText("This laptop's name"), "Priya's laptop");
     api.setFilePicker(async () => join(shared, 'invitation.json'));
     await user.click(screen.getByRole('button', { name: 'Open the invitation…' }));
     const code = (await screen.findByText(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/)).textContent!;
