@@ -31,9 +31,9 @@ macro_rules! declare_all {
 pub fn core_declarations(cfg: &Config) -> Vec<String> {
     declare_all!(cfg;
         Venue, VenueInput, Weekday, Group, GroupInput, Membership, GroupDetail, Consent,
-        Attendee, AttendeeInput, AttendeeSummary, ReferralSource, ReferralReason,
+        Attendee, AttendeeInput, InformationNeeds, InformationNeed, AttendeeSummary, ReferralSource, ReferralReason,
         ReferralStatus, DeclineReason, ReferralStatusChange, Referral, ReferralInput,
-        PracticeSettings, AwaitingReferral, AwaitingReplies, ReferralTiming, EpisodeLine,
+        PracticeSettings, PracticeDetails, AwaitingReferral, AwaitingReplies, ReferralTiming, EpisodeLine,
         EpisodeOutcome, EpisodeChange, EpisodeDue,
         AttendanceHistoryEntry, AttendeeDetail, SessionStatus, Session, SessionInput, Mark,
         RegisterEntry, Register, EveryoneHere, EveryoneHereUndone, WalkIn, StoreInfo, CheckReport, Track, RefusalReason,

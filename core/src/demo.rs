@@ -1,15 +1,19 @@
 //! Sample data for a first look at Refrain: two fictional groups, a dementia
 //! singing group and a social-prescribing drop-in, with members, referrals,
-//! a few past sessions with their registers and notes, and the coming weeks
-//! planned. Every name here is invented.
+//! a few past sessions with their registers, notes and before-and-after
+//! wellbeing measures (the UCL umbrellas), ONS4 at the start and the end of
+//! the referrals, a few people's information needs, the practice's public
+//! details, and the coming weeks planned. Every name here is invented.
 
 use chrono::{Days, NaiveDate};
 
 use crate::error::{CoreError, Result};
 use crate::model::*;
+use crate::outcomes::{self, Rater, Response};
 use crate::store::sessions::next_on_or_after;
 use crate::store::{
-    attendees, groups, notes, practitioners, referrals, register, sessions, venues, Store,
+    attendees, groups, instruments, notes, practitioners, referrals, register, scores, sessions,
+    venues, Store,
 };
 use crate::validate::fmt_date;
 
@@ -234,6 +238,42 @@ const DROP_IN: &[Person] = &[
     },
 ];
 
+/// A few people's communication and information needs, so the register and
+/// their pages show what the flags look like.
+fn information_needs(full_name: &str) -> InformationNeeds {
+    match full_name {
+        "Margaret Ellis" => InformationNeeds {
+            large_print: true,
+            contact_via_carer: true,
+            ..Default::default()
+        },
+        "Linda Marsh" => InformationNeeds {
+            hearing_loop: true,
+            ..Default::default()
+        },
+        "Frank Osei" => InformationNeeds {
+            contact_via_carer: true,
+            easy_read: true,
+            ..Default::default()
+        },
+        _ => InformationNeeds::default(),
+    }
+}
+
+/// The practice's public details, for the Open Referral UK export. The
+/// addresses are the reserved example ones.
+fn practice_details() -> PracticeDetails {
+    PracticeDetails {
+        name: "Ashford Music Therapy".into(),
+        description: "Music therapy groups in Ashford for people living with dementia, their \
+                      carers, and adults referred through social prescribing."
+            .into(),
+        email: "groups@example.org".into(),
+        phone: "01234 567890".into(),
+        website: "https://example.org".into(),
+    }
+}
+
 const SINGING_NOTES: &[&str] = &[
     "Warm-up with names and a clapping rhythm. Daisy Bell and Pack Up Your Troubles went down well; Peggy led the second verse. Stan kept the beat on the tambourine throughout.",
     "A quieter week. We slowed the tempo for It's a Long Way to Tipperary and several people joined in by the chorus. Tea and reminiscence about dance halls afterwards.",
@@ -414,6 +454,7 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
             let group = groups::create(tx, input)?;
             let joined = today - Days::new(120);
             let mut ids = Vec::new();
+            let mut referral_ids = Vec::new();
             for p in people.iter() {
                 let person = attendees::create(
                     tx,
@@ -424,6 +465,7 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                         carer_name: p.carer.into(),
                         access_needs: p.access.into(),
                         communication_needs: p.communication.into(),
+                        information_needs: information_needs(p.full_name),
                         consent_participation: Consent {
                             given: true,
                             date: Some(fmt_date(joined)),
@@ -481,6 +523,7 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                     groups::add_member(tx, &group.id, &person.id, joined)?;
                 }
                 ids.push(person.id);
+                referral_ids.push(referral.id);
             }
 
             // Four past weeks, this week and three ahead.
@@ -532,9 +575,188 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                 }
                 note_no += 1;
             }
+            seed_measures(tx, gi, &group.id, people, &ids, &referral_ids, today)?;
         }
+        crate::store::practice::set_details(tx, &practice_details())?;
         Ok(())
     })
+}
+
+/// A value on a 1 to 5 scale from a few small numbers: varied, but the same
+/// every time the sample data is loaded.
+fn spread(seed: usize, base: i32, width: usize) -> i32 {
+    base + (seed % width) as i32
+}
+
+/// Wellbeing measures on the sample sessions. Each group takes a UCL
+/// umbrella before and after every session (the older adult one for the
+/// singing group), answered by each person who came; most feel a little
+/// better after, some the same, now and then one a little lower. Every
+/// referred person who came has ONS4 at the start (their first session;
+/// rated by their carer where one comes with them to the singing group),
+/// except the newest, so Today shows one start measure due; and a few
+/// referrals are completed at the last session with ONS4 at the end, most
+/// better, one not on every question.
+fn seed_measures(
+    tx: &rusqlite::Connection,
+    gi: usize,
+    group_id: &str,
+    people: &[Person],
+    ids: &[String],
+    referral_ids: &[String],
+    today: NaiveDate,
+) -> Result<()> {
+    let umbrella = if gi == 0 {
+        outcomes::UCL_UMBRELLA_OLDER_ADULT
+    } else {
+        outcomes::UCL_UMBRELLA_GENERIC
+    };
+    instruments::set_group(
+        tx,
+        group_id,
+        &[GroupInstrumentChoice {
+            instrument_key: umbrella.into(),
+            rater: Rater::SelfReport,
+        }],
+    )?;
+    let items: Vec<String> = outcomes::builtin(umbrella)
+        .expect("the UCL umbrellas are built in")
+        .items
+        .into_iter()
+        .map(|i| i.key)
+        .collect();
+    let held: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT id, date FROM session
+              WHERE group_id = ?1 AND status <> 'cancelled' AND date < ?2
+              ORDER BY date",
+        )?
+        .query_map(rusqlite::params![group_id, fmt_date(today)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let came = |session: &str, person: &str| -> Result<bool> {
+        Ok(tx
+            .prepare_cached(
+                "SELECT count(*) FROM attendance WHERE session_id = ?1 AND attendee_id = ?2
+                   AND mark IN ('present', 'late', 'left_early')",
+            )?
+            .query_row([session, person], |r| r.get::<_, i64>(0))?
+            > 0)
+    };
+    // How the umbrella moves from before to after: mostly up a point, some
+    // the same, sometimes two up, now and then one down.
+    const LIFT: [i32; 8] = [1, 1, 0, 2, 1, 0, 1, -1];
+    let mut first_came: Vec<Option<String>> = vec![None; ids.len()];
+    for (wi, (session, date)) in held.iter().enumerate() {
+        for (pi, id) in ids.iter().enumerate() {
+            if !came(session, id)? {
+                continue;
+            }
+            first_came[pi].get_or_insert_with(|| date.clone());
+            let mut before = Vec::new();
+            let mut after = Vec::new();
+            // Now and then a day when the session made no difference, or
+            // one when the person left a little lower than they came.
+            let day = (pi + wi * 2) % 6;
+            for (ii, key) in items.iter().enumerate() {
+                let b = spread(pi * 7 + ii * 3 + wi * 5, 2, 3);
+                let lift = match day {
+                    0 => 0,
+                    5 if ii % 2 == 0 => -1,
+                    5 => 0,
+                    _ => LIFT[(pi * 3 + ii + wi * 2) % LIFT.len()],
+                };
+                let a = (b + lift).clamp(1, 5);
+                before.push(Response::new(key.clone(), b));
+                after.push(Response::new(key.clone(), a));
+            }
+            for (timing, answers) in [(Timing::Before, before), (Timing::After, after)] {
+                scores::record(
+                    tx,
+                    &ScoreSetInput {
+                        attendee_id: id.clone(),
+                        session_id: Some(session.clone()),
+                        instrument_key: umbrella.into(),
+                        timing,
+                        rater: Rater::SelfReport,
+                        rater_name: String::new(),
+                        taken_on: None,
+                        answers,
+                    },
+                )?;
+            }
+        }
+    }
+
+    // ONS4 at the start and the end of the referrals.
+    let last = held.last().map(|(_, d)| d.clone());
+    let newest = people
+        .iter()
+        .rposition(|p| p.status == ReferralStatus::Started);
+    for (pi, p) in people.iter().enumerate() {
+        let Some(start_on) = &first_came[pi] else {
+            continue;
+        };
+        if gi == 1 && Some(pi) == newest {
+            continue;
+        }
+        let (rater, rater_name) = if gi == 0 && !p.carer.is_empty() {
+            (Rater::Carer, p.carer.to_string())
+        } else {
+            (Rater::SelfReport, String::new())
+        };
+        let start = [
+            ("satisfied", spread(pi, 3, 4)),
+            ("worthwhile", spread(pi * 2, 4, 3)),
+            ("happy", spread(pi + 1, 3, 4)),
+            ("anxious", spread(pi, 5, 3)),
+        ];
+        let ons4 = |timing: Timing, on: &str, values: &[(&str, i32)]| {
+            scores::record(
+                tx,
+                &ScoreSetInput {
+                    attendee_id: ids[pi].clone(),
+                    session_id: None,
+                    instrument_key: outcomes::ONS4.into(),
+                    timing,
+                    rater,
+                    rater_name: rater_name.clone(),
+                    taken_on: Some(on.to_string()),
+                    answers: values
+                        .iter()
+                        .map(|(k, v)| Response::new(*k, (*v).clamp(0, 10)))
+                        .collect(),
+                },
+            )
+        };
+        ons4(Timing::Intake, start_on, &start)?;
+        // The first and third of the drop-in and the second of the
+        // singing group finish their referral at the last session.
+        let finishes = if gi == 1 { pi == 0 || pi == 2 } else { pi == 1 };
+        let Some(end_on) = last
+            .as_deref()
+            .filter(|d| finishes && *d > start_on.as_str())
+        else {
+            continue;
+        };
+        let change: [i32; 4] = if pi == 2 { [1, 1, 0, 1] } else { [2, 1, 2, -2] };
+        let end: Vec<(&str, i32)> = start
+            .iter()
+            .zip(change)
+            .map(|((k, v), c)| (*k, v + c))
+            .collect();
+        referrals::set_status(
+            tx,
+            &referral_ids[pi],
+            ReferralStatus::Completed,
+            end_on,
+            "Finished their time with the group.",
+            None,
+        )?;
+        ons4(Timing::Discharge, end_on, &end)?;
+    }
+    Ok(())
 }
 
 /// Notes about the first people who came to the singing group's last

@@ -8,9 +8,9 @@
 use serde::Serialize;
 
 use crate::model::{
-    DeclineReason, ListeningPlace, Mark, MessageHeading, PlaylistKind, PrescriptionPurpose,
-    PrescriptionStatus, ReferralReason, ReferralSource, ReferralStatus, RefusalReason,
-    SessionStatus, Timing,
+    DeclineReason, InformationNeed, InformationNeeds, ListeningPlace, Mark, MessageHeading,
+    PlaylistKind, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
+    ReferralStatus, RefusalReason, SessionStatus, Timing,
 };
 use crate::outcomes::{BandLevel, Rater};
 
@@ -108,6 +108,29 @@ labelled!(PrescriptionStatus {
     HandedOver => "Handed over",
     Reviewed => "Reviewed",
 });
+
+labelled!(InformationNeed {
+    LargePrint => "Large print",
+    EasyRead => "Easy read",
+    ContactViaCarer => "Contact through their carer",
+    Interpreter => "Interpreter",
+    HearingLoop => "Hearing loop",
+});
+
+/// A person's information needs in words, each flag set once, the
+/// interpreter with its language ("Interpreter: Polish").
+pub fn information_need_words(needs: &InformationNeeds) -> Vec<String> {
+    needs
+        .flags()
+        .into_iter()
+        .map(|f| match f {
+            InformationNeed::Interpreter if !needs.interpreter_language.is_empty() => {
+                format!("{}: {}", f.label(), needs.interpreter_language)
+            }
+            _ => f.label().to_string(),
+        })
+        .collect()
+}
 
 labelled!(ListeningPlace {
     Session => "In a session",
@@ -254,7 +277,7 @@ pub fn typescript() -> String {
     let mut s = String::from(
         "// Generated from core/src/labels.rs. Do not edit by hand:\n\
          // run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test main bindings` after changing a label.\n\n\
-         import type {\n  BandLevel,\n  DeclineReason,\n  ListeningPlace,\n  Mark,\n  PlaylistKind,\n  PrescriptionPurpose,\n  PrescriptionStatus,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
+         import type {\n  BandLevel,\n  DeclineReason,\n  InformationNeed,\n  ListeningPlace,\n  Mark,\n  PlaylistKind,\n  PrescriptionPurpose,\n  PrescriptionStatus,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
          ReferralStatus,\n  RefusalReason,\n  SessionStatus,\n  Timing,\n} from './bindings';\n\n",
     );
     section::<Mark>(
@@ -329,6 +352,14 @@ pub fn typescript() -> String {
         Some("PRESCRIPTION_STATUSES"),
         "PRESCRIPTION_STATUS_LABELS",
         "Where a playlist prescription stands.",
+        |v| v.label().into(),
+    );
+    section::<InformationNeed>(
+        &mut s,
+        "InformationNeed",
+        Some("INFORMATION_NEEDS"),
+        "INFORMATION_NEED_LABELS",
+        "A communication or information need (the Accessible Information Standard).",
         |v| v.label().into(),
     );
     section::<ListeningPlace>(

@@ -1131,6 +1131,7 @@ impl<'a> RowCheck<'a> {
             carer_name: self.text(ImportField::CarerName),
             access_needs: self.text(ImportField::AccessNeeds),
             communication_needs: self.text(ImportField::CommunicationNeeds),
+            information_needs: Default::default(),
             notes: self.text(ImportField::Notes),
             consent_participation: Consent {
                 given: self.yes_no(ImportField::ConsentParticipation),

@@ -6,6 +6,7 @@ mod support;
 mod audit;
 mod backup;
 mod crash;
+mod information_needs;
 mod music_story;
 mod notes;
 mod outcomes;

@@ -726,6 +726,68 @@ fn sample_data_loads_once_into_an_empty_store() {
         .collect();
     assert_eq!(held.len(), 4);
     assert!(held.iter().all(|s| s.attended_count > 0));
+
+    // The programme summary shows what outcomes look like: each group's
+    // umbrella before and after, varied (better, the same, now and then
+    // worse), and ONS4 paired at the start and the end.
+    let ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+    let from = (today - chrono::Days::new(200)).to_string();
+    let summary = store
+        .programme_summary(&ids, &from, &today.to_string(), "")
+        .unwrap();
+    let mut names: Vec<&str> = summary
+        .wellbeing
+        .iter()
+        .map(|w| w.instrument_name.as_str())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "UCL positive wellbeing umbrella (generic)",
+            "UCL positive wellbeing umbrella (older adult)"
+        ]
+    );
+    for w in &summary.wellbeing {
+        assert!(
+            w.counted >= 10,
+            "{}: {} person-sessions",
+            w.instrument_name,
+            w.counted
+        );
+        assert!(
+            w.improved > w.worse,
+            "{}: mostly better after",
+            w.instrument_name
+        );
+        assert!(
+            w.same + w.worse > 0,
+            "{}: not all better",
+            w.instrument_name
+        );
+        let overall = &w.lines[0];
+        assert!(overall.before.unwrap() >= 1.0 && overall.after.unwrap() <= 5.0);
+    }
+    let ons4: Vec<_> = summary
+        .episodes
+        .iter()
+        .filter(|e| e.instrument_name == "ONS4 personal wellbeing")
+        .collect();
+    let started: u32 = ons4.iter().map(|e| e.started).sum();
+    let both: u32 = ons4.iter().map(|e| e.both).sum();
+    assert!(started >= 8, "most referred people have a start: {started}");
+    assert_eq!(both, 3, "three referrals ended with an end measure");
+    // Today's "Measures due" is not swamped: only the newest person's start.
+    let due = store.episode_measures_due().unwrap();
+    let due_names: Vec<&str> = due.iter().map(|d| d.full_name.as_str()).collect();
+    assert_eq!(due_names, ["Emily Fraser"]);
+    // A few people's information needs, and the practice's public details
+    // for the directory listing.
+    let people = store.search_attendees("Margaret", false).unwrap();
+    let margaret = store.attendee(&people[0].id).unwrap();
+    assert!(margaret.information_needs.large_print);
+    assert!(!store.practice_details().unwrap().name.is_empty());
+
     let report = store.check().unwrap();
     assert!(report.integrity_ok);
     let err = refrain_core::demo::seed(&mut store, today).unwrap_err();

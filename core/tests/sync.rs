@@ -319,6 +319,7 @@ pub fn input_of(a: &Attendee) -> AttendeeInput {
         carer_name: a.carer_name.clone(),
         access_needs: a.access_needs.clone(),
         communication_needs: a.communication_needs.clone(),
+        information_needs: a.information_needs.clone(),
         notes: a.notes.clone(),
         consent_participation: a.consent_participation.clone(),
         consent_media: a.consent_media.clone(),

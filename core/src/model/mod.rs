@@ -133,6 +133,9 @@ pub struct Attendee {
     pub carer_name: String,
     pub access_needs: String,
     pub communication_needs: String,
+    /// The Accessible Information Standard's flags: how to give them
+    /// information and how to reach them.
+    pub information_needs: InformationNeeds,
     pub notes: String,
     pub consent_participation: Consent,
     pub consent_media: Consent,
@@ -154,11 +157,72 @@ pub struct AttendeeInput {
     pub carer_name: String,
     pub access_needs: String,
     pub communication_needs: String,
+    pub information_needs: InformationNeeds,
     pub notes: String,
     pub consent_participation: Consent,
     pub consent_media: Consent,
     pub consent_share_outcomes: Consent,
 }
+
+/// A person's communication and information needs, as the Accessible
+/// Information Standard (NHS England, DCB1605) asks them to be recorded:
+/// flags that every screen showing the person shows, and that what Refrain
+/// prints for them honours (large print makes every document for them
+/// 16 pt or larger).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct InformationNeeds {
+    pub large_print: bool,
+    pub easy_read: bool,
+    /// Information goes to, and contact is made through, their carer.
+    pub contact_via_carer: bool,
+    pub interpreter: bool,
+    /// The language to interpret into (British Sign Language included);
+    /// needed when `interpreter` is set, empty otherwise.
+    pub interpreter_language: String,
+    pub hearing_loop: bool,
+}
+
+/// One of the Accessible Information Standard's flags, for its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum InformationNeed {
+    LargePrint,
+    EasyRead,
+    ContactViaCarer,
+    Interpreter,
+    HearingLoop,
+}
+
+impl InformationNeeds {
+    /// The flags set, in the order screens show them.
+    pub fn flags(&self) -> Vec<InformationNeed> {
+        [
+            (self.large_print, InformationNeed::LargePrint),
+            (self.easy_read, InformationNeed::EasyRead),
+            (self.contact_via_carer, InformationNeed::ContactViaCarer),
+            (self.interpreter, InformationNeed::Interpreter),
+            (self.hearing_loop, InformationNeed::HearingLoop),
+        ]
+        .into_iter()
+        .filter_map(|(on, need)| on.then_some(need))
+        .collect()
+    }
+
+    /// The smallest text size, in points, of any document made for this
+    /// person: 16 for large print, 0 (the standard sizes) otherwise.
+    pub fn min_text_size(&self) -> f32 {
+        if self.large_print {
+            LARGE_PRINT_PT
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Large print: no text in a document for the person smaller than this, in
+/// points.
+pub const LARGE_PRINT_PT: f32 = 16.0;
 
 /// A line in the Attendees list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -240,6 +304,20 @@ pub struct PracticeSettings {
     /// episode (ONS4 unless changed).
     #[serde(default = "default_episode_instrument")]
     pub episode_instrument_key: String,
+}
+
+/// What a directory needs to list the practice (the Open Referral UK
+/// export): its public name, a line about it, and how to reach it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PracticeDetails {
+    pub name: String,
+    /// A sentence or two about the practice, for a directory.
+    pub description: String,
+    pub email: String,
+    pub phone: String,
+    /// `https://...`, or empty.
+    pub website: String,
 }
 
 fn default_episode_instrument() -> String {
@@ -509,6 +587,7 @@ pub struct RegisterEntry {
     pub carer_name: String,
     pub access_needs: String,
     pub communication_needs: String,
+    pub information_needs: InformationNeeds,
     /// None until the person is marked.
     pub mark: Option<Mark>,
     pub carer_present: bool,

@@ -66,6 +66,9 @@ pub enum ReportRequest {
     },
     /// Everything held about one person (JSON or PDF).
     SubjectAccess { attendee_id: String },
+    /// The practice's groups as an Open Referral UK listing (JSON), for a
+    /// social prescribing directory.
+    Directory {},
 }
 
 /// Who made a report, when, and with which version of Refrain: printed on
@@ -314,6 +317,9 @@ pub struct ReferrerFeedback {
     pub attendee_id: String,
     pub full_name: String,
     pub date_of_birth: Option<String>,
+    /// How the person needs information given (large print makes the PDF
+    /// large print).
+    pub information_needs: super::InformationNeeds,
     /// "Name, organisation" of the latest referral, if any.
     pub referred_by: String,
     /// Where the latest referral came from, and why.
@@ -339,6 +345,19 @@ pub struct ReferrerFeedback {
     pub prescription: Option<super::PlaylistPrescription>,
     /// How many songs the prescribed playlist holds, once one is chosen.
     pub prescribed_songs: Option<u32>,
+    pub stamp: ReportStamp,
+}
+
+/// What the Open Referral UK export lists: the practice (as the
+/// organisation), its groups running now (as services) and their venues
+/// (as locations). Nothing about any person who comes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryListing {
+    pub organization_id: String,
+    pub practice: super::PracticeDetails,
+    pub groups: Vec<super::Group>,
+    pub venues: Vec<super::Venue>,
     pub stamp: ReportStamp,
 }
 

@@ -7,6 +7,7 @@
 //! the target, synced, then renamed over it (`write_file`). A report names its
 //! period, when and by whom it was made, and Refrain's version.
 
+pub mod oruk;
 pub mod programme;
 pub mod referrer;
 pub mod register;
@@ -38,6 +39,7 @@ pub fn formats(request: &ReportRequest) -> &'static [ExportFormat] {
         ReportRequest::Programme { .. } => &[Pdf, Xlsx],
         ReportRequest::ReferrerFeedback { .. } => &[Pdf, Json],
         ReportRequest::SubjectAccess { .. } => &[Pdf, Json],
+        ReportRequest::Directory { .. } => &[Json],
     }
 }
 
@@ -48,6 +50,7 @@ fn what(request: &ReportRequest) -> &'static str {
         ReportRequest::Programme { .. } => "A programme summary",
         ReportRequest::ReferrerFeedback { .. } => "Feedback for a referrer",
         ReportRequest::SubjectAccess { .. } => "What Refrain holds about a person",
+        ReportRequest::Directory { .. } => "A directory listing",
     }
 }
 
@@ -76,6 +79,7 @@ enum Data {
     Programme(Box<crate::model::ProgrammeSummary>),
     Feedback(Box<crate::model::ReferrerFeedback>),
     SubjectAccess(Box<crate::model::SubjectAccess>),
+    Directory(Box<crate::model::DirectoryListing>),
 }
 
 /// Reads what a report needs from the store (the only part that needs it),
@@ -119,6 +123,7 @@ pub fn read(
         ReportRequest::SubjectAccess { attendee_id } => {
             Data::SubjectAccess(Box::new(store.subject_access(attendee_id)?))
         }
+        ReportRequest::Directory {} => Data::Directory(Box::new(store.directory_listing()?)),
     };
     Ok(Prepared { format, data })
 }
@@ -140,6 +145,7 @@ impl Prepared {
             (Data::Feedback(f), _) => referrer::to_pdf(f),
             (Data::SubjectAccess(s), Json) => subject_access::to_json(s),
             (Data::SubjectAccess(s), _) => subject_access::to_pdf(s),
+            (Data::Directory(l), _) => oruk::to_json(l),
         }
     }
 
@@ -197,6 +203,14 @@ pub fn suggested_file_name(
             "Subject access {}",
             file_safe(&store.attendee(attendee_id)?.full_name)
         ),
+        ReportRequest::Directory {} => {
+            let name = store.practice_details()?.name;
+            if name.is_empty() {
+                "Open Referral UK listing".to_string()
+            } else {
+                format!("Open Referral UK listing {}", file_safe(&name))
+            }
+        }
     };
     Ok(format!("{stem}.{}", format.extension()))
 }

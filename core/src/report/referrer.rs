@@ -165,6 +165,13 @@ pub fn document(f: &ReferrerFeedback) -> Document {
     if let Some(dob) = &f.date_of_birth {
         person.push(("Date of birth".into(), long_date(dob)));
     }
+    let info = crate::labels::information_need_words(&f.information_needs);
+    if !info.is_empty() {
+        person.push((
+            "Communication and information needs".into(),
+            info.join(", "),
+        ));
+    }
     person.push((
         "Shared with consent".into(),
         "they agreed to their outcomes being shared with the person who referred them".into(),
@@ -390,7 +397,7 @@ pub fn document(f: &ReferrerFeedback) -> Document {
         author: f.stamp.produced_by.clone(),
         creator: super::creator(),
         landscape: false,
-        min_text_size: 0.0,
+        min_text_size: f.information_needs.min_text_size(),
         running_head: vec![
             "Feedback for the referrer".into(),
             format!("{} · produced {}", f.full_name, f.stamp.produced_at),
@@ -418,6 +425,8 @@ pub fn to_json(f: &ReferrerFeedback) -> Result<Vec<u8>> {
         "person": {
             "name": f.full_name,
             "dateOfBirth": f.date_of_birth,
+            "informationNeeds": f.information_needs,
+            "informationNeedLabels": crate::labels::information_need_words(&f.information_needs),
         },
         "needsAndConcerns": {
             "referredBy": f.referred_by,

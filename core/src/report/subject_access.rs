@@ -67,6 +67,10 @@ pub fn document(s: &SubjectAccess) -> Document {
         ("Carer or companion", a.carer_name.clone()),
         ("Access needs", a.access_needs.clone()),
         ("Communication needs", a.communication_needs.clone()),
+        (
+            "Communication and information needs (flags)",
+            crate::labels::information_need_words(&a.information_needs).join(", "),
+        ),
         ("Notes", a.notes.clone()),
     ];
     for (k, v) in optional {
@@ -436,7 +440,7 @@ pub fn document(s: &SubjectAccess) -> Document {
         author: s.stamp.produced_by.clone(),
         creator: super::creator(),
         landscape: false,
-        min_text_size: 0.0,
+        min_text_size: a.information_needs.min_text_size(),
         running_head: vec![
             format!("What Refrain holds about {}", a.full_name),
             format!("Subject access · produced {}", s.stamp.produced_at),

@@ -6,6 +6,7 @@ use super::{referrals, today, Store};
 use crate::error::{CoreError, Result};
 use crate::model::{
     AttendanceHistoryEntry, Attendee, AttendeeDetail, AttendeeInput, AttendeeSummary, Consent,
+    InformationNeeds,
 };
 use crate::validate::{self, fmt_date};
 
@@ -14,7 +15,9 @@ const SELECT: &str = "SELECT id, full_name, preferred_name, date_of_birth, phone
         consent_participation, consent_participation_on,
         consent_media, consent_media_on,
         consent_share_outcomes, consent_share_outcomes_on,
-        archived_at IS NOT NULL, created_at, updated_at
+        archived_at IS NOT NULL, created_at, updated_at,
+        needs_large_print, needs_easy_read, needs_contact_via_carer, needs_interpreter,
+        interpreter_language, needs_hearing_loop
     FROM attendee";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Attendee> {
@@ -28,6 +31,14 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Attendee> {
         carer_name: r.get(6)?,
         access_needs: r.get(7)?,
         communication_needs: r.get(8)?,
+        information_needs: InformationNeeds {
+            large_print: r.get(19)?,
+            easy_read: r.get(20)?,
+            contact_via_carer: r.get(21)?,
+            interpreter: r.get(22)?,
+            interpreter_language: r.get(23)?,
+            hearing_loop: r.get(24)?,
+        },
         notes: r.get(9)?,
         consent_participation: Consent {
             given: r.get(10)?,
@@ -93,10 +104,36 @@ pub(crate) struct Clean {
     carer_name: String,
     access_needs: String,
     communication_needs: String,
+    needs: InformationNeeds,
     notes: String,
     participation: CleanConsent,
     media: CleanConsent,
     share: CleanConsent,
+}
+
+/// The Accessible Information Standard's flags as they would be saved: an
+/// interpreter needs its language, and a language without an interpreter is
+/// dropped.
+pub(crate) fn clean_needs(n: &InformationNeeds) -> Result<InformationNeeds> {
+    let language = validate::short_text(
+        "interpreterLanguage",
+        "the interpreter's language",
+        &n.interpreter_language,
+    )?;
+    if n.interpreter && language.is_empty() {
+        return Err(CoreError::invalid(
+            "interpreterLanguage",
+            "Say which language the interpreter is for (for example Polish, or British Sign Language).",
+        ));
+    }
+    Ok(InformationNeeds {
+        interpreter_language: if n.interpreter {
+            language
+        } else {
+            String::new()
+        },
+        ..n.clone()
+    })
 }
 
 /// The person's record as it would be saved, or the first rule it breaks
@@ -135,6 +172,7 @@ pub(crate) fn clean(input: &AttendeeInput) -> Result<Clean> {
             "the communication needs",
             &input.communication_needs,
         )?,
+        needs: clean_needs(&input.information_needs)?,
         notes: validate::long_text("notes", "the notes", &input.notes)?,
         participation: clean_consent("consentParticipation", &input.consent_participation)?,
         media: clean_consent("consentMedia", &input.consent_media)?,
@@ -149,8 +187,11 @@ pub(crate) fn create(conn: &Connection, input: &AttendeeInput) -> Result<Attende
         "INSERT INTO attendee (id, full_name, preferred_name, date_of_birth, phone, email,
              carer_name, access_needs, communication_needs, notes,
              consent_participation, consent_participation_on, consent_media, consent_media_on,
-             consent_share_outcomes, consent_share_outcomes_on, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+             consent_share_outcomes, consent_share_outcomes_on, created_at, updated_at,
+             needs_large_print, needs_easy_read, needs_contact_via_carer, needs_interpreter,
+             interpreter_language, needs_hearing_loop)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17,
+                 ?18, ?19, ?20, ?21, ?22, ?23)",
         params![
             id,
             c.full_name,
@@ -168,7 +209,13 @@ pub(crate) fn create(conn: &Connection, input: &AttendeeInput) -> Result<Attende
             c.media.date,
             c.share.given,
             c.share.date,
-            now()
+            now(),
+            c.needs.large_print,
+            c.needs.easy_read,
+            c.needs.contact_via_carer,
+            c.needs.interpreter,
+            c.needs.interpreter_language,
+            c.needs.hearing_loop,
         ],
     )?;
     get(conn, &id)
@@ -275,7 +322,10 @@ impl Store {
                      consent_participation = ?11, consent_participation_on = ?12,
                      consent_media = ?13, consent_media_on = ?14,
                      consent_share_outcomes = ?15, consent_share_outcomes_on = ?16,
-                     updated_at = ?17
+                     updated_at = ?17,
+                     needs_large_print = ?18, needs_easy_read = ?19,
+                     needs_contact_via_carer = ?20, needs_interpreter = ?21,
+                     interpreter_language = ?22, needs_hearing_loop = ?23
                  WHERE id = ?1",
                 params![
                     id,
@@ -294,7 +344,13 @@ impl Store {
                     c.media.date,
                     c.share.given,
                     c.share.date,
-                    now()
+                    now(),
+                    c.needs.large_print,
+                    c.needs.easy_read,
+                    c.needs.contact_via_carer,
+                    c.needs.interpreter,
+                    c.needs.interpreter_language,
+                    c.needs.hearing_loop,
                 ],
             )?;
             if n == 0 {

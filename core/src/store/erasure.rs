@@ -178,6 +178,8 @@ fn erase(
         "UPDATE attendee SET full_name = ?2, preferred_name = '', date_of_birth = NULL,
              phone = '', email = '', carer_name = '', access_needs = '',
              communication_needs = '', notes = '',
+             needs_large_print = 0, needs_easy_read = 0, needs_contact_via_carer = 0,
+             needs_interpreter = 0, interpreter_language = '', needs_hearing_loop = 0,
              consent_participation = 0, consent_participation_on = NULL,
              consent_media = 0, consent_media_on = NULL,
              consent_share_outcomes = 0, consent_share_outcomes_on = NULL,

@@ -307,7 +307,7 @@ pub(crate) fn choices_with_definitions(
     Ok(out)
 }
 
-fn set_group(
+pub(crate) fn set_group(
     conn: &Connection,
     group_id: &str,
     choices: &[GroupInstrumentChoice],

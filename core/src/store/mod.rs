@@ -15,6 +15,7 @@ pub(crate) mod listening;
 pub(crate) mod music_story;
 pub(crate) mod notes;
 pub(crate) mod playlists;
+pub(crate) mod practice;
 pub(crate) mod practitioners;
 pub(crate) mod prescriptions;
 pub(crate) mod referrals;

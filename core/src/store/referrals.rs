@@ -49,7 +49,7 @@ pub fn answered_in_time(received: NaiveDate, response_days: u32, answered: Naive
     answered <= due_on(received, response_days)
 }
 
-fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub(crate) fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT value FROM practice_setting WHERE key = ?1",
@@ -59,7 +59,7 @@ fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
-fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+pub(crate) fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO practice_setting (key, value, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?3)

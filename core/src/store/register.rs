@@ -22,7 +22,9 @@ fn entries(conn: &Connection, session: &Session) -> Result<Vec<RegisterEntry>> {
          )
          SELECT a.id, a.full_name, a.preferred_name, a.carer_name, a.access_needs,
                 a.communication_needs, t.mark, coalesce(t.carer_present, 0),
-                coalesce(t.walk_in, 0)
+                coalesce(t.walk_in, 0), a.needs_large_print, a.needs_easy_read,
+                a.needs_contact_via_carer, a.needs_interpreter, a.interpreter_language,
+                a.needs_hearing_loop
          FROM people p
          JOIN attendee a ON a.id = p.id
          LEFT JOIN attendance t ON t.session_id = :session AND t.attendee_id = a.id
@@ -39,6 +41,14 @@ fn entries(conn: &Connection, session: &Session) -> Result<Vec<RegisterEntry>> {
                 carer_name: r.get(3)?,
                 access_needs: r.get(4)?,
                 communication_needs: r.get(5)?,
+                information_needs: crate::model::InformationNeeds {
+                    large_print: r.get(9)?,
+                    easy_read: r.get(10)?,
+                    contact_via_carer: r.get(11)?,
+                    interpreter: r.get(12)?,
+                    interpreter_language: r.get(13)?,
+                    hearing_loop: r.get(14)?,
+                },
                 mark: r.get(6)?,
                 carer_present: r.get(7)?,
                 walk_in: r.get(8)?,

@@ -691,6 +691,7 @@ pub(crate) fn referrer_feedback(
         attendee_id: person.id,
         full_name: person.full_name,
         date_of_birth: person.date_of_birth,
+        information_needs: person.information_needs,
         referred_by,
         referred_on: latest.map(|r| r.received_on.clone()),
         referral_source: latest.map(|r| r.source),

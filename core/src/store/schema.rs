@@ -1225,6 +1225,26 @@ BEGIN
 END;
 "#;
 
+/// The Accessible Information Standard: a person's communication and
+/// information needs as flags on their record (large print, easy read,
+/// contact through their carer, an interpreter and its language, a hearing
+/// loop). On the person's row, so they are audited, shared, exported and
+/// erased with it.
+const V12_INFORMATION_NEEDS: &str = r#"
+ALTER TABLE attendee ADD COLUMN needs_large_print INTEGER NOT NULL DEFAULT 0
+    CHECK (needs_large_print IN (0, 1));
+ALTER TABLE attendee ADD COLUMN needs_easy_read INTEGER NOT NULL DEFAULT 0
+    CHECK (needs_easy_read IN (0, 1));
+ALTER TABLE attendee ADD COLUMN needs_contact_via_carer INTEGER NOT NULL DEFAULT 0
+    CHECK (needs_contact_via_carer IN (0, 1));
+ALTER TABLE attendee ADD COLUMN needs_interpreter INTEGER NOT NULL DEFAULT 0
+    CHECK (needs_interpreter IN (0, 1));
+ALTER TABLE attendee ADD COLUMN interpreter_language TEXT NOT NULL DEFAULT ''
+    CHECK (needs_interpreter = 1 OR interpreter_language = '');
+ALTER TABLE attendee ADD COLUMN needs_hearing_loop INTEGER NOT NULL DEFAULT 0
+    CHECK (needs_hearing_loop IN (0, 1));
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
@@ -1240,8 +1260,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V9_REFERRAL_ANSWERS),
         M::up(V10_PERSONAL_MUSIC).foreign_key_check(),
         M::up(V11_TEAM),
+        M::up(V12_INFORMATION_NEEDS),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;

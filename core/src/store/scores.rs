@@ -315,7 +315,7 @@ fn timing_word(timing: Timing) -> &'static str {
     }
 }
 
-fn record(conn: &Connection, input: &ScoreSetInput) -> Result<ScoreSet> {
+pub(crate) fn record(conn: &Connection, input: &ScoreSetInput) -> Result<ScoreSet> {
     let person = attendees::get(conn, &input.attendee_id)?;
     let rater_name = validate::short_text("raterName", "the rater's name", &input.rater_name)?;
     if input.timing.is_session() {
