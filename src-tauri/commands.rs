@@ -187,6 +187,26 @@ pub fn set_practice_settings(
 }
 
 #[tauri::command(async)]
+pub fn practice_details(state: State<'_, AppState>) -> Res<PracticeDetails> {
+    state.with(|s| s.practice_details())
+}
+
+#[tauri::command(async)]
+pub fn set_practice_details(
+    state: State<'_, AppState>,
+    input: PracticeDetails,
+) -> Res<PracticeDetails> {
+    state.with(|s| s.set_practice_details(&input))
+}
+
+/// What a directory listing will leave out, in words (a group with no
+/// venue or weekly day, no website): shown before it is saved.
+#[tauri::command(async)]
+pub fn directory_gaps(state: State<'_, AppState>) -> Res<Vec<String>> {
+    state.with(|s| Ok(refrain_core::report::oruk::gaps(&s.directory_listing()?)))
+}
+
+#[tauri::command(async)]
 pub fn create_session(state: State<'_, AppState>, input: SessionInput) -> Res<Session> {
     state.with(|s| s.create_session(&input))
 }

@@ -955,6 +955,54 @@ fn referrals_are_answered_in_time_through_the_commands() {
 }
 
 #[test]
+fn the_practice_details_and_the_directory_listing_go_through_the_commands() {
+    let app = App::new();
+    let (_group, _session, doreen) = group_with_one_present(&app);
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("listing.json");
+    let request = json!({"request": {"kind": "directory"}, "format": "json", "path": path});
+
+    // No practice name yet: refused in words, nothing written.
+    let e = app.call("export_report", request.clone()).unwrap_err();
+    assert!(e.message.contains("Practice details"), "{}", e.message);
+    assert!(!path.exists());
+
+    let e = app
+        .call(
+            "set_practice_details",
+            json!({"input": {"name": "Hall Lane Music", "website": "not a site"}}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.field.as_deref()),
+        ("invalid", Some("website"))
+    );
+    let saved: PracticeDetails = app.ok(
+        "set_practice_details",
+        json!({"input": {"name": "Hall Lane Music", "email": "hello@example.org",
+                         "phone": "", "website": "example.org", "description": ""}}),
+    );
+    assert_eq!(saved.website, "https://example.org/");
+    let read: PracticeDetails = app.ok("practice_details", json!({}));
+    assert_eq!(read, saved);
+
+    let gaps: Vec<String> = app.ok("directory_gaps", json!({}));
+    assert!(gaps.iter().all(|g| !g.contains("website")), "{gaps:?}");
+    let done: ExportDone = app.ok("export_report", request);
+    assert_eq!(done.bytes, std::fs::metadata(&path).unwrap().len());
+    let listing: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(listing.len(), 1);
+    assert_eq!(listing[0]["organization"]["name"], "Hall Lane Music");
+    assert!(!std::fs::read_to_string(&path).unwrap().contains(&doreen));
+    let name: String = app.ok(
+        "report_file_name",
+        json!({"request": {"kind": "directory"}, "format": "json"}),
+    );
+    assert_eq!(name, "Open Referral UK listing Hall Lane Music.json");
+}
+
+#[test]
 fn the_music_life_story_and_the_avoid_list_go_through_the_commands() {
     let app = App::new();
     let (group, session, doreen) = group_with_one_present(&app);

@@ -303,6 +303,9 @@ enum ReportWhich {
         #[arg(long, value_name = "ID")]
         person: String,
     },
+    /// The practice's groups as an Open Referral UK listing (JSON), for a
+    /// social prescribing directory. Needs the practice's name.
+    Directory,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -350,6 +353,7 @@ fn report_request(which: ReportWhich) -> ReportRequest {
         ReportWhich::SubjectAccess { person } => ReportRequest::SubjectAccess {
             attendee_id: person,
         },
+        ReportWhich::Directory => ReportRequest::Directory {},
     }
 }
 

@@ -48,6 +48,7 @@ import type {
   PlaylistInput,
   PlaylistKind,
   PlaylistSummary,
+  PracticeDetails,
   PracticeSettings,
   Practitioner,
   PractitionerInput,
@@ -110,6 +111,9 @@ export interface Commands {
   episode_measures_due: { args: Record<string, never>; result: EpisodeDue[] };
   practice_settings: { args: Record<string, never>; result: PracticeSettings };
   set_practice_settings: { args: { input: PracticeSettings }; result: PracticeSettings };
+  practice_details: { args: Record<string, never>; result: PracticeDetails };
+  set_practice_details: { args: { input: PracticeDetails }; result: PracticeDetails };
+  directory_gaps: { args: Record<string, never>; result: string[] };
   create_session: { args: { input: SessionInput }; result: Session };
   generate_sessions: { args: { groupId: string; from: string; count: number }; result: Session[] };
   cancel_session: { args: { id: string; reason: string }; result: Session };
@@ -257,6 +261,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'episode_measures_due',
   'practice_settings',
   'set_practice_settings',
+  'practice_details',
+  'set_practice_details',
+  'directory_gaps',
   'create_session',
   'generate_sessions',
   'cancel_session',

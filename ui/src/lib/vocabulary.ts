@@ -4,6 +4,7 @@
 import type {
   BandLevel,
   DeclineReason,
+  InformationNeed,
   ListeningPlace,
   Mark,
   PlaylistKind,
@@ -102,6 +103,16 @@ export const PRESCRIPTION_STATUS_LABELS: Readonly<Record<PrescriptionStatus, str
   tried: "Tried",
   handedOver: "Handed over",
   reviewed: "Reviewed",
+};
+
+export const INFORMATION_NEEDS: readonly InformationNeed[] = ["largePrint", "easyRead", "contactViaCarer", "interpreter", "hearingLoop"];
+/** A communication or information need (the Accessible Information Standard). */
+export const INFORMATION_NEED_LABELS: Readonly<Record<InformationNeed, string>> = {
+  largePrint: "Large print",
+  easyRead: "Easy read",
+  contactViaCarer: "Contact through their carer",
+  interpreter: "Interpreter",
+  hearingLoop: "Hearing loop",
 };
 
 export const LISTENING_PLACES: readonly ListeningPlace[] = ["session", "home"];
