@@ -953,3 +953,65 @@ fn the_same_song_brought_in_on_two_laptops_is_one_track() {
         );
     }
 }
+
+#[test]
+fn a_persons_information_needs_go_with_them_to_a_groups_laptop() {
+    let mut t = two_laptops();
+    // Someone known to the office only, with large print and an
+    // interpreter, joins the group: the group's laptop gets them whole.
+    let needs = InformationNeeds {
+        large_print: true,
+        interpreter: true,
+        interpreter_language: "Polish".into(),
+        ..Default::default()
+    };
+    let eva = t
+        .office
+        .store
+        .create_attendee(&AttendeeInput {
+            full_name: "Eva Nowak".into(),
+            information_needs: needs.clone(),
+            ..Default::default()
+        })
+        .unwrap();
+    t.exchange();
+    assert!(
+        t.therapist.store.attendee(&eva.id).is_err(),
+        "not in the group yet"
+    );
+    t.office
+        .store
+        .add_member(&t.group.id, &eva.id, "2026-01-05")
+        .unwrap();
+    t.exchange();
+    assert_eq!(
+        t.therapist
+            .store
+            .attendee(&eva.id)
+            .unwrap()
+            .information_needs,
+        needs
+    );
+    let register = t.therapist.store.register(&t.session.id).unwrap();
+    let entry = register
+        .entries
+        .iter()
+        .find(|e| e.attendee_id == eva.id)
+        .unwrap();
+    assert!(entry.information_needs.large_print);
+
+    // A change made on the group's laptop travels back.
+    let mut input = input_of(&t.therapist.store.attendee(&eva.id).unwrap());
+    input.information_needs.hearing_loop = true;
+    t.therapist.store.update_attendee(&eva.id, &input).unwrap();
+    t.exchange();
+    assert!(
+        t.office
+            .store
+            .attendee(&eva.id)
+            .unwrap()
+            .information_needs
+            .hearing_loop
+    );
+    t.assert_same();
+}

@@ -6,8 +6,12 @@
 // start and it is taken; the referral is completed and her page offers ONS4
 // at the end; the pairing shows the change. With her consent the message
 // back is saved as a PDF (read back with pdftotext: the four headings) and as
-// JSON (read back: the headings and the verified SNOMED CT codes). Every new
-// window is photographed and audited with axe-core.
+// JSON (read back: the headings and the verified SNOMED CT codes). Her
+// information needs (large print, an interpreter) are recorded and shown on
+// her page and the register, and the message back is then printed with no
+// word under 16 pt. The practice's groups are saved as an Open Referral UK
+// listing, holding nothing about the people. Every new window is
+// photographed and audited with axe-core.
 //
 // Run through tests/e2e/run.sh (alone: REFRAIN_E2E_ONLY=10).
 
@@ -281,5 +285,86 @@ test('a referral arrives, waits, is accepted, is measured at the start and the e
       ],
     );
     await shot('10-message-back-saved.png');
+  });
+
+  await step(t, 'her information needs: large print and an interpreter, on her page and the register', async () => {
+    await press('Edit record');
+    await (await app.waitForXPath("//label[normalize-space(.)='Large print']")).click();
+    await (await app.waitForXPath("//label[normalize-space(.)='Interpreter']")).click();
+    await fill("Interpreter's language", 'Swedish');
+    await shot('10-information-needs-form.png');
+    await assertAccessible(app, "a person's information needs, being recorded");
+    await press('Save attendee');
+    const sign = await app.waitForXPath(`//ul[@aria-label=${xpathLiteral(`Information needs of ${PERSON}`)}]`);
+    const signs = await app.findElements('xpath', `//ul[@aria-label=${xpathLiteral(`Information needs of ${PERSON}`)}]/li`);
+    assert.deepEqual(await Promise.all(signs.map((li) => li.getText())), ['Large print', 'Interpreter: Swedish']);
+    await app.executeScript("arguments[0].scrollIntoView({ block: 'center' })", [sign]);
+    await shot('10-information-needs-page.png');
+    await assertAccessible(app, "a person's page with information needs");
+
+    await nav('Groups');
+    await (await app.waitForXPath(`//main//a[normalize-space(.)=${xpathLiteral(GROUP)}]`)).click();
+    await heading(GROUP);
+    await press('Open register', { startsWith: true });
+    const row = await app.waitForXPath(`//li[@data-testid='register-row' and @aria-label=${xpathLiteral(PERSON)}]`);
+    await app.waitFor(async () => (await row.getText()).includes('Interpreter: Swedish'), { message: 'the sign on the register' });
+    assert.match((await row.getText()).replace(/\s+/g, ' '), /Large print/);
+    await shot('10-information-needs-register.png');
+    await assertAccessible(app, 'the register with a person who needs large print');
+  });
+
+  await step(t, 'the message back for her is printed large: no word under 16 pt', async () => {
+    await nav('Attendees');
+    await (await app.waitForXPath(`//main//a[normalize-space(.)=${xpathLiteral(PERSON)}]`)).click();
+    await heading(PERSON);
+    await fill('Your summary for the referrer', 'Rosa has settled in and sings with the group.');
+    const pdfFile = await saveReport('Save PDF of the feedback', 'Feedback', '.pdf');
+    // pdftotext's word boxes are as tall as each font's ascent and descent:
+    // a little more than the size in points.
+    const boxes = execFileSync('pdftotext', ['-bbox', pdfFile, '-'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.trim().startsWith('<word '))
+      .map((l) => {
+        const attr = (n) => Number(l.match(new RegExp(`${n}="([0-9.]+)"`))[1]);
+        return attr('yMax') - attr('yMin');
+      });
+    assert.ok(boxes.length > 50, `words read back: ${boxes.length}`);
+    // (To a hundredth of a point: the boxes are computed in floating point.)
+    assert.ok(Math.min(...boxes) >= 15.99, `the smallest word is ${Math.min(...boxes)} pt tall`);
+    const text = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    assert.ok(text.includes('Large print, Interpreter: Swedish'), `her needs named in the message back:\n${text}`);
+    execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', pdfFile, join(ARTIFACTS, '10-message-back-large-print')]);
+  });
+
+  await step(t, "the practice's groups saved as an Open Referral UK listing, with nothing about the people", async () => {
+    await nav('Reports');
+    await heading('Reports');
+    await fill('Practice name', 'Hall Lane Music');
+    await fill('Website', 'not a website');
+    await press("Save the practice's details");
+    await app.waitForXPath("//p[contains(@class, 'field-error') and contains(., 'website address')]", {
+      message: "the core's word beside the website",
+    });
+    await fill('Website', 'example.org');
+    await fill('Email', 'groups@example.org');
+    await press("Save the practice's details");
+    const gaps = await app.waitForXPath("//div[@data-testid='directory-gaps']");
+    assert.match((await gaps.getText()).replace(/\s+/g, ' '), new RegExp(`${GROUP} has no venue`));
+    await app.executeScript("arguments[0].scrollIntoView({ block: 'center' })", [gaps]);
+    await shot('10-directory-listing.png');
+    await assertAccessible(app, 'Reports, with the directory listing');
+    const file = await saveReport('Save JSON of the directory listing', 'Open Referral UK listing', '.json');
+    const raw = readFileSync(file, 'utf8');
+    const services = JSON.parse(raw);
+    const names = services.map((s) => s.name);
+    assert.ok(names.includes(GROUP), `${GROUP} listed: ${names}`);
+    for (const s of services) {
+      for (const field of ['id', 'name', 'status']) assert.ok(s[field], `${s.name}: ${field}`);
+      for (const field of ['id', 'name', 'description']) assert.ok(s.organization[field], `organization ${field}`);
+      assert.equal(s.url, 'https://example.org/');
+    }
+    for (const privateWord of [PERSON, REFERRER, 'Swedish']) {
+      assert.ok(!raw.includes(privateWord), `${privateWord} is not in the listing`);
+    }
   });
 });

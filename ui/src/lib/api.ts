@@ -24,6 +24,7 @@ import type {
   PlaylistInput,
   PlaylistKind,
   PracticeSettings,
+  PracticeDetails,
   PractitionerInput,
   PrescriptionInput,
   PrescriptionStatus,
@@ -259,6 +260,10 @@ export const referralsAwaitingReply = () => call('referrals_awaiting_reply');
 export const practiceSettings = () => call('practice_settings');
 export const episodeMeasuresDue = () => call('episode_measures_due');
 export const setPracticeSettings = (input: PracticeSettings) => call('set_practice_settings', { input });
+export const practiceDetails = () => call('practice_details');
+export const setPracticeDetails = (input: PracticeDetails) => call('set_practice_details', { input });
+/** What a directory listing will leave out, in words. */
+export const directoryGaps = () => call('directory_gaps');
 
 // Sessions
 export const createSession = (input: SessionInput) => call('create_session', { input });

@@ -1,8 +1,19 @@
 // Building the core's input records from UI state.
-import type { Attendee, AttendeeInput, Consent } from './bindings';
+import type { Attendee, AttendeeInput, Consent, InformationNeeds } from './bindings';
 
 export function emptyConsent(): Consent {
   return { given: false, date: null };
+}
+
+export function emptyInformationNeeds(): InformationNeeds {
+  return {
+    largePrint: false,
+    easyRead: false,
+    contactViaCarer: false,
+    interpreter: false,
+    interpreterLanguage: '',
+    hearingLoop: false,
+  };
 }
 
 export function emptyAttendeeInput(): AttendeeInput {
@@ -15,6 +26,7 @@ export function emptyAttendeeInput(): AttendeeInput {
     carerName: '',
     accessNeeds: '',
     communicationNeeds: '',
+    informationNeeds: emptyInformationNeeds(),
     notes: '',
     consentParticipation: emptyConsent(),
     consentMedia: emptyConsent(),
@@ -32,6 +44,7 @@ export function attendeeToInput(a: Attendee): AttendeeInput {
     carerName: a.carerName,
     accessNeeds: a.accessNeeds,
     communicationNeeds: a.communicationNeeds,
+    informationNeeds: { ...a.informationNeeds },
     notes: a.notes,
     consentParticipation: { ...a.consentParticipation },
     consentMedia: { ...a.consentMedia },

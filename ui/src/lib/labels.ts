@@ -1,8 +1,8 @@
 // Plain words for the values the core sends as camelCase strings. The words
 // themselves are generated from the core (vocabulary.ts, from
 // core/src/labels.rs), so the screens, the reports and the CLI say the same.
-import type { Mark } from './bindings';
-import { ATTENDED_MARKS } from './vocabulary';
+import type { InformationNeeds, Mark } from './bindings';
+import { ATTENDED_MARKS, INFORMATION_NEEDS, INFORMATION_NEED_LABELS } from './vocabulary';
 
 export {
   MARKS,
@@ -25,7 +25,19 @@ export {
   LISTENING_PLACES,
   LISTENING_PLACE_LABELS,
   RESPONSE_SCALE,
+  INFORMATION_NEEDS,
+  INFORMATION_NEED_LABELS,
 } from './vocabulary';
+
+/** A person's information needs in words, in the core's order; the
+ *  interpreter with its language ("Interpreter: Polish"), as the reports say it. */
+export function informationNeedWords(n: InformationNeeds): string[] {
+  return INFORMATION_NEEDS.filter((k) => n[k]).map((k) =>
+    k === 'interpreter' && n.interpreterLanguage
+      ? `${INFORMATION_NEED_LABELS[k]}: ${n.interpreterLanguage}`
+      : INFORMATION_NEED_LABELS[k],
+  );
+}
 
 /** The key that marks a register row, shown in the keyboard tip. */
 export const MARK_KEYS: Record<Mark, string> = {

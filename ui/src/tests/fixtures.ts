@@ -44,6 +44,7 @@ export function entry(over: Partial<RegisterEntry> = {}): RegisterEntry {
     carerName: 'Joan Ellis',
     accessNeeds: 'Walking frame',
     communicationNeeds: '',
+    informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
     mark: null,
     carerPresent: false,
     walkIn: false,

@@ -213,6 +213,7 @@ describe('importing people', () => {
         carerName: '',
         accessNeeds: '',
         communicationNeeds: '',
+        informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
         notes: '',
         consentParticipation: { given: false, date: null },
         consentMedia: { given: false, date: null },

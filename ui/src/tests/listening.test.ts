@@ -44,6 +44,7 @@ describe('listening log', () => {
       carerName: '',
       accessNeeds: '',
       communicationNeeds: '',
+      informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
       notes: '',
       consentParticipation: { given: true, date: null },
       consentMedia: { given: false, date: null },

@@ -33,6 +33,7 @@ describe('playlist prescription', () => {
       carerName: '',
       accessNeeds: '',
       communicationNeeds: '',
+      informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
       notes: '',
       consentParticipation: { given: true, date: null },
       consentMedia: { given: false, date: null },

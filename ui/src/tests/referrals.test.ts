@@ -39,6 +39,7 @@ async function referred(name: string, daysAgo: number) {
     carerName: '',
     accessNeeds: '',
     communicationNeeds: '',
+    informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
     notes: '',
     consentParticipation: { given: false, date: null },
     consentMedia: { given: false, date: null },

@@ -236,6 +236,7 @@ const person = (consent: boolean): Attendee => ({
   carerName: '',
   accessNeeds: '',
   communicationNeeds: '',
+  informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
   notes: '',
   consentParticipation: { given: true, date: null },
   consentMedia: { given: false, date: null },
