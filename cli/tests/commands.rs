@@ -238,6 +238,23 @@ fn the_cli_saves_reports_and_erases_a_person() {
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(held["attendee"]["fullName"], in_group.as_str());
 
+    // The groups as an Open Referral UK listing: the sample practice's
+    // details are set, so it is made; it names the groups, not the people.
+    let listing = out_dir.path().join("listing.json");
+    let (ok, _, err) = cli(
+        dir.path(),
+        &["report", "directory", "--out", listing.to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    let raw = std::fs::read_to_string(&listing).unwrap();
+    let services: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert!(services
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == group_name.as_str()));
+    assert!(!raw.contains(&in_group), "no one's name in the listing");
+
     // Erased: the register keeps its totals, without the name.
     let (ok, out, err) = cli(
         dir.path(),
