@@ -731,9 +731,10 @@ fn sample_data_loads_once_into_an_empty_store() {
     // umbrella before and after, varied (better, the same, now and then
     // worse), and ONS4 paired at the start and the end.
     let ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
-    let from = (today - chrono::Days::new(200)).to_string();
+    // The Reports screen's usual period: this month and the two before.
+    let from = "2026-09-01";
     let summary = store
-        .programme_summary(&ids, &from, &today.to_string(), "")
+        .programme_summary(&ids, from, &today.to_string(), "")
         .unwrap();
     let mut names: Vec<&str> = summary
         .wellbeing
