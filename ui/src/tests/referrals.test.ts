@@ -1,6 +1,7 @@
 // Referrals answered in time: Today's "Awaiting a reply" list, accepting and
 // declining with a reason, and the practice's deadline, with the whole app
 // over the app's real commands (the core decides what is overdue).
+// A person's information needs, recorded on their form and shown as a sign.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
@@ -217,5 +218,35 @@ describe('start and end measures of a referral', () => {
       ['7', '3', '−4 (better)'],
     ]);
     expect(screen.queryByRole('button', { name: /Take ONS4/ })).toBeNull();
+  });
+});
+
+describe("a person's information needs", () => {
+  it('records them on the form, with the core refusing an interpreter without a language, and shows them as a sign', async () => {
+    const p = await referred('Eva Nowak', 2);
+    const user = userEvent.setup();
+    openApp(`#/attendees/${p.id}`);
+    await screen.findByRole('heading', { level: 1, name: 'Eva Nowak' });
+    expect(screen.queryByRole('list', { name: 'Information needs of Eva Nowak' })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Edit record' }));
+    await user.click(screen.getByLabelText('Large print'));
+    await user.click(screen.getByLabelText('Interpreter'));
+    await user.click(screen.getByRole('button', { name: 'Save attendee' }));
+    // The core's words, beside the language it asks for; nothing saved.
+    const language = await screen.findByLabelText("Interpreter's language");
+    await waitFor(() => expect(language.getAttribute('aria-invalid')).toBe('true'));
+    expect(screen.getByText(/Say which language the interpreter is for/)).toBeTruthy();
+    expect((await api.getAttendee(p.id)).attendee.informationNeeds.largePrint).toBe(false);
+
+    await user.type(language, 'Polish');
+    await user.click(screen.getByRole('button', { name: 'Save attendee' }));
+    const sign = await screen.findByRole('list', { name: 'Information needs of Eva Nowak' });
+    expect(within(sign).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Large print',
+      'Interpreter: Polish',
+    ]);
+    const saved = (await api.getAttendee(p.id)).attendee;
+    expect(saved.informationNeeds).toMatchObject({ largePrint: true, interpreter: true, interpreterLanguage: 'Polish' });
   });
 });
