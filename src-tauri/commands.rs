@@ -675,6 +675,25 @@ pub fn reviews_due(state: State<'_, AppState>) -> Res<Vec<ReviewDue>> {
     state.with(|s| s.reviews_due())
 }
 
+/// The usage plan offered for a hand-over pack (from the prescription).
+#[tauri::command(async)]
+pub fn handover_plan(state: State<'_, AppState>, playlist_id: String) -> Res<HandoverPlan> {
+    state.with(|s| refrain_core::handover::plan(s, &playlist_id))
+}
+
+/// Writes a personal playlist's hand-over pack into a new folder inside
+/// `folder`. The store is held only while the pack is read and laid out,
+/// never while the music is copied.
+#[tauri::command(async)]
+pub fn write_handover_pack(
+    state: State<'_, AppState>,
+    input: HandoverInput,
+    folder: PathBuf,
+) -> Res<HandoverDone> {
+    let pack = state.with(|s| refrain_core::handover::prepare(s, &input))?;
+    Ok(pack.write_to(&folder)?)
+}
+
 #[tauri::command(async)]
 pub fn session_avoid_flags(state: State<'_, AppState>, session_id: String) -> Res<Vec<AvoidFlag>> {
     state.with(|s| s.session_avoid_flags(&session_id))

@@ -53,7 +53,8 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         MusicStory, MusicStoryInput, AvoidKind, AvoidEntry, AvoidInput, AvoidFlag, Suggestion,
         NamedSong, MusicSuggestions, PrescriptionPurpose, PrescriptionStatus,
         PrescriptionStatusChange, PlaylistPrescription, PrescriptionInput, WaitingPrescription,
-        ListeningPlace, Listening, ListeningInput, TrackResponse, ReviewDue,
+        ListeningPlace, Listening, ListeningInput, TrackResponse, ReviewDue, HandoverInput,
+        HandoverPlan, HandoverDone,
         // Backups.
         BackupKind, BackupInfo, RestoreReport,
         // The audit log.

@@ -10,6 +10,7 @@ pub mod avoid;
 pub mod bindings;
 pub mod demo;
 pub mod error;
+pub mod handover;
 pub mod labels;
 pub mod model;
 pub mod outcomes;

@@ -7,6 +7,7 @@ mod audit;
 mod backup;
 mod crash;
 mod information_needs;
+mod handover;
 mod music_story;
 mod notes;
 mod outcomes;

@@ -303,3 +303,39 @@ pub struct ReviewDue {
     /// `YYYY-MM-DD`
     pub review_on: String,
 }
+
+/// What the therapist writes on a hand-over pack's printed sheet, and
+/// whether the person's name goes on it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct HandoverInput {
+    pub playlist_id: String,
+    /// Print the person's name on the sheet (left off unless asked).
+    pub print_name: bool,
+    pub when_to_play: String,
+    pub how_long: String,
+    pub helps_with: String,
+    /// What to do if the music upsets them (needed).
+    pub if_upset: String,
+    /// Who to contact with questions (needed).
+    pub contact: String,
+}
+
+/// The usage plan offered for a hand-over pack before the therapist writes
+/// it: what the playlist was prescribed for, and how long it plays.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HandoverPlan {
+    pub helps_with: String,
+    pub how_long: String,
+}
+
+/// A hand-over pack written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HandoverDone {
+    /// The pack's new folder.
+    pub folder: String,
+    pub songs: u32,
+    pub bytes: u64,
+}

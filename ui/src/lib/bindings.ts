@@ -1068,6 +1068,28 @@ export type ReviewDue = { playlistId: string, playlistName: string, attendeeId: 
  */
 reviewOn: string, };
 
+export type HandoverInput = { playlistId: string, 
+/**
+ * Print the person's name on the sheet (left off unless asked).
+ */
+printName: boolean, whenToPlay: string, howLong: string, helpsWith: string, 
+/**
+ * What to do if the music upsets them (needed).
+ */
+ifUpset: string, 
+/**
+ * Who to contact with questions (needed).
+ */
+contact: string, };
+
+export type HandoverPlan = { helpsWith: string, howLong: string, };
+
+export type HandoverDone = { 
+/**
+ * The pack's new folder.
+ */
+folder: string, songs: number, bytes: number, };
+
 export type BackupKind = "auto" | "beforeMigration" | "manual";
 
 export type BackupInfo = { path: string, fileName: string, 

@@ -26,6 +26,9 @@ import type {
   GroupInstrument,
   GroupInstrumentChoice,
   GroupOutcomes,
+  HandoverDone,
+  HandoverInput,
+  HandoverPlan,
   ImportFile,
   ImportOutcome,
   ImportPreview,
@@ -177,6 +180,8 @@ export interface Commands {
   avoid_after_distress: { args: { entryId: string; why: string }; result: Playlist };
   set_playlist_review: { args: { playlistId: string; reviewOn: string }; result: Playlist };
   reviews_due: { args: Record<string, never>; result: ReviewDue[] };
+  handover_plan: { args: { playlistId: string }; result: HandoverPlan };
+  write_handover_pack: { args: { input: HandoverInput; folder: string }; result: HandoverDone };
   session_avoid_flags: { args: { sessionId: string }; result: AvoidFlag[] };
   playlist_avoid_flags: { args: { playlistId: string }; result: AvoidFlag[] };
   play_avoid_flags: { args: { trackIds: string[]; sessionId: string | null }; result: AvoidFlag[] };
@@ -327,6 +332,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'avoid_after_distress',
   'set_playlist_review',
   'reviews_due',
+  'handover_plan',
+  'write_handover_pack',
   'session_avoid_flags',
   'playlist_avoid_flags',
   'play_avoid_flags',
