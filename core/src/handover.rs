@@ -122,6 +122,9 @@ pub fn plan(store: &Store, playlist_id: &str) -> Result<HandoverPlan> {
     Ok(HandoverPlan {
         helps_with,
         how_long,
+        folder: crate::paths::exports_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default(),
     })
 }
 
@@ -449,6 +452,16 @@ impl HandoverPack {
         folder: &Path,
         space: impl Fn(&Path) -> io::Result<(u64, u64)>,
     ) -> Result<HandoverDone> {
+        // The reports folder, offered until another is chosen, is made on
+        // first use; any other folder must be there already.
+        if crate::paths::exports_dir().as_deref() == Some(folder) {
+            fs::create_dir_all(folder).map_err(|e| {
+                CoreError::Conflict(format!(
+                    "The folder {} could not be made ({e}). Nothing was written.",
+                    folder.display()
+                ))
+            })?;
+        }
         let meta = fs::metadata(folder).map_err(|_| {
             CoreError::invalid(
                 "folder",

@@ -328,6 +328,9 @@ pub struct HandoverInput {
 pub struct HandoverPlan {
     pub helps_with: String,
     pub how_long: String,
+    /// Where the pack goes unless the therapist chooses another folder or a
+    /// USB stick: the reports folder.
+    pub folder: String,
 }
 
 /// A hand-over pack written.

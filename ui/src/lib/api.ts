@@ -14,6 +14,7 @@ import type {
   ExportProgress,
   GroupInput,
   GroupInstrumentChoice,
+  HandoverInput,
   ImportProgress,
   ImportTable,
   ListeningInput,
@@ -207,6 +208,14 @@ export const avoidAfterDistress = (entryId: string, why: string) => call('avoid_
 /** When to look again at how a personal playlist works (`YYYY-MM-DD`, or empty to clear). */
 export const setPlaylistReview = (playlistId: string, reviewOn: string) =>
   call('set_playlist_review', { playlistId, reviewOn });
+/** The usage plan offered for a hand-over pack, and the folder it goes to unless another is chosen. */
+export const handoverPlan = (playlistId: string) => call('handover_plan', { playlistId });
+/** Writes the hand-over pack into a new folder inside `folder`; resolves with where. */
+export const writeHandoverPack = (input: HandoverInput, folder: string) =>
+  call('write_handover_pack', { input, folder });
+/** The folder or USB stick chosen for a hand-over pack, or null. */
+export const pickHandoverFolder = async (): Promise<string | null> =>
+  (await pick({ directory: true, multiple: false, title: 'Choose a folder or a USB stick for the music' }))[0] ?? null;
 /** Personal playlists whose review date has come (Today). */
 export const reviewsDue = () => call('reviews_due');
 /** The session's music against the avoid lists of who may be in the room. */

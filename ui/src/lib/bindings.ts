@@ -1082,7 +1082,12 @@ ifUpset: string,
  */
 contact: string, };
 
-export type HandoverPlan = { helpsWith: string, howLong: string, };
+export type HandoverPlan = { helpsWith: string, howLong: string, 
+/**
+ * Where the pack goes unless the therapist chooses another folder or a
+ * USB stick: the reports folder.
+ */
+folder: string, };
 
 export type HandoverDone = { 
 /**
