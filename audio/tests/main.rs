@@ -2,6 +2,7 @@
 //! heard through a real ALSA output, and music files brought into a real
 //! store's library.
 
+mod handover;
 mod music_import;
 mod playback;
 
