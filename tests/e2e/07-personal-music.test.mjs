@@ -6,7 +6,8 @@
 // why, builds her a playlist from the suggestions (the song to avoid is not
 // among them; the songs named but not in the library are "to find"), then
 // finds the song flagged on the group's register (whose, and why) and in the
-// setlist editor, and is asked before the session's music plays. Every
+// setlist editor, and is asked before the session's music plays; the
+// playlist goes home as a hand-over pack written to the reports folder. Every
 // new screen is photographed (tests/artifacts/07-*.png) and audited with
 // axe-core.
 //
@@ -15,7 +16,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newSession, xpathLiteral } from './webdriver.mjs';
 import { audit, describe } from './axe.mjs';
@@ -23,6 +25,7 @@ import { choose, closeApp, control, field, fill as fillField, heading, nav, noDi
 
 const APP = process.env.REFRAIN_APP_BIN;
 const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
+const EXPORTS = process.env.REFRAIN_EXPORTS_DIR;
 
 const GROUP = 'Tuesday Sing-along';
 const PERSON = 'Margaret Ellis';
@@ -60,6 +63,7 @@ async function text(xpath, message) {
 
 before(() => {
   assert.ok(APP && existsSync(APP), 'REFRAIN_APP_BIN must point at the app (run tests/e2e/run.sh)');
+  assert.ok(EXPORTS, 'REFRAIN_EXPORTS_DIR must be set (run tests/e2e/run.sh)');
 });
 
 after(async () => {
@@ -206,6 +210,46 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
       async () => (await app.findElements('xpath', `//*[@data-testid='entry-row' and contains(@aria-label, ${xpathLiteral(SUSANNA)})]`)).length === 0,
       { message: `${SUSANNA} off the playlist` },
     );
+  });
+
+  await step(t, 'the music goes home: the hand-over pack written to a folder', async () => {
+    await press('Music to take home');
+    await app.waitForXPath(
+      `//dialog[@open]//h2[normalize-space(.)=${xpathLiteral(`Music for ${PERSON} to take home`)}]`,
+    );
+    // Offered: how long it plays (one song now).
+    assert.match(await (await field('How long')).getProperty('value'), /^About \d+ minutes? \(1 song\)$/);
+    await fill('When to play it', 'Half an hour before her bath');
+    await fill('What it helps with', 'Feeling calm before bathing');
+    await press('Write the music');
+    // What to do if it upsets her is needed: the core's words, beside the field.
+    await app.waitForXPath("//dialog[@open]//*[normalize-space(.)='Please say what to do if the music upsets them.']", {
+      message: "the core's message",
+    });
+    await fill('What to do if it upsets them', 'Stop the music, sit with her, and ring us');
+    await fill('Who to contact', 'Sam Okafor, music therapist, 01632 960 555');
+    // The reports folder, unless another is chosen.
+    const where = await text("//dialog[@open]//fieldset[legend[normalize-space(.)='Where to write it']]", 'where');
+    assert.ok(where.includes(EXPORTS), where);
+    await audited('handover-form');
+    await press('Write the music');
+    await noDialog();
+    const done = await text("//*[@role='status' and contains(@class, 'handover-done')]", 'the pack written');
+    const folder = join(EXPORTS, 'Music to play');
+    assert.ok(done.includes(folder), done);
+    await audited('handover-written');
+    // On disk: the song numbered, the playlist, the sheet; nothing else.
+    const names = readdirSync(folder).sort();
+    assert.equal(names.length, 3, names.join(', '));
+    assert.match(names[0], /^01 My Bonnie Lies Over the Ocean - Traditional\.\w+$/);
+    assert.deepEqual(names.slice(1), ['About this music.pdf', 'Playlist.m3u']);
+    assert.ok(readFileSync(join(folder, 'Playlist.m3u'), 'utf8').includes(`\n${names[0]}\n`));
+    const sheet = execFileSync('pdftotext', ['-enc', 'UTF-8', join(folder, 'About this music.pdf'), '-'], { encoding: 'utf8' });
+    assert.match(sheet, /1\. My Bonnie Lies Over the Ocean/);
+    assert.match(sheet, /Reminds them of: Hummed along and smiled/);
+    assert.match(sheet, /Stop the music, sit with her/);
+    assert.ok(!sheet.includes(CALLED), 'her name is left off unless asked');
+    execFileSync('pdftoppm', ['-png', '-r', '50', '-f', '1', '-l', '1', join(folder, 'About this music.pdf'), join(ARTIFACTS, '07-handover-sheet')]);
   });
 
   await step(t, "the register flags it: whose, and why", async () => {
