@@ -98,6 +98,18 @@ const FIXTURES: &[Fixture] = &[
         year: Some(1908),
         lossless: false,
     },
+    // Apple Lossless, as iTunes libraries hold it.
+    Fixture {
+        file: "moon-river.m4a",
+        format: "m4a",
+        hz: 990.0,
+        ms: 1000,
+        channels: 1,
+        title: Some("Moon River"),
+        artist: Some("Andy Williams"),
+        year: Some(1961),
+        lossless: true,
+    },
 ];
 
 /// Every sample of a decoder, interleaved; panics if it never ends.
