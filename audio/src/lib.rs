@@ -34,7 +34,11 @@ pub struct AudioInfo {
     pub artist: Option<String>,
     pub album: Option<String>,
     pub year: Option<i32>,
+    /// The length the container gives (else as far as the music goes).
     pub duration_ms: Option<u32>,
+    /// How much music could be read, when it falls well short of the
+    /// length the container gives: the file may be damaged (cut short).
+    pub readable_ms: Option<u32>,
     pub sample_rate: Option<u32>,
     pub channels: Option<u32>,
     /// The container as the library names it: `wav`, `flac`, `mp3`, `ogg` or `m4a`.

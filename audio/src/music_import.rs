@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 use refrain_core::model::{
-    ImportProgress, ImportReport, NewTrack, RefusalReason, RefusedFile, Track,
+    DamagedFile, ImportProgress, ImportReport, NewTrack, RefusalReason, RefusedFile, Track,
 };
 use refrain_core::Store;
 
@@ -62,6 +62,18 @@ impl PreparedTrack {
             file_name: self.file_name.clone(),
             size_bytes: self.size_bytes,
         }
+    }
+}
+
+/// A length as the library lists it ("0:12", "3:05"), with tenths under
+/// ten seconds ("0:00.2") so that a sliver of music does not read as none.
+pub fn length_words(ms: u32) -> String {
+    if ms < 10_000 {
+        let tenths = (ms + 50) / 100;
+        format!("0:{:02}.{}", tenths / 10, tenths % 10)
+    } else {
+        let s = (ms + 500) / 1000;
+        format!("{}:{:02}", s / 60, s % 60)
     }
 }
 
@@ -234,6 +246,22 @@ pub fn import<E>(
         match prepare(file, library_dir) {
             Ok(prepared) => {
                 let (track, new) = add(&prepared.record())?;
+                if let (Some(readable), Some(listed)) =
+                    (prepared.info.readable_ms, prepared.info.duration_ms)
+                {
+                    report.may_be_damaged.push(DamagedFile {
+                        file_name: prepared.original_name.clone(),
+                        track_id: track.id.clone(),
+                        listed_ms: listed,
+                        readable_ms: readable,
+                        message: format!(
+                            "{} may be damaged: only {} could be read (it says {}).",
+                            prepared.original_name,
+                            length_words(readable),
+                            length_words(listed)
+                        ),
+                    });
+                }
                 if new {
                     report.imported.push(track);
                 } else {

@@ -30,6 +30,11 @@ use super::{AudioError, AudioInfo};
 /// cannot be played.
 pub(crate) const MAX_BAD_PACKETS_AT_START: usize = 16;
 
+/// How much shorter than its container says a file's music may be before it
+/// is called damaged (or a twentieth of its length, if more): encoders'
+/// priming and padding, and a last frame cut short, are well inside it.
+const SHORT_BY_MS: u32 = 500;
+
 /// Runs `f`, turning a panic inside symphonia into `Corrupt`.
 pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, AudioError>) -> Result<T, AudioError> {
     match catch_unwind(AssertUnwindSafe(f)) {
@@ -428,30 +433,38 @@ fn probe_inner(path: &Path) -> Result<AudioInfo, AudioError> {
         return Err(AudioError::Corrupt);
     }
 
-    // Length: from the container, or by reading through the packets.
+    // Length: from the container, or by reading through the packets. The
+    // packets are read through either way (not decoded: the file is read
+    // whole to be hashed anyway), so that a container claiming more than
+    // the file holds (a copy cut short) is caught.
     let tb = params.time_base.or(Some(TimeBase {
         numer: 1,
         denom: rate,
     }));
-    let frames = match params.n_frames {
-        Some(n) if n > 0 => Some(n),
-        _ => {
-            loop {
-                match format.next_packet() {
-                    Ok(p) if p.track_id() == track_id => {
-                        counted_ts = counted_ts.saturating_add(p.dur())
-                    }
-                    Ok(_) => {}
-                    Err(SymError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => break,
-                    Err(e) => return Err(stream_error(&e)),
-                }
-            }
-            Some(counted_ts)
+    loop {
+        match format.next_packet() {
+            Ok(p) if p.track_id() == track_id => counted_ts = counted_ts.saturating_add(p.dur()),
+            Ok(_) => {}
+            // The end, or as far as the file could be read.
+            Err(SymError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            // Bytes that make no sense after music that played: as far as
+            // it goes when the container gives the length (checked below),
+            // else no length can be trusted.
+            Err(e) if params.n_frames.is_some() && !matches!(e, SymError::IoError(_)) => break,
+            Err(e) => return Err(stream_error(&e)),
         }
+    }
+    let to_ms = |ts: u64| frames_to_ms(ts_to_frames(ts, tb, rate), rate);
+    let claimed = params.n_frames.filter(|n| *n > 0);
+    let duration_ms = claimed.or(Some(counted_ts)).map(to_ms).filter(|ms| *ms > 0);
+    let readable_ms = match (claimed, duration_ms) {
+        (Some(_), Some(listed)) => {
+            let read = to_ms(counted_ts);
+            let short = listed.saturating_sub(read);
+            (short > SHORT_BY_MS.max(listed / 20)).then_some(read)
+        }
+        _ => None,
     };
-    let duration_ms = frames
-        .map(|n| frames_to_ms(ts_to_frames(n, tb, rate), rate))
-        .filter(|ms| *ms > 0);
 
     Ok(AudioInfo {
         title,
@@ -459,6 +472,7 @@ fn probe_inner(path: &Path) -> Result<AudioInfo, AudioError> {
         album,
         year,
         duration_ms,
+        readable_ms,
         sample_rate: Some(rate),
         channels: Some(channels),
         format: container,

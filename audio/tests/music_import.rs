@@ -72,6 +72,36 @@ fn usb_stick(root: &Path) -> PathBuf {
 }
 
 #[test]
+fn a_file_cut_short_is_added_at_its_full_length_and_flagged_as_maybe_damaged() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
+    let (_dir, mut store) = store();
+    // The first 20 KB of a 1.1 MB FLAC of 12 s (fixtures' make.sh).
+    let cut = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/audio/damaged/que-sera-cut.flac");
+    assert_eq!(std::fs::metadata(&cut).unwrap().len(), 20_480);
+    let report = import(&mut store, &[cut]);
+    assert_eq!(report.refused, [], "accepted");
+    assert_eq!(report.imported.len(), 1);
+    let track = &report.imported[0];
+    assert_eq!(track.title, "Que Sera, Sera");
+    // Listed at the length its header gives.
+    assert_eq!(track.duration_ms, Some(12_000));
+    // And flagged: only a fifth of a second is there.
+    assert_eq!(report.may_be_damaged.len(), 1);
+    let flag = &report.may_be_damaged[0];
+    assert_eq!(flag.track_id, track.id);
+    assert_eq!(flag.listed_ms, 12_000);
+    assert!((150..=260).contains(&flag.readable_ms), "{flag:?}");
+    assert_eq!(
+        flag.message,
+        "que-sera-cut.flac may be damaged: only 0:00.2 could be read (it says 0:12)."
+    );
+    assert_eq!(music_import::length_words(12_000), "0:12");
+    assert_eq!(music_import::length_words(185_400), "3:05");
+    assert_eq!(music_import::length_words(0), "0:00.0");
+}
+
+#[test]
 fn a_folder_import_reports_every_file_and_one_bad_file_stops_nothing() {
     let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
     let (dir, mut store) = store();
@@ -108,6 +138,7 @@ fn a_folder_import_reports_every_file_and_one_bad_file_stops_nothing() {
         RefusalReason::Corrupt | RefusalReason::NotAudio
     ));
     assert_eq!(refused[1], ("Shopping list.mp3", RefusalReason::NotAudio));
+    assert_eq!(report.may_be_damaged, [], "whole files are not flagged");
     assert!(report.refused.iter().all(|r| !r.message.is_empty()));
     assert!(!report.cancelled);
     // notes.txt is not an audio file name, so a folder import passes over it.

@@ -266,6 +266,7 @@ fn every_fixture_probes_with_its_tags_and_length() {
         assert_eq!(info.album.as_deref(), album, "{}", f.file);
         assert_eq!(info.sample_rate, Some(44_100), "{}", f.file);
         assert_eq!(info.channels, Some(f.channels), "{}", f.file);
+        assert_eq!(info.readable_ms, None, "{}: whole, not flagged", f.file);
         let ms = info
             .duration_ms
             .unwrap_or_else(|| panic!("{}: no length", f.file));

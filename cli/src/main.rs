@@ -777,6 +777,9 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             for r in &report.refused {
                 println!("refused\t{}\t{}", r.file_name, r.message);
             }
+            for d in &report.may_be_damaged {
+                println!("may be damaged\t{}\t{}", d.file_name, d.message);
+            }
             println!(
                 "{} imported, {} already there, {} refused",
                 report.imported.len(),

@@ -37,7 +37,7 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         EpisodeOutcome, EpisodeChange, EpisodeDue,
         AttendanceHistoryEntry, AttendeeDetail, SessionStatus, Session, SessionInput, Mark,
         RegisterEntry, Register, EveryoneHere, EveryoneHereUndone, WalkIn, StoreInfo, CheckReport, Track, RefusalReason,
-        RefusedFile, ImportReport, ImportProgress, PlaylistKind, PlaylistEntry, Playlist,
+        RefusedFile, DamagedFile, ImportReport, ImportProgress, PlaylistKind, PlaylistEntry, Playlist,
         PlaylistSummary, PlaylistInput, PlayerStatus, PlayerState,
         // Outcome measures: instruments as data, answers and their scores.
         Rater, Origin, Scale, ScalePoint, BandLevel, Band, Item, Scoring, MetricPoint, Instrument,

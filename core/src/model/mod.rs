@@ -750,8 +750,27 @@ pub struct ImportReport {
     /// Files whose music was already in the library.
     pub already_there: Vec<Track>,
     pub refused: Vec<RefusedFile>,
+    /// Files added whose container says more than could be read: they may
+    /// be damaged (a copy cut short).
+    pub may_be_damaged: Vec<DamagedFile>,
     /// The import was cancelled before every file was looked at.
     pub cancelled: bool,
+}
+
+/// A file added to the library that may be damaged: its container gives a
+/// length (the one listed) but far less music could be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DamagedFile {
+    /// The file's name (not its full path).
+    pub file_name: String,
+    pub track_id: String,
+    /// The length the file gives, as listed.
+    pub listed_ms: u32,
+    /// How much music could be read.
+    pub readable_ms: u32,
+    /// In plain words: "… may be damaged: only 0:00.2 could be read (it says 0:12)."
+    pub message: String,
 }
 
 /// Progress of a running import, sent several times a second.

@@ -426,11 +426,34 @@ fileName: string, reason: RefusalReason,
  */
 message: string, };
 
+export type DamagedFile = { 
+/**
+ * The file's name (not its full path).
+ */
+fileName: string, trackId: string, 
+/**
+ * The length the file gives, as listed.
+ */
+listedMs: number, 
+/**
+ * How much music could be read.
+ */
+readableMs: number, 
+/**
+ * In plain words: "… may be damaged: only 0:00.2 could be read (it says 0:12)."
+ */
+message: string, };
+
 export type ImportReport = { imported: Array<Track>, 
 /**
  * Files whose music was already in the library.
  */
 alreadyThere: Array<Track>, refused: Array<RefusedFile>, 
+/**
+ * Files added whose container says more than could be read: they may
+ * be damaged (a copy cut short).
+ */
+mayBeDamaged: Array<DamagedFile>, 
 /**
  * The import was cancelled before every file was looked at.
  */

@@ -141,6 +141,15 @@ describe('importing', () => {
         { fileName: 'tape.mp3', reason: 'corrupt', message: 'It stops halfway.' },
         { fileName: 'locked.ogg', reason: 'unreadable', message: 'Permission denied.' },
       ],
+      mayBeDamaged: [
+        {
+          fileName: 'Greensleeves.flac',
+          trackId: 'T5',
+          listedMs: 12_000,
+          readableMs: 186,
+          message: 'Greensleeves.flac may be damaged: only 0:00.2 could be read (it says 0:12).',
+        },
+      ],
       cancelled: true,
     });
     const report = (await screen.findByRole('heading', { name: 'Import cancelled' })).closest('section')!;
@@ -153,6 +162,10 @@ describe('importing', () => {
     expect(text).toContain('tape.mp3: the file is damaged. It stops halfway.');
     expect(text).toContain("locked.ogg: the file couldn't be read. Permission denied.");
     expect(text).toContain('stopped before every file was looked at');
+    // Added, and flagged in the core's words.
+    expect(text).toContain(
+      'One file may be damaged Added all the same. Try playing it before a session; a copy from the original CD or download may be whole. Greensleeves.flac may be damaged: only 0:00.2 could be read (it says 0:12).',
+    );
     // The list reloads with what was added.
     expect(await screen.findByText('Daisy Bell')).toBeTruthy();
   });
