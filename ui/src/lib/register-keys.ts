@@ -4,6 +4,8 @@ import type { Mark } from './bindings';
 export type RegisterAction =
   | { type: 'mark'; mark: Mark }
   | { type: 'carer' }
+  /** How the song playing went for the person: 0 to 5, or D when it upset them. */
+  | { type: 'response'; response: number | null; distress: boolean }
   | { type: 'move'; to: 'next' | 'previous' | 'first' | 'last' };
 
 const MARK_BY_KEY: Record<string, Mark> = {
@@ -34,6 +36,8 @@ export function registerAction(e: KeyLike): RegisterAction | null {
   if (k === 'j') return { type: 'move', to: 'next' };
   if (k === 'k') return { type: 'move', to: 'previous' };
   if (k === 'c') return { type: 'carer' };
+  if (k >= '0' && k <= '5') return { type: 'response', response: Number(k), distress: false };
+  if (k === 'd') return { type: 'response', response: null, distress: true };
   const mark = MARK_BY_KEY[k];
   return mark ? { type: 'mark', mark } : null;
 }

@@ -21,6 +21,15 @@ describe('registerAction', () => {
     expect(registerAction(key(k))).toEqual({ type: 'mark', mark });
   });
 
+  it('0 to 5 give a response to the song playing, D that it upset them', () => {
+    for (const n of [0, 1, 2, 3, 4, 5]) {
+      expect(registerAction(key(String(n)))).toEqual({ type: 'response', response: n, distress: false });
+    }
+    expect(registerAction(key('d'))).toEqual({ type: 'response', response: null, distress: true });
+    expect(registerAction(key('D'))).toEqual({ type: 'response', response: null, distress: true });
+    expect(registerAction(key('6'))).toBeNull();
+  });
+
   it('c toggles the carer', () => {
     expect(registerAction(key('c'))).toEqual({ type: 'carer' });
   });

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import type { Note, Register } from '../lib/bindings';
-import { entry, playerState, playlistSummary, register, session } from './fixtures';
+import { entry, playerState, playlistSummary, register, session, track } from './fixtures';
 
 vi.mock('../lib/api', () => ({
   // No one has music to avoid here (music-story.test.ts and avoid.test.ts test the flags).
@@ -27,11 +27,14 @@ vi.mock('../lib/api', () => ({
   listPlaylists: vi.fn(),
   attachSetlist: vi.fn(),
   playPlaylist: vi.fn(),
+  logListening: vi.fn(),
+  addAvoid: vi.fn(),
 }));
 
 import * as api from '../lib/api';
 import SessionRegister from '../screens/SessionRegister.svelte';
 import { notices } from '../lib/notices.svelte';
+import { player } from '../lib/player.svelte';
 
 const m = vi.mocked(api);
 
@@ -163,6 +166,68 @@ describe('register keyboard', () => {
       expect(screen.getByRole('button', { name: 'Apologies Margaret Ellis' }).getAttribute('aria-pressed')).toBe('true'),
     );
     expect(screen.getByRole('button', { name: 'Present Margaret Ellis' }).getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('0 to 5 record how the song playing went for the focused person, D that it upset them', async () => {
+    player.reset();
+    const user = await open();
+    // Nothing playing: said, nothing recorded.
+    row('Margaret Ellis').focus();
+    await user.keyboard('4');
+    await waitFor(() => expect(document.body.textContent).toContain('No song is playing.'));
+    expect(m.logListening).not.toHaveBeenCalled();
+
+    player.apply(playerState({ track: track({ id: 'T7', title: 'Moon River' }) }));
+    m.logListening.mockImplementation(async (input) => ({
+      id: 'L1',
+      attendeeId: input.attendeeId,
+      trackId: input.trackId,
+      trackTitle: 'Moon River',
+      heardOn: '2020-03-05',
+      place: 'session',
+      response: input.response ?? null,
+      distress: input.distress ?? false,
+      note: '',
+      createdAt: '',
+    }));
+    row('Arthur Bennett').focus();
+    await user.keyboard('4');
+    await waitFor(() =>
+      expect(m.logListening).toHaveBeenLastCalledWith({
+        attendeeId: 'A2',
+        trackId: 'T7',
+        heardOn: '',
+        place: 'session',
+        response: 4,
+        distress: false,
+        note: '',
+      }),
+    );
+    await waitFor(() => expect(document.body.textContent).toContain('Recorded for Arthur Bennett: Moon River, 4:'));
+    // No mark was set by it, and the focus stays with Arthur.
+    expect(m.setMark).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(row('Arthur Bennett'));
+
+    // D: it upset Margaret; offered onto her avoid list, with why.
+    row('Margaret Ellis').focus();
+    await user.keyboard('d');
+    await waitFor(() =>
+      expect(m.logListening).toHaveBeenLastCalledWith(expect.objectContaining({ attendeeId: 'A1', distress: true, response: null })),
+    );
+    const dialog = within(await screen.findByRole('dialog', { name: "Put Moon River on Peggy's avoid list?" }));
+    m.addAvoid.mockResolvedValue({} as never);
+    await user.click(dialog.getByRole('button', { name: 'Put it on the avoid list' }));
+    await waitFor(() =>
+      expect(m.addAvoid).toHaveBeenCalledWith('A1', {
+        kind: 'song',
+        trackId: 'T7',
+        title: '',
+        artist: '',
+        why: expect.stringMatching(/^It upset Peggy in the session on /),
+      }),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    player.reset();
   });
 
   it('Down/Up and j/k move between rows, and marks go to the row that has focus', async () => {
