@@ -607,6 +607,15 @@ pub fn prescribe_playlist(
 }
 
 #[tauri::command(async)]
+pub fn update_prescription(
+    state: State<'_, AppState>,
+    prescription_id: String,
+    input: PrescriptionInput,
+) -> Res<Referral> {
+    state.with(|s| s.update_prescription(&prescription_id, &input))
+}
+
+#[tauri::command(async)]
 pub fn set_prescription_status(
     state: State<'_, AppState>,
     prescription_id: String,

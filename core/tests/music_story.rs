@@ -939,3 +939,95 @@ fn the_listening_log_orders_a_playlist_and_a_distressing_song_goes_onto_the_avoi
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[test]
+fn a_saved_playlist_prescription_can_be_changed_and_the_change_is_audited() {
+    use refrain_core::model::{
+        PrescriptionInput, PrescriptionPurpose as P, PrescriptionStatus as S,
+    };
+    let (_dir, mut store) = store();
+    let day = |n: i64| refrain_core::validate::fmt_date(today() - chrono::Duration::days(n));
+    let dolly = person(&mut store, "Dolores Byrne", "");
+    let r = referral(&mut store, &dolly, &day(10));
+    let asked = PrescriptionInput {
+        purposes: vec![P::Sleep],
+        purpose_notes: "At bedtime".into(),
+        known_story: String::new(),
+        avoid_notes: String::new(),
+        requested_on: day(9),
+    };
+    let r = store.prescribe_playlist(&r.id, &asked).unwrap();
+    let id = r.prescription.unwrap().id;
+    store
+        .set_prescription_status(&id, S::BeingBuilt, &day(3), "Met her daughter")
+        .unwrap();
+
+    let changes = |store: &Store| {
+        store
+            .person_audit(&dolly)
+            .unwrap()
+            .iter()
+            .filter(|e| e.what == "playlist prescription" && e.action == AuditAction::Changed)
+            .count()
+    };
+    let before = changes(&store);
+
+    // What the link worker said more on the phone.
+    let told = PrescriptionInput {
+        purposes: vec![P::Calm, P::Connection],
+        purpose_notes: "Before her bath at 7 pm; her grandson visits on Sundays".into(),
+        known_story: "Sang in a church choir".into(),
+        avoid_notes: "Nothing by Bing Crosby (her husband's funeral)".into(),
+        // The date requested is not changed by an edit.
+        requested_on: day(1),
+    };
+    let r = store.update_prescription(&id, &told).unwrap();
+    let p = r.prescription.unwrap();
+    assert_eq!(p.purposes, [P::Calm, P::Connection]);
+    assert_eq!(p.purpose_notes, told.purpose_notes);
+    assert_eq!(p.known_story, "Sang in a church choir");
+    assert_eq!(p.avoid_notes, told.avoid_notes);
+    // Its status and history stay as they were.
+    assert_eq!(p.status, S::BeingBuilt);
+    assert_eq!(
+        p.history
+            .iter()
+            .map(|h| (h.status, h.changed_on.clone()))
+            .collect::<Vec<_>>(),
+        [(S::Requested, day(9)), (S::BeingBuilt, day(3))]
+    );
+
+    // The same checks as when it was first saved; a refused change keeps
+    // what was there.
+    for (input, field) in [
+        (
+            PrescriptionInput {
+                purposes: vec![],
+                ..told.clone()
+            },
+            "purposes",
+        ),
+        (
+            PrescriptionInput {
+                purposes: vec![P::Other],
+                purpose_notes: " ".into(),
+                ..told.clone()
+            },
+            "purposeNotes",
+        ),
+    ] {
+        let err = store.update_prescription(&id, &input).unwrap_err();
+        assert_eq!(err.field(), Some(field), "{err}");
+    }
+    let referral_now = store.attendee_detail(&dolly).unwrap().referrals;
+    let kept = referral_now[0].prescription.as_ref().unwrap();
+    assert_eq!(kept.purposes, [P::Calm, P::Connection]);
+    assert!(store.update_prescription("nope", &told).is_err());
+
+    // Audited: the change, once (the refused ones wrote nothing).
+    assert_eq!(changes(&store), before + 1);
+
+    // Not once the person is erased.
+    store.erase_attendee(&dolly, "Asked in writing").unwrap();
+    assert!(store.update_prescription(&id, &told).is_err());
+}

@@ -150,6 +150,46 @@ fn past_date(field: &'static str, value: &str, not_before: &str, what: &str) -> 
     Ok(on)
 }
 
+/// What a prescription says, checked: purposes (as stored), notes.
+struct Checked {
+    purposes: String,
+    purpose_notes: String,
+    known_story: String,
+    avoid_notes: String,
+}
+
+impl Checked {
+    fn of(input: &PrescriptionInput) -> Result<Checked> {
+        let mut purposes: Vec<&str> = input.purposes.iter().map(|p| p.as_db()).collect();
+        purposes.sort_unstable();
+        purposes.dedup();
+        if purposes.is_empty() {
+            return Err(CoreError::invalid(
+                "purposes",
+                "Choose what the playlist is for.",
+            ));
+        }
+        let purpose_notes =
+            validate::long_text("purposeNotes", "what it is for", &input.purpose_notes)?;
+        if input.purposes.contains(&PrescriptionPurpose::Other) && purpose_notes.trim().is_empty() {
+            return Err(CoreError::invalid(
+                "purposeNotes",
+                "Please say what else the playlist is for.",
+            ));
+        }
+        Ok(Checked {
+            purposes: serde_json::to_string(&purposes).unwrap_or_else(|_| "[]".into()),
+            purpose_notes,
+            known_story: validate::long_text(
+                "knownStory",
+                "what the referrer knows",
+                &input.known_story,
+            )?,
+            avoid_notes: validate::long_text("avoidNotes", "what to avoid", &input.avoid_notes)?,
+        })
+    }
+}
+
 impl Store {
     /// Adds a playlist prescription to a referral (one per referral), its
     /// first status "requested" on the date given.
@@ -166,29 +206,7 @@ impl Store {
                     "This referral already has a playlist prescription.".into(),
                 ));
             }
-            let mut purposes: Vec<&str> = input.purposes.iter().map(|p| p.as_db()).collect();
-            purposes.sort_unstable();
-            purposes.dedup();
-            if purposes.is_empty() {
-                return Err(CoreError::invalid(
-                    "purposes",
-                    "Choose what the playlist is for.",
-                ));
-            }
-            let purpose_notes =
-                validate::long_text("purposeNotes", "what it is for", &input.purpose_notes)?;
-            if input.purposes.contains(&PrescriptionPurpose::Other)
-                && purpose_notes.trim().is_empty()
-            {
-                return Err(CoreError::invalid(
-                    "purposeNotes",
-                    "Please say what else the playlist is for.",
-                ));
-            }
-            let known_story =
-                validate::long_text("knownStory", "what the referrer knows", &input.known_story)?;
-            let avoid_notes =
-                validate::long_text("avoidNotes", "what to avoid", &input.avoid_notes)?;
+            let checked = Checked::of(input)?;
             let on = past_date(
                 "requestedOn",
                 &input.requested_on,
@@ -206,15 +224,45 @@ impl Store {
                 params![
                     id,
                     referral_id,
-                    serde_json::to_string(&purposes).unwrap_or_else(|_| "[]".into()),
-                    purpose_notes,
-                    known_story,
-                    avoid_notes,
+                    checked.purposes,
+                    checked.purpose_notes,
+                    checked.known_story,
+                    checked.avoid_notes,
                     ts
                 ],
             )?;
             insert_status(tx, &id, PrescriptionStatus::Requested, &on, "")?;
             referrals::get(tx, referral_id)
+        })
+    }
+
+    /// Changes what a saved prescription says: what it is for, what the
+    /// referrer knows, what to avoid. Its status and dates stay as they are
+    /// (the date requested is the first status in its history); the change
+    /// is in the audit log.
+    pub fn update_prescription(
+        &mut self,
+        prescription_id: &str,
+        input: &PrescriptionInput,
+    ) -> Result<Referral> {
+        self.write(|tx| {
+            let (referral_id, attendee_id, _) = owner(tx, prescription_id)?;
+            changeable(tx, &attendee_id)?;
+            let checked = Checked::of(input)?;
+            tx.execute(
+                "UPDATE playlist_prescription SET purposes = ?2, purpose_notes = ?3,
+                     known_story = ?4, avoid_notes = ?5, updated_at = ?6
+                 WHERE id = ?1",
+                params![
+                    prescription_id,
+                    checked.purposes,
+                    checked.purpose_notes,
+                    checked.known_story,
+                    checked.avoid_notes,
+                    now()
+                ],
+            )?;
+            referrals::get(tx, &referral_id)
         })
     }
 

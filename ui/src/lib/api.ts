@@ -192,6 +192,9 @@ export const musicSuggestions = (attendeeId: string) => call('music_suggestions'
 /** A request for a personal playlist on a referral; resolves with the referral. */
 export const prescribePlaylist = (referralId: string, input: PrescriptionInput) =>
   call('prescribe_playlist', { referralId, input });
+/** Changes what a saved prescription says (not its status or dates); resolves with the referral. */
+export const updatePrescription = (prescriptionId: string, input: PrescriptionInput) =>
+  call('update_prescription', { prescriptionId, input });
 export const setPrescriptionStatus = (prescriptionId: string, status: PrescriptionStatus, changedOn: string, note: string) =>
   call('set_prescription_status', { prescriptionId, status, changedOn, note });
 export const setPrescriptionPlaylist = (prescriptionId: string, playlistId: string | null) =>

@@ -171,6 +171,7 @@ export interface Commands {
   remove_avoid: { args: { id: string }; result: MusicStory };
   music_suggestions: { args: { attendeeId: string }; result: MusicSuggestions };
   prescribe_playlist: { args: { referralId: string; input: PrescriptionInput }; result: Referral };
+  update_prescription: { args: { prescriptionId: string; input: PrescriptionInput }; result: Referral };
   set_prescription_status: { args: { prescriptionId: string; status: PrescriptionStatus; changedOn: string; note: string }; result: Referral };
   set_prescription_playlist: { args: { prescriptionId: string; playlistId: string | null }; result: Referral };
   waiting_prescriptions: { args: Record<string, never>; result: WaitingPrescription[] };
@@ -323,6 +324,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'remove_avoid',
   'music_suggestions',
   'prescribe_playlist',
+  'update_prescription',
   'set_prescription_status',
   'set_prescription_playlist',
   'waiting_prescriptions',

@@ -1,7 +1,7 @@
 // A playlist prescription on a referral, over the app's real commands: made
 // on the person's page (the core's message when it says nothing of what the
 // playlist is for), waiting on Today, given its playlist, and moved on until
-// it no longer waits.
+// it no longer waits; changed after it was saved.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
@@ -70,6 +70,20 @@ describe('playlist prescription', () => {
     expect(block.getByText('Calm before a hard time of day, Sleep')).toBeTruthy();
     expect(block.getByText('No hymns: her mother’s funeral')).toBeTruthy();
     expect(block.getAllByText('Requested')).toHaveLength(2); // the badge and the history
+
+    // Changed after it was saved: what the link worker said later.
+    await user.click(block.getByRole('button', { name: /^Edit prescription/ }));
+    const edit = within(await screen.findByRole('dialog', { name: 'Change the playlist prescription' }));
+    expect((edit.getByLabelText('Sleep') as HTMLInputElement).checked).toBe(true);
+    expect((edit.getByLabelText('More on what it is for') as HTMLTextAreaElement).value).toBe('Half an hour before her bath');
+    expect(edit.queryByLabelText('Date requested')).toBeNull();
+    await user.click(edit.getByLabelText('Sleep'));
+    await user.type(edit.getByLabelText('What the referrer knows of their music'), 'Sang in a church choir');
+    await user.click(edit.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(block.getByText('Calm before a hard time of day')).toBeTruthy());
+    expect(block.getByText('Sang in a church choir')).toBeTruthy();
+    expect(block.getAllByText('Requested')).toHaveLength(2); // its status and history as they were
 
     // Waiting on Today, with who asked.
     router.go('#/today');
