@@ -1134,4 +1134,40 @@ fn a_playlist_prescription_goes_through_the_commands() {
     );
     let waiting: Vec<WaitingPrescription> = app.ok("waiting_prescriptions", json!({}));
     assert!(waiting.is_empty());
+
+    // Changed after it was saved; its status stays.
+    let err = app
+        .call(
+            "update_prescription",
+            json!({"prescriptionId": p.id, "input": {"purposes": ["other"]}}),
+        )
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("purposeNotes"));
+    let referral: Referral = app.ok(
+        "update_prescription",
+        json!({"prescriptionId": p.id, "input": {"purposes": ["calm"],
+               "purposeNotes": "Before her bath"}}),
+    );
+    let changed = referral.prescription.unwrap();
+    assert_eq!(changed.purposes, [PrescriptionPurpose::Calm]);
+    assert_eq!(changed.status, PrescriptionStatus::HandedOver);
+
+    // The hand-over pack's plan comes from the prescription; an empty
+    // playlist is not written anywhere.
+    let plan: HandoverPlan = app.ok("handover_plan", json!({"playlistId": list.id}));
+    assert_eq!(
+        plan.helps_with,
+        "Calm before a hard time of day: Before her bath"
+    );
+    let stick = tempfile::tempdir().unwrap();
+    let err = app
+        .call(
+            "write_handover_pack",
+            json!({"input": {"playlistId": list.id, "ifUpset": "Stop it", "contact": "Sam"},
+                   "folder": stick.path()}),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "conflict");
+    assert!(err.message.contains("no songs yet"), "{}", err.message);
+    assert_eq!(std::fs::read_dir(stick.path()).unwrap().count(), 0);
 }
