@@ -55,6 +55,8 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         PrescriptionStatusChange, PlaylistPrescription, PrescriptionInput, WaitingPrescription,
         ListeningPlace, Listening, ListeningInput, TrackResponse, ReviewDue, HandoverInput,
         HandoverPlan, HandoverDone,
+        // Songs' words for sing-alongs.
+        LyricsRights, Lyrics, LyricsInput, SongbookSong, SongRef, Songbook,
         // Backups.
         BackupKind, BackupInfo, RestoreReport,
         // The audit log.

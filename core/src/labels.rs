@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::model::{
-    DeclineReason, InformationNeed, InformationNeeds, ListeningPlace, Mark, MessageHeading,
+    DeclineReason, InformationNeed, InformationNeeds, ListeningPlace, LyricsRights, Mark, MessageHeading,
     PlaylistKind, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
     ReferralStatus, RefusalReason, SessionStatus, Timing,
 };
@@ -135,6 +135,12 @@ pub fn information_need_words(needs: &InformationNeeds) -> Vec<String> {
 labelled!(ListeningPlace {
     Session => "In a session",
     Home => "At home",
+});
+
+labelled!(LyricsRights {
+    PublicDomain => "Public domain",
+    Licensed => "Licensed by the practice",
+    Unknown => "Not known yet",
 });
 
 /// The carers' guide's response scale (after Samson et al. 2009), 0 to 5.
@@ -277,7 +283,7 @@ pub fn typescript() -> String {
     let mut s = String::from(
         "// Generated from core/src/labels.rs. Do not edit by hand:\n\
          // run `REFRAIN_UPDATE_BINDINGS=1 cargo test --test main bindings` after changing a label.\n\n\
-         import type {\n  BandLevel,\n  DeclineReason,\n  InformationNeed,\n  ListeningPlace,\n  Mark,\n  PlaylistKind,\n  PrescriptionPurpose,\n  PrescriptionStatus,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
+         import type {\n  BandLevel,\n  DeclineReason,\n  InformationNeed,\n  ListeningPlace,\n  LyricsRights,\n  Mark,\n  PlaylistKind,\n  PrescriptionPurpose,\n  PrescriptionStatus,\n  Rater,\n  ReferralReason,\n  ReferralSource,\n  \
          ReferralStatus,\n  RefusalReason,\n  SessionStatus,\n  Timing,\n} from './bindings';\n\n",
     );
     section::<Mark>(
@@ -368,6 +374,14 @@ pub fn typescript() -> String {
         Some("LISTENING_PLACES"),
         "LISTENING_PLACE_LABELS",
         "Where a song was heard.",
+        |v| v.label().into(),
+    );
+    section::<LyricsRights>(
+        &mut s,
+        "LyricsRights",
+        Some("LYRICS_RIGHTS"),
+        "LYRICS_RIGHTS_LABELS",
+        "Who holds the rights to a song's words.",
         |v| v.label().into(),
     );
     s.push_str(&format!(

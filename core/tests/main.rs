@@ -8,6 +8,7 @@ mod backup;
 mod crash;
 mod information_needs;
 mod handover;
+mod lyrics;
 mod music_story;
 mod notes;
 mod outcomes;

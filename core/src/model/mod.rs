@@ -923,12 +923,14 @@ pub struct AuditEntry {
     pub what: String,
 }
 
+mod lyrics;
 mod music_story;
 mod notes;
 mod people_import;
 mod report;
 mod scores;
 
+pub use lyrics::*;
 pub use music_story::*;
 pub use notes::*;
 pub use people_import::*;

@@ -69,6 +69,9 @@ pub enum ReportRequest {
     /// The practice's groups as an Open Referral UK listing (JSON), for a
     /// social prescribing directory.
     Directory {},
+    /// A playlist's songs' words as a large-print song book (PDF); refused
+    /// while any song's words have rights not known.
+    SongBook { playlist_id: String },
 }
 
 /// Who made a report, when, and with which version of Refrain: printed on

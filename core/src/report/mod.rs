@@ -11,6 +11,7 @@ pub mod oruk;
 pub mod programme;
 pub mod referrer;
 pub mod register;
+pub mod songbook;
 pub mod subject_access;
 
 use std::io::Write;
@@ -40,6 +41,7 @@ pub fn formats(request: &ReportRequest) -> &'static [ExportFormat] {
         ReportRequest::ReferrerFeedback { .. } => &[Pdf, Json],
         ReportRequest::SubjectAccess { .. } => &[Pdf, Json],
         ReportRequest::Directory { .. } => &[Json],
+        ReportRequest::SongBook { .. } => &[Pdf],
     }
 }
 
@@ -51,6 +53,7 @@ fn what(request: &ReportRequest) -> &'static str {
         ReportRequest::ReferrerFeedback { .. } => "Feedback for a referrer",
         ReportRequest::SubjectAccess { .. } => "What Refrain holds about a person",
         ReportRequest::Directory { .. } => "A directory listing",
+        ReportRequest::SongBook { .. } => "A song book",
     }
 }
 
@@ -80,6 +83,7 @@ enum Data {
     Feedback(Box<crate::model::ReferrerFeedback>),
     SubjectAccess(Box<crate::model::SubjectAccess>),
     Directory(Box<crate::model::DirectoryListing>),
+    SongBook(Box<crate::model::Songbook>),
 }
 
 /// Reads what a report needs from the store (the only part that needs it),
@@ -124,6 +128,9 @@ pub fn read(
             Data::SubjectAccess(Box::new(store.subject_access(attendee_id)?))
         }
         ReportRequest::Directory {} => Data::Directory(Box::new(store.directory_listing()?)),
+        ReportRequest::SongBook { playlist_id } => {
+            Data::SongBook(Box::new(store.songbook(playlist_id)?))
+        }
     };
     Ok(Prepared { format, data })
 }
@@ -146,6 +153,7 @@ impl Prepared {
             (Data::SubjectAccess(s), Json) => subject_access::to_json(s),
             (Data::SubjectAccess(s), _) => subject_access::to_pdf(s),
             (Data::Directory(l), _) => oruk::to_json(l),
+            (Data::SongBook(b), _) => songbook::to_pdf(b),
         }
     }
 
@@ -210,6 +218,8 @@ pub fn suggested_file_name(
             } else {
                 format!("Open Referral UK listing {}", file_safe(&name))
             }
+        ReportRequest::SongBook { playlist_id } => {
+            file_safe(&store.songbook_contents(playlist_id)?.title.replace(':', ""))
         }
     };
     Ok(format!("{stem}.{}", format.extension()))

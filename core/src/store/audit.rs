@@ -35,6 +35,7 @@ const TABLES: &[(&str, &str)] = &[
     ("practitioner", "therapist's profile"),
     ("playlist", "playlist"),
     ("track", "track"),
+    ("track_lyrics", "song's words"),
     ("group_instrument", "group's choice of measures"),
     ("custom_instrument", "measure"),
     ("music_story", "music life story"),

@@ -12,6 +12,7 @@ pub(crate) mod groups;
 pub(crate) mod instruments;
 pub mod library;
 pub(crate) mod listening;
+pub mod lyrics;
 pub(crate) mod music_story;
 pub(crate) mod notes;
 pub(crate) mod playlists;

@@ -1245,6 +1245,40 @@ ALTER TABLE attendee ADD COLUMN needs_hearing_loop INTEGER NOT NULL DEFAULT 0
     CHECK (needs_hearing_loop IN (0, 1));
 "#;
 
+/// The words of a song, for sing-alongs: one row per track that has them,
+/// with who holds their rights (public domain, licensed by the practice, or
+/// not known). Words whose rights are not known are kept but never printed
+/// or shown to a room. Part of the library, so shared like the track.
+const V13_LYRICS: &str = r#"
+CREATE TABLE track_lyrics (
+    track_id    TEXT PRIMARY KEY NOT NULL REFERENCES track(id),
+    words       TEXT NOT NULL CHECK (length(trim(words)) > 0),
+    rights      TEXT NOT NULL CHECK (rights IN ('public_domain', 'licensed', 'unknown')),
+    credit      TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER audit_track_lyrics_insert AFTER INSERT ON track_lyrics
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'track_lyrics', NEW.track_id,
+            'created');
+END;
+CREATE TRIGGER audit_track_lyrics_update AFTER UPDATE ON track_lyrics
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'track_lyrics', NEW.track_id,
+            'changed');
+END;
+CREATE TRIGGER audit_track_lyrics_delete AFTER DELETE ON track_lyrics
+BEGIN
+    INSERT INTO audit_log (at, practitioner_id, record_table, record_id, action)
+    VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), refrain_actor(), 'track_lyrics', OLD.track_id,
+            'removed');
+END;
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
@@ -1261,8 +1295,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V10_PERSONAL_MUSIC).foreign_key_check(),
         M::up(V11_TEAM),
         M::up(V12_INFORMATION_NEEDS),
+        M::up(V13_LYRICS).foreign_key_check(),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 12;
+pub const SCHEMA_VERSION: u32 = 13;

@@ -4,8 +4,8 @@
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::model::{
-    DeclineReason, ListeningPlace, Mark, PrescriptionPurpose, PrescriptionStatus, ReferralReason,
-    ReferralSource, ReferralStatus, SessionStatus, Timing, Weekday,
+    DeclineReason, ListeningPlace, LyricsRights, Mark, PrescriptionPurpose, PrescriptionStatus,
+    ReferralReason, ReferralSource, ReferralStatus, SessionStatus, Timing, Weekday,
 };
 use crate::outcomes::Rater;
 
@@ -117,6 +117,12 @@ db_enum!(ReferralReason {
     Depression => "depression",
     DementiaOrMemoryLoss => "dementia_or_memory_loss",
     Other => "other",
+});
+
+db_enum!(LyricsRights {
+    PublicDomain => "public_domain",
+    Licensed => "licensed",
+    Unknown => "unknown",
 });
 
 db_enum!(ListeningPlace {

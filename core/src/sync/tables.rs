@@ -24,6 +24,7 @@ pub const SYNCED: &[&str] = &[
     "attendee",
     "track",
     "track_tag",
+    "track_lyrics",
     "custom_instrument",
     // The practice's settings (the referral deadline, the start and end
     // measure): the same for every laptop of the practice.
@@ -221,8 +222,8 @@ pub fn route(conn: &Connection, row: &RowImage) -> Result<Route> {
         }
         // The library, erasures (which carry no personal data), and the
         // practice's settings (the same for every laptop of the practice).
-        "venue" | "practitioner" | "track" | "track_tag" | "custom_instrument" | "erasure"
-        | "practice_setting" => Route::Everywhere,
+        "venue" | "practitioner" | "track" | "track_tag" | "track_lyrics" | "custom_instrument"
+        | "erasure" | "practice_setting" => Route::Everywhere,
         "team_info" | "team_device" | "team_grant" => Route::Team,
         // A new synced table must say where its rows go (a test routes a
         // row of every synced table).
