@@ -311,6 +311,32 @@ pub fn archive_track(state: State<'_, AppState>, id: String) -> Res<()> {
 }
 
 #[tauri::command(async)]
+pub fn track_lyrics(state: State<'_, AppState>, track_id: String) -> Res<Option<Lyrics>> {
+    state.with(|s| s.track_lyrics(&track_id))
+}
+
+#[tauri::command(async)]
+pub fn set_track_lyrics(
+    state: State<'_, AppState>,
+    track_id: String,
+    input: LyricsInput,
+) -> Res<Option<Lyrics>> {
+    state.with(|s| s.set_track_lyrics(&track_id, &input))
+}
+
+/// A playlist's songs with words that may be shown, and those held back.
+#[tauri::command(async)]
+pub fn songbook_contents(state: State<'_, AppState>, playlist_id: String) -> Res<Songbook> {
+    state.with(|s| s.songbook_contents(&playlist_id))
+}
+
+/// The words to show a room; refused while any song's rights are not known.
+#[tauri::command(async)]
+pub fn songbook(state: State<'_, AppState>, playlist_id: String) -> Res<Songbook> {
+    state.with(|s| s.songbook(&playlist_id))
+}
+
+#[tauri::command(async)]
 pub fn import_tracks<R: Runtime>(app: AppHandle<R>, paths: Vec<PathBuf>) -> Res<ImportReport> {
     music::import(&app, paths)
 }

@@ -69,31 +69,13 @@ export type Attendee = { id: string, fullName: string, preferredName: string, da
 /**
  * A carer or companion who comes along.
  */
-carerName: string, accessNeeds: string, communicationNeeds: string, 
-/**
- * The Accessible Information Standard's flags: how to give them
- * information and how to reach them.
- */
-informationNeeds: InformationNeeds, notes: string, consentParticipation: Consent, consentMedia: Consent, consentShareOutcomes: Consent, archived: boolean, createdAt: string, updatedAt: string, };
+carerName: string, accessNeeds: string, communicationNeeds: string, notes: string, consentParticipation: Consent, consentMedia: Consent, consentShareOutcomes: Consent, archived: boolean, createdAt: string, updatedAt: string, };
 
 export type AttendeeInput = { fullName: string, preferredName: string, 
 /**
  * `YYYY-MM-DD`, or empty.
  */
-dateOfBirth: string, phone: string, email: string, carerName: string, accessNeeds: string, communicationNeeds: string, informationNeeds: InformationNeeds, notes: string, consentParticipation: Consent, consentMedia: Consent, consentShareOutcomes: Consent, };
-
-export type InformationNeeds = { largePrint: boolean, easyRead: boolean, 
-/**
- * Information goes to, and contact is made through, their carer.
- */
-contactViaCarer: boolean, interpreter: boolean, 
-/**
- * The language to interpret into (British Sign Language included);
- * needed when `interpreter` is set, empty otherwise.
- */
-interpreterLanguage: string, hearingLoop: boolean, };
-
-export type InformationNeed = "largePrint" | "easyRead" | "contactViaCarer" | "interpreter" | "hearingLoop";
+dateOfBirth: string, phone: string, email: string, carerName: string, accessNeeds: string, communicationNeeds: string, notes: string, consentParticipation: Consent, consentMedia: Consent, consentShareOutcomes: Consent, };
 
 export type AttendeeSummary = { id: string, fullName: string, preferredName: string, 
 /**
@@ -154,16 +136,6 @@ referralResponseDays: number,
  * episode (ONS4 unless changed).
  */
 episodeInstrumentKey: string, };
-
-export type PracticeDetails = { name: string, 
-/**
- * A sentence or two about the practice, for a directory.
- */
-description: string, email: string, phone: string, 
-/**
- * `https://...`, or empty.
- */
-website: string, };
 
 export type AwaitingReferral = { referralId: string, attendeeId: string, fullName: string, source: ReferralSource, 
 /**
@@ -343,7 +315,7 @@ facilitators: string, };
 
 export type Mark = "present" | "late" | "leftEarly" | "absent" | "apologies";
 
-export type RegisterEntry = { attendeeId: string, fullName: string, preferredName: string, carerName: string, accessNeeds: string, communicationNeeds: string, informationNeeds: InformationNeeds, 
+export type RegisterEntry = { attendeeId: string, fullName: string, preferredName: string, carerName: string, accessNeeds: string, communicationNeeds: string, 
 /**
  * None until the person is marked.
  */
@@ -426,34 +398,11 @@ fileName: string, reason: RefusalReason,
  */
 message: string, };
 
-export type DamagedFile = { 
-/**
- * The file's name (not its full path).
- */
-fileName: string, trackId: string, 
-/**
- * The length the file gives, as listed.
- */
-listedMs: number, 
-/**
- * How much music could be read.
- */
-readableMs: number, 
-/**
- * In plain words: "… may be damaged: only 0:00.2 could be read (it says 0:12)."
- */
-message: string, };
-
 export type ImportReport = { imported: Array<Track>, 
 /**
  * Files whose music was already in the library.
  */
 alreadyThere: Array<Track>, refused: Array<RefusedFile>, 
-/**
- * Files added whose container says more than could be read: they may
- * be damaged (a copy cut short).
- */
-mayBeDamaged: Array<DamagedFile>, 
 /**
  * The import was cancelled before every file was looked at.
  */
@@ -1091,32 +1040,53 @@ export type ReviewDue = { playlistId: string, playlistName: string, attendeeId: 
  */
 reviewOn: string, };
 
-export type HandoverInput = { playlistId: string, 
-/**
- * Print the person's name on the sheet (left off unless asked).
- */
-printName: boolean, whenToPlay: string, howLong: string, helpsWith: string, 
-/**
- * What to do if the music upsets them (needed).
- */
-ifUpset: string, 
-/**
- * Who to contact with questions (needed).
- */
-contact: string, };
+export type LyricsRights = "publicDomain" | "licensed" | "unknown";
 
-export type HandoverPlan = { helpsWith: string, howLong: string, 
+export type Lyrics = { trackId: string, 
 /**
- * Where the pack goes unless the therapist chooses another folder or a
- * USB stick: the reports folder.
+ * As typed: verses are separated by a blank line.
  */
-folder: string, };
+words: string, rights: LyricsRights, 
+/**
+ * Who wrote them, or whose licence covers them ("Harry Dacre, 1892").
+ */
+credit: string, 
+/**
+ * Whether they may be printed or shown (the rights are known).
+ */
+mayShow: boolean, updatedAt: string, };
 
-export type HandoverDone = { 
+export type LyricsInput = { words: string, rights: LyricsRights, credit: string, };
+
+export type SongbookSong = { trackId: string, title: string, artist: string, 
 /**
- * The pack's new folder.
+ * The verses in order (the words split at blank lines), each its lines
+ * joined by "\n".
  */
-folder: string, songs: number, bytes: number, };
+verses: Array<string>, 
+/**
+ * The credit line printed at the song's foot ("Words: Harry Dacre,
+ * 1892. Public domain.").
+ */
+creditLine: string, };
+
+export type SongRef = { trackId: string, title: string, artist: string, };
+
+export type Songbook = { playlistId: string, 
+/**
+ * "Song book: Tuesday Singers" for a group's setlist; for a personal
+ * playlist only "Song book" (the book may be seen by the room).
+ */
+title: string, songs: Array<SongbookSong>, 
+/**
+ * Songs whose words are not in Refrain: left out of the book.
+ */
+withoutWords: Array<SongRef>, 
+/**
+ * Songs whose words are kept but whose rights are not known: nothing is
+ * printed or shown while there are any.
+ */
+unknownRights: Array<SongRef>, };
 
 export type BackupKind = "auto" | "beforeMigration" | "manual";
 
@@ -1171,7 +1141,7 @@ what: string, };
 
 export type ExportFormat = "csv" | "xlsx" | "pdf" | "json";
 
-export type ReportRequest = { "kind": "register", groupId: string, from: string, to: string, } | { "kind": "allRegisters", from: string, to: string, } | { "kind": "programme", groupIds: Array<string>, from: string, to: string, narrative: string, } | { "kind": "referrerFeedback", attendeeId: string, summary: string, } | { "kind": "subjectAccess", attendeeId: string, } | { "kind": "directory", };
+export type ReportRequest = { "kind": "register", groupId: string, from: string, to: string, } | { "kind": "allRegisters", from: string, to: string, } | { "kind": "programme", groupIds: Array<string>, from: string, to: string, narrative: string, } | { "kind": "referrerFeedback", attendeeId: string, summary: string, } | { "kind": "subjectAccess", attendeeId: string, } | { "kind": "songBook", playlistId: string, };
 
 export type ReportStamp = { 
 /**
@@ -1300,11 +1270,6 @@ export type MessageHeading = "person" | "needsAndConcerns" | "supportOffered" | 
 export type CodedEntry = { heading: MessageHeading, system: string, code: string, term: string, checkedAgainst: Array<string>, };
 
 export type ReferrerFeedback = { attendeeId: string, fullName: string, dateOfBirth: string | null, 
-/**
- * How the person needs information given (large print makes the PDF
- * large print).
- */
-informationNeeds: InformationNeeds, 
 /**
  * "Name, organisation" of the latest referral, if any.
  */

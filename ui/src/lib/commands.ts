@@ -38,6 +38,8 @@ import type {
   Invitation,
   Listening,
   ListeningInput,
+  Lyrics,
+  LyricsInput,
   Mark,
   Membership,
   MusicStory,
@@ -72,6 +74,7 @@ import type {
   Session,
   SessionInput,
   SessionNotes,
+  Songbook,
   StoreInfo,
   TeamOverview,
   TeamStatus,
@@ -131,6 +134,10 @@ export interface Commands {
   list_tags: { args: Record<string, never>; result: string[] };
   set_track_tags: { args: { trackId: string; tags: string[] }; result: Track };
   archive_track: { args: { id: string }; result: null };
+  track_lyrics: { args: { trackId: string }; result: Lyrics | null };
+  set_track_lyrics: { args: { trackId: string; input: LyricsInput }; result: Lyrics | null };
+  songbook_contents: { args: { playlistId: string }; result: Songbook };
+  songbook: { args: { playlistId: string }; result: Songbook };
   import_tracks: { args: { paths: string[] }; result: ImportReport };
   import_sample_music: { args: Record<string, never>; result: ImportReport };
   cancel_import: { args: Record<string, never>; result: null };
@@ -284,6 +291,10 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'list_tags',
   'set_track_tags',
   'archive_track',
+  'track_lyrics',
+  'set_track_lyrics',
+  'songbook_contents',
+  'songbook',
   'import_tracks',
   'import_sample_music',
   'cancel_import',

@@ -6,6 +6,7 @@ import type {
   DeclineReason,
   InformationNeed,
   ListeningPlace,
+  LyricsRights,
   Mark,
   PlaylistKind,
   PrescriptionPurpose,
@@ -120,6 +121,14 @@ export const LISTENING_PLACES: readonly ListeningPlace[] = ["session", "home"];
 export const LISTENING_PLACE_LABELS: Readonly<Record<ListeningPlace, string>> = {
   session: "In a session",
   home: "At home",
+};
+
+export const LYRICS_RIGHTS: readonly LyricsRights[] = ["publicDomain", "licensed", "unknown"];
+/** Who holds the rights to a song's words. */
+export const LYRICS_RIGHTS_LABELS: Readonly<Record<LyricsRights, string>> = {
+  publicDomain: "Public domain",
+  licensed: "Licensed by the practice",
+  unknown: "Not known yet",
 };
 
 /** The carers' guide's response scale, 0 (no recognition) to 5 (a specific memory). */
