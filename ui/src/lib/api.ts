@@ -1,7 +1,9 @@
 // The one door to the Rust side. Screens call these functions, never `invoke`.
 // Every function rejects with a CommandError ({code, message, field}).
 import { invoke } from '@tauri-apps/api/core';
-import { listen } from '@tauri-apps/api/event';
+import { emitTo, listen } from '@tauri-apps/api/event';
+import { getCurrentWindow } from '@tauri-apps/api/window';
+import { WebviewWindow } from '@tauri-apps/api/webviewWindow';
 import { open as openDialog, save as saveDialog, type OpenDialogOptions, type SaveDialogOptions } from '@tauri-apps/plugin-dialog';
 import type {
   AttendeeInput,
@@ -18,6 +20,7 @@ import type {
   ImportProgress,
   ImportTable,
   ListeningInput,
+  LyricsInput,
   Mark,
   MusicStoryInput,
   PeopleImportProgress,
@@ -304,6 +307,81 @@ export const listTracks = (query: string, tag: string) => call('list_tracks', { 
 export const listTags = () => call('list_tags');
 export const setTrackTags = (trackId: string, tags: string[]) => call('set_track_tags', { trackId, tags });
 export const archiveTrack = (id: string) => call('archive_track', { id });
+/** A track's words for sing-alongs, or null. */
+export const trackLyrics = (trackId: string) => call('track_lyrics', { trackId });
+/** Keeps a track's words and who holds their rights; empty words take them out. */
+export const setTrackLyrics = (trackId: string, input: LyricsInput) => call('set_track_lyrics', { trackId, input });
+/** A playlist's songs whose words may be shown, and the songs held back. */
+export const songbookContents = (playlistId: string) => call('songbook_contents', { playlistId });
+/** The words to show a room (refused while any song's rights are not known). */
+export const songbook = (playlistId: string) => call('songbook', { playlistId });
+
+/** The label of the second window that shows a song's words to the room. */
+export const WORDS_WINDOW = 'words';
+
+/**
+ * Fills the screen with this window (or gives the screen back). Never throws:
+ * a window that cannot fill the screen stays as it is. Resolves with whether
+ * it worked.
+ */
+export async function setFullscreen(on: boolean): Promise<boolean> {
+  if (!hasTauri()) return false;
+  try {
+    await getCurrentWindow().setFullscreen(on);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens the second window showing a playlist's words (for a projector or a
+ * TV), or shows this playlist in it when it is open already.
+ */
+export async function openWordsWindow(playlistId: string): Promise<void> {
+  if (!hasTauri()) {
+    const err: CommandError = {
+      code: 'no_backend',
+      message: 'Refrain could not open a second window. Please close and reopen the app.',
+      field: null,
+    };
+    throw err;
+  }
+  const existing = await WebviewWindow.getByLabel(WORDS_WINDOW);
+  if (existing) {
+    await emitTo(WORDS_WINDOW, 'words-playlist', playlistId);
+    return;
+  }
+  const win = new WebviewWindow(WORDS_WINDOW, {
+    url: `index.html#/words/${encodeURIComponent(playlistId)}`,
+    title: 'Refrain: words',
+    width: 1024,
+    height: 640,
+  });
+  await new Promise<void>((resolve, reject) => {
+    void win.once('tauri://created', () => resolve());
+    void win.once('tauri://error', (e) => {
+      const err: CommandError = {
+        code: 'unknown',
+        message: `Refrain could not open a second window (${String(e.payload)}). Show the words on this screen instead.`,
+        field: null,
+      };
+      reject(err);
+    });
+  });
+}
+
+/** Moves the words window on (1) or back (-1) a verse. */
+export async function stepWordsWindow(step: 1 | -1): Promise<void> {
+  if (!hasTauri()) return;
+  await emitTo(WORDS_WINDOW, 'words-step', step);
+}
+
+/** Steps asked of the words window from the main window. */
+export const onWordsStep = (handler: (step: number) => void) => subscribe<number>('words-step', handler);
+/** Another playlist to show in the words window. */
+export const onWordsPlaylist = (handler: (playlistId: string) => void) =>
+  subscribe<string>('words-playlist', handler);
 /** Files and/or folders. Resolves when the import ends; progress comes by `onImportProgress`. */
 export const importTracks = (paths: string[]) => call('import_tracks', { paths });
 export const importSampleMusic = () => call('import_sample_music');

@@ -1,6 +1,7 @@
 // A tiny hash router: #/today, #/groups, #/groups/new, #/groups/<id>,
 // #/attendees, #/attendees/new, #/attendees/import, #/attendees/<id>, #/sessions/<id>, #/music,
-// #/playlists/<id>, #/venues, #/notes, #/measures, #/practitioners, #/backups, #/security, #/reports, #/team.
+// #/playlists/<id>, #/now-playing, #/words/<playlist id>, #/venues, #/notes, #/measures, #/practitioners,
+// #/backups, #/security, #/reports, #/team.
 
 export type Route =
   | { name: 'today' }
@@ -14,6 +15,8 @@ export type Route =
   | { name: 'session'; id: string }
   | { name: 'music' }
   | { name: 'playlist'; id: string }
+  | { name: 'now-playing' }
+  | { name: 'words'; id: string }
   | { name: 'venues' }
   | { name: 'notes' }
   | { name: 'measures' }
@@ -45,6 +48,10 @@ export function parseRoute(hash: string): Route {
       return id ? { name: 'not-found', path } : { name: 'music' };
     case 'playlists':
       return id ? { name: 'playlist', id } : { name: 'not-found', path };
+    case 'now-playing':
+      return id ? { name: 'not-found', path } : { name: 'now-playing' };
+    case 'words':
+      return id ? { name: 'words', id } : { name: 'not-found', path };
     case 'venues':
       return id ? { name: 'not-found', path } : { name: 'venues' };
     case 'notes':
@@ -78,6 +85,8 @@ export const paths = {
   session: (id: string) => `#/sessions/${encodeURIComponent(id)}`,
   music: () => '#/music',
   playlist: (id: string) => `#/playlists/${encodeURIComponent(id)}`,
+  nowPlaying: () => '#/now-playing',
+  words: (playlistId: string) => `#/words/${encodeURIComponent(playlistId)}`,
   venues: () => '#/venues',
   notes: () => '#/notes',
   measures: () => '#/measures',
@@ -120,6 +129,7 @@ export function section(
       return 'attendees';
     case 'music':
     case 'playlist':
+    case 'words':
       return 'music';
     case 'venues':
       return 'venues';
@@ -144,16 +154,37 @@ export function section(
 
 class Router {
   route = $state<Route>(parseRoute(typeof location === 'undefined' ? '' : location.hash));
+  /**
+   * While set, the screen stays at this address: going back, or any other
+   * change of address, is put straight back (the person's Now playing).
+   */
+  private held: string | null = null;
 
   constructor() {
     if (typeof window !== 'undefined') {
       window.addEventListener('hashchange', () => {
+        if (this.held !== null && location.hash !== this.held) {
+          location.replace(this.held);
+          return;
+        }
         this.route = parseRoute(location.hash);
       });
     }
   }
 
+  /** Keeps the screen at `hash` until `release` (going there first). */
+  hold(hash: string): void {
+    this.held = null;
+    this.go(hash);
+    this.held = hash;
+  }
+
+  release(): void {
+    this.held = null;
+  }
+
   go(hash: string): void {
+    if (this.held !== null) return;
     if (location.hash === hash) {
       this.route = parseRoute(hash);
     } else {
