@@ -37,9 +37,11 @@ export const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /**
  * Runs axe on the whole page as it stands (waiting first for the page to have
- * drawn) and returns its violations, each with its nodes.
+ * drawn) and returns its violations, each with its nodes. `rules` runs only
+ * those rules instead of the WCAG levels (e.g. AAA's
+ * 'color-contrast-enhanced', 7:1, for a screen made for people who see less).
  */
-export async function audit(session, { exclude = [] } = {}) {
+export async function audit(session, { exclude = [], rules = null } = {}) {
   const loaded = await session.executeScript('return typeof window.axe === "object" && !!window.axe.run;');
   if (!loaded) {
     // The source defines window.axe when run as a script's body.
@@ -47,10 +49,10 @@ export async function audit(session, { exclude = [] } = {}) {
   }
   await session.executeScript('return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))');
   const result = await session.executeScript(
-    `const [tags, exclude] = arguments;
+    `const [tags, exclude, rules] = arguments;
      return window.axe
        .run({ include: [document], exclude: exclude.map((s) => [s]) }, {
-         runOnly: { type: 'tag', values: tags },
+         runOnly: rules ? { type: 'rule', values: rules } : { type: 'tag', values: tags },
          resultTypes: ['violations'],
        })
        .then(
@@ -67,7 +69,7 @@ export async function audit(session, { exclude = [] } = {}) {
          })) }),
          (e) => ({ error: String(e && e.stack || e) }),
        );`,
-    [TAGS, exclude],
+    [TAGS, exclude, rules],
   );
   if (result?.error) throw new Error(`axe failed to run: ${result.error}`);
   return result.violations;
