@@ -1171,3 +1171,60 @@ fn a_playlist_prescription_goes_through_the_commands() {
     assert!(err.message.contains("no songs yet"), "{}", err.message);
     assert_eq!(std::fs::read_dir(stick.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_songs_words_and_the_song_book_go_through_the_commands() {
+    let app = App::new();
+    let dir = tempfile::tempdir().unwrap();
+    let song = dir.path().join("Oh Susanna.wav");
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/music");
+    std::fs::copy(samples.join("Oh Susanna.wav"), &song).unwrap();
+    let report: ImportReport = app.ok("import_tracks", json!({"paths": [song]}));
+    let track = report.imported[0].clone();
+    let group: Group = app.ok(
+        "create_group",
+        json!({"input": {"name": "Tuesday Singers"}}),
+    );
+    let list: Playlist = app.ok(
+        "create_playlist",
+        json!({"kind": "setlist", "input": {"name": "Warm-ups", "groupId": group.id}}),
+    );
+    let _: Value = app.ok(
+        "add_to_playlist",
+        json!({"playlistId": list.id, "trackId": track.id, "note": ""}),
+    );
+
+    let none: Option<Lyrics> = app.ok("track_lyrics", json!({"trackId": track.id}));
+    assert_eq!(none, None);
+    let kept: Option<Lyrics> = app.ok(
+        "set_track_lyrics",
+        json!({"trackId": track.id, "input": {"words": "Oh! Susanna,\n\ndon't you cry", "rights": "unknown"}}),
+    );
+    assert!(!kept.unwrap().may_show);
+    // A rights value the core does not know is refused, not guessed.
+    assert!(app
+        .call_raw(
+            "set_track_lyrics",
+            json!({"trackId": track.id, "input": {"words": "La", "rights": "probably fine"}}),
+        )
+        .is_err());
+
+    let contents: Songbook = app.ok("songbook_contents", json!({"playlistId": list.id}));
+    assert_eq!(contents.unknown_rights.len(), 1);
+    let err = app
+        .call("songbook", json!({"playlistId": list.id}))
+        .unwrap_err();
+    assert_eq!(err.code, "conflict");
+    assert!(err.message.contains("“Oh! Susanna”"), "{}", err.message);
+
+    let _: Option<Lyrics> = app.ok(
+        "set_track_lyrics",
+        json!({"trackId": track.id, "input": {"words": "Oh! Susanna,\n\ndon't you cry", "rights": "publicDomain", "credit": "Stephen Foster"}}),
+    );
+    let book: Songbook = app.ok("songbook", json!({"playlistId": list.id}));
+    assert_eq!(book.songs[0].verses, ["Oh! Susanna,", "don't you cry"]);
+    assert_eq!(
+        book.songs[0].credit_line,
+        "Words: Stephen Foster. Public domain."
+    );
+}
