@@ -240,6 +240,18 @@ test('the words for a sing-along, and Now playing for the person', { timeout: 30
     await app.cmd('POST', '/window', { handle: words2 });
     try {
       await app.waitFor(async () => (await words())[0] === TIPPERARY, { message: "the main screen's Next verse" });
+      // It follows the setlist: the song that starts playing comes up.
+      await app.cmd('POST', '/window', { handle: main });
+      await press(`Play from here: ${DAISY}`);
+      const anyway = await control('Play anyway', { timeout: 3000 }).catch(() => null);
+      if (anyway) await anyway.click();
+      await app.cmd('POST', '/window', { handle: words2 });
+      await app.waitFor(async () => (await words())[1].startsWith('There is a flower'), {
+        message: 'the words of the song now playing',
+      });
+      await app.cmd('POST', '/window', { handle: main });
+      await press('Stop');
+      await app.cmd('POST', '/window', { handle: words2 });
     } finally {
       await app.cmd('DELETE', '/window');
       await app.cmd('POST', '/window', { handle: main });
