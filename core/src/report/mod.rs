@@ -218,6 +218,7 @@ pub fn suggested_file_name(
             } else {
                 format!("Open Referral UK listing {}", file_safe(&name))
             }
+        }
         ReportRequest::SongBook { playlist_id } => {
             file_safe(&store.songbook_contents(playlist_id)?.title.replace(':', ""))
         }

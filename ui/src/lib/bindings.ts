@@ -69,13 +69,31 @@ export type Attendee = { id: string, fullName: string, preferredName: string, da
 /**
  * A carer or companion who comes along.
  */
-carerName: string, accessNeeds: string, communicationNeeds: string, notes: string, consentParticipation: Consent, consentMedia: Consent, consentShareOutcomes: Consent, archived: boolean, createdAt: string, updatedAt: string, };
+carerName: string, accessNeeds: string, communicationNeeds: string, 
+/**
+ * The Accessible Information Standard's flags: how to give them
+ * information and how to reach them.
+ */
+informationNeeds: InformationNeeds, notes: string, consentParticipation: Consent, consentMedia: Consent, consentShareOutcomes: Consent, archived: boolean, createdAt: string, updatedAt: string, };
 
 export type AttendeeInput = { fullName: string, preferredName: string, 
 /**
  * `YYYY-MM-DD`, or empty.
  */
-dateOfBirth: string, phone: string, email: string, carerName: string, accessNeeds: string, communicationNeeds: string, notes: string, consentParticipation: Consent, consentMedia: Consent, consentShareOutcomes: Consent, };
+dateOfBirth: string, phone: string, email: string, carerName: string, accessNeeds: string, communicationNeeds: string, informationNeeds: InformationNeeds, notes: string, consentParticipation: Consent, consentMedia: Consent, consentShareOutcomes: Consent, };
+
+export type InformationNeeds = { largePrint: boolean, easyRead: boolean, 
+/**
+ * Information goes to, and contact is made through, their carer.
+ */
+contactViaCarer: boolean, interpreter: boolean, 
+/**
+ * The language to interpret into (British Sign Language included);
+ * needed when `interpreter` is set, empty otherwise.
+ */
+interpreterLanguage: string, hearingLoop: boolean, };
+
+export type InformationNeed = "largePrint" | "easyRead" | "contactViaCarer" | "interpreter" | "hearingLoop";
 
 export type AttendeeSummary = { id: string, fullName: string, preferredName: string, 
 /**
@@ -136,6 +154,16 @@ referralResponseDays: number,
  * episode (ONS4 unless changed).
  */
 episodeInstrumentKey: string, };
+
+export type PracticeDetails = { name: string, 
+/**
+ * A sentence or two about the practice, for a directory.
+ */
+description: string, email: string, phone: string, 
+/**
+ * `https://...`, or empty.
+ */
+website: string, };
 
 export type AwaitingReferral = { referralId: string, attendeeId: string, fullName: string, source: ReferralSource, 
 /**
@@ -315,7 +343,7 @@ facilitators: string, };
 
 export type Mark = "present" | "late" | "leftEarly" | "absent" | "apologies";
 
-export type RegisterEntry = { attendeeId: string, fullName: string, preferredName: string, carerName: string, accessNeeds: string, communicationNeeds: string, 
+export type RegisterEntry = { attendeeId: string, fullName: string, preferredName: string, carerName: string, accessNeeds: string, communicationNeeds: string, informationNeeds: InformationNeeds, 
 /**
  * None until the person is marked.
  */
@@ -398,11 +426,34 @@ fileName: string, reason: RefusalReason,
  */
 message: string, };
 
+export type DamagedFile = { 
+/**
+ * The file's name (not its full path).
+ */
+fileName: string, trackId: string, 
+/**
+ * The length the file gives, as listed.
+ */
+listedMs: number, 
+/**
+ * How much music could be read.
+ */
+readableMs: number, 
+/**
+ * In plain words: "… may be damaged: only 0:00.2 could be read (it says 0:12)."
+ */
+message: string, };
+
 export type ImportReport = { imported: Array<Track>, 
 /**
  * Files whose music was already in the library.
  */
 alreadyThere: Array<Track>, refused: Array<RefusedFile>, 
+/**
+ * Files added whose container says more than could be read: they may
+ * be damaged (a copy cut short).
+ */
+mayBeDamaged: Array<DamagedFile>, 
 /**
  * The import was cancelled before every file was looked at.
  */
@@ -1040,6 +1091,33 @@ export type ReviewDue = { playlistId: string, playlistName: string, attendeeId: 
  */
 reviewOn: string, };
 
+export type HandoverInput = { playlistId: string, 
+/**
+ * Print the person's name on the sheet (left off unless asked).
+ */
+printName: boolean, whenToPlay: string, howLong: string, helpsWith: string, 
+/**
+ * What to do if the music upsets them (needed).
+ */
+ifUpset: string, 
+/**
+ * Who to contact with questions (needed).
+ */
+contact: string, };
+
+export type HandoverPlan = { helpsWith: string, howLong: string, 
+/**
+ * Where the pack goes unless the therapist chooses another folder or a
+ * USB stick: the reports folder.
+ */
+folder: string, };
+
+export type HandoverDone = { 
+/**
+ * The pack's new folder.
+ */
+folder: string, songs: number, bytes: number, };
+
 export type LyricsRights = "publicDomain" | "licensed" | "unknown";
 
 export type Lyrics = { trackId: string, 
@@ -1141,7 +1219,7 @@ what: string, };
 
 export type ExportFormat = "csv" | "xlsx" | "pdf" | "json";
 
-export type ReportRequest = { "kind": "register", groupId: string, from: string, to: string, } | { "kind": "allRegisters", from: string, to: string, } | { "kind": "programme", groupIds: Array<string>, from: string, to: string, narrative: string, } | { "kind": "referrerFeedback", attendeeId: string, summary: string, } | { "kind": "subjectAccess", attendeeId: string, } | { "kind": "songBook", playlistId: string, };
+export type ReportRequest = { "kind": "register", groupId: string, from: string, to: string, } | { "kind": "allRegisters", from: string, to: string, } | { "kind": "programme", groupIds: Array<string>, from: string, to: string, narrative: string, } | { "kind": "referrerFeedback", attendeeId: string, summary: string, } | { "kind": "subjectAccess", attendeeId: string, } | { "kind": "directory", } | { "kind": "songBook", playlistId: string, };
 
 export type ReportStamp = { 
 /**
@@ -1270,6 +1348,11 @@ export type MessageHeading = "person" | "needsAndConcerns" | "supportOffered" | 
 export type CodedEntry = { heading: MessageHeading, system: string, code: string, term: string, checkedAgainst: Array<string>, };
 
 export type ReferrerFeedback = { attendeeId: string, fullName: string, dateOfBirth: string | null, 
+/**
+ * How the person needs information given (large print makes the PDF
+ * large print).
+ */
+informationNeeds: InformationNeeds, 
 /**
  * "Name, organisation" of the latest referral, if any.
  */
