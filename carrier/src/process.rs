@@ -1,0 +1,420 @@
+//! Starting, watching and stopping Refrain's Syncthing.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::config::apply_to_json;
+use crate::home::Home;
+use crate::plan::Plan;
+use crate::rest::{query, Rest};
+use crate::status::{self, Status};
+use crate::CarrierError;
+
+/// The environment variable that names the Syncthing program to run (the
+/// app's sidecar on Windows and macOS; tests). Otherwise `syncthing` is
+/// looked for on the PATH.
+pub const SYNCTHING_ENV: &str = "REFRAIN_SYNCTHING";
+
+/// The log of Syncthing's output, in its home; one older file is kept.
+pub const LOG_FILE: &str = "syncthing.log";
+/// A log file is rotated past this size.
+pub const LOG_MAX_BYTES: u64 = 1024 * 1024;
+
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The Syncthing program: `REFRAIN_SYNCTHING` if set, else `syncthing` on
+/// the PATH.
+pub fn find_syncthing() -> Result<PathBuf, CarrierError> {
+    if let Some(p) = std::env::var_os(SYNCTHING_ENV).filter(|v| !v.is_empty()) {
+        let p = PathBuf::from(p);
+        if p.is_file() {
+            return Ok(p);
+        }
+        return Err(CarrierError::NotInstalled(format!(
+            "{SYNCTHING_ENV} names {}, which is not a file",
+            p.display()
+        )));
+    }
+    let name = if cfg!(windows) {
+        "syncthing.exe"
+    } else {
+        "syncthing"
+    };
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    Err(CarrierError::NotInstalled(
+        "no syncthing program on the PATH (on Debian and Ubuntu: apt install syncthing)".into(),
+    ))
+}
+
+/// A command for `bin` with none of Syncthing's own environment variables
+/// (`STHOMEDIR`, `STGUIADDRESS`, `STNORESTART`...) inherited: only what
+/// Refrain passes counts.
+pub(crate) fn syncthing_command(bin: &Path) -> Command {
+    let mut cmd = Command::new(bin);
+    for (k, _) in std::env::vars_os() {
+        if k.to_str().is_some_and(|k| k.starts_with("ST")) {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// The major version of Syncthing (`syncthing --version`).
+pub fn syncthing_major_version(bin: &Path) -> Result<u32, CarrierError> {
+    let out = syncthing_command(bin)
+        .arg("--version")
+        .output()
+        .map_err(|e| CarrierError::not_installed(bin, e))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let major = text
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix('v'))
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse().ok());
+    major.ok_or_else(|| {
+        CarrierError::NotInstalled(format!(
+            "{} does not answer like Syncthing: {}",
+            bin.display(),
+            text.trim()
+        ))
+    })
+}
+
+/// A running Syncthing. Dropping it stops Syncthing.
+pub struct Syncthing {
+    home: Home,
+    bin: PathBuf,
+    rest: Rest,
+    child: Option<Child>,
+    log_threads: Vec<JoinHandle<()>>,
+}
+
+/// Starts Syncthing from a prepared home and waits until its REST API
+/// answers. An instance of Refrain's left running from before (Refrain
+/// ended without stopping it) is asked to stop first.
+pub fn start(home: &Home, bin: &Path) -> Result<Syncthing, CarrierError> {
+    let mut home = home.clone();
+    let old = Rest::new(home.base_url(), home.api_key().to_string());
+    if old.get("/rest/system/ping").is_ok() {
+        let _ = old.post("/rest/system/shutdown");
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        while TcpListener::bind(("127.0.0.1", home.gui_port())).is_err()
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    if TcpListener::bind(("127.0.0.1", home.gui_port())).is_err() {
+        // Another program took the control port since: take another one.
+        home.new_gui_port()?;
+    }
+    let mut s = Syncthing {
+        rest: Rest::new(home.base_url(), home.api_key().to_string()),
+        bin: bin.to_path_buf(),
+        home,
+        child: None,
+        log_threads: Vec::new(),
+    };
+    s.spawn()?;
+    Ok(s)
+}
+
+impl Syncthing {
+    fn spawn(&mut self) -> Result<(), CarrierError> {
+        // Every start begins from Refrain's own config, whatever was
+        // changed in Syncthing's since.
+        self.home.save()?;
+        let home = &self.home;
+        let mut cmd = syncthing_command(&self.bin);
+        cmd.arg("serve")
+            .arg(format!("--home={}", home.path.display()))
+            .arg("--no-browser")
+            .arg("--no-restart")
+            .arg("--no-upgrade")
+            .arg(format!(
+                "--gui-address=http://127.0.0.1:{}",
+                home.gui_port()
+            ))
+            .arg(format!("--gui-apikey={}", home.api_key()))
+            // Without this Syncthing (1.x and 2.x) runs a monitor process
+            // that starts the real one as its child, even with
+            // --no-restart: then ending the process Refrain started would
+            // leave the real one running. STMONITORED is what the monitor
+            // itself sets for its child.
+            .env("STMONITORED", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| CarrierError::not_installed(&self.bin, e))?;
+        let log = Arc::new(Mutex::new(Log::open(&home.path)?));
+        let out: Box<dyn Read + Send> = Box::new(child.stdout.take().expect("piped"));
+        let err: Box<dyn Read + Send> = Box::new(child.stderr.take().expect("piped"));
+        for stream in [out, err] {
+            let log = Arc::clone(&log);
+            self.log_threads.push(std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines() {
+                    let Ok(line) = line else { break };
+                    if let Ok(mut l) = log.lock() {
+                        l.line(&line);
+                    }
+                }
+            }));
+        }
+        self.child = Some(child);
+
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.as_mut().expect("spawned").try_wait()? {
+                self.child = None;
+                self.join_logs();
+                let tail = self.log_tail();
+                if tail.contains("address already in use") {
+                    return Err(CarrierError::PortTaken(format!(
+                        "Syncthing could not take its port on this computer (another program uses it): {}",
+                        last_lines(&tail, 3)
+                    )));
+                }
+                return Err(CarrierError::Exited(format!(
+                    "Syncthing stopped as it started ({status}): {}",
+                    last_lines(&tail, 5)
+                )));
+            }
+            if self.rest.get("/rest/system/ping").is_ok() {
+                break;
+            }
+            if Instant::now() > deadline {
+                self.kill_now();
+                return Err(CarrierError::Exited(format!(
+                    "Syncthing did not answer within {} seconds: {}",
+                    START_TIMEOUT.as_secs(),
+                    last_lines(&self.log_tail(), 5)
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.check_listening()
+    }
+
+    /// Syncthing keeps running when it cannot listen on its sync port, so
+    /// the listeners' status is read after the start: a port that another
+    /// program holds is a clear error.
+    fn check_listening(&mut self) -> Result<(), CarrierError> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let st = self.rest.get("/rest/system/status")?;
+            let listeners = st["connectionServiceStatus"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            let mut all_up = !listeners.is_empty();
+            for (addr, s) in &listeners {
+                let err = s["error"].as_str().unwrap_or("");
+                if err.contains("address already in use") || err.contains("Only one usage") {
+                    let msg = format!(
+                        "Another program is using the port Syncthing listens on ({addr}): {err}. \
+                         Close it, or give Refrain's Syncthing another port."
+                    );
+                    self.stop();
+                    return Err(CarrierError::PortTaken(msg));
+                }
+                if !err.is_empty() || s["lanAddresses"].as_array().is_none_or(|a| a.is_empty()) {
+                    all_up = false;
+                }
+            }
+            if all_up || Instant::now() > deadline {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    /// The process ID, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(|c| c.id())
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        match self.child.as_mut() {
+            Some(c) => matches!(c.try_wait(), Ok(None)),
+            None => false,
+        }
+    }
+
+    /// The REST API's answer to `GET path` (for the window's details and
+    /// for tests).
+    pub fn get(&self, path: &str) -> Result<Value, CarrierError> {
+        self.rest.get(path)
+    }
+
+    /// Gives the running instance `plan`, through `PUT /rest/config`:
+    /// connections and transfers carry on, Syncthing writes its
+    /// `config.xml` itself, and the plan is kept for the next start. Only
+    /// when Syncthing says a change needs a restart (a new listen address)
+    /// is it restarted. Applying the same plan again changes nothing.
+    pub fn apply(&mut self, plan: &Plan) -> Result<(), CarrierError> {
+        plan.check(&self.home.device_id)?;
+        let mut config = self.rest.get("/rest/config")?;
+        let before = config.clone();
+        apply_to_json(&mut config, &self.home.device_id, plan, self.home.paused());
+        self.home.set_plan(plan)?;
+        if config == before {
+            return Ok(());
+        }
+        self.rest.put_json("/rest/config", &config)?;
+        let restart = self.rest.get("/rest/config/restart-required")?;
+        if restart["requiresRestart"].as_bool() == Some(true) {
+            self.stop();
+            self.spawn()?;
+        }
+        Ok(())
+    }
+
+    /// Pauses every device: nothing is sent or received until `resume`.
+    /// Kept across restarts.
+    pub fn pause(&mut self) -> Result<(), CarrierError> {
+        self.home.set_paused(true)?;
+        self.rest.post("/rest/system/pause")
+    }
+
+    /// Resumes every device.
+    pub fn resume(&mut self) -> Result<(), CarrierError> {
+        self.home.set_paused(false)?;
+        self.rest.post("/rest/system/resume")
+    }
+
+    /// Looks at a folder's files now rather than at the next change or
+    /// rescan.
+    pub fn rescan(&self, folder_id: &str) -> Result<(), CarrierError> {
+        self.rest
+            .post(&format!("/rest/db/scan?folder={}", query(folder_id)))
+    }
+
+    /// What the window shows.
+    pub fn status(&self) -> Result<Status, CarrierError> {
+        status::read(&self.rest, &self.home)
+    }
+
+    /// Stops Syncthing: asks it to shut down, and ends it if it has not
+    /// within ten seconds.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            if matches!(child.try_wait(), Ok(None)) {
+                let _ = self.rest.post("/rest/system/shutdown");
+                let deadline = Instant::now() + STOP_TIMEOUT;
+                while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                let _ = child.kill();
+            }
+            let _ = child.wait();
+        }
+        self.join_logs();
+    }
+
+    /// Ends the process at once, as a crash or power cut would (SIGKILL on
+    /// Unix): for tests of what survives that.
+    pub fn kill_now(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        self.join_logs();
+    }
+
+    /// Starts the process again (after `stop` or `kill_now`).
+    pub fn restart(&mut self) -> Result<(), CarrierError> {
+        self.stop();
+        self.spawn()
+    }
+
+    fn join_logs(&mut self) {
+        for t in self.log_threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(self.home.path.join(LOG_FILE)).unwrap_or_default();
+        let start = text.len().saturating_sub(4000);
+        let start = (start..text.len())
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(text.len());
+        text[start..].to_string()
+    }
+}
+
+impl Drop for Syncthing {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines[lines.len().saturating_sub(n)..].join(" / ")
+}
+
+/// Syncthing's output, in `syncthing.log`; past `LOG_MAX_BYTES` it becomes
+/// `syncthing.log.1` (replacing the one before) and a new file starts.
+struct Log {
+    dir: PathBuf,
+    file: File,
+    size: u64,
+}
+
+impl Log {
+    fn open(dir: &Path) -> Result<Log, CarrierError> {
+        let path = dir.join(LOG_FILE);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)?;
+        let size = file.metadata()?.len();
+        Ok(Log {
+            dir: dir.to_path_buf(),
+            file,
+            size,
+        })
+    }
+
+    fn line(&mut self, line: &str) {
+        if self.size >= LOG_MAX_BYTES {
+            let path = self.dir.join(LOG_FILE);
+            let _ = std::fs::rename(&path, self.dir.join(format!("{LOG_FILE}.1")));
+            if let Ok(f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+            {
+                self.file = f;
+                self.size = 0;
+            }
+        }
+        if writeln!(self.file, "{line}").is_ok() {
+            self.size += line.len() as u64 + 1;
+        }
+    }
+}
