@@ -35,6 +35,7 @@ contents=$(dpkg-deb --contents "$deb")
 echo "$info"
 grep -q "Package: refrain" <<<"$info" || fail "the .deb is not the refrain package"
 grep -q "Depends:.*libwebkit2gtk-4.1" <<<"$info" || fail "the .deb does not depend on WebKitGTK 4.1"
+grep -q "Depends:.*syncthing" <<<"$info" || fail "the .deb does not depend on Syncthing (team sharing carries its files with it)"
 grep -Eq " (\./)?usr/bin/refrain$" <<<"$contents" || fail "the .deb holds no /usr/bin/refrain"
 grep -Eq " (\./)?usr/share/applications/Refrain.desktop$" <<<"$contents" || fail "the .deb holds no desktop entry"
 for song in "Daisy Bell.ogg" "A Long Way to Tipperary.ogg" "Oh Susanna.wav" "My Bonnie Lies Over the Ocean.flac"; do

@@ -6,7 +6,8 @@
 # (a real Secret Service) for the tests of the single instance and of the
 # keychain, poppler-utils (pdftotext, pdfinfo) to read back the PDF reports in
 # the tests, xdotool to answer the system's file window in the end-to-end
-# import, and the UI's npm packages. Safe to
+# import, Syncthing (which carries team sharing's files; the carrier's tests
+# run it), and the UI's npm packages. Safe to
 # run again: it only installs what is missing. Needs a Rust toolchain (rustup)
 # already installed.
 set -euo pipefail
@@ -22,6 +23,7 @@ packages=(
   libdbus-1-dev dbus-daemon dbus-bin gnome-keyring
   libclang1
   poppler-utils xdotool
+  syncthing
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 

@@ -272,6 +272,22 @@ fn the_config_written_before_the_first_start_holds_every_off_switch() {
     st.apply(&plan2).unwrap();
     assert_eq!(st.get("/rest/config").unwrap(), config2);
     assert!(node.root.join("group-9/.stfolder").is_dir());
+
+    // A new listen address needs a restart, which apply does itself.
+    let moved = free_port().unwrap();
+    let plan3 = Plan {
+        listen: vec![format!("tcp://127.0.0.1:{moved}")],
+        ..plan2
+    };
+    st.apply(&plan3).unwrap();
+    let listeners = st.get("/rest/system/status").unwrap()["connectionServiceStatus"].clone();
+    let keys: Vec<&String> = listeners.as_object().unwrap().keys().collect();
+    assert_eq!(keys, [&format!("tcp://127.0.0.1:{moved}")]);
+    assert_eq!(
+        st.get("/rest/config").unwrap()["options"]["globalAnnounceEnabled"],
+        false,
+        "the restart began from Refrain's config"
+    );
     // The REST API wants the key.
     let url = format!("{}/rest/system/status", node.home.base_url());
     let code = free_get(&url);
@@ -392,6 +408,10 @@ fn two_laptops_on_one_network_carry_files_both_ways() {
     let from_b = random_bytes(4000);
     let ra = format!("office/{}/1-0.rfc", a.id());
     let rb = format!("office/{}/2-0.rfc", b.id());
+    // A temporary file the engine left behind (a crash between writing and
+    // renaming) is never carried.
+    let leftover = format!("office/{}/.refrain-AbC123.tmp", a.id());
+    write_change_file(&a.root.join(&leftover), b"half a file");
     let t0 = Instant::now();
     write_change_file(&a.root.join(&ra), &from_a);
     write_change_file(&b.root.join(&rb), &from_b);
@@ -404,6 +424,16 @@ fn two_laptops_on_one_network_carry_files_both_ways() {
         },
     );
     println!("files crossed directly both ways in {:?}", t0.elapsed());
+    sa.rescan("refrain-office").unwrap();
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        !b.root.join(&leftover).exists(),
+        "the engine's temporary file stayed on A"
+    );
+    assert_eq!(
+        files_under(&b.root.join("office")),
+        BTreeSet::from([ra[7..].to_string(), rb[7..].to_string()])
+    );
     drop((sa, sb));
 }
 
@@ -494,8 +524,16 @@ fn a_killed_syncthing_never_leaves_half_a_file_and_pause_holds_files_back() {
     let small = random_bytes(1000);
     let rel2 = format!("office/{}/4-0.rfc", a.id());
     write_change_file(&a.root.join(&rel2), &small);
-    std::thread::sleep(Duration::from_secs(3));
+    std::thread::sleep(Duration::from_secs(2));
     assert!(!b.root.join(&rel2).exists(), "nothing arrives while paused");
+    // The pause holds across a restart.
+    sb.restart().unwrap();
+    assert!(sb.status().unwrap().paused);
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        !b.root.join(&rel2).exists(),
+        "nothing arrives while paused, after a restart too"
+    );
     sb.resume().unwrap();
     let took = wait_until(
         "the file arrives after resuming",
