@@ -73,10 +73,12 @@ pub fn prepare(home: &Path, device_name: &str, bin: &Path) -> Result<Home, Carri
             gui_user: "refrain".into(),
             gui_password_hash: match login {
                 Some(h) => h,
-                None => return Err(CarrierError::Syncthing(format!(
+                None => {
+                    return Err(CarrierError::Syncthing(format!(
                     "{} has a certificate but no {STATE_FILE}: remove the folder to start again",
                     home.display()
-                ))),
+                )))
+                }
             },
             paused: false,
             plan: Plan::new(device_name),

@@ -104,6 +104,8 @@ pub struct Syncthing {
     rest: Rest,
     child: Option<Child>,
     log_threads: Vec<JoinHandle<()>>,
+    /// Where this run's output starts in the log.
+    log_from: u64,
 }
 
 /// Starts Syncthing from a prepared home and waits until its REST API
@@ -111,19 +113,26 @@ pub struct Syncthing {
 /// ended without stopping it) is asked to stop first.
 pub fn start(home: &Home, bin: &Path) -> Result<Syncthing, CarrierError> {
     let mut home = home.clone();
-    let old = Rest::new(home.base_url(), home.api_key().to_string());
-    if old.get("/rest/system/ping").is_ok() {
-        let _ = old.post("/rest/system/shutdown");
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        while TcpListener::bind(("127.0.0.1", home.gui_port())).is_err()
-            && Instant::now() < deadline
-        {
-            std::thread::sleep(Duration::from_millis(100));
+    let port_free = |port| TcpListener::bind(("127.0.0.1", port)).is_ok();
+    if !port_free(home.gui_port()) {
+        // Something holds the control port: an earlier instance of ours
+        // (it knows the key) is asked to stop; anything else keeps the
+        // port, and another one is taken.
+        let old = Rest::with_timeout(
+            home.base_url(),
+            home.api_key().to_string(),
+            Duration::from_secs(2),
+        );
+        if old.get("/rest/system/ping").is_ok() {
+            let _ = old.post("/rest/system/shutdown");
+            let deadline = Instant::now() + STOP_TIMEOUT;
+            while !port_free(home.gui_port()) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
-    }
-    if TcpListener::bind(("127.0.0.1", home.gui_port())).is_err() {
-        // Another program took the control port since: take another one.
-        home.new_gui_port()?;
+        if !port_free(home.gui_port()) {
+            home.new_gui_port()?;
+        }
     }
     let mut s = Syncthing {
         rest: Rest::new(home.base_url(), home.api_key().to_string()),
@@ -131,13 +140,31 @@ pub fn start(home: &Home, bin: &Path) -> Result<Syncthing, CarrierError> {
         home,
         child: None,
         log_threads: Vec::new(),
+        log_from: 0,
     };
     s.spawn()?;
     Ok(s)
 }
 
 impl Syncthing {
+    /// Starts the process and waits for it to answer. A Syncthing that is
+    /// still letting go of its database (one that was just stopped) makes
+    /// the new one stop at once: it is tried again for a few seconds.
     fn spawn(&mut self) -> Result<(), CarrierError> {
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        loop {
+            match self.spawn_once() {
+                Err(CarrierError::Exited(m))
+                    if m.contains("another instance") && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn spawn_once(&mut self) -> Result<(), CarrierError> {
         // Every start begins from Refrain's own config, whatever was
         // changed in Syncthing's since.
         self.home.save()?;
@@ -159,12 +186,19 @@ impl Syncthing {
             // leave the real one running. STMONITORED is what the monitor
             // itself sets for its child.
             .env("STMONITORED", "1")
+            // Syncthing 1.x otherwise times two SHA-256 implementations at
+            // every start (about a second of a laptop's CPU) and then picks
+            // this one on any CPU with SHA or AVX2 instructions; 2.x has
+            // only Go's own and ignores the variable.
+            .env("STHASHING", "minio")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd
             .spawn()
             .map_err(|e| CarrierError::not_installed(&self.bin, e))?;
-        let log = Arc::new(Mutex::new(Log::open(&home.path)?));
+        let log = Log::open(&home.path)?;
+        self.log_from = log.size;
+        let log = Arc::new(Mutex::new(log));
         let out: Box<dyn Read + Send> = Box::new(child.stdout.take().expect("piped"));
         let err: Box<dyn Read + Send> = Box::new(child.stderr.take().expect("piped"));
         for stream in [out, err] {
@@ -356,13 +390,12 @@ impl Syncthing {
         }
     }
 
+    /// The end of this run's output.
     fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(self.home.path.join(LOG_FILE)).unwrap_or_default();
-        let start = text.len().saturating_sub(4000);
-        let start = (start..text.len())
-            .find(|i| text.is_char_boundary(*i))
-            .unwrap_or(text.len());
-        text[start..].to_string()
+        let text = std::fs::read(self.home.path.join(LOG_FILE)).unwrap_or_default();
+        let from = (self.log_from as usize).min(text.len());
+        let from = from.max(text.len().saturating_sub(4000));
+        String::from_utf8_lossy(&text[from..]).to_string()
     }
 }
 

@@ -16,6 +16,10 @@ pub struct Rest {
 
 impl Rest {
     pub fn new(base: String, key: String) -> Rest {
+        Rest::with_timeout(base, key, Duration::from_secs(10))
+    }
+
+    pub fn with_timeout(base: String, key: String, timeout: Duration) -> Rest {
         let agent: Agent = Agent::config_builder()
             // Loopback only: never through a proxy named in the environment.
             .proxy(None)
@@ -23,7 +27,7 @@ impl Rest {
             // A new connection each time (loopback, cheap): a kept one may
             // belong to a Syncthing that has since restarted.
             .max_idle_connections(0)
-            .timeout_global(Some(Duration::from_secs(10)))
+            .timeout_global(Some(timeout))
             .build()
             .into();
         Rest { agent, base, key }

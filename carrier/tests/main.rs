@@ -668,6 +668,19 @@ fn a_clear_error_when_syncthing_is_missing_or_its_port_is_taken() {
     assert!(err.to_string().contains(&node.port.to_string()), "{err}");
     drop(holder);
 
+    // An instance left running (Refrain ended without stopping it) is
+    // stopped by the next start.
+    let first = start(&node.home, &bin()).unwrap();
+    let pid = first.pid().unwrap();
+    std::mem::forget(first);
+    let second = start(&node.home, &bin()).unwrap();
+    let state = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    assert!(
+        state.is_empty() || state.contains("State:\tZ"),
+        "the earlier instance is gone: {state}"
+    );
+    drop(second);
+
     // The control port taken by another program: another one is chosen.
     let control = std::net::TcpListener::bind(("127.0.0.1", node.home.gui_port()));
     let st = start(&node.home, &bin()).unwrap();
