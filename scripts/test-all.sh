@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: the UI's type check and unit tests, the Rust formatting and
 # lints, the Rust tests (core rules and store, the PDF layout, the audio engine,
-# the CLI, commands through Tauri's mock runtime, the generated TypeScript
-# contract), then the end-to-end test of the real app in a real window under
-# Xvfb, with an accessibility audit of every screen.
+# the CLI, the carrier's real Syncthing on loopback, commands through Tauri's
+# mock runtime, the generated TypeScript contract), then the end-to-end test
+# of the real app in a real window under Xvfb, with an accessibility audit of
+# every screen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -451,3 +451,39 @@ impl Log {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_is_capped_with_one_older_file_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = Log::open(dir.path()).unwrap();
+        let line = "x".repeat(999);
+        for _ in 0..2500 {
+            log.line(&line);
+        }
+        let size = |f: &str| {
+            std::fs::metadata(dir.path().join(f))
+                .map(|m| m.len())
+                .unwrap_or(0)
+        };
+        assert!(size(LOG_FILE) <= LOG_MAX_BYTES + 1000, "{}", size(LOG_FILE));
+        assert!(size(&format!("{LOG_FILE}.1")) >= LOG_MAX_BYTES);
+        assert!(!dir.path().join(format!("{LOG_FILE}.2")).exists());
+        // Reopened, it goes on from its size.
+        drop(log);
+        let log = Log::open(dir.path()).unwrap();
+        assert_eq!(log.size, size(LOG_FILE));
+    }
+
+    #[test]
+    fn a_missing_program_is_named() {
+        let err = syncthing_major_version(Path::new("/nonexistent/syncthing")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Syncthing is not installed: /nonexistent/syncthing was not found"
+        );
+    }
+}
