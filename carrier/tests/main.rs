@@ -601,10 +601,21 @@ fn nothing_public_is_contacted() {
         };
         seen.insert(format!("{addr}:{port}"));
         assert_ne!(port, 53, "a DNS query: {line}");
-        let loopback = addr.starts_with("127.") || addr == "::1";
-        let unspecified = addr == "0.0.0.0" || addr == "::";
-        let discovery = port == 21027;
-        let ok = loopback || discovery || (unspecified && line.starts_with_call("bind"));
+        let ip: std::net::IpAddr = addr
+            .parse()
+            .unwrap_or_else(|_| panic!("an address: {line}"));
+        let loopback = ip.is_loopback();
+        let unspecified = ip.is_unspecified();
+        // Local discovery: its own port, sent to the local network's
+        // broadcast (a subnet's all-ones host part) or IPv6 multicast, or
+        // bound on every interface to hear the others.
+        let lan_wide = match ip {
+            std::net::IpAddr::V4(v4) => v4.is_broadcast() || v4.octets()[3] == 255,
+            std::net::IpAddr::V6(v6) => v6.is_multicast(),
+        };
+        let discovery = port == 21027 && (lan_wide || unspecified);
+        let ok =
+            loopback || discovery || (unspecified && port == 0 && line.starts_with_call("bind"));
         assert!(ok, "Syncthing reached beyond this computer: {line}");
     }
     assert!(
