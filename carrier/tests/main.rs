@@ -492,13 +492,24 @@ fn a_killed_syncthing_never_leaves_half_a_file_and_pause_holds_files_back() {
             })
         })
     };
-    wait_until("B has started receiving", Duration::from_secs(30), partial);
-    assert!(
-        !target.exists(),
-        "the file must not be complete yet: make it larger"
-    );
+    // Polled tightly, so the kill lands while the transfer runs.
+    let t0 = Instant::now();
+    while !partial() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "B never started receiving"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
     sb.kill_now();
-    assert!(!target.exists());
+    assert!(
+        std::fs::read_dir(&device_dir)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".syncthing.")),
+        "the transfer was cut off midway: Syncthing's temporary file is there"
+    );
+    assert!(!target.exists(), "the file must not be complete yet: make it larger");
     sb.restart().unwrap();
     let took = wait_until(
         "the file arrives after the restart",
