@@ -251,7 +251,7 @@ impl Syncthing {
     /// the listeners' status is read after the start: a port that another
     /// program holds is a clear error.
     fn check_listening(&mut self) -> Result<(), CarrierError> {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(3);
         loop {
             let st = self.rest.get("/rest/system/status")?;
             let listeners = st["connectionServiceStatus"]

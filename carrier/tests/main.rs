@@ -509,7 +509,10 @@ fn a_killed_syncthing_never_leaves_half_a_file_and_pause_holds_files_back() {
             .any(|e| e.file_name().to_string_lossy().starts_with(".syncthing.")),
         "the transfer was cut off midway: Syncthing's temporary file is there"
     );
-    assert!(!target.exists(), "the file must not be complete yet: make it larger");
+    assert!(
+        !target.exists(),
+        "the file must not be complete yet: make it larger"
+    );
     sb.restart().unwrap();
     let took = wait_until(
         "the file arrives after the restart",
@@ -706,4 +709,78 @@ fn a_clear_error_when_syncthing_is_missing_or_its_port_is_taken() {
     let control = std::net::TcpListener::bind(("127.0.0.1", node.home.gui_port()));
     let st = start(&node.home, &bin()).unwrap();
     assert!(control.is_err() || st.home().gui_port() != node.home.gui_port());
+}
+
+/// What Syncthing costs while idle in a team: two laptops connected, one
+/// space each with a few files, for `REFRAIN_IDLE_SECS` (300 unless set).
+/// On demand only (`cargo test -p refrain-carrier --test main idle -- --ignored --nocapture`);
+/// the figures are in docs/team-sharing.md.
+#[test]
+#[ignore]
+fn idle_cost_of_a_connected_pair() {
+    let secs: u64 = std::env::var("REFRAIN_IDLE_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let mut a = Node::new("A");
+    let mut b = Node::new("B");
+    let pa = a
+        .plan("A")
+        .with_peer(b.as_peer("B"))
+        .with_space(&a.root, "office", &[b.id()]);
+    let pb = Plan {
+        // Real use: local discovery announcing every 30 s.
+        local_discovery: true,
+        reconnect_interval_s: 30,
+        ..b.plan("B")
+    }
+    .with_peer(a.as_peer("A"))
+    .with_space(&b.root, "office", &[a.id()]);
+    let sa = a.start_with(&pa);
+    let sb = b.start_with(&pb);
+    wait_until("A and B are connected", Duration::from_secs(30), || {
+        connected(&sa, &b.id())
+    });
+    for i in 0..50 {
+        write_change_file(
+            &a.root.join(format!("office/{}/{i}-0.rfc", a.id())),
+            &random_bytes(5000),
+        );
+    }
+    wait_until("the files arrive", Duration::from_secs(60), || {
+        files_under(&b.root.join("office")).len() == 50
+    });
+    std::thread::sleep(Duration::from_secs(5));
+    let pid = sb.pid().unwrap();
+    let ticks = |pid: u32| -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let after = &stat[stat.rfind(')').unwrap() + 2..];
+        let f: Vec<&str> = after.split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of the whole line.
+        f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+    };
+    let rss_kib = |pid: u32| -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let tck: u64 = String::from_utf8(
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .parse()
+    .unwrap();
+    let (t0, c0) = (Instant::now(), ticks(pid));
+    std::thread::sleep(Duration::from_secs(secs));
+    let (elapsed, used) = (t0.elapsed().as_secs_f64(), ticks(pid) - c0);
+    let cpu = used as f64 / tck as f64 / elapsed * 100.0;
+    println!(
+        "Syncthing idle in a pair for {elapsed:.0} s: {cpu:.2}% of one core, {} MiB resident",
+        rss_kib(pid) / 1024
+    );
 }
