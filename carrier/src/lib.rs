@@ -12,6 +12,37 @@
 //!
 //! This crate knows nothing of the core or of Tauri: the app and the CLI
 //! join them.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use refrain_carrier::{find_syncthing, prepare, start, DeviceId, Peer};
+//!
+//! # fn main() -> Result<(), refrain_carrier::CarrierError> {
+//! let bin = find_syncthing()?;
+//! // Once: the certificate, and a config that contacts nothing public.
+//! let mut home = prepare(Path::new("/data/refrain/syncthing"), "Ana's laptop", &bin)?;
+//! // home.device_id is what the office and the hub are given.
+//! let hub = Peer {
+//!     id: DeviceId::parse("42DPVI5-GCZ3E5L-XYWYZTY-BWRLR7R-XP23Z2I-4XY65SY-2YG3V5K-X2N3FQG")?,
+//!     name: "The hub".into(),
+//!     addresses: vec!["tcp://hub.example.org:22000".into()],
+//!     introducer: false,
+//! };
+//! let plan = home
+//!     .plan()
+//!     .clone()
+//!     .with_peer(hub.clone())
+//!     .with_space(Path::new("/data/refrain/shared"), "office", &[hub.id.clone()]);
+//! home.write_plan(&plan)?;
+//! let mut syncthing = start(&home, &bin)?;
+//! let status = syncthing.status()?; // for the window
+//! syncthing.pause()?;
+//! syncthing.resume()?;
+//! syncthing.stop();
+//! # let _ = status;
+//! # Ok(())
+//! # }
+//! ```
 
 mod config;
 mod device_id;
