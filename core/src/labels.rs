@@ -8,9 +8,9 @@
 use serde::Serialize;
 
 use crate::model::{
-    DeclineReason, InformationNeed, InformationNeeds, ListeningPlace, LyricsRights, Mark, MessageHeading,
-    PlaylistKind, PrescriptionPurpose, PrescriptionStatus, ReferralReason, ReferralSource,
-    ReferralStatus, RefusalReason, SessionStatus, Timing,
+    DeclineReason, InformationNeed, InformationNeeds, ListeningPlace, LyricsRights, Mark,
+    MessageHeading, PlaylistKind, PrescriptionPurpose, PrescriptionStatus, ReferralReason,
+    ReferralSource, ReferralStatus, RefusalReason, SessionStatus, Timing,
 };
 use crate::outcomes::{BandLevel, Rater};
 

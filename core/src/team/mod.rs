@@ -796,15 +796,10 @@ impl Store {
         if device == me.device {
             return Err(sync_err("The office laptop can't remove itself."));
         }
-        let spaces: Vec<String> = {
-            let mut stmt = self.conn().prepare(
-                "SELECT space FROM team_grant WHERE device_id = ?1 AND revoked_at IS NULL",
-            )?;
-            let rows = stmt
-                .query_map([device], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-            rows
-        };
+        let spaces: Vec<String> = self.texts(
+            "SELECT space FROM team_grant WHERE device_id = ?1 AND revoked_at IS NULL",
+            [device],
+        )?;
         let at = now();
         let changed = self.write(|tx| {
             let n = tx.execute(
@@ -1018,24 +1013,11 @@ impl Store {
         if me.is_office() || !self.holds_key(TEAM)? {
             return Ok(());
         }
-        let groups: Vec<String> = {
-            let mut stmt = self
-                .conn()
-                .prepare("SELECT id FROM practice_group ORDER BY id")?;
-            let rows = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-            rows
-        };
-        let offices: Vec<String> = {
-            let mut stmt = self.conn().prepare(
-                "SELECT id FROM team_device WHERE role = 'office' AND removed_at IS NULL",
-            )?;
-            let rows = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-            rows
-        };
+        let groups = self.texts("SELECT id FROM practice_group ORDER BY id", [])?;
+        let offices: Vec<String> = self.texts(
+            "SELECT id FROM team_device WHERE role = 'office' AND removed_at IS NULL",
+            [],
+        )?;
         if offices.is_empty() {
             // The roster has not arrived yet.
             return Ok(());
@@ -1071,13 +1053,7 @@ impl Store {
             return Ok(());
         }
         let leaving: BTreeSet<&str> = spaces.iter().map(String::as_str).collect();
-        let held: Vec<String> = {
-            let mut stmt = self.conn().prepare("SELECT id FROM sync_space")?;
-            let rows = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-            rows
-        };
+        let held: Vec<String> = self.texts("SELECT id FROM sync_space", [])?;
         let keep: Vec<&str> = held
             .iter()
             .map(String::as_str)
@@ -1275,13 +1251,7 @@ impl Store {
                 && n.team == me.team_id
                 && n.verify(&me.key, &me.office_public_key)
             {
-                let spaces: Vec<String> = {
-                    let mut stmt = self.conn().prepare("SELECT id FROM sync_space")?;
-                    let rows = stmt
-                        .query_map([], |r| r.get(0))?
-                        .collect::<rusqlite::Result<Vec<String>>>()?;
-                    rows
-                };
+                let spaces: Vec<String> = self.texts("SELECT id FROM sync_space", [])?;
                 self.leave_spaces(&spaces, true)?;
                 self.conn().execute("DELETE FROM team_space_key", [])?;
                 self.conn()
@@ -1372,15 +1342,21 @@ impl Store {
 
     /// Spaces this laptop holds whose grant to it the roster now revokes.
     fn revoked_here(&self, me: &SelfRow) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare(
+        self.texts(
             "SELECT g.space FROM team_grant g
               WHERE g.device_id = ?1 AND g.revoked_at IS NOT NULL
                 AND (g.space IN (SELECT id FROM sync_space)
                      OR g.space IN (SELECT space FROM team_space_key))
               ORDER BY g.space",
-        )?;
+            [&me.device],
+        )
+    }
+
+    /// The first column of every row `sql` gives, as text.
+    fn texts(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare(sql)?;
         let rows = stmt
-            .query_map([&me.device], |r| r.get(0))?
+            .query_map(params, |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<String>>>()?;
         Ok(rows)
     }
@@ -1413,17 +1389,12 @@ impl Store {
         };
         let mut laptops = Vec::new();
         for (id, name, role, added_at, removed_at) in devices {
-            let spaces: Vec<String> = {
-                let mut stmt = self.conn().prepare(
-                    "SELECT space FROM team_grant
+            let spaces: Vec<String> = self.texts(
+                "SELECT space FROM team_grant
                       WHERE device_id = ?1 AND revoked_at IS NULL AND space <> 'team'
                       ORDER BY space = 'office' DESC, space",
-                )?;
-                let rows = stmt
-                    .query_map([&id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<Vec<String>>>()?;
-                rows
-            };
+                [&id],
+            )?;
             let spaces = spaces
                 .into_iter()
                 .map(|s| self.space_name(&s))
@@ -1488,15 +1459,10 @@ impl Store {
         } else {
             Vec::new()
         };
-        let groups: Vec<String> = {
-            let mut stmt = self.conn().prepare(
-                "SELECT id FROM practice_group WHERE archived_at IS NULL ORDER BY lower(name)",
-            )?;
-            let rows = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-            rows
-        };
+        let groups: Vec<String> = self.texts(
+            "SELECT id FROM practice_group WHERE archived_at IS NULL ORDER BY lower(name)",
+            [],
+        )?;
         Ok(Some(TeamOverview {
             status,
             requests,
