@@ -567,3 +567,63 @@ fn a_sync_that_fails_is_remembered_for_the_freshness_line_and_pause_is_kept() {
         .team_set_folder(Some(Path::new("relative/folder")))
         .is_err());
 }
+
+#[test]
+fn a_laptop_joining_after_an_erasure_starts_from_the_snapshot() {
+    // The office erased someone of the group (a therapist named as the
+    // eraser) before the laptop joined: the group's snapshot carries the
+    // erasure first, and the team's space none.
+    let mut office = Member::new();
+    let thursday = group(&mut office.store, "Thursday Singing for the Brain");
+    let ada = person(&mut office.store, "Ada Lovelace");
+    let brenda = person(&mut office.store, "Brenda Okafor");
+    for p in [&ada, &brenda] {
+        office
+            .store
+            .add_member(&thursday.id, &p.id, "2026-01-05")
+            .unwrap();
+    }
+    let sam = office
+        .store
+        .create_practitioner(&PractitionerInput {
+            name: "Sam Jones".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    office.store.set_actor(Some(sam.id.clone()));
+    office
+        .store
+        .erase_attendee(&ada.id, "Asked to be forgotten")
+        .unwrap();
+    office
+        .store
+        .team_create("Hall Lane Music", "Office")
+        .unwrap();
+
+    let hub = tempfile::tempdir().unwrap();
+    let mut a = Member::new();
+    join(
+        &mut office,
+        hub.path(),
+        &mut a,
+        "Therapist A",
+        &[group_space(&thursday.id)],
+    );
+    for _ in 0..2 {
+        for m in [&mut office, &mut a] {
+            through_hub(hub.path(), m);
+            m.sync();
+            through_hub(hub.path(), m);
+        }
+    }
+    assert_eq!(
+        a.store.group(&thursday.id).unwrap().name,
+        "Thursday Singing for the Brain"
+    );
+    assert_eq!(
+        a.store.attendee(&brenda.id).unwrap().full_name,
+        "Brenda Okafor"
+    );
+    assert_ne!(a.store.attendee(&ada.id).unwrap().full_name, "Ada Lovelace");
+    assert!(!a.data_holds("Lovelace"));
+}

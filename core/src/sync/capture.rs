@@ -250,7 +250,11 @@ pub fn finish(
     for space in &cap.spaces {
         let mut rows: Vec<RowImage> = routed
             .iter()
-            .filter(|(_, route)| erases.is_some() || tables::space_takes(space, route))
+            // An erasure goes to every space of records; the team's own
+            // space holds none.
+            .filter(|(_, route)| {
+                (erases.is_some() && space != tables::TEAM) || tables::space_takes(space, route)
+            })
             .map(|(img, _)| img.clone())
             .collect();
         for (group, person) in &arrivals {
