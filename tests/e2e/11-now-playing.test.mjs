@@ -119,6 +119,32 @@ test('the words for a sing-along, and Now playing for the person', { timeout: 30
     }
     await nav('Music');
     await control(`Play ${DAISY}`, { timeout: 20_000 });
+    // After the earlier scenarios (no sample data: their own groups, and the
+    // sample music they added), the sing-along group and its setlist are
+    // made here as a therapist would.
+    await nav('Groups');
+    const groups = await app.findElements('xpath', `//a[normalize-space(.)=${xpathLiteral(GROUP)}]`);
+    if (groups.length === 0) {
+      await press('New group');
+      await heading('New group');
+      await fill('Group name', GROUP);
+      await press('Save group');
+      await heading(GROUP);
+      await press('New setlist');
+      await fill('Setlist name', SETLIST);
+      await press('Create setlist');
+      await heading(SETLIST);
+      await press('Add tracks');
+      for (const [i, title] of [DAISY, TIPPERARY].entries()) {
+        await press(`Add ${title}`, { startsWith: true });
+        await app.waitForXPath(`//ol//li[@aria-label=${xpathLiteral(`${i + 1}. ${title}`)}]`, {
+          message: `${title} in the setlist`,
+        });
+      }
+      await press('Done');
+      await noDialog();
+    }
+    await nav('Music');
   });
 
   await step(t, "a song's words, kept with who holds their rights", async () => {
