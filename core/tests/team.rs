@@ -627,3 +627,78 @@ fn a_laptop_joining_after_an_erasure_starts_from_the_snapshot() {
     assert_ne!(a.store.attendee(&ada.id).unwrap().full_name, "Ada Lovelace");
     assert!(!a.data_holds("Lovelace"));
 }
+
+#[test]
+fn walk_ins_travel_with_the_group_whose_session_they_came_to() {
+    // One walk-in before the laptop joins (in the group's snapshot), one
+    // after (in a change file); someone from another group walks in too.
+    let mut t = team();
+    let session = t.session.id.clone();
+    let winifred = t.people[2].id.clone(); // a member of Wednesday's group only
+    t.office
+        .store
+        .add_walk_in(
+            &session,
+            &WalkIn::Existing {
+                attendee_id: winifred.clone(),
+            },
+            false,
+        )
+        .unwrap();
+    let register = t
+        .office
+        .store
+        .add_walk_in(
+            &session,
+            &WalkIn::New {
+                attendee: Box::new(AttendeeInput {
+                    full_name: "Dorothy Walker".into(),
+                    ..Default::default()
+                }),
+            },
+            false,
+        )
+        .unwrap();
+    let dorothy = register
+        .entries
+        .iter()
+        .find(|e| e.full_name == "Dorothy Walker")
+        .unwrap()
+        .attendee_id
+        .clone();
+    t.exchange(2);
+    for m in [&t.a, &t.b] {
+        let waiting = m.store.sync_status().unwrap();
+        let on_b = m.store.register(&session).unwrap();
+        assert_eq!(
+            on_b.entries.len(),
+            4,
+            "the two members and the two walk-ins"
+        );
+        assert_eq!(
+            m.store.attendee(&dorothy).unwrap().full_name,
+            "Dorothy Walker"
+        );
+        assert_eq!(
+            m.store.attendee(&winifred).unwrap().full_name,
+            "Winifred Atwell"
+        );
+        let _ = waiting;
+    }
+    // A laptop that joins now starts from the group's snapshot, walk-ins in it.
+    let mut c = Member::new();
+    let thu = group_space(&t.thursday.id);
+    join(&mut t.office, t.hub.path(), &mut c, "Therapist C", &[thu]);
+    for _ in 0..2 {
+        for m in [&mut t.office, &mut c] {
+            through_hub(t.hub.path(), m);
+            m.sync();
+            through_hub(t.hub.path(), m);
+        }
+    }
+    assert_eq!(c.store.register(&session).unwrap().entries.len(), 4);
+    assert_eq!(
+        c.store.attendee(&dorothy).unwrap().full_name,
+        "Dorothy Walker"
+    );
+}

@@ -210,6 +210,25 @@ pub fn finish(
         let Some(image) = image(conn, &change.table, &cols, &change.pk)? else {
             continue;
         };
+        // A walk-in comes to a session of a group they are not a member of:
+        // like someone joining, they and their records go to its space.
+        if change.table == "attendance"
+            && matches!(change.action, Action::SQLITE_INSERT)
+            && image.col("walk_in") == Some(&Val::Int(1))
+        {
+            let session = image.col("session_id").and_then(Val::as_text);
+            let group: Option<String> = match session {
+                Some(s) => conn
+                    .query_row("SELECT group_id FROM session WHERE id = ?1", [s], |r| {
+                        r.get(0)
+                    })
+                    .optional()?,
+                None => None,
+            };
+            if let (Some(g), Some(p)) = (group, image.col("attendee_id").and_then(Val::as_text)) {
+                arrivals.push((g, p.to_string()));
+            }
+        }
         if change.table == "membership" && matches!(change.action, Action::SQLITE_INSERT) {
             if let (Some(g), Some(p)) = (
                 image.col("group_id").and_then(Val::as_text),

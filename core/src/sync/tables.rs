@@ -117,9 +117,19 @@ fn one(conn: &Connection, sql: &str, id: &Option<String>) -> Result<Option<Strin
         .flatten())
 }
 
+/// The groups a person's records go to: those they are or were a member
+/// of, and those whose sessions they came to as a walk-in or have scores or
+/// notes from (their register lines, scores and notes are the group's).
 pub fn person_groups(conn: &Connection, person: &str) -> Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT DISTINCT group_id FROM membership WHERE attendee_id = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT group_id FROM membership WHERE attendee_id = ?1
+         UNION SELECT s.group_id FROM attendance a JOIN session s ON s.id = a.session_id
+                WHERE a.attendee_id = ?1
+         UNION SELECT s.group_id FROM score_set x JOIN session s ON s.id = x.session_id
+                WHERE x.attendee_id = ?1
+         UNION SELECT s.group_id FROM note n JOIN session s ON s.id = n.session_id
+                WHERE n.attendee_id = ?1",
+    )?;
     let groups = stmt
         .query_map([person], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
