@@ -678,7 +678,6 @@ impl Store {
         } else {
             Some(SpaceKey::generate()?)
         };
-        let is_office = me.is_office();
         self.write(|tx| {
             if let Some(k) = &new_key {
                 tx.execute(
@@ -696,7 +695,6 @@ impl Store {
                     params![me.device, space, at],
                 )?;
             }
-            let _ = is_office;
             tx.execute(
                 "INSERT INTO team_grant (device_id, space, granted_by, granted_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?4)
