@@ -680,12 +680,8 @@ impl Store {
             if let Some((plain, schema)) = snap {
                 // A bigger page cache while a whole space goes in (index
                 // pages are touched all over), given back afterwards.
-                // The snapshot's erasures come first and name records (the
-                // group of a membership, the therapist who erased) that come
-                // later in it: references are checked when it is all in.
                 tx.execute_batch(
                     "PRAGMA cache_size = -131072;
-                     PRAGMA defer_foreign_keys = ON;
                      INSERT OR REPLACE INTO sync_state (key, value)
                          VALUES ('applying_snapshot', '1');",
                 )?;

@@ -200,6 +200,7 @@ pub fn apply(
     };
     let mut header: Option<Header> = None;
     let mut current: Option<Current> = None;
+    let mut erasures: Vec<Entry> = Vec::new();
     for line in reader.lines() {
         let line = line.map_err(|_| damaged())?;
         if line.is_empty() {
@@ -216,8 +217,17 @@ pub fn apply(
                 header = Some(h);
             }
             _ if header.is_none() => return Err(damaged()),
-            Line::Erasure(entry) => apply::apply_entry(conn, &entry, device, Some(space))?,
+            // The erasures are written first, and their rows name records
+            // that come after them (the therapist who erased, the group of
+            // a membership): they are applied once those tables are in,
+            // before the first table of people's records.
+            Line::Erasure(entry) => erasures.push(entry),
             Line::Table { table, cols } => {
+                if tables::rank(&table) >= tables::rank("attendee") {
+                    for entry in erasures.drain(..) {
+                        apply::apply_entry(conn, &entry, device, Some(space))?;
+                    }
+                }
                 if !SYNCED.contains(&table.as_str()) {
                     current = None;
                     continue;
@@ -311,6 +321,9 @@ pub fn apply(
         }
     }
     let header = header.ok_or_else(damaged)?;
+    for entry in erasures.drain(..) {
+        apply::apply_entry(conn, &entry, device, Some(space))?;
+    }
     apply::retry_parked(conn)?;
     Ok(header.hlc)
 }
