@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as api from '../lib/api';
@@ -72,9 +72,9 @@ describe('a team of two laptops', () => {
     await waitFor(() => expect(screen.getByRole('link', { name: /Shared with Hall Lane Music/ })).toBeTruthy());
 
     await user.click(screen.getByRole('button', { name: 'Use a folder the charity already syncs…' }));
-    await screen.findByText(`The folder ${shared}`);
+    await screen.findByText(`The folder ${shared}`, {}, { timeout: 15_000 });
     await user.click(screen.getByRole('button', { name: 'Save an invitation…' }));
-    await screen.findByText(/Invitation saved/);
+    await screen.findByText(/Invitation saved/, {}, { timeout: 15_000 });
 
     // The laptop joins with the invitation and shows its code.
     openAs(laptop);
@@ -89,37 +89,53 @@ describe('a team of two laptops', () => {
     await screen.findByText(`The folder ${shared}`);
     await user.click(screen.getByRole('button', { name: 'Check now' }));
     await screen.findByText('Waiting for the office to accept this laptop.');
+    // The check has written the laptop's request into the shared folder.
+    await waitFor(() => expect(readdirSync(join(shared, 'team', 'requests'))).toHaveLength(1), { timeout: 15_000 });
 
     // The office types the code and gives it the group.
     openAs(office);
-    const request = (await screen.findByRole('button', { name: "Accept Priya's laptop" })).closest('form')!;
+    const request = (
+      await screen.findByRole('button', { name: "Accept Priya's laptop" }, { timeout: 15_000 })
+    ).closest('form')!;
     await user.type(within(request).getByLabelText("The code on Priya's laptop's screen"), 'WRONG-CODE');
     await user.click(within(request).getByLabelText('Thursday Singing for the Brain'));
     await user.click(within(request).getByRole('button', { name: "Accept Priya's laptop" }));
-    await screen.findByText(/That code does not match this request/);
+    await screen.findByText(/That code does not match this request/, {}, { timeout: 15_000 });
     const codeField = within(request).getByLabelText("The code on Priya's laptop's screen");
     await user.clear(codeField);
     await user.type(codeField, code.toLowerCase());
     await user.click(within(request).getByRole('button', { name: "Accept Priya's laptop" }));
-    await screen.findByText(/Accepted/);
+    await screen.findByText(/Accepted/, {}, { timeout: 15_000 });
     await user.click(screen.getByRole('button', { name: 'Sync now' }));
-    const table = await screen.findByRole('table');
-    await waitFor(() =>
+    const table = await screen.findByRole('table', {}, { timeout: 15_000 });
+    await waitFor(
+      () =>
       expect(within(table).getByRole('rowheader', { name: /Priya's laptop/ }).closest('tr')!.textContent).toContain(
         'Thursday Singing for the Brain',
       ),
+      { timeout: 15_000 },
     );
 
     // The laptop checks again: accepted, and the group arrives.
     openAs(laptop);
     await user.click(await screen.findByRole('button', { name: 'Check now' }));
-    await screen.findByRole('button', { name: 'Sync now' });
+    await screen.findByRole('button', { name: 'Sync now' }, { timeout: 15_000 });
     await user.click(screen.getByRole('button', { name: 'Sync now' }));
-    await waitFor(async () =>
-      expect((await api.listGroups(false)).map((g) => g.name)).toEqual(['Thursday Singing for the Brain']),
+    await waitFor(
+      async () =>
+        expect((await api.listGroups(false)).map((g) => g.name)).toEqual(['Thursday Singing for the Brain']),
+      { timeout: 15_000 },
     );
-    expect(screen.getByRole('rowheader', { name: /Office laptop/ })).toBeTruthy();
-    expect(document.querySelector('.team-freshness')!.textContent).toBe('Synced just now.');
-    expect(screen.getByRole('link', { name: /Shared with Hall Lane Music. Synced just now/ })).toBeTruthy();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Sync now' }).hasAttribute('disabled')).toBe(false), {
+      timeout: 15_000,
+    });
+    await waitFor(
+      () => {
+        expect(screen.getByRole('rowheader', { name: /Office laptop/ })).toBeTruthy();
+        expect(document.querySelector('.team-freshness')!.textContent).toBe('Synced just now.');
+        expect(screen.getByRole('link', { name: /Shared with Hall Lane Music. Synced just now/ })).toBeTruthy();
+      },
+      { timeout: 15_000 },
+    );
   }, 60_000);
 });
