@@ -131,6 +131,7 @@ fn fixed_stamp() -> ReportStamp {
         produced_at: "3 Feb 2025 09:15".into(),
         produced_by: "Sam Okafor".into(),
         app_version: "0.1.0".into(),
+        records_as_of: String::new(),
     }
 }
 

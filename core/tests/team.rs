@@ -698,3 +698,64 @@ fn walk_ins_travel_with_the_group_whose_session_they_came_to() {
         "Dorothy Walker"
     );
 }
+
+#[test]
+fn the_offices_reports_say_as_of_when_each_laptops_records_are() {
+    let mut t = team();
+    let session = t.session.id.clone();
+    let (ada, brenda) = (t.people[0].id.clone(), t.people[1].id.clone());
+    t.a.store
+        .set_mark(&session, &ada, Some(Mark::Present))
+        .unwrap();
+    let before_b = t
+        .office
+        .store
+        .programme_summary(&[t.thursday.id.clone()], "2026-11-01", "2026-11-30", "")
+        .unwrap();
+    assert!(
+        refrain_core::report::stamp_line(&before_b.stamp)
+            .contains("Therapist B, no changes from it yet"),
+        "{}",
+        refrain_core::report::stamp_line(&before_b.stamp)
+    );
+    t.b.store
+        .set_mark(&session, &brenda, Some(Mark::Late))
+        .unwrap();
+    t.exchange(2);
+    let summary = t
+        .office
+        .store
+        .programme_summary(&[t.thursday.id.clone()], "2026-11-01", "2026-11-30", "")
+        .unwrap();
+    let line = refrain_core::report::stamp_line(&summary.stamp);
+    assert!(
+        line.contains("Records from the team's other laptops as of: Therapist A, "),
+        "{line}"
+    );
+    assert!(line.contains("; Therapist B, "), "{line}");
+    assert!(!line.contains("no changes from it yet"), "{line}");
+    // Printed at the foot of the programme summary's PDF.
+    let pdf = refrain_core::report::programme::to_pdf(&summary).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("summary.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap()
+        .stdout;
+    let text = String::from_utf8(text)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Records from the team's other laptops as of"),
+        "{text}"
+    );
+
+    // Without a team, reports say nothing of the kind.
+    let alone = Member::new();
+    assert_eq!(alone.store.report_stamp().records_as_of, "");
+}

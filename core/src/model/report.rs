@@ -84,6 +84,11 @@ pub struct ReportStamp {
     /// The practitioner using Refrain; empty when no one was chosen.
     pub produced_by: String,
     pub app_version: String,
+    /// On a laptop in a team: how recent the records from the team's other
+    /// laptops are ("Records from the team's other laptops as of: ...").
+    /// Empty without a team.
+    #[serde(default)]
+    pub records_as_of: String,
 }
 
 /// One column of a register: a session.

@@ -311,6 +311,7 @@ pub fn stamp(produced_by: Option<String>) -> ReportStamp {
         produced_at: chrono::Local::now().format("%-d %b %Y %H:%M").to_string(),
         produced_by: produced_by.unwrap_or_default(),
         app_version: crate::VERSION.to_string(),
+        records_as_of: String::new(),
     }
 }
 
@@ -383,8 +384,13 @@ pub fn stamp_text(stamp: &ReportStamp) -> String {
 }
 
 /// "Produced 23 Nov 2026 17:40 by Sam Okafor with Refrain 0.1.0".
+/// In a team, followed by how recent the other laptops' records are.
 pub fn stamp_line(stamp: &ReportStamp) -> String {
-    format!("Produced {}", stamp_text(stamp))
+    if stamp.records_as_of.is_empty() {
+        format!("Produced {}", stamp_text(stamp))
+    } else {
+        format!("Produced {}. {}", stamp_text(stamp), stamp.records_as_of)
+    }
 }
 
 /// Every report's PDF footer: a reminder of what it holds.

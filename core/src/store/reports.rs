@@ -772,7 +772,9 @@ impl Store {
             .actor()
             .and_then(|id| self.practitioner(&id).ok())
             .map(|p| p.name);
-        report::stamp(name)
+        let mut stamp = report::stamp(name);
+        stamp.records_as_of = self.team_records_as_of().unwrap_or_default();
+        stamp
     }
 
     /// One group's attendance register over a period (both days included).

@@ -1447,6 +1447,43 @@ impl Store {
         }))
     }
 
+    /// For reports made on a laptop in a team: how recent the records from
+    /// the team's other laptops are, by the latest change received from
+    /// each. Empty without a team.
+    pub fn team_records_as_of(&self) -> Result<String> {
+        let Some(status) = self.team_status()? else {
+            return Ok(String::new());
+        };
+        if status.removed_at.is_some() {
+            return Ok(String::new());
+        }
+        let others: Vec<String> = status
+            .laptops
+            .iter()
+            .filter(|l| !l.this_laptop && l.removed_at.is_none())
+            .map(|l| {
+                let when = l
+                    .last_change_at
+                    .as_deref()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| {
+                        t.with_timezone(&chrono::Local)
+                            .format("%-d %b %Y %H:%M")
+                            .to_string()
+                    })
+                    .unwrap_or_else(|| "no changes from it yet".into());
+                format!("{}, {when}", l.name)
+            })
+            .collect();
+        if others.is_empty() {
+            return Ok(String::new());
+        }
+        Ok(format!(
+            "Records from the team's other laptops as of: {}.",
+            others.join("; ")
+        ))
+    }
+
     /// Everything the Team screen shows, or `None` with no team.
     pub fn team_overview(&self, folder: &Path) -> Result<Option<TeamOverview>> {
         let Some(status) = self.team_status()? else {

@@ -1229,7 +1229,13 @@ producedAt: string,
 /**
  * The practitioner using Refrain; empty when no one was chosen.
  */
-producedBy: string, appVersion: string, };
+producedBy: string, appVersion: string, 
+/**
+ * On a laptop in a team: how recent the records from the team's other
+ * laptops are ("Records from the team's other laptops as of: ...").
+ * Empty without a team.
+ */
+recordsAsOf: string, };
 
 export type RegisterSession = { sessionId: string, date: string, startTime: string, status: SessionStatus, 
 /**

@@ -81,7 +81,7 @@ const REGISTER: RegisterReport = {
   attended: 2,
   expected: 3,
   rate: (2 * 100) / 3,
-  stamp: { producedAt: '1 Feb 2025 10:00', producedBy: '', appVersion: '0.1.0' },
+  stamp: { producedAt: '1 Feb 2025 10:00', producedBy: '', appVersion: '0.1.0', recordsAsOf: '' },
 };
 
 beforeEach(() => {
@@ -211,7 +211,7 @@ describe('Reports', () => {
       episodes: [],
       wellbeing: [],
       narrative: '',
-      stamp: { producedAt: '', producedBy: '', appVersion: '' },
+      stamp: { producedAt: '', producedBy: '', appVersion: '', recordsAsOf: '' },
     });
     const user = userEvent.setup();
     render(Reports);
