@@ -6,11 +6,12 @@ use std::process::Command;
 
 use refrain_core::error::CoreError;
 use refrain_core::model::{
-    AttendeeInput, AuditAction, AuditFilter, ExportFormat, GroupInput, LyricsInput, LyricsRights,
-    PlaylistKind, ReportRequest,
+    AttendeeInput, AuditAction, AuditFilter, ExportFormat, Group, GroupInput, LyricsInput,
+    LyricsRights, PlaylistKind, ReportRequest, Track,
 };
 use refrain_core::report;
 use refrain_core::store::lyrics::verses;
+use refrain_core::Store;
 
 use crate::support::{playlist_of, store, track};
 
@@ -182,18 +183,27 @@ fn verses_are_split_at_blank_lines() {
     assert!(verses("\n  \n").is_empty());
 }
 
-#[test]
-fn words_whose_rights_are_not_known_are_neither_printed_nor_shown_until_the_therapist_says_so() {
-    let (dir, mut store) = store();
+/// A sing-along group and four songs for its setlist.
+fn singers_and_songs(store: &mut Store) -> (Group, [Track; 4]) {
     let group = store
         .create_group(&GroupInput {
             name: "Tuesday Singers".into(),
             ..Default::default()
         })
         .unwrap();
-    let daisy = track(&mut store, "Daisy Bell", "Harry Dacre", None);
-    let tipperary = track(&mut store, "A Long Way to Tipperary", "Jack Judge", None);
-    let susanna = track(&mut store, "Oh Susanna", "Stephen Foster", None);
+    let songs = [
+        track(store, "Daisy Bell", "Harry Dacre", None),
+        track(store, "A Long Way to Tipperary", "Jack Judge", None),
+        track(store, "Oh Susanna", "Stephen Foster", None),
+        track(store, "My Bonnie", "Traditional", None),
+    ];
+    (group, songs)
+}
+
+#[test]
+fn words_whose_rights_are_not_known_are_neither_printed_nor_shown_until_the_therapist_says_so() {
+    let (dir, mut store) = store();
+    let (group, [daisy, tipperary, susanna, _]) = singers_and_songs(&mut store);
     let list = playlist_of(
         &mut store,
         PlaylistKind::Setlist,
@@ -309,16 +319,7 @@ fn a_playlist_with_no_words_at_all_gets_no_empty_song_book() {
 #[test]
 fn the_song_book_is_large_print_a_song_a_page_in_the_setlists_order_with_each_credit() {
     let (_dir, mut store) = store();
-    let group = store
-        .create_group(&GroupInput {
-            name: "Tuesday Singers".into(),
-            ..Default::default()
-        })
-        .unwrap();
-    let daisy = track(&mut store, "Daisy Bell", "Harry Dacre", None);
-    let tipperary = track(&mut store, "A Long Way to Tipperary", "Jack Judge", None);
-    let susanna = track(&mut store, "Oh Susanna", "Stephen Foster", None);
-    let bonnie = track(&mut store, "My Bonnie", "Traditional", None);
+    let (group, [daisy, tipperary, susanna, bonnie]) = singers_and_songs(&mut store);
     // Not alphabetical, and one song with no words kept.
     let list = playlist_of(
         &mut store,
