@@ -16,7 +16,7 @@ use crate::people::{self, ImportFile};
 use crate::reports;
 use crate::state::{AppState, VaultCreated, VaultStatus};
 use crate::team::{self, TeamState};
-use refrain_core::team::{Invitation, TeamOverview, TeamStatus};
+use refrain_core::team::{Invitation, JoinRequest, PendingRequest, TeamOverview, TeamStatus};
 use refrain_core::{CoreError, Store};
 use tauri::Manager;
 use zeroize::Zeroizing;
@@ -1090,7 +1090,8 @@ pub fn team_create(
     team_name: String,
     laptop_name: String,
 ) -> Res<TeamStatus> {
-    let status = state.with(|s| s.team_create(&team_name, &laptop_name))?;
+    let carrier = team.carrier_id(&state, &laptop_name);
+    let status = state.with(|s| s.team_create(&team_name, &laptop_name, carrier.as_deref()))?;
     team.sync_soon();
     Ok(status)
 }
@@ -1111,7 +1112,8 @@ pub fn team_join(
     laptop_name: String,
 ) -> Res<TeamStatus> {
     let invitation = Store::team_read_invitation(&invitation_path)?;
-    state.with(|s| s.team_join(&invitation, &laptop_name))?;
+    let carrier = team.carrier_id(&state, &laptop_name);
+    state.with(|s| s.team_join(&invitation, &laptop_name, carrier.as_deref()))?;
     team.sync_soon();
     state
         .with(|s| s.team_status())?
@@ -1175,10 +1177,36 @@ pub fn team_remove(
     Ok(())
 }
 
-/// The charity's always-on hub (office); empty for none.
+/// The charity's always-on hub (office): its Syncthing device ID and
+/// address; both empty for none.
 #[tauri::command(async)]
-pub fn team_set_hub(state: State<'_, AppState>, address: String) -> Res<()> {
-    state.with(|s| s.team_set_hub(&address))
+pub fn team_set_hub(
+    state: State<'_, AppState>,
+    team: State<'_, TeamState>,
+    hub_id: String,
+    address: String,
+) -> Res<()> {
+    state.with(|s| s.team_set_hub(&hub_id, &address))?;
+    team.sync_soon();
+    Ok(())
+}
+
+/// Writes this laptop's request to join to a file, for the office (when
+/// the two share no folder yet).
+#[tauri::command(async)]
+pub fn team_write_request(state: State<'_, AppState>, path: PathBuf) -> Res<JoinRequest> {
+    state.with(|s| s.team_write_request(&path))
+}
+
+/// The office takes a laptop's request to join from a file brought in
+/// person; it then waits to be accepted by its code.
+#[tauri::command(async)]
+pub fn team_take_request(state: State<'_, AppState>, path: PathBuf) -> Res<PendingRequest> {
+    let default = team::own_folder(&state)?;
+    state.with(|s| {
+        let folder = s.team_folder(&default)?.unwrap_or(default.clone());
+        s.team_take_request(&folder, &path)
+    })
 }
 
 /// The folder the team's files go through: one the charity already syncs,
@@ -1211,6 +1239,6 @@ pub fn team_set_paused(
 /// Syncs now, and gives the Team screen's overview after it.
 #[tauri::command(async)]
 pub fn team_sync_now<R: Runtime>(app: AppHandle<R>) -> Res<Option<TeamOverview>> {
-    team::sync_once(&app);
+    app.state::<TeamState>().sync_and_wait(&app);
     team::overview(&app.state::<AppState>())
 }

@@ -57,6 +57,8 @@ pub fn run() {
             // A backup as Refrain closes, if anything changed since the last.
             if let tauri::RunEvent::Exit = event {
                 backup::on_exit(app);
+                // Refrain's own Syncthing ends with Refrain.
+                app.state::<team::TeamState>().stop_carrier();
             }
         });
 }

@@ -50,6 +50,7 @@ mod home;
 mod plan;
 mod process;
 mod rest;
+mod runner;
 mod status;
 
 pub use config::{config_xml, escape, CONFIG_VERSION, RESCAN_INTERVAL_S, WATCH_DELAY_S};
@@ -60,6 +61,7 @@ pub use process::{
     find_syncthing, start, syncthing_major_version, Syncthing, LOG_FILE, LOG_MAX_BYTES,
     SYNCTHING_ENV,
 };
+pub use runner::{any_connected, team_plan, Runner, TeamCarry};
 pub use status::{FolderStatus, PeerStatus, Status};
 
 use std::path::Path;

@@ -181,6 +181,10 @@ enum TeamAction {
         /// This laptop's name, as the team will see it.
         #[arg(long)]
         laptop: String,
+        /// Refrain's own Syncthing home, when it carries the team's files
+        /// (`team carry`): its device ID goes into the team.
+        #[arg(long, value_name = "DIR")]
+        carrier_home: Option<PathBuf>,
     },
     /// Write the office's invitation for a laptop to join (carry it in
     /// person, on a USB stick).
@@ -195,6 +199,44 @@ enum TeamAction {
         /// This laptop's name, as the team will see it.
         #[arg(long)]
         laptop: String,
+        /// Refrain's own Syncthing home, when it carries the team's files.
+        #[arg(long, value_name = "DIR")]
+        carrier_home: Option<PathBuf>,
+    },
+    /// Write this laptop's request to join to a file, for the office.
+    Request {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Take a laptop's request to join from a file (office): it then waits
+    /// to be accepted by its code.
+    TakeRequest {
+        #[arg(long, value_name = "DIR")]
+        folder: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        request: PathBuf,
+    },
+    /// Carry the team's files with Refrain's own Syncthing, syncing every
+    /// second, for a while (or until stopped).
+    Carry {
+        /// The team's folder (Syncthing's folders are made in it).
+        #[arg(long, value_name = "DIR")]
+        folder: PathBuf,
+        /// Syncthing's home (its certificate and configuration).
+        #[arg(long, value_name = "DIR")]
+        carrier_home: PathBuf,
+        /// Where Syncthing listens (default: tcp://0.0.0.0:22000).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Find the team's laptops on the local network (on by default).
+        #[arg(long)]
+        no_local_discovery: bool,
+        /// Stop after this many seconds (default: run until stopped).
+        #[arg(long, value_name = "SECONDS")]
+        seconds: Option<u64>,
+        /// Stop once this file exists (for scripts that end the run).
+        #[arg(long, value_name = "FILE")]
+        until_file: Option<PathBuf>,
     },
     /// The requests to join waiting in the team's folder (office).
     Requests {
@@ -238,9 +280,12 @@ enum TeamAction {
         #[arg(long, value_name = "ID")]
         laptop: String,
     },
-    /// The address of the charity's always-on hub (office); empty for none.
+    /// The charity's always-on hub (office): its Syncthing device ID and
+    /// address; both empty for none.
     Hub {
-        #[arg(long)]
+        #[arg(long, value_name = "DEVICE-ID", default_value = "")]
+        id: String,
+        #[arg(long, default_value = "")]
         address: String,
     },
     /// Hand over keys, take the keys given to this laptop, and share records
@@ -518,11 +563,85 @@ fn new_space_key(
     Ok(ExitCode::SUCCESS)
 }
 
+fn carrier_err(e: refrain_carrier::CarrierError) -> CoreError {
+    CoreError::Sync(e.to_string())
+}
+
+/// This laptop's Syncthing device ID, from its home (made the first time).
+fn carrier_id(home: Option<&Path>, laptop: &str) -> Result<Option<String>, CoreError> {
+    let Some(home) = home else {
+        return Ok(None);
+    };
+    let mut runner = refrain_carrier::Runner::new(home, refrain_carrier::Plan::new(laptop));
+    Ok(Some(
+        runner.device_id(laptop).map_err(carrier_err)?.to_string(),
+    ))
+}
+
+/// `team carry`: Refrain's own Syncthing carries the team's files while
+/// this laptop syncs every second, as the app's background thread does.
+fn carry(
+    store: &mut Store,
+    folder: &Path,
+    home: &Path,
+    listen: Option<String>,
+    local_discovery: bool,
+    seconds: Option<u64>,
+    until_file: Option<PathBuf>,
+) -> Result<ExitCode, CoreError> {
+    let mut base = refrain_carrier::Plan::new("Refrain");
+    if let Some(l) = listen {
+        base.listen = l.split(',').map(|a| a.trim().to_string()).collect();
+    }
+    base.local_discovery = local_discovery;
+    base.reconnect_interval_s = 5;
+    let mut runner = refrain_carrier::Runner::new(home, base);
+    let end = seconds.map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
+    loop {
+        let roster = store.team_carry_roster()?;
+        let team = roster.map(|r| refrain_carrier::TeamCarry {
+            device_name: r.device_name,
+            hub: r.hub,
+            peers: r.peers,
+            spaces: r.spaces,
+        });
+        let problem = match runner.keep(team.as_ref(), folder) {
+            Ok(Some(s)) if !refrain_carrier::any_connected(&s) => {
+                Some("no connection to the hub or to the team's other laptops".to_string())
+            }
+            Ok(_) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        match store.team_sync_carried(folder, problem.as_deref()) {
+            Ok(report) => {
+                for line in report.words() {
+                    println!("{line}");
+                }
+            }
+            Err(e) => eprintln!("{e}"),
+        }
+        runner.rescan();
+        if until_file.as_deref().is_some_and(Path::exists)
+            || end.is_some_and(|e| std::time::Instant::now() >= e)
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+    runner.stop();
+    Ok(ExitCode::SUCCESS)
+}
+
 fn team(store: &mut Store, action: TeamAction) -> Result<ExitCode, CoreError> {
     use refrain_core::sync::{group_space, OFFICE};
     match action {
-        TeamAction::Create { name, laptop } => {
-            let status = store.team_create(&name, &laptop)?;
+        TeamAction::Create {
+            name,
+            laptop,
+            carrier_home,
+        } => {
+            let carrier = carrier_id(carrier_home.as_deref(), &laptop)?;
+            let status = store.team_create(&name, &laptop, carrier.as_deref())?;
             println!(
                 "This laptop is now the office of the team \"{}\".",
                 status.team_name
@@ -538,9 +657,14 @@ fn team(store: &mut Store, action: TeamAction) -> Result<ExitCode, CoreError> {
                 out.display()
             );
         }
-        TeamAction::Join { invitation, laptop } => {
+        TeamAction::Join {
+            invitation,
+            laptop,
+            carrier_home,
+        } => {
             let invitation = Store::team_read_invitation(&invitation)?;
-            let request = store.team_join(&invitation, &laptop)?;
+            let carrier = carrier_id(carrier_home.as_deref(), &laptop)?;
+            let request = store.team_join(&invitation, &laptop, carrier.as_deref())?;
             println!(
                 "This laptop has asked to join \"{}\". Read this code to the office: {}",
                 invitation.team_name,
@@ -597,9 +721,39 @@ fn team(store: &mut Store, action: TeamAction) -> Result<ExitCode, CoreError> {
             store.team_remove(&laptop)?;
             println!("Removed. Its groups have new keys; it removes its copy when it next syncs.");
         }
-        TeamAction::Hub { address } => {
-            store.team_set_hub(&address)?;
+        TeamAction::Hub { id, address } => {
+            store.team_set_hub(&id, &address)?;
             println!("Saved.");
+        }
+        TeamAction::Request { out } => {
+            let request = store.team_write_request(&out)?;
+            println!(
+                "Request written to {}. Carry it to the office; its code is {}.",
+                out.display(),
+                request.code()
+            );
+        }
+        TeamAction::TakeRequest { folder, request } => {
+            let p = store.team_take_request(&folder, &request)?;
+            println!("{}  {}  code {}", p.request.device, p.request.name, p.code);
+        }
+        TeamAction::Carry {
+            folder,
+            carrier_home,
+            listen,
+            no_local_discovery,
+            seconds,
+            until_file,
+        } => {
+            return carry(
+                store,
+                &folder,
+                &carrier_home,
+                listen,
+                !no_local_discovery,
+                seconds,
+                until_file,
+            );
         }
         TeamAction::Sync { folder } => {
             let report = store.team_sync(&folder)?;

@@ -4,6 +4,7 @@
 mod support;
 
 mod backup;
+mod carry;
 mod commands;
 mod full_disk;
 mod sync;

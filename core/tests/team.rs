@@ -8,7 +8,7 @@ use std::path::Path;
 
 use refrain_core::model::*;
 use refrain_core::sync::group_space;
-use refrain_core::team::{Invitation, JoinRequest, TeamSyncReport};
+use refrain_core::team::{CarryRoster, Invitation, JoinRequest, TeamSyncReport};
 use refrain_core::Store;
 use tempfile::TempDir;
 
@@ -86,13 +86,24 @@ impl Team {
 }
 
 fn join(office: &mut Member, hub: &Path, laptop: &mut Member, name: &str, spaces: &[String]) {
+    join_carried(office, hub, laptop, name, spaces, None)
+}
+
+fn join_carried(
+    office: &mut Member,
+    hub: &Path,
+    laptop: &mut Member,
+    name: &str,
+    spaces: &[String],
+    carrier: Option<&str>,
+) {
     let invitation = office.store.team_invitation().unwrap();
     // Carried in person as a small file.
     let file = laptop.data.path().join("../invitation.json");
     std::fs::write(&file, serde_json::to_vec(&invitation).unwrap()).unwrap();
     let read: Invitation = Store::team_read_invitation(&file).unwrap();
     assert_eq!(read, invitation);
-    let request = laptop.store.team_join(&read, name).unwrap();
+    let request = laptop.store.team_join(&read, name, carrier).unwrap();
     let shown = laptop.store.team_status().unwrap().unwrap().code;
     assert_eq!(shown, request.code());
 
@@ -144,7 +155,7 @@ fn team() -> Team {
     let session = session_on(&mut office.store, &thursday, "2026-11-05");
     office
         .store
-        .team_create("Hall Lane Music", "Office laptop")
+        .team_create("Hall Lane Music", "Office laptop", None)
         .unwrap();
 
     let hub = tempfile::tempdir().unwrap();
@@ -314,11 +325,14 @@ fn a_wrong_code_is_refused_and_accepts_nothing() {
     let mut office = Member::new();
     office
         .store
-        .team_create("Hall Lane Music", "Office")
+        .team_create("Hall Lane Music", "Office", None)
         .unwrap();
     let invitation = office.store.team_invitation().unwrap();
     let mut laptop = Member::new();
-    let request = laptop.store.team_join(&invitation, "Therapist C").unwrap();
+    let request = laptop
+        .store
+        .team_join(&invitation, "Therapist C", None)
+        .unwrap();
 
     // A request swapped on the way (another key) shows another code.
     let mut swapped: JoinRequest = request.clone();
@@ -340,8 +354,8 @@ fn a_wrong_code_is_refused_and_accepts_nothing() {
         "nothing was accepted"
     );
     // Joining twice, or creating a team on a laptop already in one, is refused.
-    assert!(laptop.store.team_join(&invitation, "Again").is_err());
-    assert!(laptop.store.team_create("Another", "Me").is_err());
+    assert!(laptop.store.team_join(&invitation, "Again", None).is_err());
+    assert!(laptop.store.team_create("Another", "Me", None).is_err());
 }
 
 #[test]
@@ -351,7 +365,10 @@ fn a_key_wrapped_by_a_stranger_is_not_taken() {
     // it where A looks.
     let mut stranger = Member::new();
     let g = group(&mut stranger.store, "Stranger's group");
-    stranger.store.team_create("Elsewhere", "Stranger").unwrap();
+    stranger
+        .store
+        .team_create("Elsewhere", "Stranger", None)
+        .unwrap();
     let a_request = t.a.store.team_join_request().unwrap();
     let mut forged = a_request.clone();
     forged.team_id = stranger.store.team_invitation().unwrap().team_id;
@@ -533,7 +550,7 @@ fn a_sync_that_fails_is_remembered_for_the_freshness_line_and_pause_is_kept() {
     let mut office = Member::new();
     office
         .store
-        .team_create("Hall Lane Music", "Office")
+        .team_create("Hall Lane Music", "Office", None)
         .unwrap();
     office.sync();
     let status = office.store.team_status().unwrap().unwrap();
@@ -595,7 +612,7 @@ fn a_laptop_joining_after_an_erasure_starts_from_the_snapshot() {
         .unwrap();
     office
         .store
-        .team_create("Hall Lane Music", "Office")
+        .team_create("Hall Lane Music", "Office", None)
         .unwrap();
 
     let hub = tempfile::tempdir().unwrap();
@@ -758,4 +775,175 @@ fn the_offices_reports_say_as_of_when_each_laptops_records_are() {
     // Without a team, reports say nothing of the kind.
     let alone = Member::new();
     assert_eq!(alone.store.report_stamp().records_as_of, "");
+}
+
+/// A Syncthing device ID of one letter repeated (the format only: the
+/// carrier checks the check characters).
+fn carrier_id(c: char) -> String {
+    vec![c.to_string().repeat(7); 8].join("-")
+}
+
+fn shared_with(roster: &CarryRoster, space: &str) -> Vec<String> {
+    let mut with = roster
+        .spaces
+        .iter()
+        .find(|(s, _)| s == space)
+        .unwrap_or_else(|| panic!("{space} is not carried: {roster:?}"))
+        .1
+        .clone();
+    with.sort();
+    with
+}
+
+#[test]
+fn syncthing_carries_each_space_only_to_the_laptops_that_receive_it_and_the_hub() {
+    let mut office = Member::new();
+    let thursday = group(&mut office.store, "Thursday Singing for the Brain");
+    let wednesday = group(&mut office.store, "Wednesday Drop-in");
+    let (o, a_id, b_id, hub_id) = (
+        carrier_id('O'),
+        carrier_id('A'),
+        carrier_id('B'),
+        carrier_id('H'),
+    );
+    office
+        .store
+        .team_create("Hall Lane Music", "Office", Some(&o))
+        .unwrap();
+    // The hub needs both its ID and its address, and an ID that cannot be
+    // one is refused in words.
+    let half = office.store.team_set_hub(&hub_id, "").unwrap_err();
+    assert!(half.to_string().contains("address"), "{half}");
+    let bad = office
+        .store
+        .team_set_hub("not-an-id", "tcp://hub.example.org:22000")
+        .unwrap_err();
+    assert!(
+        bad.to_string().contains("not a Syncthing device ID"),
+        "{bad}"
+    );
+    let bad = office
+        .store
+        .team_set_hub(&hub_id, "hub.example.org")
+        .unwrap_err();
+    assert!(bad.to_string().contains("tcp://"), "{bad}");
+    let hub_address = "tcp://hub.example.org:22000";
+    office
+        .store
+        .team_set_hub(&hub_id.to_lowercase(), hub_address)
+        .unwrap();
+    let invitation = office.store.team_invitation().unwrap();
+    assert_eq!(invitation.office_carrier_id.as_deref(), Some(o.as_str()));
+    assert_eq!(invitation.hub_id.as_deref(), Some(hub_id.as_str()));
+
+    // A laptop that has joined but is not accepted yet reaches the office
+    // and the hub with the team's own space only.
+    let hub = tempfile::tempdir().unwrap();
+    let mut a = Member::new();
+    let mut b = Member::new();
+    let (thu, wed) = (group_space(&thursday.id), group_space(&wednesday.id));
+    let inv = office.store.team_invitation().unwrap();
+    let mut c = Member::new();
+    c.store
+        .team_join(&inv, "Not yet", Some(&carrier_id('C')))
+        .unwrap();
+    let waiting = c.store.team_carry_roster().unwrap().unwrap();
+    assert_eq!(waiting.spaces.len(), 1);
+    assert_eq!(shared_with(&waiting, "team"), [hub_id.clone(), o.clone()]);
+    assert_eq!(waiting.hub, Some((hub_id.clone(), hub_address.to_string())));
+    // Its request's code covers its Syncthing ID: a request naming another
+    // ID is refused.
+    let mut swapped = c.store.team_join_request().unwrap();
+    let code = swapped.code();
+    swapped.carrier_id = Some(carrier_id('Z'));
+    assert!(office.store.team_accept(&swapped, &code, &[]).is_err());
+
+    join_carried(
+        &mut office,
+        hub.path(),
+        &mut a,
+        "Therapist A",
+        &[thu.clone(), wed.clone()],
+        Some(&a_id),
+    );
+    join_carried(
+        &mut office,
+        hub.path(),
+        &mut b,
+        "Therapist B",
+        &[thu.clone()],
+        Some(&b_id),
+    );
+    let roster = office.store.team_carry_roster().unwrap().unwrap();
+    assert_eq!(roster.carrier_id, o);
+    assert_eq!(
+        shared_with(&roster, "team"),
+        [a_id.clone(), b_id.clone(), hub_id.clone()]
+    );
+    assert_eq!(
+        shared_with(&roster, &thu),
+        [a_id.clone(), b_id.clone(), hub_id.clone()]
+    );
+    assert_eq!(shared_with(&roster, &wed), [a_id.clone(), hub_id.clone()]);
+    assert_eq!(shared_with(&roster, "office"), [hub_id.clone()]);
+
+    for _ in 0..2 {
+        for m in [&mut office, &mut a, &mut b] {
+            through_hub(hub.path(), m);
+            m.sync();
+            through_hub(hub.path(), m);
+        }
+    }
+    // B carries the Thursday group and the team's space, never Wednesday's
+    // or the office's.
+    let on_b = b.store.team_carry_roster().unwrap().unwrap();
+    let spaces: Vec<&str> = on_b.spaces.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(spaces, ["team", thu.as_str()]);
+    assert_eq!(
+        shared_with(&on_b, &thu),
+        [a_id.clone(), hub_id.clone(), o.clone()]
+    );
+    let on_a = a.store.team_carry_roster().unwrap().unwrap();
+    assert_eq!(shared_with(&on_a, &wed), [hub_id.clone(), o.clone()]);
+
+    // Paused, or a folder the charity syncs chosen: Syncthing carries
+    // nothing.
+    b.store.team_set_paused(true).unwrap();
+    assert!(b.store.team_carry_roster().unwrap().is_none());
+    b.store.team_set_paused(false).unwrap();
+    b.store.team_set_folder(Some(b.folder.path())).unwrap();
+    assert!(b.store.team_carry_roster().unwrap().is_none());
+    b.store.team_set_folder(None).unwrap();
+
+    // Removed, B is no longer given anything.
+    let b_device = b.store.team_status().unwrap().unwrap().device;
+    office.store.team_remove(&b_device).unwrap();
+    let roster = office.store.team_carry_roster().unwrap().unwrap();
+    assert_eq!(shared_with(&roster, &thu), [a_id.clone(), hub_id.clone()]);
+    assert!(roster.peers.iter().all(|(id, _)| *id != b_id));
+}
+
+#[test]
+fn a_carried_sync_without_a_connection_says_so_and_keeps_the_last_sync_time() {
+    let mut office = Member::new();
+    office
+        .store
+        .team_create("Hall Lane Music", "Office", Some(&carrier_id('O')))
+        .unwrap();
+    let folder = office.folder.path().to_path_buf();
+    office.store.team_sync_carried(&folder, None).unwrap();
+    let synced = office.store.team_status().unwrap().unwrap().synced_at;
+    assert!(synced.is_some());
+    office
+        .store
+        .team_sync_carried(&folder, Some("no connection to the hub"))
+        .unwrap();
+    let status = office.store.team_status().unwrap().unwrap();
+    assert_eq!(status.synced_at, synced, "not counted as synced");
+    assert!(
+        status.freshness.starts_with("Not synced since")
+            && status.freshness.ends_with("no connection to the hub."),
+        "{}",
+        status.freshness
+    );
 }

@@ -1126,6 +1126,18 @@ ALTER TABLE playlist ADD COLUMN review_on TEXT;
 CREATE INDEX playlist_review_due ON playlist (review_on) WHERE review_on IS NOT NULL;
 "#;
 
+/// Team sharing, part 2: Refrain's own Syncthing carries the team's files.
+/// The hub is named by its Syncthing device ID as well as its address; a
+/// laptop keeps its own device ID, and what the invitation said of the
+/// office and the hub until the team's roster arrives.
+const V14_CARRIER: &str = r#"
+ALTER TABLE team_info ADD COLUMN hub_id TEXT;
+ALTER TABLE team_self ADD COLUMN carrier_id TEXT;
+ALTER TABLE team_self ADD COLUMN invited_office_carrier_id TEXT;
+ALTER TABLE team_self ADD COLUMN invited_hub_id TEXT;
+ALTER TABLE team_self ADD COLUMN invited_hub TEXT;
+"#;
+
 /// Team sharing, part 2: the team, its laptops, who receives which space,
 /// and the keys this laptop holds.
 const V11_TEAM: &str = r#"
@@ -1296,8 +1308,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V11_TEAM),
         M::up(V12_INFORMATION_NEEDS),
         M::up(V13_LYRICS).foreign_key_check(),
+        M::up(V14_CARRIER),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 13;
+pub const SCHEMA_VERSION: u32 = 14;

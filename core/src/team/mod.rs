@@ -49,6 +49,13 @@ pub struct Invitation {
     pub office_name: String,
     pub office_public_key: String,
     pub hub: Option<String>,
+    /// The office's Syncthing device ID, when Refrain carries the team's
+    /// files: the laptop connects to it before the roster arrives.
+    #[serde(default)]
+    pub office_carrier_id: Option<String>,
+    /// The hub's Syncthing device ID.
+    #[serde(default)]
+    pub hub_id: Option<String>,
 }
 
 /// A laptop's request to join: written into the team's folder (or carried
@@ -61,13 +68,22 @@ pub struct JoinRequest {
     pub device: String,
     pub name: String,
     pub public_key: String,
+    /// The laptop's Syncthing device ID, when Refrain carries its files.
+    /// The code covers it, so a request with another ID is refused.
     pub carrier_id: Option<String>,
 }
 
 impl JoinRequest {
     /// The short code the laptop shows and the office reads back.
     pub fn code(&self) -> String {
-        join_code(&self.team_id, &self.device, &self.public_key)
+        match &self.carrier_id {
+            None => join_code(&self.team_id, &self.device, &self.public_key),
+            Some(c) => join_code(
+                &self.team_id,
+                &self.device,
+                &format!("{}{}", self.public_key, c),
+            ),
+        }
     }
 }
 
@@ -119,6 +135,10 @@ pub struct TeamStatus {
     pub accepted: bool,
     pub removed_at: Option<String>,
     pub hub: Option<String>,
+    /// The hub's Syncthing device ID.
+    pub hub_id: Option<String>,
+    /// This laptop's Syncthing device ID, if Refrain carries its files.
+    pub carrier_id: Option<String>,
     /// A folder the charity already syncs, if the team's files go through
     /// one; `None`: Refrain's own Syncthing folder.
     pub folder: Option<String>,
@@ -229,6 +249,7 @@ struct SelfRow {
     paused_at: Option<String>,
     synced_at: Option<String>,
     sync_problem: Option<String>,
+    carrier_id: Option<String>,
 }
 
 impl SelfRow {
@@ -243,7 +264,7 @@ impl SelfRow {
             device: self.device.clone(),
             name: self.device_name.clone(),
             public_key: self.key.public_hex(),
-            carrier_id: None,
+            carrier_id: self.carrier_id.clone(),
         }
     }
 }
@@ -264,6 +285,68 @@ fn checked_name(field: &'static str, name: &str, what: &str) -> Result<String> {
         ));
     }
     Ok(name.to_string())
+}
+
+/// A Syncthing device ID as people copy it: eight groups of seven letters
+/// and digits (base32), dashes between. Its check characters are the
+/// carrier's to verify; this keeps out what cannot be one.
+fn checked_carrier_id(id: &str) -> Result<String> {
+    let id = id.trim().to_ascii_uppercase();
+    let groups: Vec<&str> = id.split('-').collect();
+    let ok = groups.len() == 8
+        && groups.iter().all(|g| {
+            g.len() == 7
+                && g.bytes()
+                    .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+        });
+    if !ok {
+        return Err(CoreError::invalid(
+            "hubId",
+            "That is not a Syncthing device ID: it is eight groups of seven letters and \
+             numbers with dashes between (like ABCDEF2-...). Copy it again from whoever runs \
+             the hub.",
+        ));
+    }
+    Ok(id)
+}
+
+/// A hub's address: `tcp://host:port` or `quic://host:port`.
+fn checked_address(address: &str) -> Result<String> {
+    let rest = address
+        .strip_prefix("tcp://")
+        .or_else(|| address.strip_prefix("quic://"));
+    let ok = rest.is_some_and(|r| {
+        r.rsplit_once(':').is_some_and(|(host, port)| {
+            !host.is_empty() && !host.contains('/') && port.parse::<u16>().is_ok_and(|p| p > 0)
+        })
+    });
+    if !ok {
+        return Err(CoreError::invalid(
+            "hubAddress",
+            "Give the hub's address as tcp://name-or-number:port, e.g. \
+             tcp://hub.example.org:22000.",
+        ));
+    }
+    Ok(address.to_string())
+}
+
+/// What this laptop's carrier (Refrain's own Syncthing) is to do: the
+/// devices it may talk to and, for each space it holds, which of them hold
+/// it too. Made from the team's roster; the app and the CLI turn it into
+/// the carrier's plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarryRoster {
+    /// This laptop's own Syncthing device ID and name.
+    pub carrier_id: String,
+    pub device_name: String,
+    /// The hub: its Syncthing device ID and address.
+    pub hub: Option<(String, String)>,
+    /// The team's other laptops this one shares a space with: (Syncthing
+    /// device ID, name). Found on the local network, or through the hub.
+    pub peers: Vec<(String, String)>,
+    /// Each space this laptop holds (the team's own first) and the
+    /// Syncthing device IDs of the other laptops holding it.
+    pub spaces: Vec<(String, Vec<String>)>,
 }
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
@@ -307,7 +390,7 @@ impl Store {
             .query_row(
                 "SELECT team_id, team_name, device_id, device_name, role, secret_key,
                         office_public_key, accepted_at, removed_at, folder, paused_at,
-                        synced_at, sync_problem
+                        synced_at, sync_problem, carrier_id
                    FROM team_self",
                 [],
                 |r| {
@@ -326,6 +409,7 @@ impl Store {
                             r.get::<_, Option<String>>(10)?,
                             r.get::<_, Option<String>>(11)?,
                             r.get::<_, Option<String>>(12)?,
+                            r.get::<_, Option<String>>(13)?,
                         ],
                     ))
                 },
@@ -336,7 +420,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let [folder, paused_at, synced_at, sync_problem] = more;
+        let [folder, paused_at, synced_at, sync_problem, carrier_id] = more;
         let key = LaptopKey::from_bytes(&zeroize::Zeroizing::new(secret))?;
         Ok(Some(SelfRow {
             team_id,
@@ -352,6 +436,7 @@ impl Store {
             paused_at,
             synced_at,
             sync_problem,
+            carrier_id,
         }))
     }
 
@@ -405,9 +490,19 @@ impl Store {
     }
 
     /// Makes this laptop the office of a new team.
-    pub fn team_create(&mut self, team_name: &str, laptop_name: &str) -> Result<TeamStatus> {
+    ///
+    /// `carrier_id` is this laptop's Syncthing device ID when Refrain
+    /// carries the team's files (`None` when it cannot, or for a team that
+    /// uses a folder the charity already syncs).
+    pub fn team_create(
+        &mut self,
+        team_name: &str,
+        laptop_name: &str,
+        carrier_id: Option<&str>,
+    ) -> Result<TeamStatus> {
         let team_name = checked_name("teamName", team_name, "a name for the team")?;
         let laptop_name = checked_name("laptopName", laptop_name, "a name for this laptop")?;
+        let carrier_id = carrier_id.map(checked_carrier_id).transpose()?;
         self.not_in_team()?;
         let device = self.device_id()?;
         let team_id = crate::sync::new_device_id()?;
@@ -419,9 +514,19 @@ impl Store {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO team_self (only, team_id, team_name, device_id, device_name, role,
-                                        secret_key, office_public_key, joined_at, accepted_at)
-                 VALUES (1, ?1, ?2, ?3, ?4, 'office', ?5, ?6, ?7, ?7)",
-                params![team_id, team_name, device, laptop_name, &secret[..], public, at],
+                                        secret_key, office_public_key, joined_at, accepted_at,
+                                        carrier_id)
+                 VALUES (1, ?1, ?2, ?3, ?4, 'office', ?5, ?6, ?7, ?7, ?8)",
+                params![
+                    team_id,
+                    team_name,
+                    device,
+                    laptop_name,
+                    &secret[..],
+                    public,
+                    at,
+                    carrier_id
+                ],
             )?;
             for (space, k) in [(TEAM, &team_key), (OFFICE, &office_key)] {
                 tx.execute(
@@ -435,9 +540,10 @@ impl Store {
                 params![team_id, team_name, at],
             )?;
             tx.execute(
-                "INSERT INTO team_device (id, name, role, public_key, added_at, added_by, updated_at)
-                 VALUES (?1, ?2, 'office', ?3, ?4, ?1, ?4)",
-                params![device, laptop_name, public, at],
+                "INSERT INTO team_device (id, name, role, public_key, carrier_id, added_at,
+                                          added_by, updated_at)
+                 VALUES (?1, ?2, 'office', ?3, ?4, ?5, ?1, ?5)",
+                params![device, laptop_name, public, carrier_id, at],
             )?;
             for space in [TEAM, OFFICE] {
                 tx.execute(
@@ -452,32 +558,53 @@ impl Store {
             .ok_or_else(|| sync_err("the team was not saved"))
     }
 
-    /// Where the charity's always-on hub is (a Syncthing address); empty
-    /// for none.
-    pub fn team_set_hub(&mut self, hub: &str) -> Result<()> {
+    /// The charity's always-on hub: its Syncthing device ID and its address
+    /// (`tcp://host:port`), as the charity's IT volunteer gave them; both
+    /// empty for none.
+    pub fn team_set_hub(&mut self, hub_id: &str, address: &str) -> Result<()> {
         let me = self.office_only()?;
-        let hub = hub.trim();
+        let (hub_id, address) = (hub_id.trim(), address.trim());
+        let hub =
+            match (hub_id.is_empty(), address.is_empty()) {
+                (true, true) => None,
+                (false, false) => Some((checked_carrier_id(hub_id)?, checked_address(address)?)),
+                (true, false) => return Err(CoreError::invalid(
+                    "hubId",
+                    "Give the hub's ID too (its Syncthing device ID, from whoever runs the hub).",
+                )),
+                (false, true) => {
+                    return Err(CoreError::invalid(
+                        "hubAddress",
+                        "Give the hub's address too, e.g. tcp://hub.example.org:22000.",
+                    ))
+                }
+            };
+        let (id, address) = hub.unzip();
         self.write(|tx| {
             tx.execute(
-                "UPDATE team_info SET hub = ?2, updated_at = ?3 WHERE id = ?1",
-                params![me.team_id, (!hub.is_empty()).then_some(hub), now()],
+                "UPDATE team_info SET hub_id = ?2, hub = ?3, updated_at = ?4 WHERE id = ?1",
+                params![me.team_id, id, address, now()],
             )?;
             Ok(())
         })
     }
 
+    fn hub(&self, team_id: &str) -> Result<(Option<String>, Option<String>)> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT hub_id, hub FROM team_info WHERE id = ?1",
+                [team_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((None, None)))
+    }
+
     /// The office's invitation for a laptop to join, in person.
     pub fn team_invitation(&self) -> Result<Invitation> {
         let me = self.office_only()?;
-        let hub: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT hub FROM team_info WHERE id = ?1",
-                [&me.team_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
+        let (hub_id, hub) = self.hub(&me.team_id)?;
         Ok(Invitation {
             format: INVITATION_FORMAT.into(),
             team_id: me.team_id.clone(),
@@ -486,6 +613,8 @@ impl Store {
             office_name: me.device_name.clone(),
             office_public_key: me.key.public_hex(),
             hub,
+            hub_id,
+            office_carrier_id: me.carrier_id.clone(),
         })
     }
 
@@ -511,8 +640,17 @@ impl Store {
 
     /// Joins the team of `invitation`: this laptop makes its own key pair
     /// and asks to join. The office accepts it by the code it shows.
-    pub fn team_join(&mut self, invitation: &Invitation, laptop_name: &str) -> Result<JoinRequest> {
+    ///
+    /// `carrier_id` is this laptop's Syncthing device ID when Refrain
+    /// carries its files.
+    pub fn team_join(
+        &mut self,
+        invitation: &Invitation,
+        laptop_name: &str,
+        carrier_id: Option<&str>,
+    ) -> Result<JoinRequest> {
         let laptop_name = checked_name("laptopName", laptop_name, "a name for this laptop")?;
+        let carrier_id = carrier_id.map(checked_carrier_id).transpose()?;
         if invitation.format != INVITATION_FORMAT {
             return Err(sync_err("That is not a Refrain team invitation."));
         }
@@ -525,8 +663,9 @@ impl Store {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO team_self (only, team_id, team_name, device_id, device_name, role,
-                                        secret_key, office_public_key, joined_at)
-                 VALUES (1, ?1, ?2, ?3, ?4, 'laptop', ?5, ?6, ?7)",
+                                        secret_key, office_public_key, joined_at, carrier_id,
+                                        invited_office_carrier_id, invited_hub_id, invited_hub)
+                 VALUES (1, ?1, ?2, ?3, ?4, 'laptop', ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     invitation.team_id,
                     invitation.team_name,
@@ -534,7 +673,11 @@ impl Store {
                     laptop_name,
                     &secret[..],
                     invitation.office_public_key,
-                    at
+                    at,
+                    carrier_id,
+                    invitation.office_carrier_id,
+                    invitation.hub_id,
+                    invitation.hub,
                 ],
             )?;
             Ok(())
@@ -546,6 +689,129 @@ impl Store {
     /// it to a file).
     pub fn team_join_request(&self) -> Result<JoinRequest> {
         Ok(self.in_team()?.request())
+    }
+
+    /// Writes this laptop's request to join to a file (a USB stick) for
+    /// the office, when the two laptops share no folder yet.
+    pub fn team_write_request(&self, path: &Path) -> Result<JoinRequest> {
+        let request = self.team_join_request()?;
+        write_json(path, &request)?;
+        Ok(request)
+    }
+
+    /// The office takes a request to join from a file brought in person:
+    /// it waits with the others, to be accepted by its code.
+    pub fn team_take_request(&self, folder: &Path, path: &Path) -> Result<PendingRequest> {
+        let me = self.office_only()?;
+        let request = Self::team_read_request(path)?;
+        if request.team_id != me.team_id {
+            return Err(sync_err("That request is to join another team."));
+        }
+        write_json(
+            &folder
+                .join(TEAM)
+                .join("requests")
+                .join(format!("{}.json", request.device)),
+            &request,
+        )?;
+        Ok(PendingRequest {
+            code: request.code(),
+            request,
+        })
+    }
+
+    /// What this laptop's Syncthing is to carry, or `None` when Refrain
+    /// does not carry its files (no team, no Syncthing ID, a folder the
+    /// charity syncs chosen instead, sharing paused, or removed).
+    pub fn team_carry_roster(&self) -> Result<Option<CarryRoster>> {
+        let Some(me) = self.team_self()? else {
+            return Ok(None);
+        };
+        let Some(carrier_id) = me.carrier_id.clone() else {
+            return Ok(None);
+        };
+        if me.folder.is_some() || me.paused_at.is_some() || me.removed_at.is_some() {
+            return Ok(None);
+        }
+        let (hub_id, hub) = self.hub(&me.team_id)?;
+        let (invited_office, invited_hub_id, invited_hub): (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = self.conn().query_row(
+            "SELECT invited_office_carrier_id, invited_hub_id, invited_hub FROM team_self",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let hub = hub_id.zip(hub).or_else(|| invited_hub_id.zip(invited_hub));
+        let hub_carrier = hub.as_ref().map(|(id, _)| id.clone());
+        // Who holds which space, by the roster (live grants, laptops not
+        // removed, with a Syncthing ID).
+        let holders: Vec<(String, String, String, String)> = {
+            let mut stmt = self.conn().prepare(
+                "SELECT g.space, d.id, d.carrier_id, d.name
+                   FROM team_grant g JOIN team_device d ON d.id = g.device_id
+                  WHERE g.revoked_at IS NULL AND d.removed_at IS NULL
+                    AND d.carrier_id IS NOT NULL
+                  ORDER BY g.space = 'team' DESC, g.space, d.name, d.id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows
+        };
+        let mine: Vec<String> = {
+            let mut v: Vec<String> = vec![TEAM.to_string()];
+            v.extend(
+                holders
+                    .iter()
+                    .filter(|(space, dev, _, _)| dev == &me.device && space != TEAM)
+                    .map(|(space, _, _, _)| space.clone()),
+            );
+            v.dedup();
+            v
+        };
+        let mut peers: Vec<(String, String)> = Vec::new();
+        let mut spaces = Vec::new();
+        for space in &mine {
+            let mut with: Vec<String> = Vec::new();
+            for (s, dev, carrier, name) in &holders {
+                if s != space || dev == &me.device || carrier == &carrier_id {
+                    continue;
+                }
+                if !with.contains(carrier) {
+                    with.push(carrier.clone());
+                }
+                if !peers.iter().any(|(c, _)| c == carrier) {
+                    peers.push((carrier.clone(), name.clone()));
+                }
+            }
+            // Before the roster arrives, a new laptop knows the office
+            // from its invitation: the team's own space goes to it.
+            if space == TEAM {
+                if let Some(office) = invited_office.as_ref().filter(|c| **c != carrier_id) {
+                    if !with.contains(office) {
+                        with.push(office.clone());
+                    }
+                    if !peers.iter().any(|(c, _)| c == office) {
+                        peers.push((office.clone(), "The office".into()));
+                    }
+                }
+            }
+            if let Some(h) = &hub_carrier {
+                if !with.contains(h) {
+                    with.push(h.clone());
+                }
+            }
+            spaces.push((space.clone(), with));
+        }
+        Ok(Some(CarryRoster {
+            carrier_id,
+            device_name: me.device_name.clone(),
+            hub,
+            peers,
+            spaces,
+        }))
     }
 
     /// The requests to join waiting in the team's folder (office).
@@ -1167,14 +1433,30 @@ impl Store {
     /// `folder` with every space it holds (`Store::sync_folder`). A laptop
     /// removed from the team, or from a group, removes its copy.
     pub fn team_sync(&mut self, folder: &Path) -> Result<TeamSyncReport> {
+        self.team_sync_carried(folder, None)
+    }
+
+    /// A sync whose files Refrain's own Syncthing carries: `carrier_problem`
+    /// says why the files could not reach the hub or the team's laptops
+    /// ("no connection to the hub"). The records this laptop has are still
+    /// synced with its own folder, but it does not count as synced with
+    /// the team until the problem is gone.
+    pub fn team_sync_carried(
+        &mut self,
+        folder: &Path,
+        carrier_problem: Option<&str>,
+    ) -> Result<TeamSyncReport> {
         let result = self.team_sync_once(folder);
         if self.team_self()?.is_some_and(|s| s.removed_at.is_none()) {
-            match &result {
-                Ok(_) => self.conn().execute(
+            match (&result, carrier_problem) {
+                (Ok(_), None) => self.conn().execute(
                     "UPDATE team_self SET synced_at = ?1, sync_problem = NULL",
                     [now()],
                 )?,
-                Err(e) => self
+                (Ok(_), Some(p)) => self
+                    .conn()
+                    .execute("UPDATE team_self SET sync_problem = ?1", [p])?,
+                (Err(e), _) => self
                     .conn()
                     .execute("UPDATE team_self SET sync_problem = ?1", [e.to_string()])?,
             };
@@ -1364,15 +1646,7 @@ impl Store {
         let Some(me) = self.team_self()? else {
             return Ok(None);
         };
-        let hub: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT hub FROM team_info WHERE id = ?1",
-                [&me.team_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
+        let (hub_id, hub) = self.hub(&me.team_id)?;
         let devices: Vec<(String, String, String, String, Option<String>)> = {
             let mut stmt = self.conn().prepare(
                 "SELECT id, name, role, added_at, removed_at FROM team_device
@@ -1443,6 +1717,8 @@ impl Store {
             accepted: me.accepted_at.is_some(),
             removed_at: me.removed_at,
             hub,
+            hub_id,
+            carrier_id: me.carrier_id,
             laptops,
         }))
     }

@@ -519,7 +519,12 @@ export const teamAccept = (laptop: string, code: string, spaces: string[]) =>
 export const teamShare = (laptop: string, space: string) => call('team_share', { laptop, space });
 export const teamUnshare = (laptop: string, space: string) => call('team_unshare', { laptop, space });
 export const teamRemove = (laptop: string) => call('team_remove', { laptop });
-export const teamSetHub = (address: string) => call('team_set_hub', { address });
+/** The charity's hub: its Syncthing device ID and address; both empty for none. */
+export const teamSetHub = (hubId: string, address: string) => call('team_set_hub', { hubId, address });
+/** Saves this laptop's request to join to a file, for the office. */
+export const teamWriteRequest = (path: string) => call('team_write_request', { path });
+/** The office takes a laptop's request to join from a file; it then waits for its code. */
+export const teamTakeRequest = (path: string) => call('team_take_request', { path });
 /** A folder the charity already syncs, or null for Refrain's own. */
 export const teamSetFolder = (path: string | null) => call('team_set_folder', { path });
 export const teamSetPaused = (paused: boolean) => call('team_set_paused', { paused });
@@ -533,6 +538,25 @@ export const pickInvitation = async (): Promise<string | null> =>
       filters: [{ name: 'Refrain invitation', extensions: ['json'] }],
     })
   )[0] ?? null;
+export const pickJoinRequest = async (): Promise<string | null> =>
+  (
+    await pick({
+      multiple: false,
+      directory: false,
+      title: "Choose the new laptop's request to join",
+      filters: [{ name: 'Refrain request to join', extensions: ['json'] }],
+    })
+  )[0] ?? null;
+export async function pickJoinRequestSavePath(): Promise<string | null> {
+  const options: SaveDialogOptions = {
+    title: 'Save the request to join on a USB stick',
+    defaultPath: 'refrain-request-to-join.json',
+    filters: [{ name: 'Refrain request to join', extensions: ['json'] }],
+  };
+  if (saver) return saver(options);
+  if (hasTauri()) return saveDialog(options);
+  return null;
+}
 export const pickTeamFolder = async (): Promise<string | null> =>
   (await pick({ directory: true, multiple: false, title: 'Choose the folder the team shares' }))[0] ?? null;
 export async function pickInvitationSavePath(): Promise<string | null> {

@@ -1540,9 +1540,23 @@ held: Array<[string, string]>, decisions: number, waiting: number, clockWarning:
 
 export type SyncDecision = { at: string, device: string, actor: string | null, table: string, key: string, kind: string, detail: string, };
 
-export type Invitation = { format: string, teamId: string, teamName: string, officeDevice: string, officeName: string, officePublicKey: string, hub: string | null, };
+export type Invitation = { format: string, teamId: string, teamName: string, officeDevice: string, officeName: string, officePublicKey: string, hub: string | null, 
+/**
+ * The office's Syncthing device ID, when Refrain carries the team's
+ * files: the laptop connects to it before the roster arrives.
+ */
+officeCarrierId: string | null, 
+/**
+ * The hub's Syncthing device ID.
+ */
+hubId: string | null, };
 
-export type JoinRequest = { format: string, teamId: string, device: string, name: string, publicKey: string, carrierId: string | null, };
+export type JoinRequest = { format: string, teamId: string, device: string, name: string, publicKey: string, 
+/**
+ * The laptop's Syncthing device ID, when Refrain carries its files.
+ * The code covers it, so a request with another ID is refused.
+ */
+carrierId: string | null, };
 
 export type PendingRequest = { request: JoinRequest, code: string, };
 
@@ -1569,6 +1583,14 @@ code: string,
  * False while a laptop waits for the office to accept it.
  */
 accepted: boolean, removedAt: string | null, hub: string | null, 
+/**
+ * The hub's Syncthing device ID.
+ */
+hubId: string | null, 
+/**
+ * This laptop's Syncthing device ID, if Refrain carries its files.
+ */
+carrierId: string | null, 
 /**
  * A folder the charity already syncs, if the team's files go through
  * one; `None`: Refrain's own Syncthing folder.

@@ -36,6 +36,7 @@ import type {
   ImportTable,
   Instrument,
   Invitation,
+  JoinRequest,
   Listening,
   ListeningInput,
   Lyrics,
@@ -47,6 +48,7 @@ import type {
   MusicSuggestions,
   Note,
   NoteHit,
+  PendingRequest,
   PersonOutcomes,
   PlayerState,
   Playlist,
@@ -237,7 +239,9 @@ export interface Commands {
   team_share: { args: { laptop: string; space: string }; result: null };
   team_unshare: { args: { laptop: string; space: string }; result: null };
   team_remove: { args: { laptop: string }; result: null };
-  team_set_hub: { args: { address: string }; result: null };
+  team_set_hub: { args: { hubId: string; address: string }; result: null };
+  team_write_request: { args: { path: string }; result: JoinRequest };
+  team_take_request: { args: { path: string }; result: PendingRequest };
   team_set_folder: { args: { path: string | null }; result: null };
   team_set_paused: { args: { paused: boolean }; result: null };
   team_sync_now: { args: Record<string, never>; result: TeamOverview | null };
@@ -395,6 +399,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'team_unshare',
   'team_remove',
   'team_set_hub',
+  'team_write_request',
+  'team_take_request',
   'team_set_folder',
   'team_set_paused',
   'team_sync_now',

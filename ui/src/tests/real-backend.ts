@@ -46,7 +46,14 @@ export function startRealBackend(opts: { vault?: boolean } = {}): RealBackend {
   }
   const child: ChildProcessWithoutNullStreams = spawn(bin, opts.vault ? ['--vault'] : [], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, REFRAIN_SAMPLE_MUSIC_DIR: join(repo, 'assets', 'music') },
+    env: {
+      ...process.env,
+      REFRAIN_SAMPLE_MUSIC_DIR: join(repo, 'assets', 'music'),
+      // No Syncthing for these copies: a team here goes through a shared
+      // folder (Syncthing itself is tested in the carrier's and the CLI's
+      // tests, and in the real window).
+      REFRAIN_SYNCTHING: join(repo, 'no-syncthing-here'),
+    },
   });
   child.stderr.resume(); // ALSA's and the player's chatter: not the test's business
   let next = 0;

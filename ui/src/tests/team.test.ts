@@ -71,6 +71,8 @@ describe('a team of two laptops', () => {
     await screen.findByRole('heading', { level: 2, name: 'Hall Lane Music: this laptop' });
     await waitFor(() => expect(screen.getByRole('link', { name: /Shared with Hall Lane Music/ })).toBeTruthy());
 
+    // Without Syncthing on this laptop, it says so and asks for a folder.
+    expect(screen.getByText(/Syncthing is not installed here/)).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Use a folder the charity already syncs…' }));
     await screen.findByText(`The folder ${shared}`, {}, { timeout: 15_000 });
     await user.click(screen.getByRole('button', { name: 'Save an invitation…' }));
