@@ -129,6 +129,7 @@ pub fn config_xml(own: &DeviceId, gui: &Gui, plan: &Plan, paused: bool) -> Strin
         x.push_str("        <markerName>.stfolder</markerName>\n");
         x.push_str("    </folder>\n");
     }
+    let accept = plan.accept_folders_into.is_some();
     let device = |x: &mut String,
                   id: &DeviceId,
                   name: &str,
@@ -144,7 +145,11 @@ pub fn config_xml(own: &DeviceId, gui: &Gui, plan: &Plan, paused: bool) -> Strin
             let _ = writeln!(x, "        <address>{}</address>", e(a));
         }
         let _ = writeln!(x, "        <paused>{paused}</paused>");
-        x.push_str("        <autoAcceptFolders>false</autoAcceptFolders>\n");
+        let _ = writeln!(
+            x,
+            "        <autoAcceptFolders>{}</autoAcceptFolders>",
+            accept && id != own
+        );
         x.push_str("        <untrusted>false</untrusted>\n");
         x.push_str("    </device>\n");
     };
@@ -158,6 +163,21 @@ pub fn config_xml(own: &DeviceId, gui: &Gui, plan: &Plan, paused: bool) -> Strin
     );
     for p in &plan.peers {
         device(&mut x, &p.id, &p.name, &p.addresses, p.introducer, paused);
+    }
+    if let Some(root) = &plan.accept_folders_into {
+        // Where folders offered by the peers go: `<root>/<folder ID>`.
+        x.push_str("    <defaults>\n");
+        let _ = writeln!(
+            x,
+            "        <folder id=\"\" label=\"\" path=\"{}\" type=\"sendreceive\" rescanIntervalS=\"{RESCAN_INTERVAL_S}\" fsWatcherEnabled=\"false\" ignorePerms=\"false\" autoNormalize=\"true\">",
+            e(&root.to_string_lossy())
+        );
+        x.push_str("            <filesystemType>basic</filesystemType>\n");
+        x.push_str("            <minDiskFree unit=\"%\">1</minDiskFree>\n");
+        x.push_str("            <order>oldestFirst</order>\n");
+        x.push_str("            <markerName>.stfolder</markerName>\n");
+        x.push_str("        </folder>\n");
+        x.push_str("    </defaults>\n");
     }
     x.push_str("    <gui enabled=\"true\" tls=\"false\" debugging=\"false\">\n");
     let _ = writeln!(x, "        <address>{}</address>", e(&gui.address()));
@@ -267,7 +287,7 @@ pub fn apply_to_json(current: &mut Value, own: &DeviceId, plan: &Plan, paused: b
                 "skipIntroductionRemovals": false,
                 "introducedBy": "",
                 "paused": paused,
-                "autoAcceptFolders": false,
+                "autoAcceptFolders": plan.accept_folders_into.is_some() && id != own,
                 "untrusted": false,
             }),
         )
@@ -286,6 +306,14 @@ pub fn apply_to_json(current: &mut Value, own: &DeviceId, plan: &Plan, paused: b
     );
     // In Syncthing's own order, so that an unchanged plan compares equal.
     let mut folders = folders;
+    if plan.accept_folders_into.is_some() {
+        // A hub keeps the folders it accepted.
+        for f in current["folders"].as_array().into_iter().flatten() {
+            if !folders.iter().any(|g| g["id"] == f["id"]) {
+                folders.push(f.clone());
+            }
+        }
+    }
     folders.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
     devices.sort_by(|a, b| a["deviceID"].as_str().cmp(&b["deviceID"].as_str()));
     current["folders"] = Value::Array(folders);

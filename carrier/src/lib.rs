@@ -56,7 +56,9 @@ mod status;
 pub use config::{config_xml, escape, CONFIG_VERSION, RESCAN_INTERVAL_S, WATCH_DELAY_S};
 pub use device_id::DeviceId;
 pub use home::{free_port, prepare, Home, STATE_FILE};
-pub use plan::{folder_id, hub_plan, Folder, HubSpace, Peer, Plan, DEFAULT_LISTEN};
+pub use plan::{
+    accepting_hub_plan, folder_id, hub_plan, Folder, HubSpace, Peer, Plan, DEFAULT_LISTEN,
+};
 pub use process::{
     find_syncthing, start, syncthing_major_version, Syncthing, LOG_FILE, LOG_MAX_BYTES,
     SYNCTHING_ENV,

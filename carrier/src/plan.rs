@@ -26,6 +26,12 @@ pub struct Plan {
     pub reconnect_interval_s: u32,
     pub peers: Vec<Peer>,
     pub folders: Vec<Folder>,
+    /// A hub's plan: every folder its peers offer is accepted, into this
+    /// folder (named by the folder's ID), so the hub needs to be told only
+    /// the team's devices, never which space goes where. `None` on a
+    /// laptop, which takes only the folders its plan names.
+    #[serde(default)]
+    pub accept_folders_into: Option<PathBuf>,
 }
 
 /// Another device this instance may connect to.
@@ -70,6 +76,7 @@ impl Plan {
             reconnect_interval_s: 30,
             peers: Vec::new(),
             folders: Vec::new(),
+            accept_folders_into: None,
         }
     }
 
@@ -209,6 +216,27 @@ pub fn hub_plan(
     }
     for s in spaces {
         plan = plan.with_space(root, &s.space, &s.members);
+    }
+    plan
+}
+
+/// The plan of a hub that accepts whatever the team's laptops share with
+/// it, into `root`: it is told only the laptops (their IDs and, where they
+/// have one, an address), and holds only their encrypted files.
+pub fn accepting_hub_plan(
+    name: &str,
+    root: &Path,
+    listen: Vec<String>,
+    laptops: Vec<Peer>,
+) -> Plan {
+    let mut plan = Plan {
+        listen,
+        local_discovery: false,
+        accept_folders_into: Some(root.to_path_buf()),
+        ..Plan::new(name)
+    };
+    for l in laptops {
+        plan = plan.with_peer(l);
     }
     plan
 }

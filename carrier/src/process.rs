@@ -355,6 +355,7 @@ impl Syncthing {
     /// Stops Syncthing: asks it to shut down, and ends it if it has not
     /// within ten seconds.
     pub fn stop(&mut self) {
+        self.remember_accepted();
         if let Some(mut child) = self.child.take() {
             if matches!(child.try_wait(), Ok(None)) {
                 let _ = self.rest.post("/rest/system/shutdown");
@@ -367,6 +368,42 @@ impl Syncthing {
             let _ = child.wait();
         }
         self.join_logs();
+    }
+
+    /// A hub keeps the folders it accepted across restarts: they go into
+    /// its plan, which the next start writes into its config.
+    fn remember_accepted(&mut self) {
+        if self.home.plan().accept_folders_into.is_none() || self.child.is_none() {
+            return;
+        }
+        let Ok(config) = self.rest.get("/rest/config") else {
+            return;
+        };
+        let mut plan = self.home.plan().clone();
+        for f in config["folders"].as_array().into_iter().flatten() {
+            let (Some(id), Some(path)) = (f["id"].as_str(), f["path"].as_str()) else {
+                continue;
+            };
+            if plan.folders.iter().any(|g| g.id == id) {
+                continue;
+            }
+            let shared_with = f["devices"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d["deviceID"].as_str())
+                .filter_map(|d| plan.peers.iter().find(|p| p.id.as_str() == d))
+                .map(|p| p.id.clone())
+                .collect();
+            plan.folders.push(crate::plan::Folder {
+                id: id.to_string(),
+                path: PathBuf::from(path),
+                shared_with,
+            });
+        }
+        if plan.check(&self.home.device_id).is_ok() {
+            let _ = self.home.set_plan(&plan);
+        }
     }
 
     /// Ends the process at once, as a crash or power cut would (SIGKILL on

@@ -102,6 +102,34 @@ enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// Run a team's hub on an always-on machine: Syncthing holding only the
+    /// team's encrypted files, taking whatever the laptops named share with
+    /// it. Needs no records of its own.
+    Hub {
+        /// Syncthing's home for the hub (its certificate and configuration).
+        #[arg(long, value_name = "DIR")]
+        home: PathBuf,
+        /// Only make the hub's certificate and print its ID (for the
+        /// office's Team screen), then stop.
+        #[arg(long)]
+        id: bool,
+        /// Where the team's files are kept.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Where the hub listens (default: tcp://0.0.0.0:22000).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// A laptop of the team: its Syncthing ID, and `@address` if the hub
+        /// should dial it; give --laptop again for each.
+        #[arg(long = "laptop", value_name = "ID[@ADDR]")]
+        laptops: Vec<String>,
+        /// Stop after this many seconds (default: run until stopped).
+        #[arg(long, value_name = "SECONDS")]
+        seconds: Option<u64>,
+        /// Stop once this file exists.
+        #[arg(long, value_name = "FILE")]
+        until_file: Option<PathBuf>,
+    },
     /// Team sharing through a folder: write this laptop's changes as
     /// encrypted change files, apply what other laptops wrote, and say what
     /// happened. `sync status` shows where sharing stands; `sync new-key`
@@ -563,6 +591,63 @@ fn new_space_key(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `hub`: a team's hub, its Syncthing accepting what the laptops share.
+fn hub(
+    home: &Path,
+    id_only: bool,
+    root: Option<&Path>,
+    listen: Option<String>,
+    laptops: &[String],
+    seconds: Option<u64>,
+    until_file: Option<&Path>,
+) -> Result<ExitCode, refrain_carrier::CarrierError> {
+    use refrain_carrier::{accepting_hub_plan, find_syncthing, prepare, start, DeviceId, Peer};
+    let bin = find_syncthing()?;
+    let mut prepared = prepare(home, "Hub", &bin)?;
+    println!("The hub's ID: {}", prepared.device_id);
+    if id_only {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(root) = root else {
+        return Err(refrain_carrier::CarrierError::BadPlan(
+            "give --root, the folder where the hub keeps the team's files".into(),
+        ));
+    };
+    std::fs::create_dir_all(root)?;
+    let peers = laptops
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let (id, address) = l.split_once('@').unwrap_or((l, "dynamic"));
+            Ok(Peer {
+                id: DeviceId::parse(id)?,
+                name: format!("Laptop {}", i + 1),
+                addresses: vec![address.to_string()],
+                introducer: false,
+            })
+        })
+        .collect::<Result<Vec<_>, refrain_carrier::CarrierError>>()?;
+    let listen = listen
+        .map(|l| l.split(',').map(|a| a.trim().to_string()).collect())
+        .unwrap_or_else(|| vec![refrain_carrier::DEFAULT_LISTEN.to_string()]);
+    let mut plan = accepting_hub_plan("Hub", &std::fs::canonicalize(root)?, listen, peers);
+    plan.reconnect_interval_s = 5;
+    prepared.write_plan(&plan)?;
+    let mut running = start(&prepared, &bin)?;
+    println!("The hub is running. It holds only the team's encrypted files.");
+    let end = seconds.map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
+    while !(until_file.is_some_and(Path::exists)
+        || end.is_some_and(|e| std::time::Instant::now() >= e))
+    {
+        if !running.is_running() {
+            running.restart()?;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    running.stop();
+    Ok(ExitCode::SUCCESS)
+}
+
 fn carrier_err(e: refrain_carrier::CarrierError) -> CoreError {
     CoreError::Sync(e.to_string())
 }
@@ -879,6 +964,26 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
     // These work without opening the store (it may be damaged).
     match &cli.command {
         Command::Check => return check(&data_dir),
+        Command::Hub {
+            home,
+            id,
+            root,
+            listen,
+            laptops,
+            seconds,
+            until_file,
+        } => {
+            return hub(
+                home,
+                *id,
+                root.as_deref(),
+                listen.clone(),
+                laptops,
+                *seconds,
+                until_file.as_deref(),
+            )
+            .map_err(carrier_err)
+        }
         Command::Restore { file } => return restore(&data_dir, file),
         Command::Backups => return list_backups(&data_dir),
         Command::Sync {
@@ -890,7 +995,9 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
     }
     let mut store = open_store(&data_dir)?;
     match cli.command {
-        Command::Check | Command::Restore { .. } | Command::Backups => unreachable!(),
+        Command::Check | Command::Restore { .. } | Command::Backups | Command::Hub { .. } => {
+            unreachable!()
+        }
         Command::Backup { dir } => {
             let dir = dir.unwrap_or_else(|| store.backups_dir());
             let path = store.backup_to(&dir)?;

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use refrain_carrier::{
-    find_syncthing, free_port, hub_plan, prepare, start, DeviceId, HubSpace, Peer,
+    accepting_hub_plan, find_syncthing, free_port, prepare, start, DeviceId, Peer,
 };
 use refrain_core::model::Mark;
 use refrain_core::{vault, Store};
@@ -274,27 +274,16 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
     let b_id = join(&office, &b, "Therapist B", stick.path(), &[&thursday]);
     assert_ne!(a_id, b_id);
 
-    // The hub is told of the three laptops and the spaces each holds, as
-    // the charity's IT volunteer would set it up.
-    let (o, la, lb) = (
-        office.as_peer("Office"),
-        a.as_peer("Therapist A"),
-        b.as_peer("Therapist B"),
-    );
-    let space = |s: &str, m: &[&Peer]| HubSpace {
-        space: s.into(),
-        members: m.iter().map(|p| p.id.clone()).collect(),
-    };
-    let plan = hub_plan(
+    // The hub is told only of the three laptops, as the charity's IT
+    // volunteer would set it up: it accepts what each shares with it.
+    let plan = accepting_hub_plan(
         "Hub",
         &hub_root,
         vec![format!("tcp://127.0.0.1:{hub_port}")],
-        vec![o.clone(), la.clone(), lb.clone()],
-        &[
-            space("team", &[&o, &la, &lb]),
-            space("office", &[&o]),
-            space(&format!("group-{thursday}"), &[&o, &la, &lb]),
-            space(&format!("group-{wednesday}"), &[&o, &la]),
+        vec![
+            office.as_peer("Office"),
+            a.as_peer("Therapist A"),
+            b.as_peer("Therapist B"),
         ],
     );
     hub_home.write_plan(&plan).unwrap();

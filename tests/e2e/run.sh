@@ -200,7 +200,16 @@ cat >"$work/refrain-traced" <<'SH'
 #!/bin/sh
 : "${REFRAIN_E2E_TRACES:?}" "${REFRAIN_E2E_APP_UNTRACED:?}"
 printf '%s\n' "${WEBKIT_INSPECTOR_SERVER:-}" >"$REFRAIN_E2E_TRACES/app.$$.automation"
-exec strace -f --seccomp-bpf -q -s 0 -e signal=none -e trace=execve,socket,connect,bind \
+# Threads and child processes are logged too, so that each call is known to
+# be the app's, WebKit's or Syncthing's. A scenario whose app runs Syncthing
+# (the team's) asks for the sends as well, by this file: Syncthing's local
+# discovery is UDP, whose destinations only the sends show.
+calls=execve,socket,connect,bind,clone,clone3,fork,vfork
+if [ -e "$REFRAIN_E2E_TRACES/trace-sends" ]; then
+  calls="$calls,sendto,sendmsg,sendmmsg"
+  : >"$REFRAIN_E2E_TRACES/app.$$.sends"
+fi
+exec strace -f --seccomp-bpf -q -s 200 -e signal=none -e trace="$calls" \
   -o "$REFRAIN_E2E_TRACES/app.$$.strace" \
   setpriv --pdeathsig KILL -- "$REFRAIN_E2E_APP_UNTRACED" "$@"
 SH
