@@ -16,7 +16,7 @@ use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use refrain_carrier::{any_connected, Plan, Runner, TeamCarry};
-use refrain_core::team::{CarryRoster, TeamOverview};
+use refrain_core::team::{CarryRoster, TeamArrival, TeamOverview};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::error::AppError;
@@ -27,6 +27,10 @@ pub const INTERVAL: Duration = Duration::from_secs(15);
 
 /// The event the window hears after each sync: the Team screen's overview.
 pub const TEAM_EVENT: &str = "team-synced";
+
+/// The event the window hears when a sync brought records from the team's
+/// other laptops (a `TeamArrival`): open screens read them again.
+pub const ARRIVAL_EVENT: &str = "team-records-arrived";
 
 /// Wakes the background thread for a sync now, and holds this laptop's
 /// Syncthing.
@@ -121,9 +125,7 @@ impl TeamState {
         if !thread_runs {
             // Before the app's event loop has started it (or in a test
             // build that never runs one): sync here.
-            if let Some(overview) = sync_once(app) {
-                let _ = app.emit(TEAM_EVENT, overview);
-            }
+            tell_window(app, sync_once(app));
             return;
         }
         let mut n = self.finished.lock().unwrap_or_else(|p| p.into_inner());
@@ -162,6 +164,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
         .wake
         .lock()
         .unwrap_or_else(|p| p.into_inner()) = Some(tx);
+    let handle = app.clone();
     let app = app.clone();
     let spawned = std::thread::Builder::new()
         .name("refrain-team".into())
@@ -173,9 +176,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                     // window is (the window's event may need the thread
                     // that waits).
                     app.state::<TeamState>().finished_one();
-                    if let Some(overview) = synced {
-                        let _ = app.emit(TEAM_EVENT, overview);
-                    }
+                    tell_window(&app, synced);
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
             }
@@ -183,11 +184,57 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     if let Err(e) = spawned {
         eprintln!("refrain: team sharing could not start: {e}");
     }
+    // A second thread listens to Refrain's Syncthing, when one runs: a file
+    // arriving from the team wakes the sync at once (a mark made on another
+    // laptop shows here in seconds, not at the next round). It only waits
+    // on Syncthing's event stream, on loopback; with no Syncthing running
+    // it looks again every few seconds and connects to nothing.
+    let app = handle;
+    let spawned = std::thread::Builder::new()
+        .name("refrain-team-arrivals".into())
+        .spawn(move || loop {
+            let arrivals = app
+                .state::<TeamState>()
+                .carrier
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_ref()
+                .and_then(|r| r.arrivals());
+            let Some(mut arrivals) = arrivals else {
+                std::thread::sleep(Duration::from_secs(5));
+                continue;
+            };
+            loop {
+                match arrivals.wait(Duration::from_secs(60)) {
+                    Ok(true) => app.state::<TeamState>().sync_soon(),
+                    Ok(false) => {}
+                    // Syncthing stopped or restarted: find it again.
+                    Err(_) => {
+                        std::thread::sleep(Duration::from_secs(2));
+                        break;
+                    }
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("refrain: team sharing could not listen for arrivals: {e}");
+    }
+}
+
+type Synced = Option<(TeamOverview, Option<TeamArrival>)>;
+
+fn tell_window<R: Runtime>(app: &AppHandle<R>, synced: Synced) {
+    if let Some((overview, arrival)) = synced {
+        let _ = app.emit(TEAM_EVENT, overview);
+        if let Some(a) = arrival {
+            let _ = app.emit(ARRIVAL_EVENT, a);
+        }
+    }
 }
 
 /// One sync, if this laptop is in a team and sharing is not paused; gives
-/// the overview the window is to hear. Runs on the team thread only.
-fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Option<TeamOverview> {
+/// what the window is to hear. Runs on the team thread only.
+fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Synced {
     let state = app.state::<AppState>();
     let default = own_folder(&state).ok()?;
     let folder = state.with(|s| {
@@ -204,11 +251,17 @@ fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Option<TeamOverview> {
     let problem = keep_carrier(app, &state, &default);
     // A failed sync is remembered by the core for the freshness line, and
     // tried again next time.
-    let _ = state.with(|s| s.team_sync_carried(&folder, problem.as_deref()));
+    let arrival = state
+        .with(|s| {
+            let report = s.team_sync_carried(&folder, problem.as_deref())?;
+            s.team_arrival(&report)
+        })
+        .ok()
+        .flatten();
     if problem.is_none() {
         let _ = app.state::<TeamState>().with_runner(&state, |r| r.rescan());
     }
-    overview(&state).ok().flatten()
+    overview(&state).ok().flatten().map(|o| (o, arrival))
 }
 
 /// Keeps this laptop's Syncthing as the roster says; gives why the team's

@@ -163,6 +163,62 @@ impl Drop for Runner {
     }
 }
 
+/// Syncthing's event stream, read without holding the runner: a thread
+/// waits on it and wakes the team's sync the moment a file arrives, rather
+/// than at the next round.
+#[derive(Clone)]
+pub struct Arrivals {
+    rest: crate::rest::Rest,
+    since: u64,
+}
+
+impl Arrivals {
+    /// Waits up to `timeout` for Syncthing to finish receiving a file into
+    /// one of the team's folders; true if one arrived. A long poll: no CPU
+    /// while nothing happens.
+    pub fn wait(&mut self, timeout: std::time::Duration) -> Result<bool, CarrierError> {
+        let secs = timeout.as_secs().max(1);
+        let events = self.rest.get(&format!(
+            "/rest/events?since={}&events=ItemFinished&timeout={secs}",
+            self.since
+        ))?;
+        let mut arrived = false;
+        for e in events.as_array().into_iter().flatten() {
+            self.since = self.since.max(e["id"].as_u64().unwrap_or(0));
+            let data = &e["data"];
+            if data["error"].is_null()
+                && data["folder"]
+                    .as_str()
+                    .is_some_and(|f| f.starts_with("refrain-"))
+            {
+                arrived = true;
+            }
+        }
+        Ok(arrived)
+    }
+}
+
+impl Runner {
+    /// The running Syncthing's event stream, from now on.
+    pub fn arrivals(&self) -> Option<Arrivals> {
+        let s = self.running.as_ref()?;
+        let home = s.home();
+        let rest = crate::rest::Rest::with_timeout(
+            home.base_url(),
+            home.api_key().to_string(),
+            std::time::Duration::from_secs(75),
+        );
+        // Start after whatever happened before: only what arrives next.
+        // (A filtered stream numbers its own events: ask the same one.)
+        let since = rest
+            .get("/rest/events?events=ItemFinished&limit=1&timeout=0")
+            .ok()
+            .and_then(|v| v.as_array()?.last()?["id"].as_u64())
+            .unwrap_or(0);
+        Some(Arrivals { rest, since })
+    }
+}
+
 /// Whether any of the devices Syncthing knows is connected.
 pub fn any_connected(status: &Status) -> bool {
     status.peers.iter().any(|p| p.connected)

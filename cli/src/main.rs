@@ -162,6 +162,22 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         keys: PathBuf,
     },
+    /// Mark one person on a session's register (as the register screen
+    /// does), then print the register.
+    Mark {
+        #[arg(long, value_name = "ID")]
+        session: String,
+        #[arg(long, value_name = "ID")]
+        person: String,
+        /// present, late, left-early, absent, apologies, or none to clear.
+        #[arg(long = "as", value_name = "MARK")]
+        mark: String,
+    },
+    /// A session's register, as JSON.
+    Register {
+        #[arg(long, value_name = "ID")]
+        session: String,
+    },
     /// List records.
     List {
         #[arg(value_enum)]
@@ -1109,6 +1125,31 @@ fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             for line in to_json(&store.person_audit(&person)?) {
                 println!("{line}");
             }
+        }
+        Command::Mark {
+            session,
+            person,
+            mark,
+        } => {
+            let mark = match mark.as_str() {
+                "none" => None,
+                m => Some(
+                    serde_json::from_value::<refrain_core::model::Mark>(serde_json::Value::String(
+                        m.replace("left-early", "leftEarly"),
+                    ))
+                    .map_err(|_| {
+                        CoreError::Sync(
+                            "A mark is present, late, left-early, absent, apologies or none."
+                                .into(),
+                        )
+                    })?,
+                ),
+            };
+            let register = store.set_mark(&session, &person, mark)?;
+            println!("{}", to_json(&register).join("\n"));
+        }
+        Command::Register { session } => {
+            println!("{}", to_json(&store.register(&session)?).join("\n"));
         }
         Command::List {
             what,

@@ -32,7 +32,10 @@ export async function control(name, opts = {}) {
 }
 
 export async function press(name, opts) {
-  await (await control(name, opts)).click();
+  const el = await control(name, opts);
+  // A person waits for a button that is greyed out while the screen is busy.
+  await current().waitFor(async () => !(await el.getProperty('disabled')), { message: `"${name}" to be enabled` });
+  await el.click();
 }
 
 /** A link in the main navigation. */

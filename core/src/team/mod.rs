@@ -219,6 +219,42 @@ pub struct TeamOverview {
     pub groups: Vec<SpaceName>,
 }
 
+/// Records from the team's other laptops have just arrived: screens that
+/// show records read them again and say where the change came from.
+#[derive(Serialize, Debug, Clone, PartialEq, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamArrival {
+    /// The laptops' names, as the team knows them.
+    pub from: Vec<String>,
+    /// When they arrived here.
+    pub at: String,
+}
+
+impl Store {
+    /// What a sync brought in, for the window: `None` when nothing came.
+    pub fn team_arrival(&self, report: &TeamSyncReport) -> Result<Option<TeamArrival>> {
+        let Some(sync) = report.sync.as_ref().filter(|s| s.files_applied > 0) else {
+            return Ok(None);
+        };
+        let mut from = Vec::new();
+        for device in &sync.from_devices {
+            let name: Option<String> = self
+                .conn()
+                .query_row(
+                    "SELECT name FROM team_device WHERE id = ?1",
+                    [device],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let name = name.unwrap_or_else(|| "another laptop".into());
+            if !from.contains(&name) {
+                from.push(name);
+            }
+        }
+        Ok(Some(TeamArrival { from, at: now() }))
+    }
+}
+
 /// One thing the merge rules decided, in words for the Team screen.
 #[derive(Serialize, Debug, Clone, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -1847,7 +1883,13 @@ impl Store {
                     "SELECT g.name, s.date FROM session s JOIN practice_group g ON g.id = s.group_id
                       WHERE s.id = ?1",
                     [id],
-                    |r| Ok(format!("{} on {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                    |r| {
+                        Ok(format!(
+                            "{} on {}",
+                            r.get::<_, String>(0)?,
+                            crate::report::long_date(&r.get::<_, String>(1)?)
+                        ))
+                    },
                 )
                 .optional()?
                 .unwrap_or_else(|| "a session no longer on this laptop".into()))

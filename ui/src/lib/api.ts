@@ -37,6 +37,7 @@ import type {
   ReportRequest,
   ScoreSetInput,
   SessionInput,
+  TeamArrival,
   TeamOverview,
   VenueInput,
   WalkIn,
@@ -509,6 +510,9 @@ export const pickBackupFolder = async (): Promise<string | null> =>
 export const teamOverview = () => call('team_overview');
 /** After each background sync, the Team screen's overview. */
 export const onTeamSynced = (handler: (o: TeamOverview) => void) => subscribe<TeamOverview>('team-synced', handler);
+/** Records from the team's other laptops have just arrived. */
+export const onTeamRecordsArrived = (handler: (a: TeamArrival) => void) =>
+  subscribe<TeamArrival>('team-records-arrived', handler);
 export const teamCreate = (teamName: string, laptopName: string) => call('team_create', { teamName, laptopName });
 export const teamWriteInvitation = (path: string) => call('team_write_invitation', { path });
 /** Joins the team of an invitation file; the status holds the code to read to the office. */

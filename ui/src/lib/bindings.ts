@@ -1650,6 +1650,16 @@ decisions: Array<TeamDecision>,
  */
 groups: Array<SpaceName>, };
 
+export type TeamArrival = { 
+/**
+ * The laptops' names, as the team knows them.
+ */
+from: Array<string>, 
+/**
+ * When they arrived here.
+ */
+at: string, };
+
 export type ErrorCode = "invalid" | "conflict" | "not_found" | "note_signed" | "newer_schema" | "open_failed" | "migration_failed" | "store_damaged" | "backup_failed" | "database" | "disk_full" | "wrong_passphrase" | "wrong_recovery_key" | "keys_unusable" | "report_failed" | "io" | "needs_passphrase" | "locked" | "restoring" | "keychain" | "sync_failed" | "no_data_dir" | "busy" | "not_audio" | "unsupported_codec" | "corrupt" | "missing_file" | "unreadable" | "no_output" | "no_backend" | "unknown";
 
 export type CommandError = { 
