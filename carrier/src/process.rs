@@ -490,6 +490,29 @@ impl Log {
     }
 }
 
+/// Syncthing ends when the thread that started it does (Refrain's team
+/// thread lives as long as Refrain), so a Refrain that crashed or was
+/// killed leaves no Syncthing behind; an orderly close stops it first.
+#[cfg(target_os = "linux")]
+fn end_with_parent(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt as _;
+    // SAFETY: prctl is async-signal-safe and touches no memory of the
+    // parent; it runs in the child between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Elsewhere an orderly close stops Syncthing, and the next start asks a
+/// leftover one to stop.
+#[cfg(not(target_os = "linux"))]
+fn end_with_parent(_cmd: &mut Command) {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,26 +548,3 @@ mod tests {
         );
     }
 }
-
-/// Syncthing ends when the thread that started it does (Refrain's team
-/// thread lives as long as Refrain), so a Refrain that crashed or was
-/// killed leaves no Syncthing behind; an orderly close stops it first.
-#[cfg(target_os = "linux")]
-fn end_with_parent(cmd: &mut Command) {
-    use std::os::unix::process::CommandExt as _;
-    // SAFETY: prctl is async-signal-safe and touches no memory of the
-    // parent; it runs in the child between fork and exec.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-}
-
-/// Elsewhere an orderly close stops Syncthing, and the next start asks a
-/// leftover one to stop.
-#[cfg(not(target_os = "linux"))]
-fn end_with_parent(_cmd: &mut Command) {}
