@@ -16,7 +16,9 @@ use crate::people::{self, ImportFile};
 use crate::reports;
 use crate::state::{AppState, VaultCreated, VaultStatus};
 use crate::team::{self, TeamState};
-use refrain_core::team::{Invitation, JoinRequest, PendingRequest, TeamOverview, TeamStatus};
+use refrain_core::team::{
+    ChangedElsewhere, Invitation, JoinRequest, PendingRequest, SeenRecord, TeamOverview, TeamStatus,
+};
 use refrain_core::{CoreError, Store};
 use tauri::Manager;
 use zeroize::Zeroizing;
@@ -1234,6 +1236,18 @@ pub fn team_set_paused(
         team.sync_soon();
     }
     Ok(())
+}
+
+/// Whether another of the team's laptops changed this person's record or
+/// this register since this laptop last showed it (and notes it is shown
+/// now).
+#[tauri::command(async)]
+pub fn changed_elsewhere(
+    state: State<'_, AppState>,
+    what: SeenRecord,
+    id: String,
+) -> Res<Option<ChangedElsewhere>> {
+    state.with(|s| s.changed_elsewhere(what, &id))
 }
 
 /// Syncs now, and gives the Team screen's overview after it.

@@ -70,7 +70,7 @@ pub fn core_declarations(cfg: &Config) -> Vec<String> {
         ImportPreview, ImportOutcome,
         // Every error code a command can fail with.
         SyncReport, SyncDecision, Invitation, JoinRequest, PendingRequest, SpaceName, TeamLaptop,
-        TeamStatus, TeamSyncReport, TeamDecision, TeamOverview, TeamArrival,
+        TeamStatus, TeamSyncReport, TeamDecision, TeamOverview, TeamArrival, SeenRecord, ChangedElsewhere,
         ErrorCode,
     )
 }

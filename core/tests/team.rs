@@ -950,3 +950,62 @@ fn a_carried_sync_without_a_connection_says_so_and_keeps_the_last_sync_time() {
         status.freshness
     );
 }
+
+#[test]
+fn a_record_changed_on_another_laptop_since_it_was_last_opened_carries_a_sign() {
+    let mut t = team();
+    let ada = t.people[0].id.clone();
+    let session = t.session.id.clone();
+    use refrain_core::team::SeenRecord::{Person, Register};
+    // The first time a record is shown here there is nothing to compare.
+    assert_eq!(t.b.store.changed_elsewhere(Person, &ada).unwrap(), None);
+    assert_eq!(
+        t.b.store.changed_elsewhere(Register, &session).unwrap(),
+        None
+    );
+    // Nothing changed since: no sign.
+    assert_eq!(t.b.store.changed_elsewhere(Person, &ada).unwrap(), None);
+
+    // A edits Ada's record and marks her; B's own change carries no sign.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut input = AttendeeInput {
+        full_name: "Ada Lovelace".into(),
+        phone: "07700 900999".into(),
+        ..Default::default()
+    };
+    t.a.store.update_attendee(&ada, &input).unwrap();
+    t.a.store
+        .set_mark(&session, &ada, Some(Mark::Apologies))
+        .unwrap();
+    t.exchange(2);
+    let sign =
+        t.b.store
+            .changed_elsewhere(Person, &ada)
+            .unwrap()
+            .expect("a sign on Ada's record");
+    assert_eq!(sign.by, ["Therapist A"]);
+    assert!(sign.at > sign.since, "{sign:?}");
+    let sign =
+        t.b.store
+            .changed_elsewhere(Register, &session)
+            .unwrap()
+            .expect("a sign on the register");
+    assert_eq!(sign.by, ["Therapist A"]);
+    // Shown once, the sign goes.
+    assert_eq!(t.b.store.changed_elsewhere(Person, &ada).unwrap(), None);
+    assert_eq!(
+        t.b.store.changed_elsewhere(Register, &session).unwrap(),
+        None
+    );
+
+    // B's own edit is not "elsewhere".
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    input.phone = "07700 900111".into();
+    t.b.store.update_attendee(&ada, &input).unwrap();
+    assert_eq!(t.b.store.changed_elsewhere(Person, &ada).unwrap(), None);
+
+    // Without a team nothing is noted or signed.
+    let mut alone = Member::new();
+    let p = person(&mut alone.store, "Solo Person");
+    assert_eq!(alone.store.changed_elsewhere(Person, &p.id).unwrap(), None);
+}

@@ -36,7 +36,12 @@ const APP = process.env.REFRAIN_APP_BIN;
 const CLI = join(dirname(process.env.REFRAIN_E2E_APP_UNTRACED || APP || '.'), 'refrain-cli');
 const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
 const THURSDAY = 'Thursday Singing for the Brain';
-const WEDNESDAY = 'Wednesday Drop-in';
+/**
+ * A second group, with people of its own: the sample data's when this runs
+ * alone, else one an earlier scenario made.
+ */
+let WEDNESDAY = 'Wednesday Drop-in';
+const SECOND_GROUPS = ['Wednesday Drop-in', 'Wednesday Welcome Choir', 'Wednesday Welcome Songs'];
 
 /** @type {import('./webdriver.mjs').Session | null} */
 let app = null;
@@ -175,6 +180,12 @@ async function accept(laptop, requestFile, code, groups) {
   const form = `//form[.//button[normalize-space(.)=${xpathLiteral(`Accept ${laptop.name}`)}]]`;
   await app.waitForXPath(form, { timeout: 20_000, message: `${laptop.name} waiting to join` });
   await fill(`The code on ${laptop.name}'s screen`, code.toLowerCase());
+  if (laptop === a) {
+    const labels = [];
+    for (const l of await app.findElements('xpath', `${form}//fieldset//label`)) labels.push((await l.getText()).trim());
+    WEDNESDAY = SECOND_GROUPS.find((g) => labels.includes(g)) ?? assert.fail(`no second group among ${labels.join(', ')}`);
+    groups = [THURSDAY, WEDNESDAY];
+  }
   for (const g of groups) {
     await (await app.waitForXPath(`${form}//fieldset//label[normalize-space(.)=${xpathLiteral(g)}]/input`)).click();
   }
@@ -360,5 +371,22 @@ test('a team of three laptops and a hub, carried by Syncthing', { timeout: 600_0
     assert.deepEqual(b.json('list', 'groups'), []);
     await app.waitForXPath(`//table//tr[th[contains(., ${xpathLiteral(b.name)})]]//*[contains(., 'Removed')]`, { timeout: 20_000 });
     await shot('12-team-removed.png');
+  });
+
+  await step(t, 'the register, opened again, says A changed it since', async () => {
+    await until("A's last mark is on the office's records", async () => {
+      await app.executeScript('location.hash = arguments[0]', [`#/sessions/${encodeURIComponent(session)}`]);
+      await heading(THURSDAY);
+      const sign = await app.findElements('xpath', "//*[contains(@class, 'changed-elsewhere')]");
+      if (sign.length === 0) {
+        await nav('Team');
+        return false;
+      }
+      return true;
+    }, 60_000);
+    const sign = await (await app.waitForXPath("//*[contains(@class, 'changed-elsewhere')]")).getText();
+    assert.match(sign, /^Changed on Therapist A since you last opened this register/, sign);
+    await shot('12-team-changed-elsewhere.png');
+    await assertAccessible(app, 'a register changed on another laptop');
   });
 });

@@ -1126,6 +1126,18 @@ ALTER TABLE playlist ADD COLUMN review_on TEXT;
 CREATE INDEX playlist_review_due ON playlist (review_on) WHERE review_on IS NOT NULL;
 "#;
 
+/// When this laptop last showed a person's page or a session's register
+/// (milliseconds, this laptop's clock): a record changed on another of the
+/// team's laptops since then carries a sign. Never shared.
+const V15_RECORD_SEEN: &str = r#"
+CREATE TABLE record_seen (
+    what     TEXT NOT NULL CHECK (what IN ('person', 'register')),
+    id       TEXT NOT NULL,
+    seen_ms  INTEGER NOT NULL,
+    PRIMARY KEY (what, id)
+) STRICT, WITHOUT ROWID;
+"#;
+
 /// Team sharing, part 2: Refrain's own Syncthing carries the team's files.
 /// The hub is named by its Syncthing device ID as well as its address; a
 /// laptop keeps its own device ID, and what the invitation said of the
@@ -1309,8 +1321,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V12_INFORMATION_NEEDS),
         M::up(V13_LYRICS).foreign_key_check(),
         M::up(V14_CARRIER),
+        M::up(V15_RECORD_SEEN),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 14;
+pub const SCHEMA_VERSION: u32 = 15;

@@ -69,6 +69,9 @@ pub const LOCAL: &[&str] = &[
     // given to it.
     "team_self",
     "team_space_key",
+    // When this laptop last showed a record, for the sign on one changed
+    // elsewhere since.
+    "record_seen",
 ];
 
 /// True for the search index's own shadow tables (`note_text_data`, ...).

@@ -17,6 +17,7 @@
 //! docs/team-sharing.md explains the design.
 
 pub mod keys;
+pub mod seen;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use self::keys::{join_code, same_code, LaptopKey, RemovalNotice, WrappedKey};
+pub use self::seen::{ChangedElsewhere, SeenRecord};
 use crate::error::{CoreError, Result};
 use crate::store::sql::now;
 use crate::store::Store;

@@ -37,6 +37,7 @@ import type {
   ReportRequest,
   ScoreSetInput,
   SessionInput,
+  SeenRecord,
   TeamArrival,
   TeamOverview,
   VenueInput,
@@ -510,6 +511,8 @@ export const pickBackupFolder = async (): Promise<string | null> =>
 export const teamOverview = () => call('team_overview');
 /** After each background sync, the Team screen's overview. */
 export const onTeamSynced = (handler: (o: TeamOverview) => void) => subscribe<TeamOverview>('team-synced', handler);
+/** Whether another laptop changed this record since this laptop last showed it (and notes it is shown now). */
+export const changedElsewhere = (what: SeenRecord, id: string) => call('changed_elsewhere', { what, id });
 /** Records from the team's other laptops have just arrived. */
 export const onTeamRecordsArrived = (handler: (a: TeamArrival) => void) =>
   subscribe<TeamArrival>('team-records-arrived', handler);

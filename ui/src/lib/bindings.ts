@@ -1660,6 +1660,22 @@ from: Array<string>,
  */
 at: string, };
 
+export type SeenRecord = "person" | "register";
+
+export type ChangedElsewhere = { 
+/**
+ * The laptops' names.
+ */
+by: Array<string>, 
+/**
+ * When the latest of those changes was made (by that laptop's clock).
+ */
+at: string, 
+/**
+ * When this laptop last showed it.
+ */
+since: string, };
+
 export type ErrorCode = "invalid" | "conflict" | "not_found" | "note_signed" | "newer_schema" | "open_failed" | "migration_failed" | "store_damaged" | "backup_failed" | "database" | "disk_full" | "wrong_passphrase" | "wrong_recovery_key" | "keys_unusable" | "report_failed" | "io" | "needs_passphrase" | "locked" | "restoring" | "keychain" | "sync_failed" | "no_data_dir" | "busy" | "not_audio" | "unsupported_codec" | "corrupt" | "missing_file" | "unreadable" | "no_output" | "no_backend" | "unknown";
 
 export type CommandError = { 

@@ -11,6 +11,7 @@ import type {
   AvoidInput,
   AwaitingReplies,
   BackupInfo,
+  ChangedElsewhere,
   ColumnMapping,
   CustomInstrumentInput,
   DeclineReason,
@@ -73,6 +74,7 @@ import type {
   ScoreSet,
   ScoreSetInput,
   ScoreSheet,
+  SeenRecord,
   Session,
   SessionInput,
   SessionNotes,
@@ -244,6 +246,7 @@ export interface Commands {
   team_take_request: { args: { path: string }; result: PendingRequest };
   team_set_folder: { args: { path: string | null }; result: null };
   team_set_paused: { args: { paused: boolean }; result: null };
+  changed_elsewhere: { args: { what: SeenRecord; id: string }; result: ChangedElsewhere | null };
   team_sync_now: { args: Record<string, never>; result: TeamOverview | null };
 }
 
@@ -403,5 +406,6 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'team_take_request',
   'team_set_folder',
   'team_set_paused',
+  'changed_elsewhere',
   'team_sync_now',
 ];
