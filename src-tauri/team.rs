@@ -15,7 +15,7 @@ use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-use refrain_carrier::{any_connected, Plan, Runner, TeamCarry};
+use refrain_carrier::{Plan, Runner, TeamCarry};
 use refrain_core::team::{CarryRoster, TeamArrival, TeamOverview};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -296,7 +296,7 @@ fn keep_carrier<R: Runtime>(
         .state::<TeamState>()
         .with_runner(state, |r| r.keep(team.as_ref(), own_folder));
     match kept {
-        Ok(Ok(Some(s))) if !any_connected(&s) => Some(if team.is_some_and(|t| t.hub.is_some()) {
+        Ok(Ok(Some(false))) => Some(if team.is_some_and(|t| t.hub.is_some()) {
             "no connection to the hub or to the team's other laptops".into()
         } else {
             "no connection to the team's other laptops (no hub is set)".into()

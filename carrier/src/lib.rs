@@ -63,7 +63,7 @@ pub use process::{
     find_syncthing, start, syncthing_major_version, Syncthing, LOG_FILE, LOG_MAX_BYTES,
     SYNCTHING_ENV,
 };
-pub use runner::{any_connected, team_plan, Arrivals, Runner, TeamCarry};
+pub use runner::{team_plan, Arrivals, Runner, TeamCarry};
 pub use status::{FolderStatus, PeerStatus, Status};
 
 use std::path::Path;

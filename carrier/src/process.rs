@@ -347,6 +347,18 @@ impl Syncthing {
             .post(&format!("/rest/db/scan?folder={}", query(folder_id)))
     }
 
+    /// Whether any other device is connected now.
+    pub fn any_connected(&self) -> Result<bool, CarrierError> {
+        let c = self.rest.get("/rest/system/connections")?;
+        Ok(c["connections"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .any(|(id, v)| {
+                id != self.home.device_id.as_str() && v["connected"].as_bool() == Some(true)
+            }))
+    }
+
     /// What the window shows.
     pub fn status(&self) -> Result<Status, CarrierError> {
         status::read(&self.rest, &self.home)

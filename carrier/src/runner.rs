@@ -72,6 +72,9 @@ pub struct Runner {
     base: Plan,
     bin: Option<PathBuf>,
     running: Option<Syncthing>,
+    /// The plan the running instance was last given: the same plan is not
+    /// given again (every round would otherwise read its whole config).
+    applied: Option<Plan>,
 }
 
 impl Runner {
@@ -84,6 +87,7 @@ impl Runner {
             base,
             bin: None,
             running: None,
+            applied: None,
         }
     }
 
@@ -104,13 +108,14 @@ impl Runner {
     }
 
     /// Keeps Syncthing as `team` needs it, its folders under `root`:
-    /// started (or started again if it died) and given the plan; `None`
-    /// stops it. Gives what the window shows.
+    /// started (or started again if it died) and given the plan when it
+    /// changed; `None` stops it. Gives whether it is connected to any of
+    /// the team's devices (one small request a round).
     pub fn keep(
         &mut self,
         team: Option<&TeamCarry>,
         root: &Path,
-    ) -> Result<Option<Status>, CarrierError> {
+    ) -> Result<Option<bool>, CarrierError> {
         let Some(team) = team else {
             self.stop();
             return Ok(None);
@@ -123,15 +128,23 @@ impl Runner {
             if !s.is_running() {
                 s.restart()?;
             }
-            s.apply(&plan)?;
+            if self.applied.as_ref() != Some(&plan) {
+                s.apply(&plan)?;
+            }
         } else {
             let bin = self.bin()?;
             let mut home = prepare(&self.home_dir, &team.device_name, &bin)?;
             home.write_plan(&plan)?;
             self.running = Some(start(&home, &bin)?);
         }
+        self.applied = Some(plan);
         let s = self.running.as_ref().expect("started above");
-        Ok(Some(s.status()?))
+        Ok(Some(s.any_connected()?))
+    }
+
+    /// What the window shows of the running Syncthing, if one runs.
+    pub fn status(&self) -> Option<Result<Status, CarrierError>> {
+        self.running.as_ref().map(|s| s.status())
     }
 
     /// Asks Syncthing to look at every folder now, after the engine wrote
@@ -151,6 +164,7 @@ impl Runner {
 
     /// Stops Syncthing, if it runs.
     pub fn stop(&mut self) {
+        self.applied = None;
         if let Some(mut s) = self.running.take() {
             s.stop();
         }
@@ -217,9 +231,4 @@ impl Runner {
             .unwrap_or(0);
         Some(Arrivals { rest, since })
     }
-}
-
-/// Whether any of the devices Syncthing knows is connected.
-pub fn any_connected(status: &Status) -> bool {
-    status.peers.iter().any(|p| p.connected)
 }

@@ -707,7 +707,7 @@ fn carry(
             spaces: r.spaces,
         });
         let problem = match runner.keep(team.as_ref(), folder) {
-            Ok(Some(s)) if !refrain_carrier::any_connected(&s) => {
+            Ok(Some(false)) => {
                 Some("no connection to the hub or to the team's other laptops".to_string())
             }
             Ok(_) => None,

@@ -441,6 +441,59 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
     );
     println!("after the hub came back, the waiting mark reached B in {back:?}");
 
+    // B is away a long while (its laptop shut, its Syncthing with it)
+    // while A marks every session of the group; back, B catches up with
+    // all of it, in order.
+    let mut b_carry = carrying.remove(2);
+    b_carry.kill().unwrap();
+    b_carry.wait().unwrap();
+    let sessions: Vec<String> = {
+        let s = a.store();
+        let d = s.group_detail(&thursday).unwrap();
+        d.past
+            .iter()
+            .chain(&d.upcoming)
+            .map(|x| x.id.clone())
+            .collect()
+    };
+    let mut marked = 0;
+    let mut expected = Vec::new();
+    {
+        let mut s = a.store();
+        for (i, session) in sessions.iter().enumerate() {
+            let entries = s.register(session).unwrap().entries;
+            for (j, e) in entries.iter().enumerate() {
+                let m = if (i + j) % 2 == 0 {
+                    Mark::Apologies
+                } else {
+                    Mark::Absent
+                };
+                s.set_mark(session, &e.attendee_id, Some(m)).unwrap();
+                expected.push((session.clone(), e.attendee_id.clone(), m));
+                marked += 1;
+            }
+        }
+    }
+    assert!(marked > 10, "{marked} marks");
+    carrying.push(b.carry(&stop));
+    let caught_up = wait_until(
+        "B, back, has every mark A made while it was away",
+        Duration::from_secs(120),
+        || {
+            let s = b.store();
+            expected.iter().all(|(session, person, m)| {
+                s.register(session)
+                    .map(|r| {
+                        r.entries
+                            .iter()
+                            .any(|e| &e.attendee_id == person && e.mark == Some(*m))
+                    })
+                    .unwrap_or(false)
+            })
+        },
+    );
+    println!("B, back after {marked} marks made while it was away, caught up in {caught_up:?}");
+
     std::fs::write(&stop, b"").unwrap();
     for c in &mut carrying {
         let status = c.wait().unwrap();
