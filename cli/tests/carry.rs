@@ -83,6 +83,19 @@ impl Laptop {
     }
 }
 
+/// The `team carry` processes, ended if the test fails half way (a
+/// panicking test would otherwise leave them, and their Syncthing, running).
+struct Carrying(Vec<Child>);
+
+impl Drop for Carrying {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
 fn ok(dir: &Path, args: &[&str]) -> String {
     let (ok, out, err) = cli(dir, args);
     assert!(ok, "refrain-cli {args:?}: {out}{err}");
@@ -125,6 +138,17 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A person's mark on a session's register, if they have one.
+fn mark_of(store: &Store, session: &str, person: &str) -> Option<Mark> {
+    store
+        .register(session)
+        .ok()?
+        .entries
+        .into_iter()
+        .find(|e| e.attendee_id == person)
+        .and_then(|e| e.mark)
 }
 
 fn group_names(store: &Store) -> Vec<String> {
@@ -290,7 +314,7 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
     let mut hub = start(&hub_home, &bin).unwrap();
 
     let stop = stick.path().join("stop");
-    let mut carrying = vec![office.carry(&stop), a.carry(&stop), b.carry(&stop)];
+    let mut carrying = Carrying(vec![office.carry(&stop), a.carry(&stop), b.carry(&stop)]);
 
     // Each laptop receives its groups, and only those.
     let thursday_name = groups
@@ -330,14 +354,7 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
     let person = a.store().register(&session).unwrap().entries[0]
         .attendee_id
         .clone();
-    let before = b
-        .store()
-        .register(&session)
-        .unwrap()
-        .entries
-        .iter()
-        .find(|e| e.attendee_id == person)
-        .and_then(|e| e.mark);
+    let before = mark_of(&b.store(), &session, &person);
     let mark = if before == Some(Mark::Apologies) {
         Mark::Absent
     } else {
@@ -348,12 +365,7 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
         "A's mark is on B's register",
         Duration::from_secs(60),
         || {
-            b.store()
-                .register(&session)
-                .unwrap()
-                .entries
-                .iter()
-                .any(|e| e.attendee_id == person && e.mark == Some(mark))
+            mark_of(&b.store(), &session, &person) == Some(mark)
         },
     );
     println!("a mark on A reached B's records through the hub in {crossed:?}");
@@ -416,13 +428,7 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
         .unwrap();
     std::thread::sleep(Duration::from_secs(3));
     assert_ne!(
-        b.store()
-            .register(&session)
-            .unwrap()
-            .entries
-            .iter()
-            .find(|e| e.attendee_id == person)
-            .and_then(|e| e.mark),
+        mark_of(&b.store(), &session, &person),
         Some(Mark::Present),
         "nothing crosses without the hub"
     );
@@ -431,12 +437,7 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
         "the mark made while the hub was gone reaches B",
         Duration::from_secs(90),
         || {
-            b.store()
-                .register(&session)
-                .unwrap()
-                .entries
-                .iter()
-                .any(|e| e.attendee_id == person && e.mark == Some(Mark::Present))
+            mark_of(&b.store(), &session, &person) == Some(Mark::Present)
         },
     );
     println!("after the hub came back, the waiting mark reached B in {back:?}");
@@ -444,7 +445,7 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
     // B is away a long while (its laptop shut, its Syncthing with it)
     // while A marks every session of the group; back, B catches up with
     // all of it, in order.
-    let mut b_carry = carrying.remove(2);
+    let mut b_carry = carrying.0.remove(2);
     b_carry.kill().unwrap();
     b_carry.wait().unwrap();
     let sessions: Vec<String> = {
@@ -475,7 +476,7 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
         }
     }
     assert!(marked > 10, "{marked} marks");
-    carrying.push(b.carry(&stop));
+    carrying.0.push(b.carry(&stop));
     let caught_up = wait_until(
         "B, back, has every mark A made while it was away",
         Duration::from_secs(120),
@@ -495,7 +496,7 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
     println!("B, back after {marked} marks made while it was away, caught up in {caught_up:?}");
 
     std::fs::write(&stop, b"").unwrap();
-    for c in &mut carrying {
+    for c in &mut carrying.0 {
         let status = c.wait().unwrap();
         assert!(status.success());
     }
