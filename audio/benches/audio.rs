@@ -187,7 +187,7 @@ fn start_latency() {
 /// The same, when the player has closed its output (nothing played for a
 /// while): the time to open the output again comes on top.
 fn start_latency_after_close() {
-    println!("\n(b) From play to the first sample, the output closed before each play");
+    println!("\n(a2) From play to the first sample, the output closed before each play");
     let player = Player::spawn(|_| {});
     if player.state().status == PlayerStatus::NoOutput {
         println!("    skipped: no sound output could be opened");
