@@ -184,6 +184,59 @@ fn start_latency() {
     );
 }
 
+/// The same, when the player has closed its output (nothing played for a
+/// while): the time to open the output again comes on top.
+fn start_latency_after_close() {
+    println!("\n(a2) From play to the first sample, the output closed before each play");
+    let player = Player::spawn(|_| {});
+    if player.state().status == PlayerStatus::NoOutput {
+        println!("    skipped: no sound output could be opened");
+        return;
+    }
+    // Closed as soon as nothing plays.
+    player.keep_output_open(Duration::ZERO, Duration::ZERO);
+    let files = fixtures();
+    let _ = player.play("warm".into(), vec![track(&files[0])], 0);
+    let mut ms = Vec::new();
+    for _ in 0..4 {
+        for f in &files {
+            player.stop();
+            let t = Instant::now();
+            while player.output_open() && t.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            if player.output_open() {
+                println!("    the output did not close");
+                return;
+            }
+            let t = Instant::now();
+            if player.play("bench".into(), vec![track(f)], 0).is_err() {
+                continue;
+            }
+            while player.start_latency().is_none() && t.elapsed() < Duration::from_secs(5) {
+                std::hint::spin_loop();
+            }
+            if let Some(latency) = player.start_latency() {
+                ms.push(latency.as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    player.stop();
+    ms.sort_by(f64::total_cmp);
+    if ms.is_empty() {
+        println!("    no sample reached the output");
+        return;
+    }
+    println!(
+        "    {} plays of the five fixtures: median {:.2} ms, 95th percentile {:.2} ms, worst {:.2} ms (goal < {START_GOAL_MS} ms) {}",
+        ms.len(),
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.95),
+        ms[ms.len() - 1],
+        if percentile(&ms, 0.95) < START_GOAL_MS { "ok" } else { "OVER GOAL" }
+    );
+}
+
 /// Decodes a whole file the way the player does; returns (seconds of audio, time taken).
 fn decode(path: &Path) -> Option<(f64, Duration)> {
     let t = Instant::now();
@@ -467,6 +520,7 @@ fn main() {
     let t = Instant::now();
     memory(work.path(), have_ffmpeg);
     start_latency();
+    start_latency_after_close();
     throughput(work.path(), have_ffmpeg);
     println!("\nDone in {:.0} s.", t.elapsed().as_secs_f64());
 }

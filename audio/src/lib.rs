@@ -117,7 +117,8 @@ pub struct QueueItem {
 /// The music player. It runs on its own thread, owns the output stream and
 /// takes commands through a channel; every command answers with the new
 /// state, and the state is also sent to `on_state` on every change and at
-/// least four times a second while playing.
+/// least four times a second while playing. The output stream is open only
+/// while there is something to hear, and a few seconds after.
 ///
 /// Nothing stops the music for good: a missing or damaged file is reported in
 /// `message` and the player moves on to the next track; with no sound output
@@ -240,6 +241,22 @@ impl Player {
     /// Tries to open the sound output again (after "No sound output found").
     pub fn retry_output(&self) -> PlayerState {
         self.command(player::Cmd::RetryOutput)
+    }
+
+    /// How long the sound output stays open with nothing to hear: `stopped`
+    /// after a stop, the end of a queue or since the player started (5 s
+    /// unless set), `paused` during a pause (30 s). After that the output is
+    /// closed, so that neither the app nor the sound system keeps working
+    /// for silence, and the next song opens it again (a paused song at its
+    /// place). Nothing the player reports changes when it closes.
+    pub fn keep_output_open(&self, stopped: Duration, paused: Duration) -> PlayerState {
+        self.command(player::Cmd::KeepOutputOpen { stopped, paused })
+    }
+
+    /// Whether the sound output is open now (it is closed while nothing
+    /// plays, see [`Player::keep_output_open`], and while there is none).
+    pub fn output_open(&self) -> bool {
+        self.shared.output_open()
     }
 
     /// How long the last `play` took to be heard: from the call to the first

@@ -1,6 +1,7 @@
 //! The player's thread: it owns the sound output (a rodio device sink, which
 //! must stay on the thread that made it), the queue and the song playing, and
-//! answers the commands `Player` sends it.
+//! answers the commands `Player` sends it. The output is closed when nothing
+//! has been heard for a while and opened again for the next song.
 //!
 //! The song itself is a `Controlled` source in rodio's mixer, decoded on the
 //! sound system's thread. The player thread steers it only through atomics in
@@ -42,6 +43,15 @@ pub enum Output {
 const TICK: Duration = Duration::from_millis(200);
 /// How often the player looks for a sound output while it has none.
 const LOOK_FOR_OUTPUT_EVERY: Duration = Duration::from_secs(3);
+/// With nothing to play (stopped, at the end of a queue, or not yet asked to
+/// play) the sound output is closed after this long, and opened again for
+/// the next song. An open output is fed silence all the time: on a laptop
+/// that is about 1% of a core, and its sound server's too, for nothing.
+const CLOSE_STOPPED_OUTPUT_AFTER: Duration = Duration::from_secs(5);
+/// Paused, the output is closed after this long (the song is opened again at
+/// its place on resume). Longer than when stopped: a short pause carries on
+/// from the very sample it stopped at.
+const CLOSE_PAUSED_OUTPUT_AFTER: Duration = Duration::from_secs(30);
 /// "Previous" restarts the song when it is further in than this.
 const RESTART_THRESHOLD_MS: u32 = 3000;
 /// Volume changes, pauses and stops ramp over this long, so they never click.
@@ -73,6 +83,10 @@ pub(crate) enum Cmd {
     FadeOut(u32),
     SetLooping(bool),
     RetryOutput,
+    KeepOutputOpen {
+        stopped: Duration,
+        paused: Duration,
+    },
 }
 
 pub(crate) enum Msg {
@@ -91,6 +105,8 @@ pub(crate) enum Msg {
 pub(crate) struct Shared {
     last: Mutex<PlayerState>,
     latency: Mutex<Option<(Instant, Arc<Control>)>>,
+    /// Whether the sound output is open now.
+    output_open: AtomicBool,
 }
 
 impl Shared {
@@ -106,6 +122,10 @@ impl Shared {
         s.status = PlayerStatus::Stopped;
         s.message = Some("The music player stopped working. Please restart Refrain.".into());
         s
+    }
+
+    pub(crate) fn output_open(&self) -> bool {
+        self.output_open.load(Ordering::Acquire)
     }
 
     pub(crate) fn start_latency(&self) -> Option<Duration> {
@@ -150,6 +170,7 @@ pub(crate) fn start(
     let shared = Arc::new(Shared {
         last: Mutex::new(initial_state()),
         latency: Mutex::new(None),
+        output_open: AtomicBool::new(false),
     });
     let thread_tx = tx.clone();
     let thread_shared = shared.clone();
@@ -585,6 +606,11 @@ struct Engine {
     last_report: Instant,
     /// When the output was last looked for, to look again now and then.
     last_output_try: Instant,
+    /// Since when nothing has been heard (stopped, idle or paused) with the
+    /// output open; `None` while the music plays or the output is closed.
+    quiet_since: Option<Instant>,
+    close_stopped_after: Duration,
+    close_paused_after: Duration,
 }
 
 impl Engine {
@@ -614,6 +640,9 @@ impl Engine {
             message: None,
             last_report: Instant::now(),
             last_output_try: Instant::now(),
+            quiet_since: None,
+            close_stopped_after: CLOSE_STOPPED_OUTPUT_AFTER,
+            close_paused_after: CLOSE_PAUSED_OUTPUT_AFTER,
         }
     }
 
@@ -626,11 +655,8 @@ impl Engine {
         }));
         self.report();
         loop {
-            let wait = if self.status == PlayerStatus::Playing {
-                TICK.saturating_sub(self.last_report.elapsed())
-            } else {
-                Duration::from_secs(1)
-            };
+            self.guarded_quietly(|e| e.close_output_when_quiet());
+            let wait = self.next_wake();
             match rx.recv_timeout(wait) {
                 Ok(Msg::Call(cmd, reply)) => {
                     let result = catch_unwind(AssertUnwindSafe(|| self.handle(cmd)))
@@ -686,6 +712,61 @@ impl Engine {
         }
     }
 
+    /// How long the thread may sleep before it has something to do.
+    fn next_wake(&self) -> Duration {
+        if self.status == PlayerStatus::Playing {
+            return TICK.saturating_sub(self.last_report.elapsed());
+        }
+        let mut wait = if self.live.is_some() || self.status == PlayerStatus::NoOutput {
+            Duration::from_secs(1)
+        } else {
+            // Closed and nothing to do: only a command wakes the thread.
+            Duration::from_secs(3600)
+        };
+        if let Some(since) = self.quiet_since {
+            wait = wait.min(self.close_after().saturating_sub(since.elapsed()));
+        }
+        wait
+    }
+
+    /// How long the output stays open in the player's present state.
+    fn close_after(&self) -> Duration {
+        if self.status == PlayerStatus::Paused && self.live.is_some() {
+            self.close_paused_after
+        } else {
+            self.close_stopped_after
+        }
+    }
+
+    /// Closes the output once nothing has been heard for a while; the next
+    /// song opens it again. Paused, the song's place is kept (`held_ms`) and
+    /// the song is opened there again on resume.
+    fn close_output_when_quiet(&mut self) {
+        let quiet = self.output.is_some()
+            && match self.status {
+                PlayerStatus::Playing => false,
+                PlayerStatus::Paused => true,
+                _ => self.live.is_none(),
+            };
+        if !quiet {
+            self.quiet_since = None;
+            return;
+        }
+        let since = *self.quiet_since.get_or_insert_with(Instant::now);
+        if since.elapsed() < self.close_after() {
+            return;
+        }
+        if self.status == PlayerStatus::Paused {
+            // `held_ms` is already where the pause was asked for.
+            self.stop_live();
+        }
+        if self.live.is_some() {
+            return;
+        }
+        self.set_output(None);
+        self.quiet_since = None;
+    }
+
     /// Runs an event handler; a panic resets the player instead of ending it.
     fn guarded(&mut self, f: impl FnOnce(&mut Engine)) {
         if catch_unwind(AssertUnwindSafe(|| f(self))).is_err() {
@@ -694,9 +775,20 @@ impl Engine {
         self.report();
     }
 
+    /// Runs housekeeping that changes nothing the window shows; a panic
+    /// resets the player as in [`Engine::guarded`].
+    fn guarded_quietly(&mut self, f: impl FnOnce(&mut Engine)) {
+        if catch_unwind(AssertUnwindSafe(|| f(self))).is_err() {
+            self.recover("Something went wrong in the music player. It has been reset.");
+            self.report();
+        }
+    }
+
     fn recover(&mut self, message: &str) {
         self.stop_live();
-        self.status = if self.output.is_some() {
+        // The output may be closed only because nothing played: that is not
+        // "no output".
+        self.status = if self.output.is_some() || self.status != PlayerStatus::NoOutput {
             PlayerStatus::Stopped
         } else {
             PlayerStatus::NoOutput
@@ -707,7 +799,7 @@ impl Engine {
 
     fn shutdown(&mut self) {
         self.stop_live();
-        self.output = None;
+        self.set_output(None);
     }
 
     fn report(&mut self) {
@@ -774,11 +866,20 @@ impl Engine {
         .unwrap_or_else(|_| Err("the sound system failed".into()));
         match opened {
             Ok(output) => {
-                self.output = Some(output);
+                self.set_output(Some(output));
                 true
             }
             Err(_) => false,
         }
+    }
+
+    /// Opens or closes the output (dropping it closes it), and says so to
+    /// whoever asks the handle.
+    fn set_output(&mut self, output: Option<OutputHandle>) {
+        self.output = output;
+        self.shared
+            .output_open
+            .store(self.output.is_some(), Ordering::Release);
     }
 
     /// Tries to open the output again; when it opens, the player is ready to
@@ -810,7 +911,7 @@ impl Engine {
         }
         self.held_ms = self.position_ms();
         self.stop_live();
-        self.output = None;
+        self.set_output(None);
         self.status = PlayerStatus::NoOutput;
         self.message = Some(OUTPUT_LOST.to_string());
     }
@@ -881,7 +982,8 @@ impl Engine {
     /// the next one tried. Without an output, the player waits on song `i`.
     fn start_from(&mut self, mut i: usize, mut at_ms: u32, paused: bool) -> Option<usize> {
         self.stop_live();
-        if self.output.is_none() {
+        // Closed while nothing played: opened again here.
+        if !self.ensure_output() {
             self.index = Some(i);
             self.held_ms = at_ms;
             self.duration_ms = self.queue.get(i).and_then(|q| q.track.duration_ms);
@@ -1066,6 +1168,11 @@ impl Engine {
                     self.held_ms = 0;
                     self.status = PlayerStatus::Stopped;
                 }
+                // Paused long enough for the output to be closed: as above.
+                (None, PlayerStatus::Paused) => {
+                    self.held_ms = 0;
+                    self.status = PlayerStatus::Stopped;
+                }
                 _ => {}
             },
             Cmd::SetLooping(on) => {
@@ -1075,9 +1182,15 @@ impl Engine {
                 }
             }
             Cmd::RetryOutput => {
-                if self.output.is_none() && !self.output_found() {
+                // Only when there is no output: one closed because nothing
+                // played is opened again for the next song.
+                if self.status == PlayerStatus::NoOutput && !self.output_found() {
                     self.no_output();
                 }
+            }
+            Cmd::KeepOutputOpen { stopped, paused } => {
+                self.close_stopped_after = stopped;
+                self.close_paused_after = paused;
             }
         }
         Ok(self.state())

@@ -870,6 +870,111 @@ fn fade_out_stops_and_the_next_song_plays_at_the_volume_set() {
     assert_eq!(player.fade_out(2000).status, PlayerStatus::Stopped);
 }
 
+/// Waits (up to a generous deadline) until `what` holds; whether it did.
+fn eventually(what: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if what() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    what()
+}
+
+#[test]
+fn the_output_is_closed_while_nothing_plays_and_opened_again_to_play() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
+    let (player, rec) = silent_player();
+    let queue = vec![item(&fixture("untitled-tone.wav"), "Tone")];
+    player.play("Set".into(), queue.clone(), 0).unwrap();
+    rec.wait(|s| s.status == PlayerStatus::Stopped);
+    // The end of the queue: a few seconds later nothing is kept running
+    // for silence, and nothing the player shows changes.
+    assert!(
+        eventually(|| !player.output_open()),
+        "the output stayed open with nothing to play"
+    );
+    let s = player.state();
+    assert_eq!(
+        (s.status, s.message.as_deref(), s.queue_length),
+        (PlayerStatus::Stopped, None, 1),
+        "{s:?}"
+    );
+    // The next song opens it again and plays.
+    let n = rec.len();
+    let s = player.play("Set".into(), queue, 0).unwrap();
+    assert_eq!(s.status, PlayerStatus::Playing, "{s:?}");
+    assert!(player.output_open());
+    let s = rec.wait_from(n, |s| {
+        s.position_ms >= 300 || s.status != PlayerStatus::Playing
+    });
+    assert_eq!(s.status, PlayerStatus::Playing, "{s:?}");
+    // A stop closes it too.
+    player.stop();
+    assert!(eventually(|| !player.output_open()));
+}
+
+#[test]
+fn a_long_pause_closes_the_output_and_resume_carries_on_from_the_place() {
+    let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("first.wav"), dir.path().join("second.wav"));
+    write_tone_wav(&first, &[(440.0, 8.0)], 0.3);
+    write_tone_wav(&second, &[(550.0, 8.0)], 0.3);
+    let (player, rec) = silent_player();
+    player.keep_output_open(Duration::from_secs(5), Duration::from_millis(300));
+    let queue = vec![item(&first, "First"), item(&second, "Second")];
+    player.play("Set".into(), queue, 0).unwrap();
+    rec.wait(|s| s.position_ms >= 300);
+    let paused = player.pause();
+    assert_eq!(paused.status, PlayerStatus::Paused);
+    assert!(
+        eventually(|| !player.output_open()),
+        "the output stayed open through a long pause"
+    );
+    let s = player.state();
+    assert_eq!(
+        (s.status, s.position_ms, s.queue_index),
+        (PlayerStatus::Paused, paused.position_ms, Some(0)),
+        "the place is held"
+    );
+
+    // Resume opens the output again and carries on from the place.
+    let n = rec.len();
+    let s = player.resume();
+    assert_eq!(s.status, PlayerStatus::Playing, "{s:?}");
+    assert!(player.output_open());
+    assert!(
+        s.position_ms >= paused.position_ms && s.position_ms < paused.position_ms + 200,
+        "{s:?} after {paused:?}"
+    );
+    let s = rec.wait_from(n, |s| {
+        s.position_ms >= paused.position_ms + 300 || s.status != PlayerStatus::Playing
+    });
+    assert_eq!((s.status, s.queue_index), (PlayerStatus::Playing, Some(0)));
+
+    // Paused and closed, the queue still moves, and the volume is kept.
+    player.pause();
+    assert!(eventually(|| !player.output_open()));
+    player.set_volume(0.5);
+    let s = player.next();
+    assert_eq!(
+        (s.status, s.queue_index, s.position_ms),
+        (PlayerStatus::Paused, Some(1), 0)
+    );
+    let s = player.resume();
+    assert_eq!(
+        (s.status, s.queue_index, s.volume),
+        (PlayerStatus::Playing, Some(1), 0.5)
+    );
+    // A fade-out while paused and closed stops, as it does while open.
+    player.pause();
+    assert!(eventually(|| !player.output_open()));
+    let s = player.fade_out(1000);
+    assert_eq!((s.status, s.position_ms), (PlayerStatus::Stopped, 0));
+}
+
 #[test]
 fn dropping_the_player_ends_its_thread_promptly() {
     let _alongside = crate::ALSA_ALONE.read().unwrap_or_else(|e| e.into_inner());
@@ -1081,6 +1186,28 @@ mod alsa {
             self.samples().into_iter().step_by(2).collect()
         }
 
+        /// Lets the sound system run freely until ALSA closes the pipe (the
+        /// player closed its output), and says whether it did in time.
+        fn until_closed(mut self) -> bool {
+            let (lock, cv) = &*self.state;
+            let mut s = lock.lock().unwrap();
+            s.drain = true;
+            cv.notify_all();
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !s.closed {
+                let now = Instant::now();
+                if now >= deadline {
+                    return false;
+                }
+                s = cv.wait_timeout(s, deadline - now).unwrap().0;
+            }
+            drop(s);
+            if let Some(t) = self.thread.take() {
+                t.join().unwrap();
+            }
+            true
+        }
+
         /// Lets the sound system run freely and drops `player`, then waits
         /// for ALSA to close the pipe.
         fn finish(mut self, player: Player) {
@@ -1136,7 +1263,11 @@ mod alsa {
         let capture = Capture::open(dir);
         let rec = Recorder::default();
         let player = Player::spawn(rec.callback());
-        let s = player.state();
+        // The capture reads only as far as the test allows, so the output
+        // must not close behind a test's back (closing waits for the sound
+        // system's thread, which waits for the test to read).
+        let long = Duration::from_secs(600);
+        let s = player.keep_output_open(long, long);
         assert_ne!(s.status, PlayerStatus::NoOutput, "{s:?}");
         (player, rec, capture)
     }
@@ -1364,6 +1495,95 @@ mod alsa {
                 // Volume 0.5 is a gain of 0.25: a peak of 0.125.
                 assert!((p - 0.125).abs() < 0.01, "peak {p}");
                 player.stop();
+                capture.finish(player);
+            },
+        );
+    }
+
+    /// Makes `config` ALSA's configuration from now on (ALSA rereads a
+    /// configuration file that changed).
+    fn replace_config(dir: &Path, config: &str) {
+        let next = dir.join("asound.conf.new");
+        fs::write(&next, config).unwrap();
+        fs::rename(&next, dir.join("asound.conf")).unwrap();
+    }
+
+    #[test]
+    fn the_output_is_let_go_while_nothing_plays_and_opened_again_to_play() {
+        in_child(
+            "playback::alsa::the_output_is_let_go_while_nothing_plays_and_opened_again_to_play",
+            |d| capture_config(&d.join("capture.fifo")),
+            |dir| {
+                let wav = wav_in(dir, "a440.wav", &[(440.0, 1.0)]);
+                let tone = || vec![item(&wav, "A 440")];
+                // While the test reads what a song played, the output stays
+                // open (the pipe is read only as far as the test allows);
+                // after, it may close half a second after the music ends.
+                let (long, short) = (Duration::from_secs(600), Duration::from_millis(500));
+                let capture = Capture::open(dir);
+                let rec = Recorder::default();
+                let player = Player::spawn(rec.callback());
+                player.keep_output_open(long, long);
+                player.play("Test".into(), tone(), 0).unwrap();
+                capture.advance((RATE * 2.5) as usize);
+                rec.wait(|s| s.status == PlayerStatus::Stopped);
+                // Nothing to play: the player closes the output, and ALSA
+                // closes the pipe it was writing silence into.
+                player.keep_output_open(short, long);
+                assert!(capture.until_closed(), "the output was never closed");
+                assert!(!player.output_open());
+                let s = player.state();
+                assert_eq!((s.status, s.message), (PlayerStatus::Stopped, None));
+
+                // Play opens it again, and the song comes out whole.
+                let capture = Capture::open(dir);
+                let n = rec.len();
+                player.keep_output_open(long, long);
+                let s = player.play("Test".into(), tone(), 0).unwrap();
+                assert_eq!(s.status, PlayerStatus::Playing, "{s:?}");
+                capture.advance((RATE * 2.5) as usize);
+                rec.wait_from(n, |s| s.status == PlayerStatus::Stopped);
+                let left = capture.left();
+                let spans = sounding(&left);
+                assert_eq!(spans.len(), 1, "one unbroken tone: {spans:?}");
+                let (a, b) = spans[0];
+                let length = seconds(b - a);
+                assert!((length - 1.0).abs() <= 0.05, "{length:.3} s");
+                let hz = frequency(&left[a..b], RATE);
+                assert!((hz - 440.0).abs() <= 440.0 * 0.02, "{hz:.1} Hz");
+                player.keep_output_open(short, long);
+                assert!(capture.until_closed(), "the output was never closed");
+
+                // Unplugged while nothing played: the next play says so, as
+                // when there was no output at all, and everything answers.
+                replace_config(dir, NO_DEVICE_CONFIG);
+                let s = player.play("Test".into(), tone(), 0).unwrap();
+                assert_eq!(s.status, PlayerStatus::NoOutput, "{s:?}");
+                let message = s.message.unwrap();
+                assert!(message.starts_with("No sound output found."), "{message}");
+                assert_eq!(s.track.unwrap().title, "A 440");
+                for s in [player.next(), player.seek(300), player.retry_output()] {
+                    assert_eq!(s.status, PlayerStatus::NoOutput, "{s:?}");
+                }
+
+                // Plugged in again: found, and the song plays. (Kept open
+                // from here: the capture reads only once the song plays.)
+                player.keep_output_open(long, long);
+                replace_config(dir, &capture_config(&dir.join("capture.fifo")));
+                let capture = Capture::open(dir);
+                assert!(
+                    eventually(|| player.state().status != PlayerStatus::NoOutput),
+                    "the output was not found again"
+                );
+                let s = player.resume();
+                assert_eq!(s.status, PlayerStatus::Playing, "{s:?}");
+                capture.advance_until((RATE * 5.0) as usize, |l| {
+                    heard_frames(l) as f64 >= RATE * 0.2
+                });
+                let left = capture.left();
+                let (a, b) = *sounding(&left).last().unwrap();
+                let hz = frequency(&left[a..b], RATE);
+                assert!((hz - 440.0).abs() <= 440.0 * 0.02, "{hz:.1} Hz");
                 capture.finish(player);
             },
         );

@@ -4,7 +4,13 @@
 // virtual screen, the null sink and tauri-driver through tests/e2e/run.sh);
 // never part of the tests' pass or fail. docs/performance.md has the figures.
 //
-//   node tests/e2e/bench/battery.mjs [--window S] [--settle S] [--soak [MIN]] [--long [MIN]]
+//   node tests/e2e/bench/battery.mjs [--window S] [--settle S] [--soak [MIN]] [--long [MIN]] [--rounds N]
+//
+// REFRAIN_BENCH_COMPARE="LABEL=BIN LABEL=BIN ..." measures several builds side
+// by side in one run (the default states only): each round starts each build
+// in turn on the same data, the order reversed every other round, and the
+// summary gives each state's figures for each build (the median over the
+// rounds). Each BIN must be a file named `refrain`.
 //
 // Default: each state below measured over one window (20 s) after settling
 // (10 s: after each change of screen the web process works flat out for about
@@ -19,7 +25,8 @@
 // processes using it, so the Pss of all processes adds up honestly).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { join } from 'node:path';
 import { newSession } from '../webdriver.mjs';
 import { use, nav, press, heading, openRecords } from '../person.mjs';
@@ -35,7 +42,7 @@ const APP_NAME = (process.env.REFRAIN_E2E_APP_UNTRACED ?? APP ?? 'refrain').spli
 
 function args() {
   const a = process.argv.slice(2);
-  const opts = { window: 20, settle: 10, soak: 0, long: 0, label: process.env.REFRAIN_BENCH_LABEL ?? 'app' };
+  const opts = { window: 20, settle: 10, soak: 0, long: 0, rounds: 1, label: process.env.REFRAIN_BENCH_LABEL ?? 'app' };
   for (let i = 0; i < a.length; i++) {
     const next = () => (a[i + 1] && !a[i + 1].startsWith('--') ? Number(a[++i]) : null);
     if (a[i] === '--window') opts.window = next() ?? opts.window;
@@ -43,6 +50,7 @@ function args() {
     else if (a[i] === '--soak') opts.soak = next() ?? 10;
     else if (a[i] === '--long') opts.long = next() ?? 90;
     else if (a[i] === '--label') opts.label = a[++i];
+    else if (a[i] === '--rounds') opts.rounds = next() ?? 1;
     else throw new Error(`unknown option ${a[i]}`);
   }
   return opts;
@@ -232,8 +240,8 @@ function invoke(cmd, a = {}) {
   });
 }
 
-async function openApp() {
-  app = await newSession(APP);
+async function openApp(bin = APP) {
+  app = await newSession(bin);
   use(app);
   await openRecords();
   const h1 = await heading(null);
@@ -354,6 +362,15 @@ function roundAll(o) {
 }
 
 async function defaultRun(opts) {
+  const { states, breakdown } = await defaultStates(opts);
+  results.states = states;
+  results.breakdown = breakdown;
+  results.reference = await measureReference(opts);
+  console.log('reference', JSON.stringify(results.reference));
+}
+
+/** Every default state, measured in the open app; and where its memory is at the end. */
+async function defaultStates(opts) {
   const rows = [];
   await screens.today();
   rows.push(await measure('idle, Today', opts));
@@ -385,13 +402,92 @@ async function defaultRun(opts) {
   await screens.music();
   await stopPlaying();
   rows.push(await measure('stopped again, Music', opts));
-  results.states = rows;
-  results.breakdown = Object.fromEntries(appProcesses().map((p) => [role(p.comm), breakdown(p.pid)]));
-  for (const [r, b] of Object.entries(results.breakdown)) {
+  const where = Object.fromEntries(appProcesses().map((p) => [role(p.comm), breakdown(p.pid)]));
+  for (const [r, b] of Object.entries(where)) {
     console.log(`memory of ${r}: ${b.map((x) => `${x.mapping} ${x.rssMb}/${x.pssMb}`).join(', ')}`);
   }
-  results.reference = await measureReference(opts);
-  console.log('reference', JSON.stringify(results.reference));
+  return { states: rows, breakdown: where };
+}
+
+/** The builds REFRAIN_BENCH_COMPARE names, as [{ label, bin }]. */
+function buildsToCompare() {
+  const spec = process.env.REFRAIN_BENCH_COMPARE?.trim();
+  if (!spec) return null;
+  return spec.split(/\s+/).map((pair) => {
+    const at = pair.indexOf('=');
+    const label = pair.slice(0, at);
+    const bin = resolve(pair.slice(at + 1));
+    if (at < 1 || !existsSync(bin)) throw new Error(`REFRAIN_BENCH_COMPARE: no build at ${pair}`);
+    if (bin.split('/').pop() !== 'refrain') throw new Error(`REFRAIN_BENCH_COMPARE: ${bin} must be named refrain`);
+    return { label, bin };
+  });
+}
+
+/**
+ * What tauri-driver is to launch for one build: run.sh's launcher (the app
+ * under strace, in the run's sandbox) with that build in place of the one it
+ * was started with.
+ */
+function launcherFor(build) {
+  const file = join(process.env.REFRAIN_E2E_TRACES ?? OUT, `..`, `launch-${build.label}`);
+  writeFileSync(file, `#!/bin/sh\nREFRAIN_E2E_APP_UNTRACED='${build.bin}' exec '${APP}' "$@"\n`);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+const median = (xs) => {
+  const v = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  if (!v.length) return null;
+  return v.length % 2 ? v[(v.length - 1) / 2] : round((v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+};
+
+/** Several builds, each through every default state, in alternating order. */
+async function compareRun(opts, builds) {
+  const runs = [];
+  for (let r = 0; r < opts.rounds; r++) {
+    const order = r % 2 ? [...builds].reverse() : builds;
+    for (const build of order) {
+      console.log(`\n== round ${r + 1}: ${build.label} (${build.bin})`);
+      await openApp(launcherFor(build));
+      try {
+        const { states, breakdown } = await defaultStates(opts);
+        runs.push({ round: r + 1, label: build.label, bin: build.bin, states, breakdown });
+      } finally {
+        await app.deleteSession().catch(() => {});
+      }
+    }
+    const reference = await measureReference(opts);
+    console.log('reference', JSON.stringify(reference));
+    runs.push({ round: r + 1, label: 'reference', reference });
+  }
+  results.compare = runs;
+  // The summary: each state, each build, the median over the rounds.
+  const names = runs.find((x) => x.states)?.states.map((s) => s.state.replace(/ \(page still.*$/, '')) ?? [];
+  const summary = [];
+  for (const name of names) {
+    for (const b of builds) {
+      const rows = runs.filter((x) => x.label === b.label).map((x) => x.states.find((s) => s.state.startsWith(name)));
+      summary.push({
+        state: name,
+        build: b.label,
+        app: median(rows.map((s) => s?.cpu.app)),
+        web: median(rows.map((s) => s?.cpu.web)),
+        network: median(rows.map((s) => s?.cpu.network)),
+        all: median(rows.map((s) => s?.cpu.total)),
+        each: rows.map((s) => s?.cpu.total),
+        rssMb: median(rows.map((s) => s?.memory.totalRssMb)),
+        pssMb: median(rows.map((s) => s?.memory.totalPssMb)),
+        webRssMb: median(rows.map((s) => s?.memory.web?.rssMb)),
+      });
+    }
+  }
+  const refs = runs.filter((x) => x.reference).map((x) => x.reference.cpu);
+  results.summary = { states: summary, reference: { cpu: median(refs), each: refs } };
+  console.log('\nsummary (% of one core, median over rounds; MB Rss of all processes):');
+  for (const row of summary) {
+    console.log(`${row.state.padEnd(28)} ${row.build.padEnd(10)} app ${row.app}  web ${row.web}  all ${row.all} ${JSON.stringify(row.each)}  rss ${row.rssMb} (web ${row.webRssMb})`);
+  }
+  console.log(`reference ${JSON.stringify(results.summary.reference)}`);
 }
 
 async function soak(opts) {
@@ -468,6 +564,18 @@ async function main() {
   mkdirSync(OUT, { recursive: true });
   results.label = opts.label;
   results.options = opts;
+  const builds = buildsToCompare();
+  if (builds) {
+    results.builds = builds;
+    const file = join(OUT, `battery-${opts.label}-compare.json`);
+    try {
+      await compareRun(opts, builds);
+    } finally {
+      writeFileSync(file, JSON.stringify(results, null, 2));
+      console.log(`bench: figures in ${file}`);
+    }
+    return;
+  }
   await openApp();
   results.memoryAfterSampleData = roundAll(memoryOf(appProcesses()));
   try {

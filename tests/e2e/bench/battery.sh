@@ -8,13 +8,21 @@
 #   bash tests/e2e/bench/battery.sh --soak [MIN]    # navigation and playback for MIN minutes (10)
 #   bash tests/e2e/bench/battery.sh --long [MIN]    # a setlist of MIN minutes (90) played through
 #   ... --window S --settle S                      # the measuring window and the settling time
+#   REFRAIN_BENCH_COMPARE="before=A/refrain after=B/refrain" bash tests/e2e/bench/battery.sh --rounds 2
+#                                                   # several builds side by side in one run
 #
 # Environment: REFRAIN_APP_BIN (default target/release/refrain, built here if
-# missing), REFRAIN_BENCH_LABEL (names the figures file, default "app").
+# missing), REFRAIN_BENCH_LABEL (names the figures file, default "app"),
+# REFRAIN_BENCH_COMPARE (LABEL=BIN pairs, each BIN a file named refrain).
 # Figures: tests/artifacts/bench/battery-LABEL-MODE.json, and on the terminal.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
+if [ -n "${REFRAIN_BENCH_COMPARE:-}" ]; then
+  # run.sh starts with the first build; battery.mjs swaps in each in turn.
+  first="${REFRAIN_BENCH_COMPARE%% *}"
+  export REFRAIN_APP_BIN="${first#*=}"
+fi
 export REFRAIN_APP_BIN="${REFRAIN_APP_BIN:-target/release/refrain}"
 if [ ! -x "$REFRAIN_APP_BIN" ]; then
   echo "bench: building the release app (cargo build --release --bin refrain)"
