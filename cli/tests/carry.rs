@@ -364,9 +364,7 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
     let crossed = wait_until(
         "A's mark is on B's register",
         Duration::from_secs(60),
-        || {
-            mark_of(&b.store(), &session, &person) == Some(mark)
-        },
+        || mark_of(&b.store(), &session, &person) == Some(mark),
     );
     println!("a mark on A reached B's records through the hub in {crossed:?}");
 
@@ -436,9 +434,7 @@ fn three_laptops_and_a_hub_share_groups_by_choice_through_syncthing() {
     let back = wait_until(
         "the mark made while the hub was gone reaches B",
         Duration::from_secs(90),
-        || {
-            mark_of(&b.store(), &session, &person) == Some(Mark::Present)
-        },
+        || mark_of(&b.store(), &session, &person) == Some(Mark::Present),
     );
     println!("after the hub came back, the waiting mark reached B in {back:?}");
 
