@@ -25,6 +25,11 @@ use crate::state::AppState;
 /// How often a team laptop syncs while Refrain is open.
 pub const INTERVAL: Duration = Duration::from_secs(15);
 
+/// How often it looks whether a change made here waits to be sent (one
+/// small query): a mark reaches the team within seconds, not at the next
+/// round.
+pub const OUTGOING_CHECK: Duration = Duration::from_secs(2);
+
 /// The event the window hears after each sync: the Team screen's overview.
 pub const TEAM_EVENT: &str = "team-synced";
 
@@ -168,17 +173,31 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     let spawned = std::thread::Builder::new()
         .name("refrain-team".into())
-        .spawn(move || loop {
-            match rx.recv_timeout(INTERVAL) {
-                Ok(()) | Err(RecvTimeoutError::Timeout) => {
-                    let synced = sync_once(&app);
-                    // Whoever waits for this sync is told before the
-                    // window is (the window's event may need the thread
-                    // that waits).
-                    app.state::<TeamState>().finished_one();
-                    tell_window(&app, synced);
+        .spawn(move || {
+            let mut last = std::time::Instant::now();
+            loop {
+                let due = match rx.recv_timeout(OUTGOING_CHECK) {
+                    Ok(()) => Ok(true),
+                    Err(RecvTimeoutError::Timeout) => Ok(last.elapsed() >= INTERVAL
+                        || app
+                            .state::<AppState>()
+                            .with(|s| s.team_has_outgoing())
+                            .unwrap_or(false)),
+                    Err(RecvTimeoutError::Disconnected) => Err(()),
+                };
+                match due {
+                    Ok(false) => {}
+                    Ok(true) => {
+                        last = std::time::Instant::now();
+                        let synced = sync_once(&app);
+                        // Whoever waits for this sync is told before the
+                        // window is (the window's event may need the thread
+                        // that waits).
+                        app.state::<TeamState>().finished_one();
+                        tell_window(&app, synced);
+                    }
+                    Err(()) => return,
                 }
-                Err(RecvTimeoutError::Disconnected) => return,
             }
         });
     if let Err(e) = spawned {

@@ -1502,6 +1502,19 @@ impl Store {
         result
     }
 
+    /// Whether this laptop, in a team and sharing, has changes the team has
+    /// not been sent yet: a cheap look, so the app can send a change within seconds without a
+    /// whole sync every few seconds.
+    pub fn team_has_outgoing(&self) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM sync_outbox)
+                    AND EXISTS (SELECT 1 FROM team_self
+                                 WHERE paused_at IS NULL AND removed_at IS NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Says why the team's files could not be carried (no connection to
     /// the hub, say), for the freshness line; `None` once they are again.
     pub fn team_note_problem(&mut self, problem: Option<&str>) -> Result<()> {
