@@ -1186,6 +1186,19 @@ mod alsa {
             self.samples().into_iter().step_by(2).collect()
         }
 
+        /// Reads until a fifth of a second has sounded, and checks that the
+        /// last stretch of sound is a tone of `hz` (within `tolerance`, a
+        /// fraction of it).
+        fn hears_tone(&self, hz: f64, tolerance: f64) {
+            self.advance_until((RATE * 5.0) as usize, |l| {
+                heard_frames(l) as f64 >= RATE * 0.2
+            });
+            let left = self.left();
+            let (a, b) = *sounding(&left).last().unwrap();
+            let got = frequency(&left[a..b], RATE);
+            assert!((got - hz).abs() <= hz * tolerance, "{got:.1} Hz");
+        }
+
         /// Lets the sound system run freely until ALSA closes the pipe (the
         /// player closed its output), and says whether it did in time.
         fn until_closed(mut self) -> bool {
@@ -1577,13 +1590,7 @@ mod alsa {
                 );
                 let s = player.resume();
                 assert_eq!(s.status, PlayerStatus::Playing, "{s:?}");
-                capture.advance_until((RATE * 5.0) as usize, |l| {
-                    heard_frames(l) as f64 >= RATE * 0.2
-                });
-                let left = capture.left();
-                let (a, b) = *sounding(&left).last().unwrap();
-                let hz = frequency(&left[a..b], RATE);
-                assert!((hz - 440.0).abs() <= 440.0 * 0.02, "{hz:.1} Hz");
+                capture.hears_tone(440.0, 0.02);
                 capture.finish(player);
             },
         );
@@ -1663,13 +1670,7 @@ mod alsa {
                 );
                 let s = player.resume();
                 assert_eq!(s.status, PlayerStatus::Playing, "{s:?}");
-                capture.advance_until((RATE * 5.0) as usize, |l| {
-                    heard_frames(l) as f64 >= RATE * 0.2
-                });
-                let left = capture.left();
-                let (a, b) = *sounding(&left).last().unwrap();
-                let hz = frequency(&left[a..b], RATE);
-                assert!((hz - 550.0).abs() <= 550.0 * 0.03, "{hz:.1} Hz");
+                capture.hears_tone(550.0, 0.03);
                 capture.finish(player);
             },
         );

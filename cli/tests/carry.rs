@@ -15,7 +15,7 @@ use refrain_carrier::{
 use refrain_core::model::Mark;
 use refrain_core::{vault, Store};
 
-use crate::support::{cli, PASS};
+use crate::support::{after, cli, PASS};
 
 /// One laptop: its data folder, its Syncthing's home and listen port.
 struct Laptop {
@@ -100,16 +100,6 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     let (ok, out, err) = cli(dir, args);
     assert!(ok, "refrain-cli {args:?}: {out}{err}");
     out
-}
-
-fn after<'a>(text: &'a str, label: &str) -> &'a str {
-    text.split(label)
-        .nth(1)
-        .unwrap_or_else(|| panic!("no {label:?} in {text}"))
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
 }
 
 fn wait_until(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) -> Duration {

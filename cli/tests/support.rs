@@ -22,3 +22,14 @@ pub fn cli(dir: &Path, args: &[&str]) -> (bool, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The rest of the line after `label` in a command's output.
+pub fn after<'a>(text: &'a str, label: &str) -> &'a str {
+    text.split(label)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {label:?} in {text}"))
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+}

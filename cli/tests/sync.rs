@@ -1,7 +1,7 @@
 //! Team sharing from the command line: two laptops' data folders exchanging
 //! change files through one plain folder.
 
-use crate::support::cli;
+use crate::support::{after, cli};
 
 #[test]
 fn two_laptops_share_the_office_space_through_a_folder() {
@@ -153,21 +153,8 @@ fn a_team_from_the_command_line_office_invites_a_laptop_that_receives_one_group(
         ],
     );
     assert!(ok, "{out}{err}");
-    let code = out
-        .split("Read this code to the office: ")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_string();
-    let id = out
-        .split("This laptop's id: ")
-        .nth(1)
-        .unwrap()
-        .trim()
-        .to_string();
+    let code = after(&out, "Read this code to the office: ").to_string();
+    let id = after(&out, "This laptop's id: ").to_string();
     let (ok, out, _) = cli(laptop.path(), &["team", "sync", "--folder", folder]);
     assert!(ok);
     assert!(out.contains("Waiting for the office"), "{out}");
