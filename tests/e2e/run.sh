@@ -133,7 +133,7 @@ export XDG_RUNTIME_DIR="$work/runtime"
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 export NO_AT_BRIDGE=1
 # The window's own data, cache and settings inside the work folder too, so
-# that 07-nothing-readable can search everything the app wrote.
+# that 99-nothing-readable can search everything the app wrote.
 export XDG_DATA_HOME="$work/xdg-data" XDG_CACHE_HOME="$work/xdg-cache" XDG_CONFIG_HOME="$work/xdg-config"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
 
