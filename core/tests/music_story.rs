@@ -532,6 +532,100 @@ fn music_someone_must_avoid_is_flagged_for_the_session_the_setlist_and_before_pl
 }
 
 #[test]
+fn playing_a_playlist_outside_a_session_asks_about_the_people_it_is_made_for() {
+    // No session today at all: playing from the playlist's own page (no
+    // session given) still checks the person it is for and their group.
+    let (_dir, mut store) = store();
+    let group = store
+        .create_group(&GroupInput {
+            name: "Thursday Singing for the Brain".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let margaret = person(&mut store, "Margaret Hughes", "1940-03-03");
+    let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
+    let eve = person(&mut store, "Eve Carter", "1945-01-01");
+    store
+        .add_member(&group.id, &margaret, "2020-01-01")
+        .unwrap();
+    store.add_member(&group.id, &dolly, "2020-01-01").unwrap();
+    let danny = track(&mut store, "Danny Boy", "Bing Crosby", Some(1941));
+    let meet = track(&mut store, "We'll Meet Again", "Vera Lynn", Some(1939));
+    let moon = track(&mut store, "Moon River", "Andy Williams", Some(1962));
+    store
+        .add_avoid(
+            &margaret,
+            &song("Danny Boy", "", "Sung at her son's funeral"),
+        )
+        .unwrap();
+    store
+        .add_avoid(&dolly, &artist("Vera Lynn", "Brings back the war"))
+        .unwrap();
+    // Eve is in no group with Margaret: her list is never consulted.
+    store
+        .add_avoid(&eve, &song("Moon River", "", "Her late husband's song"))
+        .unwrap();
+
+    // Margaret's own playlist: her own avoid list, and Dolly's (in her group).
+    let hers = playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &margaret,
+        "Margaret's songs",
+        &[&moon, &danny, &meet],
+    );
+    let flags = store.playlist_play_avoid_flags(&hers.id, 0, None).unwrap();
+    let whose: Vec<(&str, &str, &str)> = flags
+        .iter()
+        .map(|f| {
+            (
+                f.track_title.as_str(),
+                f.attendee_name.as_str(),
+                f.entry.why.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        whose,
+        [
+            ("Danny Boy", "Margaret Hughes", "Sung at her son's funeral"),
+            ("We'll Meet Again", "Dolores Byrne", "Brings back the war"),
+        ]
+    );
+    // From the third song on, only what is still to come counts.
+    let flags = store.playlist_play_avoid_flags(&hers.id, 2, None).unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].track_id, meet.id);
+
+    // A group's setlist on a day without a session: its members.
+    let setlist = playlist_of(
+        &mut store,
+        PlaylistKind::Setlist,
+        &group.id,
+        "Spring",
+        &[&danny, &moon],
+    );
+    let flags = store
+        .playlist_play_avoid_flags(&setlist.id, 0, None)
+        .unwrap();
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    assert_eq!(flags[0].attendee_id, margaret);
+    assert_eq!(flags[0].track_id, danny.id);
+
+    // With a session given, the people in that room are the ones asked
+    // about (the register knows who is there).
+    let day = refrain_core::validate::fmt_date(today());
+    let session = session_on(&mut store, &group, &day);
+    store
+        .set_mark(&session.id, &margaret, Some(Mark::Apologies))
+        .unwrap();
+    assert!(store
+        .playlist_play_avoid_flags(&setlist.id, 0, Some(&session.id))
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
 fn suggestions_come_from_the_life_story_and_never_include_music_to_avoid() {
     let (_dir, mut store) = store();
     let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
