@@ -379,6 +379,20 @@ export async function stepWordsWindow(step: 1 | -1): Promise<void> {
   await emitTo(WORDS_WINDOW, 'words-step', step);
 }
 
+/**
+ * Calls `handler` once when the words window closes (at once if it is not
+ * open); returns what stops listening.
+ */
+export async function onWordsWindowClosed(handler: () => void): Promise<() => void> {
+  if (!hasTauri()) return () => {};
+  const win = await WebviewWindow.getByLabel(WORDS_WINDOW);
+  if (!win) {
+    handler();
+    return () => {};
+  }
+  return win.once('tauri://destroyed', () => handler());
+}
+
 /** Steps asked of the words window from the main window. */
 export const onWordsStep = (handler: (step: number) => void) => subscribe<number>('words-step', handler);
 /** Another playlist to show in the words window. */
