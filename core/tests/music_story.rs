@@ -930,6 +930,7 @@ fn the_listening_log_orders_a_playlist_and_a_distressing_song_goes_onto_the_avoi
             response,
             distress,
             note: String::new(),
+            session_id: None,
         })
     };
 
@@ -1124,4 +1125,112 @@ fn a_saved_playlist_prescription_can_be_changed_and_the_change_is_audited() {
     // Not once the person is erased.
     store.erase_attendee(&dolly, "Asked in writing").unwrap();
     assert!(store.update_prescription(&id, &told).is_err());
+}
+
+#[test]
+fn a_song_that_upset_someone_on_the_register_is_dated_by_the_session_and_offered_off_their_playlist(
+) {
+    use refrain_core::model::{ListeningInput, ListeningPlace};
+    let (_dir, mut store) = store();
+    let group = store
+        .create_group(&GroupInput {
+            name: "Thursday Singing for the Brain".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
+    let eve = person(&mut store, "Eve Carter", "1945-01-01");
+    store.add_member(&group.id, &dolly, "2020-01-01").unwrap();
+    let danny = track(&mut store, "Danny Boy", "Bing Crosby", Some(1941));
+    let moon = track(&mut store, "Moon River", "Andy Williams", Some(1962));
+    let hers = playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &dolly,
+        "Dolly's songs",
+        &[&moon, &danny],
+    );
+    let bedtime = playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &dolly,
+        "Dolly at bedtime",
+        &[&danny],
+    );
+    playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &dolly,
+        "Dolly's hymns",
+        &[&moon],
+    );
+
+    let day = |d: i64| refrain_core::validate::fmt_date(today() - chrono::Duration::days(d));
+    let last_week = session_on(&mut store, &group, &day(7));
+    let next_week = session_on(&mut store, &group, &day(-7));
+    let upset_in = |store: &mut Store, session: &str, who: &str| {
+        store.log_listening(&ListeningInput {
+            attendee_id: who.into(),
+            track_id: danny.id.clone(),
+            heard_on: String::new(),
+            place: ListeningPlace::Home,
+            response: None,
+            distress: true,
+            note: String::new(),
+            session_id: Some(session.into()),
+        })
+    };
+
+    // Recorded afterwards from last week's register: on that session's day,
+    // in a session, whatever today is.
+    let logged = upset_in(&mut store, &last_week.id, &dolly).unwrap();
+    assert_eq!(logged.heard_on, day(7));
+    assert_eq!(logged.place, ListeningPlace::Session);
+    // Not before the session has happened, not for someone not on its
+    // register, and not on a cancelled session's register.
+    let err = upset_in(&mut store, &next_week.id, &dolly).unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert!(err.to_string().contains("hasn't come yet"), "{err}");
+    let err = upset_in(&mut store, &last_week.id, &eve).unwrap_err();
+    assert!(err.to_string().contains("isn't on this register"), "{err}");
+    store.cancel_session(&last_week.id, "Snow").unwrap();
+    let err = upset_in(&mut store, &last_week.id, &dolly).unwrap_err();
+    assert!(err.to_string().contains("cancelled"), "{err}");
+    assert_eq!(store.person_listening(&dolly).unwrap().len(), 1);
+
+    // Offered off her own playlists that hold it, and onto her avoid list.
+    let holding: Vec<String> = store
+        .own_playlists_with_track(&dolly, &danny.id)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(holding, ["Dolly at bedtime", "Dolly's songs"]);
+    let err = store
+        .after_distress(&dolly, &danny.id, None, false)
+        .unwrap_err();
+    assert_eq!(err.field(), Some("why"));
+    let taken_off = store
+        .after_distress(&dolly, &danny.id, Some("It upset her in the session"), true)
+        .unwrap();
+    assert_eq!(taken_off.len(), 2);
+    let titles = |store: &Store, id: &str| -> Vec<String> {
+        store
+            .playlist(id)
+            .unwrap()
+            .entries
+            .into_iter()
+            .map(|e| e.track.title)
+            .collect()
+    };
+    assert_eq!(titles(&store, &hers.id), ["Moon River"]);
+    assert!(titles(&store, &bedtime.id).is_empty());
+    let story = store.music_story(&dolly).unwrap();
+    assert_eq!(story.avoid.len(), 1);
+    assert_eq!(story.avoid[0].track_id.as_deref(), Some(danny.id.as_str()));
+    assert_eq!(story.avoid[0].why, "It upset her in the session");
+    assert!(store
+        .own_playlists_with_track(&dolly, &danny.id)
+        .unwrap()
+        .is_empty());
 }
