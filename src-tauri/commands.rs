@@ -699,6 +699,26 @@ pub fn avoid_after_distress(
 }
 
 #[tauri::command(async)]
+pub fn own_playlists_with_track(
+    state: State<'_, AppState>,
+    attendee_id: String,
+    track_id: String,
+) -> Res<Vec<PlaylistSummary>> {
+    state.with(|s| s.own_playlists_with_track(&attendee_id, &track_id))
+}
+
+#[tauri::command(async)]
+pub fn after_distress(
+    state: State<'_, AppState>,
+    attendee_id: String,
+    track_id: String,
+    avoid_why: Option<String>,
+    take_off: bool,
+) -> Res<Vec<PlaylistSummary>> {
+    state.with(|s| s.after_distress(&attendee_id, &track_id, avoid_why.as_deref(), take_off))
+}
+
+#[tauri::command(async)]
 pub fn set_playlist_review(
     state: State<'_, AppState>,
     playlist_id: String,

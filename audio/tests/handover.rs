@@ -1,5 +1,6 @@
 //! A hand-over pack of real music: every song copied into the pack decodes,
-//! whole, to the length the library lists, in the playlist's order.
+//! whole, to the length the library lists, in the playlist's order (FLAC,
+//! Ogg Vorbis, AAC and Apple Lossless in MP4, MP3, WAV).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -15,6 +16,8 @@ fn fixtures() -> Vec<PathBuf> {
         "daisy-bell.flac",
         "frere-jacques.ogg",
         "harvest-moon.m4a",
+        // Apple Lossless (ALAC) in MP4, as iTunes libraries hold it.
+        "moon-river.m4a",
         "tipperary.mp3",
         "untitled-tone.wav",
     ]
@@ -40,7 +43,7 @@ fn every_song_in_a_pack_decodes_to_its_full_length_in_the_playlists_order() {
         |p| store.add_track(p),
     )
     .unwrap();
-    assert_eq!(report.imported.len(), 5, "{report:?}");
+    assert_eq!(report.imported.len(), 6, "{report:?}");
     let person = store
         .create_attendee(&AttendeeInput {
             full_name: "Margaret Hughes".into(),

@@ -6,7 +6,8 @@
 //! - the songs' files, copied in order under plain numbered names that every
 //!   player sorts right and every stick's file system accepts
 //!   ("01 Moon River - Andy Williams.mp3");
-//! - `Playlist.m3u`, the same order with relative paths;
+//! - `Playlist.m3u`, the same order with relative paths, all plain ASCII
+//!   (as its songs' names), so any player reads it;
 //! - `About this music.pdf`, in large print: the songs in order (with what
 //!   each reminds them of, when that was recorded), the usage plan and who to
 //!   contact.
@@ -119,9 +120,14 @@ pub fn plan(store: &Store, playlist_id: &str) -> Result<HandoverPlan> {
             }
         }
     }
+    let information_needs = match &playlist.attendee_id {
+        Some(a) => store.attendee(a)?.information_needs,
+        None => Default::default(),
+    };
     Ok(HandoverPlan {
         helps_with,
         how_long,
+        information_needs,
         folder: crate::paths::exports_dir()
             .map(|d| d.display().to_string())
             .unwrap_or_default(),
@@ -216,7 +222,10 @@ pub fn prepare(store: &Store, input: &HandoverInput) -> Result<HandoverPack> {
         } else {
             format!("{} - {}", track.artist, track.title)
         };
-        m3u.push_str(&format!("#EXTINF:{secs},{}\n{name}\n", one_line(&label)));
+        m3u.push_str(&format!(
+            "#EXTINF:{secs},{}\n{name}\n",
+            one_line(&ascii(&label))
+        ));
         let note = if entry.note.trim().is_empty() {
             reminds.get(&track.id).cloned().unwrap_or_default()
         } else {
@@ -279,6 +288,15 @@ pub fn prepare(store: &Store, input: &HandoverInput) -> Result<HandoverPack> {
     blocks.push(Block::Facts(plan));
     blocks.push(Block::Heading("Who to contact".into()));
     blocks.push(Block::Paragraph(contact));
+    // The Accessible Information Standard's flags, as the family or the care
+    // home acts on them; nothing else of the person's record.
+    let needs = crate::labels::information_need_sentences(&person.information_needs);
+    if !needs.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "How to share information with them:\n{}",
+            needs.join("\n")
+        )));
+    }
     let doc = Document {
         title,
         author: String::new(),
@@ -335,7 +353,8 @@ fn one_line(s: &str) -> String {
 }
 
 /// A song's file name in the pack: "01 Moon River - Andy Williams.mp3".
-/// Accents are folded ("Edith Piaf"), characters FAT32 and exFAT refuse
+/// Plain ASCII ("Edith Piaf" for "Édith Piaf", "Sondre" for "Søndre"),
+/// characters FAT32 and exFAT refuse
 /// (`< > : " / \ | ? *` and control characters) are left out or replaced,
 /// and the name is cut to [`MAX_FILE_NAME`] characters at a word.
 pub fn file_name(number: usize, width: usize, title: &str, artist: &str, ext: &str) -> String {
@@ -369,18 +388,28 @@ pub fn file_name(number: usize, width: usize, title: &str, artist: &str, ext: &s
     format!("{prefix}{stem}{suffix}")
 }
 
-/// Text made safe for a FAT32 or exFAT file name.
+/// Plain ASCII: accents folded ("Edith"), other letters and scripts spelt
+/// in Latin letters ("o" for "ø", "ss" for "ß", "ae" for "æ", "Bei Jing"
+/// for "北京"), by `deunicode`'s tables; what has no spelling is left out.
+fn ascii(s: &str) -> String {
+    let composed: String = s.nfc().collect();
+    deunicode::deunicode_with_tofu(&composed, "")
+        .chars()
+        .filter(|c| c.is_ascii())
+        .collect()
+}
+
+/// Text made safe for a FAT32 or exFAT file name, and for a simple player
+/// that reads names byte by byte: plain ASCII (see [`ascii`]), without the
+/// characters those file systems refuse.
 fn safe(s: &str) -> String {
-    let folded: String = s
-        .nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+    let folded: String = ascii(s)
+        .chars()
         .map(|c| match c {
             ':' | '/' | '\\' | '|' => '-',
             '"' => '\'',
-            '\u{2018}' | '\u{2019}' => '\'',
-            '\u{201c}' | '\u{201d}' => '\'',
             '<' | '>' | '?' | '*' => ' ',
-            c if c.is_control() => ' ',
+            c if c.is_ascii_control() => ' ',
             c => c,
         })
         .collect();

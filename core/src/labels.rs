@@ -132,6 +132,28 @@ pub fn information_need_words(needs: &InformationNeeds) -> Vec<String> {
         .collect()
 }
 
+/// A person's information needs as a family or a care home acts on them,
+/// for the hand-over pack's sheet ("Contact through their carer", "Needs an
+/// interpreter: Polish").
+pub fn information_need_sentences(needs: &InformationNeeds) -> Vec<String> {
+    needs
+        .flags()
+        .into_iter()
+        .map(|f| match f {
+            InformationNeed::LargePrint => "Needs information in large print".to_string(),
+            InformationNeed::EasyRead => "Needs information in easy read".to_string(),
+            InformationNeed::ContactViaCarer => {
+                InformationNeed::ContactViaCarer.label().to_string()
+            }
+            InformationNeed::Interpreter if !needs.interpreter_language.is_empty() => {
+                format!("Needs an interpreter: {}", needs.interpreter_language)
+            }
+            InformationNeed::Interpreter => "Needs an interpreter".to_string(),
+            InformationNeed::HearingLoop => "Uses a hearing loop".to_string(),
+        })
+        .collect()
+}
+
 labelled!(ListeningPlace {
     Session => "In a session",
     Home => "At home",

@@ -217,6 +217,120 @@ fn a_pack_holds_the_songs_in_order_under_plain_names_a_playlist_and_the_large_pr
 }
 
 #[test]
+fn names_in_any_script_become_plain_ascii_files_and_playlist_lines() {
+    let (_dir, mut store) = store();
+    let person = store
+        .create_attendee(&AttendeeInput {
+            full_name: NAME.into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let tracks = [
+        track(&mut store, "Smørrebrød", "Æsop & Søren", 1_000),
+        track(&mut store, "Weiße Weihnacht", "Großes Orchester", 1_000),
+        track(&mut store, "Подмосковные вечера", "Владимир Трошин", 1_000),
+        track(
+            &mut store,
+            "Τα παιδιά του Πειραιά",
+            "Μελίνα Μερκούρη",
+            1_000,
+        ),
+        track(&mut store, "Non, je ne regrette rien", "Édith Piaf", 1_000),
+    ];
+    let refs: Vec<&Track> = tracks.iter().collect();
+    let playlist = playlist_of(&mut store, PlaylistKind::Personal, &person, "Songs", &refs);
+    let stick = tempfile::tempdir().unwrap();
+    let (_pack, folder) = write(&store, &plan(&playlist, false), stick.path());
+    let names = listing(&folder);
+    assert_eq!(
+        names[..5],
+        [
+            "01 Smorrebrod - AEsop & Soren.mp3",
+            "02 Weisse Weihnacht - Grosses Orchester.mp3",
+            "03 Podmoskovnye vechera - Vladimir Troshin.mp3",
+            "04 Ta paidia tou Peiraia - Melina Merkoure.mp3",
+            "05 Non, je ne regrette rien - Edith Piaf.mp3",
+        ]
+    );
+    // The playlist: every byte plain ASCII, the titles spelt the same way,
+    // its paths resolving.
+    let m3u = std::fs::read(folder.join(handover::M3U_NAME)).unwrap();
+    assert!(m3u.is_ascii(), "{}", String::from_utf8_lossy(&m3u));
+    let m3u = String::from_utf8(m3u).unwrap();
+    assert!(m3u.contains("#EXTINF:163,Edith Piaf - Non, je ne regrette rien\n"));
+    assert!(m3u.contains("#EXTINF:163,Vladimir Troshin - Podmoskovnye vechera\n"));
+    for l in m3u.lines().filter(|l| !l.starts_with('#')) {
+        assert!(folder.join(l).is_file(), "{l} resolves");
+    }
+    // Nothing else was written.
+    assert_eq!(names.len(), 7, "{names:?}");
+    // The sheet keeps the names as they are written.
+    let text = pdf_text(&folder.join(handover::PDF_NAME), &[]);
+    for words in ["Smørrebrød", "Подмосковные вечера", "by Édith Piaf"] {
+        assert!(text.contains(words), "{words} in\n{text}");
+    }
+}
+
+#[test]
+fn the_sheet_says_how_to_share_information_with_them_and_nothing_else() {
+    let mut s = setup();
+    // The sheet without any need recorded says nothing of them.
+    let stick = tempfile::tempdir().unwrap();
+    let (_pack, folder) = write(&s.store, &plan(&s.playlist, false), stick.path());
+    let text = pdf_text(&folder.join(handover::PDF_NAME), &[]);
+    assert!(!text.contains("How to share information"), "{text}");
+    assert_eq!(
+        handover::plan(&s.store, &s.playlist.id)
+            .unwrap()
+            .information_needs,
+        InformationNeeds::default()
+    );
+
+    let mut input = AttendeeInput {
+        full_name: NAME.into(),
+        date_of_birth: "1941-05-02".into(),
+        phone: "07700 900123".into(),
+        notes: "Lives with her daughter".into(),
+        ..Default::default()
+    };
+    input.information_needs = InformationNeeds {
+        large_print: true,
+        contact_via_carer: true,
+        interpreter: true,
+        interpreter_language: "Polish".into(),
+        hearing_loop: true,
+        ..Default::default()
+    };
+    s.store.update_attendee(&s.person, &input).unwrap();
+    // Offered with the plan, for the hand-over form's sign.
+    let offered = handover::plan(&s.store, &s.playlist.id).unwrap();
+    assert!(offered.information_needs.contact_via_carer);
+    assert_eq!(offered.information_needs.interpreter_language, "Polish");
+
+    let stick = tempfile::tempdir().unwrap();
+    let (_pack, folder) = write(&s.store, &plan(&s.playlist, false), stick.path());
+    let text = pdf_text(&folder.join(handover::PDF_NAME), &[]);
+    let at = |w: &str| text.find(w).unwrap_or_else(|| panic!("{w:?} in\n{text}"));
+    // Under "Who to contact", after the therapist's own words.
+    assert!(at("Who to contact") < at("Sam Okafor"));
+    assert!(at("Sam Okafor") < at("How to share information with them"));
+    for words in [
+        "Needs information in large print",
+        "Contact through their carer",
+        "Needs an interpreter: Polish",
+        "Uses a hearing loop",
+    ] {
+        assert!(at(words) > at("How to share information with them"));
+    }
+    assert!(!text.contains("easy read"), "{text}");
+    // Still nothing else of her record.
+    for private in [NAME, "Margaret", "1941", "07700", "daughter"] {
+        assert!(!text.contains(private), "{private} printed:\n{text}");
+    }
+}
+
+#[test]
 fn the_sheet_is_large_print_in_a_sans_serif_face() {
     let s = setup();
     let pack = handover::prepare(&s.store, &plan(&s.playlist, true)).unwrap();
@@ -271,6 +385,7 @@ fn what_each_song_reminds_them_of_comes_from_the_playlist_or_the_listening_log()
             response: Some(5),
             distress: false,
             note: "Her first dance with Tom".into(),
+            session_id: None,
         })
         .unwrap();
     s.store

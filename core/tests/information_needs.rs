@@ -103,11 +103,61 @@ fn word_heights(pdf: &[u8]) -> Vec<f64> {
         .collect()
 }
 
-/// Every document Refrain makes for one person, as laid out and as printed.
+/// A personal playlist of one song (its file in the library) for `p`, so
+/// a hand-over pack can be made for them.
+fn give_a_playlist(store: &mut Store, p: &Attendee) {
+    let hash = format!("{:0>64}", p.id.replace('-', ""));
+    let file_name = format!("{hash}.mp3");
+    let library = store.library_dir();
+    std::fs::create_dir_all(&library).unwrap();
+    std::fs::write(library.join(&file_name), b"not really music").unwrap();
+    let (track, _) = store
+        .add_track(&NewTrack {
+            title: format!("Moon River ({})", p.full_name),
+            artist: "Andy Williams".into(),
+            album: String::new(),
+            year: Some(1961),
+            duration_ms: Some(163_000),
+            sample_rate: Some(44_100),
+            channels: Some(2),
+            format: "mp3".into(),
+            original_name: "Moon River.mp3".into(),
+            content_hash: hash,
+            file_name,
+            size_bytes: 16,
+        })
+        .unwrap();
+    crate::support::playlist_of(
+        store,
+        PlaylistKind::Personal,
+        &p.id,
+        "Calm songs",
+        &[&track],
+    );
+}
+
+/// Every document Refrain makes for one person, as laid out and as printed
+/// (the hand-over pack's sheet from their playlist, [`give_a_playlist`]).
 fn documents_for(
     store: &Store,
     p: &Attendee,
 ) -> Vec<(&'static str, refrain_pdf::Document, Vec<u8>)> {
+    let playlist = &store
+        .list_playlists(Some(PlaylistKind::Personal), None, Some(&p.id))
+        .unwrap()[0];
+    let pack = refrain_core::handover::prepare(
+        store,
+        &HandoverInput {
+            playlist_id: playlist.id.clone(),
+            print_name: false,
+            when_to_play: "In the evening".into(),
+            how_long: "About 3 minutes".into(),
+            helps_with: "Calm".into(),
+            if_upset: "Stop the music".into(),
+            contact: "Sam Okafor, 01632 960 555".into(),
+        },
+    )
+    .unwrap();
     let feedback = store.referrer_feedback(&p.id, "Came every week.").unwrap();
     let access = store.subject_access(&p.id).unwrap();
     let requests = [
@@ -132,8 +182,13 @@ fn documents_for(
             report::subject_access::document(&access),
             pdf(&requests[1]),
         ),
+        (HANDOVER, pack.document().clone(), pack.pdf().to_vec()),
     ]
 }
+
+/// The hand-over pack's sheet: large print for everyone (it goes to a
+/// family or a care home), so for them too.
+const HANDOVER: &str = "the hand-over pack's sheet";
 
 #[test]
 fn information_needs_are_kept_checked_audited_exported_and_erased_with_the_person() {
@@ -222,8 +277,12 @@ fn large_print_follows_the_person_into_every_document_made_for_them() {
     let eve = person(&mut store, "Eve Marsh", large_print_needs());
     let tom = person(&mut store, "Tom Reed", InformationNeeds::default());
     group_with(&mut store, &[&eve, &tom]);
+    give_a_playlist(&mut store, &eve);
+    give_a_playlist(&mut store, &tom);
 
-    for (what, doc, pdf) in documents_for(&store, &eve) {
+    let documents = documents_for(&store, &eve);
+    assert!(documents.iter().any(|(what, _, _)| *what == HANDOVER));
+    for (what, doc, pdf) in documents {
         // The layout's own measure: nothing under 16 pt anywhere.
         let smallest = refrain_pdf::smallest_text_size(&doc).unwrap().unwrap();
         assert!(smallest >= LARGE_PRINT_PT, "{what}: {smallest} pt");
@@ -242,6 +301,11 @@ fn large_print_follows_the_person_into_every_document_made_for_them() {
 
     // Someone without the flag gets standard print.
     for (what, doc, pdf) in documents_for(&store, &tom) {
+        if what == HANDOVER {
+            let smallest = refrain_pdf::smallest_text_size(&doc).unwrap().unwrap();
+            assert!(smallest >= LARGE_PRINT_PT, "{what}: {smallest} pt");
+            continue;
+        }
         let smallest = refrain_pdf::smallest_text_size(&doc).unwrap().unwrap();
         assert!(smallest < 12.0, "{what}: standard print, {smallest} pt");
         let shortest = word_heights(&pdf).into_iter().fold(f64::MAX, f64::min);

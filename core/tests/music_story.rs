@@ -532,6 +532,100 @@ fn music_someone_must_avoid_is_flagged_for_the_session_the_setlist_and_before_pl
 }
 
 #[test]
+fn playing_a_playlist_outside_a_session_asks_about_the_people_it_is_made_for() {
+    // No session today at all: playing from the playlist's own page (no
+    // session given) still checks the person it is for and their group.
+    let (_dir, mut store) = store();
+    let group = store
+        .create_group(&GroupInput {
+            name: "Thursday Singing for the Brain".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let margaret = person(&mut store, "Margaret Hughes", "1940-03-03");
+    let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
+    let eve = person(&mut store, "Eve Carter", "1945-01-01");
+    store
+        .add_member(&group.id, &margaret, "2020-01-01")
+        .unwrap();
+    store.add_member(&group.id, &dolly, "2020-01-01").unwrap();
+    let danny = track(&mut store, "Danny Boy", "Bing Crosby", Some(1941));
+    let meet = track(&mut store, "We'll Meet Again", "Vera Lynn", Some(1939));
+    let moon = track(&mut store, "Moon River", "Andy Williams", Some(1962));
+    store
+        .add_avoid(
+            &margaret,
+            &song("Danny Boy", "", "Sung at her son's funeral"),
+        )
+        .unwrap();
+    store
+        .add_avoid(&dolly, &artist("Vera Lynn", "Brings back the war"))
+        .unwrap();
+    // Eve is in no group with Margaret: her list is never consulted.
+    store
+        .add_avoid(&eve, &song("Moon River", "", "Her late husband's song"))
+        .unwrap();
+
+    // Margaret's own playlist: her own avoid list, and Dolly's (in her group).
+    let hers = playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &margaret,
+        "Margaret's songs",
+        &[&moon, &danny, &meet],
+    );
+    let flags = store.playlist_play_avoid_flags(&hers.id, 0, None).unwrap();
+    let whose: Vec<(&str, &str, &str)> = flags
+        .iter()
+        .map(|f| {
+            (
+                f.track_title.as_str(),
+                f.attendee_name.as_str(),
+                f.entry.why.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        whose,
+        [
+            ("Danny Boy", "Margaret Hughes", "Sung at her son's funeral"),
+            ("We'll Meet Again", "Dolores Byrne", "Brings back the war"),
+        ]
+    );
+    // From the third song on, only what is still to come counts.
+    let flags = store.playlist_play_avoid_flags(&hers.id, 2, None).unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].track_id, meet.id);
+
+    // A group's setlist on a day without a session: its members.
+    let setlist = playlist_of(
+        &mut store,
+        PlaylistKind::Setlist,
+        &group.id,
+        "Spring",
+        &[&danny, &moon],
+    );
+    let flags = store
+        .playlist_play_avoid_flags(&setlist.id, 0, None)
+        .unwrap();
+    assert_eq!(flags.len(), 1, "{flags:?}");
+    assert_eq!(flags[0].attendee_id, margaret);
+    assert_eq!(flags[0].track_id, danny.id);
+
+    // With a session given, the people in that room are the ones asked
+    // about (the register knows who is there).
+    let day = refrain_core::validate::fmt_date(today());
+    let session = session_on(&mut store, &group, &day);
+    store
+        .set_mark(&session.id, &margaret, Some(Mark::Apologies))
+        .unwrap();
+    assert!(store
+        .playlist_play_avoid_flags(&setlist.id, 0, Some(&session.id))
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
 fn suggestions_come_from_the_life_story_and_never_include_music_to_avoid() {
     let (_dir, mut store) = store();
     let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
@@ -836,6 +930,7 @@ fn the_listening_log_orders_a_playlist_and_a_distressing_song_goes_onto_the_avoi
             response,
             distress,
             note: String::new(),
+            session_id: None,
         })
     };
 
@@ -1030,4 +1125,112 @@ fn a_saved_playlist_prescription_can_be_changed_and_the_change_is_audited() {
     // Not once the person is erased.
     store.erase_attendee(&dolly, "Asked in writing").unwrap();
     assert!(store.update_prescription(&id, &told).is_err());
+}
+
+#[test]
+fn a_song_that_upset_someone_on_the_register_is_dated_by_the_session_and_offered_off_their_playlist(
+) {
+    use refrain_core::model::{ListeningInput, ListeningPlace};
+    let (_dir, mut store) = store();
+    let group = store
+        .create_group(&GroupInput {
+            name: "Thursday Singing for the Brain".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
+    let eve = person(&mut store, "Eve Carter", "1945-01-01");
+    store.add_member(&group.id, &dolly, "2020-01-01").unwrap();
+    let danny = track(&mut store, "Danny Boy", "Bing Crosby", Some(1941));
+    let moon = track(&mut store, "Moon River", "Andy Williams", Some(1962));
+    let hers = playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &dolly,
+        "Dolly's songs",
+        &[&moon, &danny],
+    );
+    let bedtime = playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &dolly,
+        "Dolly at bedtime",
+        &[&danny],
+    );
+    playlist_of(
+        &mut store,
+        PlaylistKind::Personal,
+        &dolly,
+        "Dolly's hymns",
+        &[&moon],
+    );
+
+    let day = |d: i64| refrain_core::validate::fmt_date(today() - chrono::Duration::days(d));
+    let last_week = session_on(&mut store, &group, &day(7));
+    let next_week = session_on(&mut store, &group, &day(-7));
+    let upset_in = |store: &mut Store, session: &str, who: &str| {
+        store.log_listening(&ListeningInput {
+            attendee_id: who.into(),
+            track_id: danny.id.clone(),
+            heard_on: String::new(),
+            place: ListeningPlace::Home,
+            response: None,
+            distress: true,
+            note: String::new(),
+            session_id: Some(session.into()),
+        })
+    };
+
+    // Recorded afterwards from last week's register: on that session's day,
+    // in a session, whatever today is.
+    let logged = upset_in(&mut store, &last_week.id, &dolly).unwrap();
+    assert_eq!(logged.heard_on, day(7));
+    assert_eq!(logged.place, ListeningPlace::Session);
+    // Not before the session has happened, not for someone not on its
+    // register, and not on a cancelled session's register.
+    let err = upset_in(&mut store, &next_week.id, &dolly).unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert!(err.to_string().contains("hasn't come yet"), "{err}");
+    let err = upset_in(&mut store, &last_week.id, &eve).unwrap_err();
+    assert!(err.to_string().contains("isn't on this register"), "{err}");
+    store.cancel_session(&last_week.id, "Snow").unwrap();
+    let err = upset_in(&mut store, &last_week.id, &dolly).unwrap_err();
+    assert!(err.to_string().contains("cancelled"), "{err}");
+    assert_eq!(store.person_listening(&dolly).unwrap().len(), 1);
+
+    // Offered off her own playlists that hold it, and onto her avoid list.
+    let holding: Vec<String> = store
+        .own_playlists_with_track(&dolly, &danny.id)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(holding, ["Dolly at bedtime", "Dolly's songs"]);
+    let err = store
+        .after_distress(&dolly, &danny.id, None, false)
+        .unwrap_err();
+    assert_eq!(err.field(), Some("why"));
+    let taken_off = store
+        .after_distress(&dolly, &danny.id, Some("It upset her in the session"), true)
+        .unwrap();
+    assert_eq!(taken_off.len(), 2);
+    let titles = |store: &Store, id: &str| -> Vec<String> {
+        store
+            .playlist(id)
+            .unwrap()
+            .entries
+            .into_iter()
+            .map(|e| e.track.title)
+            .collect()
+    };
+    assert_eq!(titles(&store, &hers.id), ["Moon River"]);
+    assert!(titles(&store, &bedtime.id).is_empty());
+    let story = store.music_story(&dolly).unwrap();
+    assert_eq!(story.avoid.len(), 1);
+    assert_eq!(story.avoid[0].track_id.as_deref(), Some(danny.id.as_str()));
+    assert_eq!(story.avoid[0].why, "It upset her in the session");
+    assert!(store
+        .own_playlists_with_track(&dolly, &danny.id)
+        .unwrap()
+        .is_empty());
 }

@@ -265,10 +265,17 @@ pub struct Listening {
 pub struct ListeningInput {
     pub attendee_id: String,
     pub track_id: String,
-    /// `YYYY-MM-DD`; empty means today.
+    /// `YYYY-MM-DD`; empty means today (or the session's day).
     #[serde(default)]
     pub heard_on: String,
     pub place: ListeningPlace,
+    /// Recorded from this session's register: the entry takes the
+    /// session's date and is refused where the register can't be marked
+    /// (a cancelled session, an archived group, a day not yet come, a
+    /// person not on it).
+    #[serde(default)]
+    #[ts(optional)]
+    pub session_id: Option<String>,
     #[serde(default)]
     pub response: Option<u8>,
     #[serde(default)]
@@ -331,6 +338,10 @@ pub struct HandoverPlan {
     /// Where the pack goes unless the therapist chooses another folder or a
     /// USB stick: the reports folder.
     pub folder: String,
+    /// The person's communication and information needs (the Accessible
+    /// Information Standard's flags), printed on the sheet under "Who to
+    /// contact".
+    pub information_needs: super::InformationNeeds,
 }
 
 /// A hand-over pack written.

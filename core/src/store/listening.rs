@@ -8,7 +8,10 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use super::sql::{new_id, now};
 use super::{attendees, today, Store};
 use crate::error::{CoreError, Result};
-use crate::model::{Listening, ListeningInput, Playlist, TrackResponse};
+use crate::model::{
+    Listening, ListeningInput, ListeningPlace, Playlist, PlaylistKind, PlaylistSummary,
+    TrackResponse,
+};
 use crate::validate::{self, fmt_date};
 
 const COLUMNS: &str = "l.id, l.attendee_id, l.track_id, t.title, l.heard_on, l.place, l.response,
@@ -109,12 +112,12 @@ impl Store {
                 "Choose how they responded, from 0 to 5, or that it upset them.",
             ));
         }
-        let on = if input.heard_on.trim().is_empty() {
-            today()
+        let given = if input.heard_on.trim().is_empty() {
+            None
         } else {
-            validate::date("heardOn", &input.heard_on)?
+            Some(validate::date("heardOn", &input.heard_on)?)
         };
-        if on > today() {
+        if given.is_some_and(|on| on > today()) {
             return Err(CoreError::invalid(
                 "heardOn",
                 "The date can't be in the future.",
@@ -122,6 +125,24 @@ impl Store {
         }
         let note = validate::long_text("note", "the note", &input.note)?;
         self.write(|tx| {
+            // From a session's register: on the session's day (a past
+            // session's register is recorded on the day it happened), and
+            // only where its register can be marked.
+            let (on, place) = match &input.session_id {
+                Some(session_id) => {
+                    let session =
+                        super::register::check_can_record_for(tx, session_id, &input.attendee_id)?;
+                    let day = validate::date("heardOn", &session.date)?;
+                    if given.is_some_and(|g| g != day) {
+                        return Err(CoreError::invalid(
+                            "heardOn",
+                            "Something heard in a session is recorded on the session's day.",
+                        ));
+                    }
+                    (day, ListeningPlace::Session)
+                }
+                None => (given.unwrap_or_else(today), input.place),
+            };
             let person = attendees::get(tx, &input.attendee_id)?;
             if super::erasure::is_erased(tx, &person.id)? || person.archived {
                 return Err(CoreError::Conflict(
@@ -146,7 +167,7 @@ impl Store {
                     input.attendee_id,
                     input.track_id,
                     fmt_date(on),
-                    input.place,
+                    place,
                     input.response,
                     input.distress,
                     note,
@@ -252,6 +273,81 @@ impl Store {
 }
 
 impl Store {
+    /// The person's own playlists that hold a track: what "take it off
+    /// their playlist" would change, offered after the song upset them.
+    pub fn own_playlists_with_track(
+        &self,
+        attendee_id: &str,
+        track_id: &str,
+    ) -> Result<Vec<PlaylistSummary>> {
+        attendees::get(self.conn(), attendee_id)?;
+        let mut holds = self.conn().prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM playlist_entry WHERE playlist_id = ?1 AND track_id = ?2)",
+        )?;
+        let mut out = Vec::new();
+        for p in self.list_playlists(Some(PlaylistKind::Personal), None, Some(attendee_id))? {
+            if holds.query_row(params![p.id, track_id], |r| r.get::<_, bool>(0))? {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A song that upset someone (the register's "D"): taken off every one
+    /// of their own playlists when `take_off`, and onto their avoid list with
+    /// `avoid_why` when given, in one change. Returns the playlists it was
+    /// taken off.
+    pub fn after_distress(
+        &mut self,
+        attendee_id: &str,
+        track_id: &str,
+        avoid_why: Option<&str>,
+        take_off: bool,
+    ) -> Result<Vec<PlaylistSummary>> {
+        if avoid_why.is_none() && !take_off {
+            return Err(CoreError::invalid(
+                "why",
+                "Choose whether to take the song off their playlist, put it on their avoid list, or both.",
+            ));
+        }
+        let lists = if take_off {
+            self.own_playlists_with_track(attendee_id, track_id)?
+        } else {
+            Vec::new()
+        };
+        self.write(|tx| {
+            let person = attendees::get(tx, attendee_id)?;
+            if super::erasure::is_erased(tx, &person.id)? || person.archived {
+                return Err(CoreError::Conflict(
+                    "This person's record can't be changed.".into(),
+                ));
+            }
+            for p in &lists {
+                let entries: Vec<String> = tx
+                    .prepare_cached(
+                        "SELECT id FROM playlist_entry WHERE playlist_id = ?1 AND track_id = ?2",
+                    )?
+                    .query_map(params![p.id, track_id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for e in entries {
+                    super::playlists::remove_entry(tx, &e)?;
+                }
+            }
+            if let Some(why) = avoid_why {
+                let input = crate::model::AvoidInput {
+                    kind: crate::model::AvoidKind::Song,
+                    track_id: Some(track_id.to_string()),
+                    title: String::new(),
+                    artist: String::new(),
+                    why: why.to_string(),
+                };
+                super::music_story::add_avoid_in(tx, attendee_id, &input)?;
+            }
+            Ok(())
+        })?;
+        Ok(lists)
+    }
+
     /// Sets (or clears) when to review a personal playlist.
     pub fn set_playlist_review(&mut self, playlist_id: &str, review_on: &str) -> Result<Playlist> {
         let on = validate::optional_date("reviewOn", review_on)?.map(fmt_date);

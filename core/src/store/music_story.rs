@@ -510,6 +510,15 @@ impl Store {
     /// played to: a setlist's group members today; for a personal playlist,
     /// its person and everyone in a group with them today.
     pub fn playlist_avoid_flags(&self, playlist_id: &str) -> Result<Vec<AvoidFlag>> {
+        let people = self.people_a_playlist_is_for(playlist_id)?;
+        let tracks = playlist_tracks(self.conn(), playlist_id)?;
+        flags(self.conn(), &people, &tracks)
+    }
+
+    /// The people a playlist is made for: a setlist's group members today;
+    /// for a personal playlist, its person and everyone in a group with
+    /// them today.
+    fn people_a_playlist_is_for(&self, playlist_id: &str) -> Result<Vec<(String, String)>> {
         let (group, person): (Option<String>, Option<String>) = self
             .conn()
             .query_row(
@@ -524,8 +533,7 @@ impl Store {
             (None, Some(p)) => person_and_their_groups(self.conn(), &p)?,
             (None, None) => Vec::new(),
         };
-        let tracks = playlist_tracks(self.conn(), playlist_id)?;
-        flags(self.conn(), &people, &tracks)
+        Ok(people)
     }
 
     /// Who may hear what is played now: the people at `session_id` when
@@ -574,7 +582,9 @@ impl Store {
 
     /// A playlist checked before it is played from `start_index` (0-based)
     /// on: its tracks from there, against the same people as
-    /// [`Store::play_avoid_flags`].
+    /// [`Store::play_avoid_flags`]; with no session, also against the
+    /// people it is made for (as [`Store::playlist_avoid_flags`]), so a
+    /// person's own playlist asks first on a day without a session.
     pub fn playlist_play_avoid_flags(
         &self,
         playlist_id: &str,
@@ -589,7 +599,16 @@ impl Store {
         if !exists {
             return Err(CoreError::NotFound { what: "playlist" });
         }
-        let people = self.people_in_the_room(session_id)?;
+        let mut people = self.people_in_the_room(session_id)?;
+        if session_id.is_none() {
+            // Played from the playlist's own page: whoever it is made for
+            // may hear it, on a day with a session or without one.
+            for p in self.people_a_playlist_is_for(playlist_id)? {
+                if !people.iter().any(|q| q.0 == p.0) {
+                    people.push(p);
+                }
+            }
+        }
         let tracks: Vec<_> = playlist_tracks(self.conn(), playlist_id)?
             .into_iter()
             .skip(start_index as usize)

@@ -88,6 +88,33 @@ fn open_session(conn: &Connection, session_id: &str) -> Result<Session> {
     Ok(session)
 }
 
+/// A session whose register can take what happened to `attendee_id` in it
+/// (how a song went for them): the register can be marked, its day has
+/// come, and they are on it.
+pub(crate) fn check_can_record_for(
+    conn: &Connection,
+    session_id: &str,
+    attendee_id: &str,
+) -> Result<Session> {
+    let session = open_session(conn, session_id)?;
+    let person = attendees::get(conn, attendee_id)?;
+    if session.date > fmt_date(today()) {
+        return Err(CoreError::Conflict(format!(
+            "This session is on {}, which hasn't come yet, so nothing can be recorded from \
+             its register.",
+            session.date
+        )));
+    }
+    let member = is_member_on(conn, &session.group_id, attendee_id, &session.date)?;
+    if !member && !has_row(conn, session_id, attendee_id)? {
+        return Err(CoreError::Conflict(format!(
+            "{} isn't on this register. Add them as a walk-in instead.",
+            person.full_name
+        )));
+    }
+    Ok(session)
+}
+
 fn is_member_on(conn: &Connection, group_id: &str, attendee_id: &str, on: &str) -> Result<bool> {
     Ok(conn.query_row(
         &format!(

@@ -213,6 +213,12 @@ export const playlistResponses = (playlistId: string) => call('playlist_response
 export const orderPlaylistByResponse = (playlistId: string) => call('order_playlist_by_response', { playlistId });
 /** Off the playlist and onto the person's avoid list, with why, in one change. */
 export const avoidAfterDistress = (entryId: string, why: string) => call('avoid_after_distress', { entryId, why });
+/** The person's own playlists holding a track (offered after it upset them). */
+export const ownPlaylistsWithTrack = (attendeeId: string, trackId: string) =>
+  call('own_playlists_with_track', { attendeeId, trackId });
+/** A song that upset someone: off their own playlists and/or onto their avoid list, in one change. */
+export const afterDistress = (attendeeId: string, trackId: string, avoidWhy: string | null, takeOff: boolean) =>
+  call('after_distress', { attendeeId, trackId, avoidWhy, takeOff });
 /** When to look again at how a personal playlist works (`YYYY-MM-DD`, or empty to clear). */
 export const setPlaylistReview = (playlistId: string, reviewOn: string) =>
   call('set_playlist_review', { playlistId, reviewOn });
@@ -377,6 +383,20 @@ export async function openWordsWindow(playlistId: string): Promise<void> {
 export async function stepWordsWindow(step: 1 | -1): Promise<void> {
   if (!hasTauri()) return;
   await emitTo(WORDS_WINDOW, 'words-step', step);
+}
+
+/**
+ * Calls `handler` once when the words window closes (at once if it is not
+ * open); returns what stops listening.
+ */
+export async function onWordsWindowClosed(handler: () => void): Promise<() => void> {
+  if (!hasTauri()) return () => {};
+  const win = await WebviewWindow.getByLabel(WORDS_WINDOW);
+  if (!win) {
+    handler();
+    return () => {};
+  }
+  return win.once('tauri://destroyed', () => handler());
 }
 
 /** Steps asked of the words window from the main window. */

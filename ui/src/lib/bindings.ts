@@ -1063,9 +1063,16 @@ response: number | null, distress: boolean, note: string, createdAt: string, };
 
 export type ListeningInput = { attendeeId: string, trackId: string, 
 /**
- * `YYYY-MM-DD`; empty means today.
+ * `YYYY-MM-DD`; empty means today (or the session's day).
  */
-heardOn: string, place: ListeningPlace, response: number | null, distress: boolean, note: string, };
+heardOn: string, place: ListeningPlace, 
+/**
+ * Recorded from this session's register: the entry takes the
+ * session's date and is refused where the register can't be marked
+ * (a cancelled session, an archived group, a day not yet come, a
+ * person not on it).
+ */
+sessionId?: string, response: number | null, distress: boolean, note: string, };
 
 export type TrackResponse = { trackId: string, 
 /**
@@ -1110,7 +1117,13 @@ export type HandoverPlan = { helpsWith: string, howLong: string,
  * Where the pack goes unless the therapist chooses another folder or a
  * USB stick: the reports folder.
  */
-folder: string, };
+folder: string, 
+/**
+ * The person's communication and information needs (the Accessible
+ * Information Standard's flags), printed on the sheet under "Who to
+ * contact".
+ */
+informationNeeds: InformationNeeds, };
 
 export type HandoverDone = { 
 /**

@@ -190,6 +190,8 @@ export interface Commands {
   playlist_responses: { args: { playlistId: string }; result: TrackResponse[] };
   order_playlist_by_response: { args: { playlistId: string }; result: Playlist };
   avoid_after_distress: { args: { entryId: string; why: string }; result: Playlist };
+  own_playlists_with_track: { args: { attendeeId: string; trackId: string }; result: PlaylistSummary[] };
+  after_distress: { args: { attendeeId: string; trackId: string; avoidWhy: string | null; takeOff: boolean }; result: PlaylistSummary[] };
   set_playlist_review: { args: { playlistId: string; reviewOn: string }; result: Playlist };
   reviews_due: { args: Record<string, never>; result: ReviewDue[] };
   handover_plan: { args: { playlistId: string }; result: HandoverPlan };
@@ -350,6 +352,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'playlist_responses',
   'order_playlist_by_response',
   'avoid_after_distress',
+  'own_playlists_with_track',
+  'after_distress',
   'set_playlist_review',
   'reviews_due',
   'handover_plan',

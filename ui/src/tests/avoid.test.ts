@@ -100,6 +100,14 @@ describe('avoid means avoid', () => {
     expect(within(row('Dolores Byrne')).getByText('Avoid: Daisy Bell (A Bicycle Built for Two)').getAttribute('title')).toBe(WHY);
     expect(within(row('Arthur Bennett')).queryByText(/Avoid/)).toBeNull();
 
+    // Arrivals may face the room: nothing there says whose list, or why.
+    await user.click(screen.getByRole('button', { name: 'Arrivals' }));
+    await waitFor(() => expect(screen.queryByRole('note', { name: /Music to avoid/ })).toBeNull());
+    expect(screen.getByRole('main').textContent).not.toContain(WHY);
+    expect(screen.getByRole('main').textContent).not.toMatch(/Music to avoid|Avoid:/);
+    await user.click(screen.getByRole('button', { name: 'List' }));
+    await screen.findByRole('note', { name: /Music to avoid/ });
+
     // Playing asks first; "Don't play" plays nothing.
     await user.click(screen.getByRole('button', { name: 'Session and music' }));
     await user.click(await screen.findByRole('button', { name: 'Play Spring songs' }));

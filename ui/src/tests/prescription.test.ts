@@ -116,4 +116,84 @@ describe('playlist prescription', () => {
     await screen.findByRole('heading', { level: 1, name: 'This week' });
     await waitFor(() => expect(screen.queryByRole('region', { name: 'Playlists waiting to be made' })).toBeNull());
   });
+  it("offers what the referrer says to avoid for the avoid list, each entry confirmed with why", async () => {
+    const margaret = await api.createAttendee({
+      fullName: 'Margaret Hughes',
+      preferredName: 'Peggy',
+      dateOfBirth: '',
+      phone: '',
+      email: '',
+      carerName: '',
+      accessNeeds: '',
+      communicationNeeds: '',
+      informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
+      notes: '',
+      consentParticipation: { given: true, date: null },
+      consentMedia: { given: false, date: null },
+      consentShareOutcomes: { given: false, date: null },
+    });
+    const referral = await api.addReferral({
+      attendeeId: margaret.id,
+      source: 'memoryClinic',
+      referrerName: 'Priya Shah',
+      referrerOrganisation: '',
+      receivedOn: todayIso(),
+      reasons: ['dementiaOrMemoryLoss'],
+      reasonNotes: '',
+    });
+    await api.prescribePlaylist(referral.id, {
+      purposes: ['sleep'],
+      purposeNotes: '',
+      knownStory: '',
+      avoidNotes: "Danny Boy by Bing Crosby: sung at her husband's funeral\nAnything by Vera Lynn\nHymns",
+      requestedOn: todayIso(),
+    });
+    router.go(`#/attendees/${margaret.id}`);
+    render(App);
+    const user = userEvent.setup();
+
+    // Said plainly: the note alone is not checked when music plays.
+    const block = within(await screen.findByRole('group', { name: 'Playlist prescription' }));
+    expect(block.getByText(/not on Peggy's avoid list until you add it/)).toBeTruthy();
+    await screen.findByText(/Nothing recorded\. Songs or artists that upset Peggy/);
+
+    await user.click(block.getByRole('button', { name: /^Add to the avoid list what the referrer says to avoid/ }));
+    const dialog = within(await screen.findByRole('dialog', { name: "Add to Peggy's avoid list from the prescription" }));
+    // The first entry: the song and its artist, and the referrer's reason.
+    expect(dialog.getByText(/Entry 1 of 3/)).toBeTruthy();
+    expect((dialog.getByLabelText('Song title') as HTMLInputElement).value).toBe('Danny Boy');
+    expect((dialog.getByLabelText(/^Artist/) as HTMLInputElement).value).toBe('Bing Crosby');
+    expect((dialog.getByLabelText(/^Why/) as HTMLTextAreaElement).value).toBe("Sung at her husband's funeral.");
+    await user.click(dialog.getByRole('button', { name: 'Add to the avoid list' }));
+
+    // The second: everything by an artist, with no reason given, so it says
+    // where it came from; the therapist says more.
+    await waitFor(() => expect(dialog.getByText(/Entry 2 of 3/)).toBeTruthy());
+    expect((dialog.getByLabelText('Everything by an artist') as HTMLInputElement).checked).toBe(true);
+    expect((dialog.getByLabelText(/^Artist/) as HTMLInputElement).value).toBe('Vera Lynn');
+    const why = dialog.getByLabelText(/^Why/) as HTMLTextAreaElement;
+    expect(why.value).toMatch(/^The referrer asked for it to be avoided \(referral received /);
+    await user.clear(why);
+    await user.click(dialog.getByRole('button', { name: 'Add to the avoid list' }));
+    // No reason: the core refuses it, beside "Why", and nothing moves on.
+    await waitFor(() => expect(why.getAttribute('aria-invalid')).toBe('true'));
+    expect(dialog.getByText(/Entry 2 of 3/)).toBeTruthy();
+    await user.type(why, 'Brings back the war');
+    await user.click(dialog.getByRole('button', { name: 'Add to the avoid list' }));
+
+    // The third is not a song or an artist: skipped.
+    await waitFor(() => expect(dialog.getByText(/Entry 3 of 3/)).toBeTruthy());
+    expect((dialog.getByLabelText('Song title') as HTMLInputElement).value).toBe('Hymns');
+    await user.click(dialog.getByRole('button', { name: 'Skip this one' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    // On her avoid list, as confirmed, and so checked wherever music plays.
+    await screen.findByText('Everything by Vera Lynn');
+    expect(screen.getByText('Brings back the war')).toBeTruthy();
+    const story = await api.getMusicStory(margaret.id);
+    expect(story.avoid.map((a) => [a.kind, a.title, a.artist, a.why])).toEqual([
+      ['song', 'Danny Boy', 'Bing Crosby', "Sung at her husband's funeral."],
+      ['artist', '', 'Vera Lynn', 'Brings back the war'],
+    ]);
+  });
 });

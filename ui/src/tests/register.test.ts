@@ -29,6 +29,8 @@ vi.mock('../lib/api', () => ({
   playPlaylist: vi.fn(),
   logListening: vi.fn(),
   addAvoid: vi.fn(),
+  ownPlaylistsWithTrack: vi.fn(async () => []),
+  afterDistress: vi.fn(),
 }));
 
 import * as api from '../lib/api';
@@ -201,6 +203,7 @@ describe('register keyboard', () => {
         response: 4,
         distress: false,
         note: '',
+        sessionId: 'S1',
       }),
     );
     await waitFor(() => expect(document.body.textContent).toContain('Recorded for Arthur Bennett: Moon River, 4:'));
@@ -208,25 +211,62 @@ describe('register keyboard', () => {
     expect(m.setMark).not.toHaveBeenCalled();
     expect(document.activeElement).toBe(row('Arthur Bennett'));
 
-    // D: it upset Margaret; offered onto her avoid list, with why.
+    // D: it upset Margaret (recorded on the session's day, by the core);
+    // offered off her own playlist and onto her avoid list, with why.
+    m.ownPlaylistsWithTrack.mockResolvedValue([
+      playlistSummary({ id: 'P9', kind: 'personal', name: "Peggy's songs", groupId: null, attendeeId: 'A1' }),
+    ]);
+    m.afterDistress.mockResolvedValue([
+      playlistSummary({ id: 'P9', kind: 'personal', name: "Peggy's songs", groupId: null, attendeeId: 'A1' }),
+    ]);
     row('Margaret Ellis').focus();
     await user.keyboard('d');
     await waitFor(() =>
-      expect(m.logListening).toHaveBeenLastCalledWith(expect.objectContaining({ attendeeId: 'A1', distress: true, response: null })),
+      expect(m.logListening).toHaveBeenLastCalledWith(
+        expect.objectContaining({ attendeeId: 'A1', distress: true, response: null, sessionId: 'S1' }),
+      ),
     );
-    const dialog = within(await screen.findByRole('dialog', { name: "Put Moon River on Peggy's avoid list?" }));
-    m.addAvoid.mockResolvedValue({} as never);
-    await user.click(dialog.getByRole('button', { name: 'Put it on the avoid list' }));
+    expect(m.ownPlaylistsWithTrack).toHaveBeenCalledWith('A1', 'T7');
+    let dialog = within(await screen.findByRole('dialog', { name: 'Moon River upset Peggy' }));
+    const off = dialog.getByLabelText("Take it off Peggy's own playlist: Peggy's songs") as HTMLInputElement;
+    const avoid = dialog.getByLabelText(/^Put it on Peggy's avoid list/) as HTMLInputElement;
+    expect(off.checked).toBe(true);
+    expect(avoid.checked).toBe(true);
+    // The reason names the session's day (the core's, from the entry logged).
+    expect((dialog.getByLabelText(/^Why/) as HTMLTextAreaElement).value).toBe(
+      'It upset Peggy in the session on Thursday 5 March 2020.',
+    );
+    await user.click(dialog.getByRole('button', { name: 'Take it off and put it on the avoid list' }));
     await waitFor(() =>
-      expect(m.addAvoid).toHaveBeenCalledWith('A1', {
-        kind: 'song',
-        trackId: 'T7',
-        title: '',
-        artist: '',
-        why: expect.stringMatching(/^It upset Peggy in the session on /),
-      }),
+      expect(m.afterDistress).toHaveBeenCalledWith('A1', 'T7', 'It upset Peggy in the session on Thursday 5 March 2020.', true),
     );
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    // Only off the playlist: no reason asked for.
+    m.afterDistress.mockClear();
+    row('Margaret Ellis').focus();
+    await user.keyboard('d');
+    dialog = within(await screen.findByRole('dialog', { name: 'Moon River upset Peggy' }));
+    await user.click(dialog.getByLabelText(/^Put it on Peggy's avoid list/));
+    expect(dialog.queryByLabelText(/^Why/)).toBeNull();
+    await user.click(dialog.getByRole('button', { name: 'Take it off the playlist' }));
+    await waitFor(() => expect(m.afterDistress).toHaveBeenCalledWith('A1', 'T7', null, true));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    // Refused by the core (the register can't take it): said plainly, nothing offered.
+    m.ownPlaylistsWithTrack.mockClear();
+    m.logListening.mockRejectedValueOnce({
+      code: 'conflict',
+      message: "This session was cancelled, so its register can't be marked.",
+      field: null,
+    });
+    row('Margaret Ellis').focus();
+    await user.keyboard('d');
+    await waitFor(() =>
+      expect(notices.items.map((n) => n.text)).toContain("This session was cancelled, so its register can't be marked."),
+    );
+    expect(m.ownPlaylistsWithTrack).not.toHaveBeenCalled();
+    expect(screen.queryByRole('dialog')).toBeNull();
     player.reset();
   });
 
