@@ -351,11 +351,21 @@ fn check_against(
             problems.push(format!("{at} is {value}, not one of {allowed:?}"));
         }
     }
-    for sub in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for sub in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         check_against(sub, value, at, problems);
     }
     if let Some(obj) = value.as_object() {
-        for field in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for field in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let field = field.as_str().unwrap();
             let filled = match obj.get(field) {
                 None | Some(Value::Null) => false,
@@ -383,7 +393,12 @@ fn check_against(
 /// Every problem the UK profile's service schema finds in one service.
 fn oruk_problems(service: &serde_json::Value) -> Vec<String> {
     let mut problems = Vec::new();
-    check_against(&oruk_schema("service.json"), service, "service", &mut problems);
+    check_against(
+        &oruk_schema("service.json"),
+        service,
+        "service",
+        &mut problems,
+    );
     problems
 }
 
@@ -483,9 +498,14 @@ fn the_groups_export_as_an_open_referral_uk_listing_that_meets_the_schema() {
         .unwrap();
     let err = report::make(&store, &request, ExportFormat::Json, &mut |_, _, _| {}).unwrap_err();
     assert_eq!(err.field(), Some("website"), "{err}");
-    assert!(err.to_string().contains("needs the practice's website"), "{err}");
+    assert!(
+        err.to_string().contains("needs the practice's website"),
+        "{err}"
+    );
     let listing = store.directory_listing().unwrap();
-    assert!(oruk::gaps(&listing).iter().any(|g| g.contains("no website")));
+    assert!(oruk::gaps(&listing)
+        .iter()
+        .any(|g| g.contains("no website")));
     // Only JSON.
     store.set_practice_details(&details()).unwrap();
     let err = report::make(&store, &request, ExportFormat::Pdf, &mut |_, _, _| {}).unwrap_err();
@@ -528,10 +548,9 @@ fn the_groups_export_as_an_open_referral_uk_listing_that_meets_the_schema() {
     // Eligibility: the ages in their fields, the words in the description.
     assert_eq!(singing["minimum_age"], 18);
     assert!(singing.get("maximum_age").is_none());
-    assert!(singing["description"]
-        .as_str()
-        .unwrap()
-        .contains("Who it is for: Adults who enjoy singing, whatever their voice. Ages 18 and over."));
+    assert!(singing["description"].as_str().unwrap().contains(
+        "Who it is for: Adults who enjoy singing, whatever their voice. Ages 18 and over."
+    ));
     // Times with the UK's offset on the day of the listing, as the schema
     // asks ("HH:MM" and an offset from UTC).
     let offset = oruk::uk_offset(refrain_core::store::today());

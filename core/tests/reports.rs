@@ -951,7 +951,9 @@ fn answers_are_counted_in_days_across_a_month_boundary() {
     // days (late) and 4 (in time).
     let feb4 = f.sessions[4].clone();
     for p in [&fay, &hal] {
-        f.store.add_member(&f.choir.id, &p.id, "2025-01-31").unwrap();
+        f.store
+            .add_member(&f.choir.id, &p.id, "2025-01-31")
+            .unwrap();
         mark(&mut f.store, &feb4, p, Mark::Present);
     }
 
@@ -1783,12 +1785,7 @@ fn the_message_back_names_each_group_once_and_offers_only_the_referrals_episode(
     assert_eq!(fb.sessions_offered, 3);
 
     // An earlier referral, ended; then the one the message answers.
-    let first = referral(
-        &mut store,
-        &ada,
-        ReferralSource::GpLinkWorker,
-        "2024-10-20",
-    );
+    let first = referral(&mut store, &ada, ReferralSource::GpLinkWorker, "2024-10-20");
     store
         .set_referral_status(&first.id, ReferralStatus::Completed, "2024-12-20", "", None)
         .unwrap();
@@ -1810,7 +1807,13 @@ fn the_message_back_names_each_group_once_and_offers_only_the_referrals_episode(
 
     // Ended on 31 January: the choir she rejoined after is not part of it.
     store
-        .set_referral_status(&latest.id, ReferralStatus::Completed, "2025-01-31", "", None)
+        .set_referral_status(
+            &latest.id,
+            ReferralStatus::Completed,
+            "2025-01-31",
+            "",
+            None,
+        )
         .unwrap();
     let fb = store.referrer_feedback(&ada.id, "").unwrap();
     let dates: Vec<&str> = fb.attended.iter().map(|a| a.date.as_str()).collect();
@@ -1822,9 +1825,15 @@ fn the_message_back_names_each_group_once_and_offers_only_the_referrals_episode(
 #[test]
 fn an_unverified_concept_is_left_out_of_a_message_back() {
     use refrain_core::snomed;
-    let unverified: Vec<snomed::Concept> =
-        snomed::TABLE.iter().filter(|c| !c.verified).copied().collect();
-    assert!(!unverified.is_empty(), "the table keeps unverified concepts");
+    let unverified: Vec<snomed::Concept> = snomed::TABLE
+        .iter()
+        .filter(|c| !c.verified)
+        .copied()
+        .collect();
+    assert!(
+        !unverified.is_empty(),
+        "the table keeps unverified concepts"
+    );
     // The same filter every message back goes through.
     let mut wanted = vec![(MessageHeading::SupportOffered, snomed::ARTS_BASED_THERAPY)];
     wanted.extend(unverified.iter().map(|c| (MessageHeading::Outcomes, *c)));
@@ -1850,12 +1859,18 @@ fn the_start_measure_is_offered_beside_the_person_on_the_register_of_their_first
     };
     let (ada, zoe) = (f.ada.clone(), f.zoe.clone());
     let nora = person(&mut f.store, "Nora Noref");
-    f.store.add_member(&f.choir.id, &nora.id, "2025-01-01").unwrap();
+    f.store
+        .add_member(&f.choir.id, &nora.id, "2025-01-01")
+        .unwrap();
     let (first, third) = (f.sessions[0].clone(), f.sessions[2].clone());
     // Ada, referred on 2 January: at her first session, before any measure.
     let due = due_on(&f.store, &first, &ada).expect("a start measure is due");
     assert_eq!(
-        (due.instrument_key.as_str(), due.instrument_name.as_str(), due.due),
+        (
+            due.instrument_key.as_str(),
+            due.instrument_name.as_str(),
+            due.due
+        ),
         (ONS4, "ONS4 personal wellbeing", Timing::Intake)
     );
     // Someone with no referral: nothing.
@@ -1863,13 +1878,25 @@ fn the_start_measure_is_offered_beside_the_person_on_the_register_of_their_first
     // Zoë, referred on 10 January, is due at her first session on the 21st.
     assert!(due_on(&f.store, &third, &zoe).is_some());
     // Once taken, it is not offered again.
-    ons4(&mut f.store, &ada, Timing::Intake, "2025-01-07", [4, 5, 3, 7]);
+    ons4(
+        &mut f.store,
+        &ada,
+        Timing::Intake,
+        "2025-01-07",
+        [4, 5, 3, 7],
+    );
     assert_eq!(due_on(&f.store, &first, &ada), None);
     assert_eq!(due_on(&f.store, &third, &ada), None);
     // A referral that ended is not measured at its start any more.
     let zoe_ref = f.store.attendee_detail(&zoe.id).unwrap().referrals[0].clone();
     f.store
-        .set_referral_status(&zoe_ref.id, ReferralStatus::Withdrawn, "2025-01-20", "", None)
+        .set_referral_status(
+            &zoe_ref.id,
+            ReferralStatus::Withdrawn,
+            "2025-01-20",
+            "",
+            None,
+        )
         .unwrap();
     assert_eq!(due_on(&f.store, &third, &zoe), None);
     // Not before the session's day: a planned session far ahead offers none.

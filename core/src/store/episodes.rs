@@ -12,8 +12,8 @@ use super::attendees::{needs_at, NEEDS_COLUMNS};
 use super::{instruments, referrals, scores, Store};
 use crate::error::Result;
 use crate::model::{
-    EpisodeDue, EpisodeLine, EpisodeOutcome, InformationNeeds, PersonOutcomes, Referral, ReferralStatus, ScoreSet,
-    Timing,
+    EpisodeDue, EpisodeLine, EpisodeOutcome, InformationNeeds, PersonOutcomes, Referral,
+    ReferralStatus, ScoreSet, Timing,
 };
 use crate::outcomes::{Instrument, ScoreResult, Scored};
 
@@ -220,7 +220,9 @@ pub(crate) fn start_due_at(
             r.received_on.as_str() <= on
                 && !matches!(
                     r.status,
-                    ReferralStatus::Declined | ReferralStatus::Withdrawn | ReferralStatus::Completed
+                    ReferralStatus::Declined
+                        | ReferralStatus::Withdrawn
+                        | ReferralStatus::Completed
                 )
                 && e.start_on.is_none()
         });

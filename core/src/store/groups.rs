@@ -137,7 +137,11 @@ fn clean(conn: &Connection, input: &GroupInput) -> Result<Clean> {
     }
     Ok(Clean {
         name,
-        eligibility: validate::long_text("eligibility", "who the group is for", &input.eligibility)?,
+        eligibility: validate::long_text(
+            "eligibility",
+            "who the group is for",
+            &input.eligibility,
+        )?,
         minimum_age: input.minimum_age,
         maximum_age: input.maximum_age,
         description,
