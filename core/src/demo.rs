@@ -422,6 +422,11 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                     end_time: "12:00".into(),
                     capacity: Some(20),
                     facilitators: "Alex Morgan (music therapist), Priya Shah (volunteer)".into(),
+                    eligibility: "People living with dementia, with a family member or carer \
+                                  if they wish."
+                        .into(),
+                    minimum_age: None,
+                    maximum_age: None,
                 },
                 SINGING,
                 SINGING_NOTES,
@@ -438,6 +443,11 @@ fn seed_records(store: &mut Store, today: NaiveDate) -> Result<()> {
                     end_time: "15:00".into(),
                     capacity: Some(16),
                     facilitators: "Alex Morgan (music therapist)".into(),
+                    eligibility: "Adults referred by their GP practice or a social prescribing \
+                                  link worker."
+                        .into(),
+                    minimum_age: Some(18),
+                    maximum_age: None,
                 },
                 DROP_IN,
                 DROP_IN_NOTES,

@@ -75,6 +75,25 @@ pub const WEMWBS_SCORE: Concept = Concept {
     verified: false,
 };
 
+/// The coded entries of a message back for the concepts wanted under their
+/// headings: the one filter every message goes through, which leaves out
+/// any concept not verified.
+pub fn entries(
+    wanted: impl IntoIterator<Item = (crate::model::MessageHeading, Concept)>,
+) -> Vec<crate::model::CodedEntry> {
+    wanted
+        .into_iter()
+        .filter(|(_, c)| c.verified)
+        .map(|(heading, c)| crate::model::CodedEntry {
+            heading,
+            system: SYSTEM.into(),
+            code: c.id.into(),
+            term: c.term.into(),
+            checked_against: c.checked_against.iter().map(|s| s.to_string()).collect(),
+        })
+        .collect()
+}
+
 /// Every concept known, verified or not.
 pub const TABLE: &[Concept] = &[
     REFERRAL_TO_SOCIAL_PRESCRIBING,

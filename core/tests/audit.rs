@@ -438,7 +438,7 @@ fn a_v4_store_gains_the_log_and_keeps_its_records() {
         .unwrap();
     }
     let mut store = Store::open(&path).unwrap();
-    assert_eq!(SCHEMA_VERSION, 15);
+    assert_eq!(SCHEMA_VERSION, 16);
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(store.practitioner("p").unwrap().name, "Sam Okafor");
     assert_eq!(store.attendee("a1").unwrap().full_name, "Margaret Ellis");

@@ -369,34 +369,177 @@ fn the_practice_details_are_checked_field_by_field() {
     assert_eq!(saved.name, "Northfield Music Therapy");
 }
 
-/// Every object of `kind` in the listing has the fields the ORUK schema
-/// requires of it, none empty.
-fn assert_required(kind: &str, obj: &serde_json::Value) {
-    let (_, required) = oruk::REQUIRED
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .unwrap_or_else(|| panic!("{kind} is not in the required-field table"));
-    for field in *required {
-        let v = &obj[*field];
-        let filled = match v {
-            serde_json::Value::String(s) => !s.trim().is_empty(),
-            serde_json::Value::Null => false,
-            _ => true,
-        };
-        assert!(filled, "{kind} lacks its required {field}: {obj}");
+/// The Open Referral UK schemas kept with the tests (see the README
+/// beside them for where each came from).
+fn oruk_schema(file: &str) -> serde_json::Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/oruk")
+        .join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the listing uses {file}, which is not kept here ({e})"));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Checks `value` against `schema` as JSON Schema reads it, for what the
+/// ORUK files use: `$ref` to a sibling file, `type`, `required` (present
+/// and not empty), `enum`, `allOf`, `properties` and `items`. Every
+/// problem goes into `problems`, with where it is.
+fn check_against(
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    at: &str,
+    problems: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    if let Some(file) = schema.get("$ref").and_then(Value::as_str) {
+        check_against(&oruk_schema(file), value, at, problems);
+        return;
     }
-    let id = obj["id"].as_str().unwrap();
-    assert!(
-        uuid::Uuid::parse_str(id).is_ok(),
-        "{kind}'s id {id} is a UUID"
+    if let Some(kind) = schema.get("type").and_then(Value::as_str) {
+        let ok = match kind {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "number" => value.is_number(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "boolean" => value.is_boolean(),
+            other => panic!("the walker does not know the type {other}"),
+        };
+        if !ok {
+            problems.push(format!("{at} is not of type {kind}: {value}"));
+            return;
+        }
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+        if !allowed.contains(value) {
+            problems.push(format!("{at} is {value}, not one of {allowed:?}"));
+        }
+    }
+    for sub in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        check_against(sub, value, at, problems);
+    }
+    if let Some(obj) = value.as_object() {
+        for field in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let field = field.as_str().unwrap();
+            let filled = match obj.get(field) {
+                None | Some(Value::Null) => false,
+                Some(Value::String(s)) => !s.trim().is_empty(),
+                Some(_) => true,
+            };
+            if !filled {
+                problems.push(format!("{at} lacks its required {field}"));
+            }
+        }
+        let props = schema.get("properties").and_then(Value::as_object);
+        for (key, v) in obj {
+            if let Some(sub) = props.and_then(|p| p.get(key)) {
+                check_against(sub, v, &format!("{at}.{key}"), problems);
+            }
+        }
+    }
+    if let (Some(items), Some(list)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in list.iter().enumerate() {
+            check_against(items, v, &format!("{at}[{i}]"), problems);
+        }
+    }
+}
+
+/// Every problem the UK profile's service schema finds in one service.
+fn oruk_problems(service: &serde_json::Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    check_against(
+        &oruk_schema("service.json"),
+        service,
+        "service",
+        &mut problems,
     );
+    problems
 }
 
 #[test]
-fn the_groups_export_as_an_open_referral_uk_listing_with_every_required_field() {
+fn the_schema_walker_finds_what_the_profile_requires() {
+    // The walker itself: a service missing what the profile requires, or
+    // with a field of the wrong type, is caught.
+    let bad = serde_json::json!({
+        "id": "ac148810-d857-441c-9679-408f346de14b",
+        "name": "",
+        "status": "open",
+        "minimum_age": "18",
+        "schedules": [{"id": "48102e86-bb50-41c4-8f1e-e269368c41d1", "freq": "DAILY"}],
+        "organization": {"id": "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610", "name": "X"},
+    });
+    let problems = oruk_problems(&bad);
+    for expected in [
+        "service lacks its required name",
+        "service lacks its required url",
+        "service.status is \"open\"",
+        "service.minimum_age is not of type number",
+        "service.schedules[0].freq is \"DAILY\"",
+        "service.schedules[0] lacks its required url",
+        "service.organization lacks its required description",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.starts_with(expected)),
+            "{expected} not in {problems:#?}"
+        );
+    }
+}
+
+#[test]
+fn the_uk_offset_follows_the_clocks() {
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    // 2026: British Summer Time from 29 March to 25 October.
+    assert_eq!(oruk::uk_offset(d("2026-01-15")), "+00:00");
+    assert_eq!(oruk::uk_offset(d("2026-03-28")), "+00:00");
+    assert_eq!(oruk::uk_offset(d("2026-03-29")), "+01:00");
+    assert_eq!(oruk::uk_offset(d("2026-07-01")), "+01:00");
+    assert_eq!(oruk::uk_offset(d("2026-10-24")), "+01:00");
+    assert_eq!(oruk::uk_offset(d("2026-10-25")), "+00:00");
+    assert_eq!(oruk::uk_offset(d("2026-12-31")), "+00:00");
+}
+
+#[test]
+fn the_groups_export_as_an_open_referral_uk_listing_that_meets_the_schema() {
     let (_dir, mut store) = store();
     let eve = person(&mut store, "Eve Marsh", large_print_needs());
     let (singers, _) = group_with(&mut store, &[&eve]);
+    // Who the group is for, in words and ages.
+    let mut input = GroupInput {
+        name: singers.name.clone(),
+        description: singers.description.clone(),
+        venue_id: singers.venue_id.clone(),
+        weekday: singers.weekday,
+        start_time: "10:30".into(),
+        end_time: "12:00".into(),
+        eligibility: "Adults who enjoy singing, whatever their voice.".into(),
+        minimum_age: Some(18),
+        maximum_age: Some(17),
+        ..Default::default()
+    };
+    let err = store.update_group(&singers.id, &input).unwrap_err();
+    assert_eq!(err.field(), Some("maximumAge"));
+    input.maximum_age = Some(200);
+    assert_eq!(
+        store.update_group(&singers.id, &input).unwrap_err().field(),
+        Some("maximumAge")
+    );
+    input.maximum_age = None;
+    let singers = store.update_group(&singers.id, &input).unwrap();
+    assert_eq!(singers.minimum_age, Some(18));
+    assert_eq!(
+        store.group(&singers.id).unwrap().eligibility,
+        "Adults who enjoy singing, whatever their voice."
+    );
     // A group with no venue and no weekly day is still listed.
     let drop_in = store
         .create_group(&GroupInput {
@@ -409,6 +552,24 @@ fn the_groups_export_as_an_open_referral_uk_listing_with_every_required_field() 
     // Without the practice's name there is nothing to list it under.
     let err = report::make(&store, &request, ExportFormat::Json, &mut |_, _, _| {}).unwrap_err();
     assert!(err.to_string().contains("Practice details"), "{err}");
+    // Without a website, which the profile requires, it says so plainly
+    // rather than write a listing a directory would refuse.
+    store
+        .set_practice_details(&PracticeDetails {
+            website: String::new(),
+            ..details()
+        })
+        .unwrap();
+    let err = report::make(&store, &request, ExportFormat::Json, &mut |_, _, _| {}).unwrap_err();
+    assert_eq!(err.field(), Some("website"), "{err}");
+    assert!(
+        err.to_string().contains("needs the practice's website"),
+        "{err}"
+    );
+    let listing = store.directory_listing().unwrap();
+    assert!(oruk::gaps(&listing)
+        .iter()
+        .any(|g| g.contains("no website")));
     // Only JSON.
     store.set_practice_details(&details()).unwrap();
     let err = report::make(&store, &request, ExportFormat::Pdf, &mut |_, _, _| {}).unwrap_err();
@@ -419,21 +580,23 @@ fn the_groups_export_as_an_open_referral_uk_listing_with_every_required_field() 
     let services: Vec<serde_json::Value> = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(services.len(), 2);
     for s in &services {
-        assert_required("service", s);
-        assert!(oruk::SERVICE_STATUSES.contains(&s["status"].as_str().unwrap()));
-        assert_required("organization", &s["organization"]);
-        assert_eq!(s["organization"]["id"], s["organization_id"]);
-        for c in s["contacts"].as_array().unwrap() {
-            assert_required("contact", c);
-        }
+        // The real schema's required fields and types, all the way down.
+        let problems = oruk_problems(s);
+        assert!(problems.is_empty(), "{problems:#?}");
+        // Every id is a UUID, as the schema's format says.
+        let mut ids = vec![&s["id"], &s["organization"]["id"]];
+        ids.extend(s["contacts"].as_array().unwrap().iter().map(|c| &c["id"]));
         for sal in s["service_at_locations"].as_array().into_iter().flatten() {
-            assert_required("service_at_location", sal);
-            assert_required("location", &sal["location"]);
+            ids.extend([&sal["id"], &sal["location"]["id"]]);
         }
         for sch in s["schedules"].as_array().into_iter().flatten() {
-            assert_required("schedule", sch);
-            assert!(oruk::SCHEDULE_FREQUENCIES.contains(&sch["freq"].as_str().unwrap()));
+            ids.push(&sch["id"]);
         }
+        for id in ids {
+            let id = id.as_str().unwrap();
+            assert!(uuid::Uuid::parse_str(id).is_ok(), "{id} is a UUID");
+        }
+        assert_eq!(s["organization"]["id"], s["organization_id"]);
         assert_eq!(s["url"], "https://example.org/groups");
         assert_eq!(s["email"], "groups@example.org");
         assert!(s["description"].as_str().unwrap().contains("01632 960000"));
@@ -441,24 +604,35 @@ fn the_groups_export_as_an_open_referral_uk_listing_with_every_required_field() 
     let singing = services.iter().find(|s| s["id"] == singers.id).unwrap();
     let place = &singing["service_at_locations"][0]["location"];
     assert_eq!(place["name"], "Northfield Community Centre");
+    assert_eq!(place["location_type"], "physical");
     assert!(place["description"]
         .as_str()
         .unwrap()
         .contains("1 High Street"));
+    // Eligibility: the ages in their fields, the words in the description.
+    assert_eq!(singing["minimum_age"], 18);
+    assert!(singing.get("maximum_age").is_none());
+    assert!(singing["description"].as_str().unwrap().contains(
+        "Who it is for: Adults who enjoy singing, whatever their voice. Ages 18 and over."
+    ));
+    // Times with the UK's offset on the day of the listing, as the schema
+    // asks ("HH:MM" and an offset from UTC).
+    let offset = oruk::uk_offset(refrain_core::store::today());
     let week = &singing["schedules"][0];
-    assert_eq!(
-        (week["byday"].as_str(), week["opens_at"].as_str()),
-        (Some("TU"), Some("10:30"))
-    );
+    assert_eq!(week["byday"], "TU");
+    assert_eq!(week["opens_at"], format!("10:30{offset}"));
+    assert_eq!(week["closes_at"], format!("12:00{offset}"));
     let bare = services.iter().find(|s| s["id"] == drop_in.id).unwrap();
     assert!(bare.get("service_at_locations").is_none());
     assert!(bare.get("schedules").is_none());
+    assert!(bare.get("minimum_age").is_none());
     let listing = store.directory_listing().unwrap();
     let gaps = oruk::gaps(&listing);
     assert!(gaps
         .iter()
         .any(|g| g.contains("Drop-in by arrangement has no venue")));
     assert!(gaps.iter().any(|g| g.contains("no weekly day")));
+    assert!(!gaps.iter().any(|g| g.contains("no website")));
 
     // The same ids every time, so a directory updates its records.
     let again = report::make(&store, &request, ExportFormat::Json, &mut |_, _, _| {}).unwrap();
@@ -477,4 +651,29 @@ fn with_no_group_running_the_listing_says_so() {
     store.set_practice_details(&details()).unwrap();
     let err = store.directory_listing().unwrap_err();
     assert!(err.to_string().contains("no groups running"), "{err}");
+}
+
+#[test]
+fn a_persons_information_needs_come_with_every_list_they_are_in() {
+    let (_dir, mut store) = store();
+    let eve = person(&mut store, "Eve Marsh", large_print_needs());
+    let (group, _) = group_with(&mut store, &[&eve]);
+    let people = store.search_attendees("Eve", false).unwrap();
+    assert!(people[0].information_needs.large_print, "the people list");
+    let detail = store.group_detail(&group.id).unwrap();
+    assert!(
+        detail.members[0].information_needs.large_print,
+        "a group's members"
+    );
+    let waiting = store.referrals_awaiting_reply().unwrap();
+    let w = waiting
+        .referrals
+        .iter()
+        .find(|r| r.attendee_id == eve.id)
+        .unwrap();
+    assert!(w.information_needs.large_print, "awaiting a reply");
+    let due = store.episode_measures_due().unwrap();
+    let d = due.iter().find(|d| d.attendee_id == eve.id).unwrap();
+    assert!(d.information_needs.large_print, "measures due");
+    assert_eq!(d.information_needs, people[0].information_needs);
 }

@@ -814,6 +814,7 @@ fn the_programme_summary_counts_as_worked_out_by_hand() {
     assert_eq!((t.answered, t.answered_in_time, t.overdue), (1, 1, 2));
     assert_eq!(t.median_days_to_answer, Some(5.0));
     assert_eq!((t.came, t.median_days_to_first_session), (2, Some(8.0)));
+    assert_eq!(t.came_in_time, 2, "Ada after 5 days, Zoë after 11");
 
     assert_eq!(s.wellbeing.len(), 1);
     let w = &s.wellbeing[0];
@@ -945,6 +946,16 @@ fn answers_are_counted_in_days_across_a_month_boundary() {
     f.store
         .set_referral_status(&r.id, ReferralStatus::Accepted, "2025-02-14", "", None)
         .unwrap();
+    // First sessions across the month's end: Fay (20 Jan) and Hal (31 Jan)
+    // join on the last day of January and first come on 4 Feb, after 15
+    // days (late) and 4 (in time).
+    let feb4 = f.sessions[4].clone();
+    for p in [&fay, &hal] {
+        f.store
+            .add_member(&f.choir.id, &p.id, "2025-01-31")
+            .unwrap();
+        mark(&mut f.store, &feb4, p, Mark::Present);
+    }
 
     let january = f
         .store
@@ -962,6 +973,9 @@ fn answers_are_counted_in_days_across_a_month_boundary() {
         "Ada 5, Fay 13 and Hal 14 days; Zoë 24"
     );
     assert_eq!(t.median_days_to_answer, Some(13.5));
+    assert_eq!(t.came, 4);
+    assert_eq!(t.came_in_time, 3, "Ada 5, Zoë 11 and Hal 4 days; Fay 15");
+    assert_eq!(t.median_days_to_first_session, Some(8.0), "4, 5, 11, 15");
     // February received none of them.
     let february = f
         .store
@@ -994,7 +1008,8 @@ fn answers_are_counted_in_days_across_a_month_boundary() {
     for want in [
         "Answered within 10 days",
         "1 of 4 referrals; 4 answered in all, median 13.5 days to an answer",
-        "2 of 4 referrals came to a session, median 8 days from the referral",
+        "First session within 10 days",
+        "2 of 4 referrals; 4 came to a session in all, median 8 days from the referral",
     ] {
         assert!(all.contains(want), "{want} missing:\n{all}");
     }
@@ -1724,4 +1739,173 @@ fn a_report_read_from_the_store_is_laid_out_and_saved_after_the_store_is_closed(
     let e = report::read(&f.store, &request, ExportFormat::Json, &mut |_, _, _| {}).unwrap_err();
     assert_eq!(e.code(), "invalid");
     assert_eq!(e.field(), Some("format"));
+}
+
+#[test]
+fn the_message_back_names_each_group_once_and_offers_only_the_referrals_episode() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in_dir(dir.path()).unwrap();
+    let group = |store: &mut Store, name: &str| {
+        store
+            .create_group(&GroupInput {
+                name: name.into(),
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let choir = group(&mut store, "Tuesday Choir");
+    let drums = group(&mut store, "Friday Drums");
+    let ada = person(&mut store, "Ada Lovelace");
+    let mut input = AttendeeInput {
+        full_name: ada.full_name.clone(),
+        ..Default::default()
+    };
+    input.consent_share_outcomes = Consent {
+        given: true,
+        date: Some("2024-10-01".into()),
+    };
+    store.update_attendee(&ada.id, &input).unwrap();
+    // The choir, then the drums, then back to the choir: her memberships
+    // read current first, then newest joined (choir, drums, choir).
+    let m = store.add_member(&choir.id, &ada.id, "2024-11-01").unwrap();
+    store.end_membership(&m.id, "2025-01-05").unwrap();
+    let m = store.add_member(&drums.id, &ada.id, "2025-01-06").unwrap();
+    let old_choir = session_on(&mut store, &choir, "2024-12-03");
+    mark(&mut store, &old_choir, &ada, Mark::Present);
+    let drumming = session_on(&mut store, &drums, "2025-01-17");
+    mark(&mut store, &drumming, &ada, Mark::Present);
+    store.end_membership(&m.id, "2025-01-20").unwrap();
+    store.add_member(&choir.id, &ada.id, "2025-02-01").unwrap();
+    let back = session_on(&mut store, &choir, "2025-02-04");
+    mark(&mut store, &back, &ada, Mark::Present);
+
+    // With no referral, all of it; each group once.
+    let fb = store.referrer_feedback(&ada.id, "").unwrap();
+    assert_eq!(fb.groups, ["Tuesday Choir", "Friday Drums"]);
+    assert_eq!(fb.sessions_offered, 3);
+
+    // An earlier referral, ended; then the one the message answers.
+    let first = referral(&mut store, &ada, ReferralSource::GpLinkWorker, "2024-10-20");
+    store
+        .set_referral_status(&first.id, ReferralStatus::Completed, "2024-12-20", "", None)
+        .unwrap();
+    let latest = referral(
+        &mut store,
+        &ada,
+        ReferralSource::SocialPrescriber,
+        "2025-01-10",
+    );
+    let fb = store.referrer_feedback(&ada.id, "").unwrap();
+    assert_eq!(fb.referred_on.as_deref(), Some("2025-01-10"));
+    // Its episode runs from 10 January to now: the December choir session
+    // and the choir membership that ended on 5 January belong to the
+    // earlier referral.
+    let dates: Vec<&str> = fb.attended.iter().map(|a| a.date.as_str()).collect();
+    assert_eq!(dates, ["2025-01-17", "2025-02-04"]);
+    assert_eq!(fb.sessions_offered, 2);
+    assert_eq!(fb.groups, ["Tuesday Choir", "Friday Drums"]);
+
+    // Ended on 31 January: the choir she rejoined after is not part of it.
+    store
+        .set_referral_status(
+            &latest.id,
+            ReferralStatus::Completed,
+            "2025-01-31",
+            "",
+            None,
+        )
+        .unwrap();
+    let fb = store.referrer_feedback(&ada.id, "").unwrap();
+    let dates: Vec<&str> = fb.attended.iter().map(|a| a.date.as_str()).collect();
+    assert_eq!(dates, ["2025-01-17"]);
+    assert_eq!(fb.sessions_offered, 1);
+    assert_eq!(fb.groups, ["Friday Drums"]);
+}
+
+#[test]
+fn an_unverified_concept_is_left_out_of_a_message_back() {
+    use refrain_core::snomed;
+    let unverified: Vec<snomed::Concept> = snomed::TABLE
+        .iter()
+        .filter(|c| !c.verified)
+        .copied()
+        .collect();
+    assert!(
+        !unverified.is_empty(),
+        "the table keeps unverified concepts"
+    );
+    // The same filter every message back goes through.
+    let mut wanted = vec![(MessageHeading::SupportOffered, snomed::ARTS_BASED_THERAPY)];
+    wanted.extend(unverified.iter().map(|c| (MessageHeading::Outcomes, *c)));
+    let entries = snomed::entries(wanted);
+    let codes: Vec<&str> = entries.iter().map(|e| e.code.as_str()).collect();
+    assert_eq!(codes, [snomed::ARTS_BASED_THERAPY.id]);
+    for c in &unverified {
+        assert!(!codes.contains(&c.id), "{} was written", c.term);
+    }
+}
+
+#[test]
+fn the_start_measure_is_offered_beside_the_person_on_the_register_of_their_first_session() {
+    let (mut f, _, _) = programme_fixture();
+    let due_on = |store: &Store, s: &Session, who: &Attendee| {
+        store
+            .register(&s.id)
+            .unwrap()
+            .entries
+            .into_iter()
+            .find(|e| e.attendee_id == who.id)
+            .and_then(|e| e.measure_due)
+    };
+    let (ada, zoe) = (f.ada.clone(), f.zoe.clone());
+    let nora = person(&mut f.store, "Nora Noref");
+    f.store
+        .add_member(&f.choir.id, &nora.id, "2025-01-01")
+        .unwrap();
+    let (first, third) = (f.sessions[0].clone(), f.sessions[2].clone());
+    // Ada, referred on 2 January: at her first session, before any measure.
+    let due = due_on(&f.store, &first, &ada).expect("a start measure is due");
+    assert_eq!(
+        (
+            due.instrument_key.as_str(),
+            due.instrument_name.as_str(),
+            due.due
+        ),
+        (ONS4, "ONS4 personal wellbeing", Timing::Intake)
+    );
+    // Someone with no referral: nothing.
+    assert_eq!(due_on(&f.store, &first, &nora), None);
+    // Zoë, referred on 10 January, is due at her first session on the 21st.
+    assert!(due_on(&f.store, &third, &zoe).is_some());
+    // Once taken, it is not offered again.
+    ons4(
+        &mut f.store,
+        &ada,
+        Timing::Intake,
+        "2025-01-07",
+        [4, 5, 3, 7],
+    );
+    assert_eq!(due_on(&f.store, &first, &ada), None);
+    assert_eq!(due_on(&f.store, &third, &ada), None);
+    // A referral that ended is not measured at its start any more.
+    let zoe_ref = f.store.attendee_detail(&zoe.id).unwrap().referrals[0].clone();
+    f.store
+        .set_referral_status(
+            &zoe_ref.id,
+            ReferralStatus::Withdrawn,
+            "2025-01-20",
+            "",
+            None,
+        )
+        .unwrap();
+    assert_eq!(due_on(&f.store, &third, &zoe), None);
+    // Not before the session's day: a planned session far ahead offers none.
+    let later = session_on(&mut f.store, &f.choir, "2099-01-06");
+    assert!(f
+        .store
+        .register(&later.id)
+        .unwrap()
+        .entries
+        .iter()
+        .all(|e| e.measure_due.is_none()));
 }

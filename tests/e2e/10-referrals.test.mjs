@@ -206,6 +206,12 @@ test('a referral arrives, waits, is accepted, is measured at the start and the e
     await press('Open register', { startsWith: true });
     await heading(GROUP);
     const present = await app.waitForXPath(`//button[@aria-label=${xpathLiteral(`Present ${PERSON}`)}]`);
+    // Her first session: the register itself offers her start measure.
+    await app.waitForXPath(
+      `//li[@data-testid='register-row'][@aria-label=${xpathLiteral(PERSON)}]//button[starts-with(@aria-label, ${xpathLiteral(`Start measure due for ${PERSON}`)})]`,
+      { message: 'the start measure offered beside her on the register' },
+    );
+    await shot('10-register-start-measure.png');
     await present.click();
     await app.waitFor(async () => (await present.getAttribute('aria-pressed')) === 'true', { message: 'marked present' });
   });
@@ -228,15 +234,14 @@ test('a referral arrives, waits, is accepted, is measured at the start and the e
     await noDialog();
   });
 
-  await step(t, 'the referral is completed, and her page offers ONS4 at the end', async () => {
+  await step(t, 'the referral is completed, and ONS4 at the end is offered there and then', async () => {
     await nav('Attendees');
     await (await app.waitForXPath(`//main//a[normalize-space(.)=${xpathLiteral(PERSON)}]`)).click();
     await heading(PERSON);
     await press('Change status of the referral received', { startsWith: true });
     await choose('New status', 'Completed');
     await press('Save status');
-    await noDialog();
-    await press(`Take ${MEASURE} at the end`);
+    // Ended: the end measure opens at once, "at the end" already chosen.
     await app.waitForXPath(`//dialog[@open]//h2[normalize-space(.)=${xpathLiteral(`${MEASURE} at the end for ${PERSON}`)}]`);
     await answerOns4(END);
     await press('Save answers');

@@ -60,6 +60,13 @@ pub struct Group {
     pub end_time: Option<String>,
     pub capacity: Option<u32>,
     pub facilitators: String,
+    /// Who the group is for, in words (for a directory listing); may be
+    /// empty.
+    pub eligibility: String,
+    /// The youngest age the group takes, if it has one.
+    pub minimum_age: Option<u32>,
+    /// The oldest age the group takes, if it has one.
+    pub maximum_age: Option<u32>,
     pub archived: bool,
     /// People who are members today.
     pub member_count: u32,
@@ -82,6 +89,10 @@ pub struct GroupInput {
     pub end_time: String,
     pub capacity: Option<u32>,
     pub facilitators: String,
+    /// Who the group is for, in words, or empty.
+    pub eligibility: String,
+    pub minimum_age: Option<u32>,
+    pub maximum_age: Option<u32>,
 }
 
 /// A person in a group, with the dates they joined and left.
@@ -95,6 +106,8 @@ pub struct Membership {
     pub attendee_name: String,
     pub joined_on: String,
     pub left_on: Option<String>,
+    /// The person's information needs, shown beside their name.
+    pub information_needs: InformationNeeds,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -234,6 +247,8 @@ pub struct AttendeeSummary {
     /// Names of the groups the person is in today.
     pub groups: Vec<String>,
     pub archived: bool,
+    /// Shown beside the name in the people list.
+    pub information_needs: InformationNeeds,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -405,6 +420,8 @@ pub struct EpisodeDue {
     pub instrument_name: String,
     /// `intake` (the start) or `discharge` (the end).
     pub due: Timing,
+    /// The person's information needs, shown beside their name.
+    pub information_needs: InformationNeeds,
 }
 
 /// A referral that has had no answer yet, as listed on Today.
@@ -424,6 +441,8 @@ pub struct AwaitingReferral {
     pub days_waiting: u32,
     /// Past the deadline with no answer.
     pub overdue: bool,
+    /// The person's information needs, shown beside their name.
+    pub information_needs: InformationNeeds,
 }
 
 /// Every referral waiting for an answer, the longest waiting first.
@@ -593,6 +612,10 @@ pub struct RegisterEntry {
     pub carer_present: bool,
     /// Not a member of the group on the session's date.
     pub walk_in: bool,
+    /// The start measure of the person's referral, when it is due at this
+    /// session (it was referred before it and no start measure has been
+    /// taken since): offered beside them, for the therapist.
+    pub measure_due: Option<EpisodeDue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

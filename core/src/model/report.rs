@@ -195,6 +195,9 @@ pub struct ReferralTiming {
     /// Referrals whose person came to a session of these groups on or
     /// after the day it was received.
     pub came: u32,
+    /// Of those who came, how many first came within the practice's
+    /// deadline (the same count of days as for an answer).
+    pub came_in_time: u32,
     /// Median days from receiving the referral to the first session attended.
     pub median_days_to_first_session: Option<f64>,
 }

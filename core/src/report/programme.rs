@@ -89,15 +89,17 @@ pub fn answered_line(t: &ReferralTiming) -> (String, String) {
     (format!("Answered within {} days", t.response_days), text)
 }
 
-/// "First session": how many referred people came, and the median days
-/// from their referral to their first session.
+/// "First session within 14 days": how many of the period's referrals had
+/// their person at a first session in time, how many came at all, and the
+/// median days from the referral to that first session.
 pub fn first_session_line(t: &ReferralTiming) -> (String, String) {
     (
-        "Referral to first session".into(),
+        format!("First session within {} days", t.response_days),
         format!(
-            "{} of {} referrals came to a session, median {} from the referral",
-            t.came,
+            "{} of {} referrals; {} came to a session in all, median {} from the referral",
+            t.came_in_time,
             t.referrals,
+            t.came,
             days(t.median_days_to_first_session)
         ),
     )
@@ -348,7 +350,7 @@ pub const DEFINITIONS: &str = "Sessions planned: every session in the period, wh
     Answered: a referral's first acceptance, decline, start or completion, counted up to the day \
     the report is made; days are counted from the day it was received; the deadline is the \
     practice's. First session: the first of these groups' held sessions the person came to on or \
-    after the day the referral was received. Start and end: the practice's measure taken at \
+    after the day the referral was received, in time when within the same deadline. Start and end: the practice's measure taken at \
     intake on or after the day a referral was received, and the latest taken at discharge after \
     it by the same rater; the means are over the referrals with both. \
     Wellbeing: each person-session with complete answers before and after counts once; \
@@ -439,6 +441,10 @@ pub fn to_xlsx(s: &ProgrammeSummary) -> Result<Vec<u8>> {
         (
             "Referrals whose person came to a session",
             Some(f64::from(s.referral_timing.came)),
+        ),
+        (
+            "Referrals whose person came within the deadline",
+            Some(f64::from(s.referral_timing.came_in_time)),
         ),
         (
             "Median days from referral to first session",

@@ -20,6 +20,23 @@ const SELECT: &str = "SELECT id, full_name, preferred_name, date_of_birth, phone
         interpreter_language, needs_hearing_loop
     FROM attendee";
 
+/// A person's information needs as columns of `attendee a`, for a list
+/// that shows them beside each name; read back with [`needs_at`].
+pub(crate) const NEEDS_COLUMNS: &str = "a.needs_large_print, a.needs_easy_read, \
+     a.needs_contact_via_carer, a.needs_interpreter, a.interpreter_language, a.needs_hearing_loop";
+
+/// The information needs read from [`NEEDS_COLUMNS`], starting at `at`.
+pub(crate) fn needs_at(r: &Row<'_>, at: usize) -> rusqlite::Result<InformationNeeds> {
+    Ok(InformationNeeds {
+        large_print: r.get(at)?,
+        easy_read: r.get(at + 1)?,
+        contact_via_carer: r.get(at + 2)?,
+        interpreter: r.get(at + 3)?,
+        interpreter_language: r.get(at + 4)?,
+        hearing_loop: r.get(at + 5)?,
+    })
+}
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Attendee> {
     Ok(Attendee {
         id: r.get(0)?,
@@ -233,7 +250,8 @@ impl Store {
             "SELECT a.id, a.full_name, a.preferred_name, a.archived_at IS NOT NULL,
                     (SELECT group_concat(g.name, char(31)) FROM membership m
                        JOIN practice_group g ON g.id = m.group_id
-                      WHERE m.attendee_id = a.id AND {MEMBER_ON})
+                      WHERE m.attendee_id = a.id AND {MEMBER_ON}),
+                    {NEEDS_COLUMNS}
              FROM attendee a
              WHERE (:all OR a.archived_at IS NULL)
                AND a.id NOT IN (SELECT attendee_id FROM erasure)
@@ -256,6 +274,7 @@ impl Store {
                     full_name: r.get(1)?,
                     preferred_name: r.get(2)?,
                     archived: r.get(3)?,
+                    information_needs: needs_at(r, 5)?,
                     groups: groups
                         .map(|g| g.split('\u{1f}').map(str::to_string).collect())
                         .unwrap_or_default(),

@@ -4,13 +4,16 @@
 //! funder. Pure reading: the answers themselves are recorded as any other
 //! intake or discharge answers (`store::scores`).
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection};
 
+use super::attendees::{needs_at, NEEDS_COLUMNS};
 use super::{instruments, referrals, scores, Store};
 use crate::error::Result;
 use crate::model::{
-    EpisodeDue, EpisodeLine, EpisodeOutcome, PersonOutcomes, Referral, ReferralStatus, ScoreSet,
-    Timing,
+    EpisodeDue, EpisodeLine, EpisodeOutcome, InformationNeeds, PersonOutcomes, Referral,
+    ReferralStatus, ScoreSet, Timing,
 };
 use crate::outcomes::{Instrument, ScoreResult, Scored};
 
@@ -151,17 +154,17 @@ pub(crate) fn of_person(
 /// Every start or end measure due now, by name: people not archived with a
 /// referral neither declined nor archived.
 pub(crate) fn due(conn: &Connection) -> Result<Vec<EpisodeDue>> {
-    let people: Vec<(String, String)> = conn
-        .prepare_cached(
-            "SELECT DISTINCT a.id, a.full_name FROM attendee a
+    let people: Vec<(String, String, InformationNeeds)> = conn
+        .prepare_cached(&format!(
+            "SELECT DISTINCT a.id, a.full_name, {NEEDS_COLUMNS} FROM attendee a
              JOIN referral r ON r.attendee_id = a.id
              WHERE a.archived_at IS NULL AND r.archived_at IS NULL AND r.status <> 'declined'
-             ORDER BY a.full_name COLLATE NOCASE, a.id",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+             ORDER BY a.full_name COLLATE NOCASE, a.id"
+        ))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, needs_at(r, 2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
-    for (attendee_id, full_name) in people {
+    for (attendee_id, full_name, needs) in people {
         let refs = referrals::of_attendee(conn, &attendee_id)?;
         for e in of_person(conn, &attendee_id, &refs)? {
             if let Some(due) = e.due {
@@ -172,8 +175,71 @@ pub(crate) fn due(conn: &Connection) -> Result<Vec<EpisodeDue>> {
                     instrument_key: e.instrument_key,
                     instrument_name: e.instrument_name,
                     due,
+                    information_needs: needs.clone(),
                 });
             }
+        }
+    }
+    Ok(out)
+}
+
+/// Of these people, those whose start measure is due at a session on `on`:
+/// a referral received on or before that day, still open (not declined,
+/// withdrawn or completed), with no start measure taken since it arrived.
+/// Their first session is where it is offered; it stays due until taken.
+pub(crate) fn start_due_at(
+    conn: &Connection,
+    attendee_ids: &[String],
+    on: &str,
+) -> Result<HashMap<String, EpisodeDue>> {
+    let mut out = HashMap::new();
+    if attendee_ids.is_empty() {
+        return Ok(out);
+    }
+    // Only the people with such a referral are read further: one query for
+    // the register, not one per person.
+    let list = serde_json::to_string(attendee_ids).map_err(|e| {
+        crate::error::CoreError::Report(format!("the register could not be read ({e})"))
+    })?;
+    let referred: Vec<(String, String, InformationNeeds)> = conn
+        .prepare_cached(&format!(
+            "SELECT DISTINCT a.id, a.full_name, {NEEDS_COLUMNS} FROM attendee a
+             JOIN referral r ON r.attendee_id = a.id
+             WHERE a.id IN (SELECT value FROM json_each(?1))
+               AND r.archived_at IS NULL AND r.received_on <= ?2
+               AND r.status NOT IN ('declined', 'withdrawn', 'completed')"
+        ))?
+        .query_map(params![list, on], |r| {
+            Ok((r.get(0)?, r.get(1)?, needs_at(r, 2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (attendee_id, full_name, needs) in referred {
+        let refs = referrals::of_attendee(conn, &attendee_id)?;
+        let episodes = of_person(conn, &attendee_id, &refs)?;
+        let open = refs.iter().zip(episodes).filter(|(r, e)| {
+            r.received_on.as_str() <= on
+                && !matches!(
+                    r.status,
+                    ReferralStatus::Declined
+                        | ReferralStatus::Withdrawn
+                        | ReferralStatus::Completed
+                )
+                && e.start_on.is_none()
+        });
+        // The latest such referral, if more than one is open.
+        if let Some((_, e)) = open.max_by(|a, b| a.0.received_on.cmp(&b.0.received_on)) {
+            out.insert(
+                attendee_id.clone(),
+                EpisodeDue {
+                    attendee_id,
+                    full_name,
+                    referral_id: e.referral_id,
+                    instrument_key: e.instrument_key,
+                    instrument_name: e.instrument_name,
+                    due: Timing::Intake,
+                    information_needs: needs,
+                },
+            );
         }
     }
     Ok(out)

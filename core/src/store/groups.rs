@@ -21,7 +21,7 @@ fn select() -> String {
                 (SELECT count(*) FROM membership m WHERE m.group_id = g.id AND {MEMBER_ON}),
                 (SELECT min(s.date) FROM session s
                   WHERE s.group_id = g.id AND s.date >= :on AND s.status = 'planned'),
-                g.created_at, g.updated_at
+                g.created_at, g.updated_at, g.eligibility, g.minimum_age, g.maximum_age
          FROM practice_group g LEFT JOIN venue v ON v.id = g.venue_id"
     )
 }
@@ -38,6 +38,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Group> {
         end_time: r.get(7)?,
         capacity: r.get(8)?,
         facilitators: r.get(9)?,
+        eligibility: r.get(15)?,
+        minimum_age: r.get(16)?,
+        maximum_age: r.get(17)?,
         archived: r.get(10)?,
         member_count: r.get(11)?,
         next_session: r.get(12)?,
@@ -84,6 +87,9 @@ struct Clean {
     end_time: Option<String>,
     capacity: Option<u32>,
     facilitators: String,
+    eligibility: String,
+    minimum_age: Option<u32>,
+    maximum_age: Option<u32>,
 }
 
 fn clean(conn: &Connection, input: &GroupInput) -> Result<Clean> {
@@ -110,8 +116,34 @@ fn clean(conn: &Connection, input: &GroupInput) -> Result<Clean> {
             "Capacity must be at least 1, or left empty.",
         ));
     }
+    for (field, age) in [
+        ("minimumAge", input.minimum_age),
+        ("maximumAge", input.maximum_age),
+    ] {
+        if age.is_some_and(|a| a > 120) {
+            return Err(CoreError::invalid(
+                field,
+                "An age is a number of years from 0 to 120, or left empty.",
+            ));
+        }
+    }
+    if let (Some(lo), Some(hi)) = (input.minimum_age, input.maximum_age) {
+        if lo > hi {
+            return Err(CoreError::invalid(
+                "maximumAge",
+                "The oldest age can't be below the youngest.",
+            ));
+        }
+    }
     Ok(Clean {
         name,
+        eligibility: validate::long_text(
+            "eligibility",
+            "who the group is for",
+            &input.eligibility,
+        )?,
+        minimum_age: input.minimum_age,
+        maximum_age: input.maximum_age,
         description,
         venue_id: venue_id.map(str::to_string),
         weekday: input.weekday.map(Weekday::number),
@@ -131,8 +163,9 @@ pub(crate) fn create(conn: &Connection, input: &GroupInput) -> Result<Group> {
     let id = new_id();
     conn.execute(
         "INSERT INTO practice_group (id, name, description, venue_id, weekday, start_time,
-             end_time, capacity, facilitators, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+             end_time, capacity, facilitators, created_at, updated_at, eligibility,
+             minimum_age, maximum_age)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)",
         params![
             id,
             c.name,
@@ -143,14 +176,18 @@ pub(crate) fn create(conn: &Connection, input: &GroupInput) -> Result<Group> {
             c.end_time,
             c.capacity,
             c.facilitators,
-            now()
+            now(),
+            c.eligibility,
+            c.minimum_age,
+            c.maximum_age
         ],
     )?;
     get(conn, &id)
 }
 
 const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.group_id, g.name, m.attendee_id, a.full_name,
-        m.joined_on, m.left_on
+        m.joined_on, m.left_on, a.needs_large_print, a.needs_easy_read,
+        a.needs_contact_via_carer, a.needs_interpreter, a.interpreter_language, a.needs_hearing_loop
     FROM membership m
     JOIN practice_group g ON g.id = m.group_id
     JOIN attendee a ON a.id = m.attendee_id";
@@ -164,6 +201,7 @@ pub(crate) fn membership_from_row(r: &Row<'_>) -> rusqlite::Result<Membership> {
         attendee_name: r.get(4)?,
         joined_on: r.get(5)?,
         left_on: r.get(6)?,
+        information_needs: super::attendees::needs_at(r, 7)?,
     })
 }
 
@@ -292,7 +330,8 @@ impl Store {
             tx.execute(
                 "UPDATE practice_group SET name = ?2, description = ?3, venue_id = ?4,
                      weekday = ?5, start_time = ?6, end_time = ?7, capacity = ?8,
-                     facilitators = ?9, updated_at = ?10
+                     facilitators = ?9, updated_at = ?10, eligibility = ?11,
+                     minimum_age = ?12, maximum_age = ?13
                  WHERE id = ?1",
                 params![
                     id,
@@ -304,7 +343,10 @@ impl Store {
                     c.end_time,
                     c.capacity,
                     c.facilitators,
-                    now()
+                    now(),
+                    c.eligibility,
+                    c.minimum_age,
+                    c.maximum_age
                 ],
             )?;
             get(tx, id)

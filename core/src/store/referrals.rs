@@ -111,13 +111,33 @@ pub fn first_answer(history: &[ReferralStatusChange]) -> Option<&ReferralStatusC
     history.iter().find(|h| ANSWERS.contains(&h.status))
 }
 
+/// The days a referral's episode covers: from the day it was received to
+/// the day it ended (completed, withdrawn or declined, as it stands now),
+/// or to today while it is open. Both days included; `None` for no end.
+pub fn episode_span(r: &Referral) -> (String, Option<String>) {
+    let ended = matches!(
+        r.status,
+        ReferralStatus::Completed | ReferralStatus::Withdrawn | ReferralStatus::Declined
+    );
+    let end = ended
+        .then(|| {
+            r.history
+                .iter()
+                .filter(|h| h.status == r.status)
+                .map(|h| h.changed_on.clone())
+                .max()
+        })
+        .flatten();
+    (r.received_on.clone(), end)
+}
+
 /// Every referral not yet answered nor withdrawn, of people not archived,
 /// the longest waiting first, as it stands on `on`.
 pub(crate) fn awaiting(conn: &Connection, on: NaiveDate) -> Result<AwaitingReplies> {
     let days = settings(conn)?.referral_response_days;
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.id, r.attendee_id, a.full_name, r.source, r.referrer_name,
-                r.referrer_organisation, r.received_on
+                r.referrer_organisation, r.received_on, {}
          FROM referral r JOIN attendee a ON a.id = r.attendee_id
          WHERE r.archived_at IS NULL AND a.archived_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM referral_status_change c
@@ -125,7 +145,8 @@ pub(crate) fn awaiting(conn: &Connection, on: NaiveDate) -> Result<AwaitingRepli
                               AND c.status IN ('accepted', 'declined', 'started', 'completed',
                                                'withdrawn'))
          ORDER BY r.received_on, a.full_name COLLATE NOCASE, r.id",
-    )?;
+        super::attendees::NEEDS_COLUMNS
+    ))?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -135,11 +156,13 @@ pub(crate) fn awaiting(conn: &Connection, on: NaiveDate) -> Result<AwaitingRepli
             r.get::<_, String>(4)?,
             r.get::<_, String>(5)?,
             r.get::<_, String>(6)?,
+            super::attendees::needs_at(r, 7)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (referral_id, attendee_id, full_name, source, name, organisation, received_on) = row?;
+        let (referral_id, attendee_id, full_name, source, name, organisation, received_on, needs) =
+            row?;
         let received = validate::date("receivedOn", &received_on)?;
         out.push(AwaitingReferral {
             referral_id,
@@ -151,6 +174,7 @@ pub(crate) fn awaiting(conn: &Connection, on: NaiveDate) -> Result<AwaitingRepli
             days_waiting: (on - received).num_days().max(0) as u32,
             overdue: is_overdue(received, days, on),
             received_on,
+            information_needs: needs,
         });
     }
     Ok(AwaitingReplies {

@@ -52,10 +52,20 @@ fn entries(conn: &Connection, session: &Session) -> Result<Vec<RegisterEntry>> {
                 mark: r.get(6)?,
                 carer_present: r.get(7)?,
                 walk_in: r.get(8)?,
+                measure_due: None,
             })
         },
     )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut entries: Vec<RegisterEntry> = rows.collect::<rusqlite::Result<_>>()?;
+    // A start measure is offered once the session's day has come.
+    if session.date <= fmt_date(today()) && session.status != SessionStatus::Cancelled {
+        let ids: Vec<String> = entries.iter().map(|e| e.attendee_id.clone()).collect();
+        let mut due = super::episodes::start_due_at(conn, &ids, &session.date)?;
+        for e in &mut entries {
+            e.measure_due = due.remove(&e.attendee_id);
+        }
+    }
+    Ok(entries)
 }
 
 fn register(conn: &Connection, session_id: &str) -> Result<Register> {

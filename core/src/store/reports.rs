@@ -276,6 +276,7 @@ pub(crate) fn programme(
             median_days_to_answer: None,
             overdue: 0,
             came: 0,
+            came_in_time: 0,
             median_days_to_first_session: None,
         },
         episodes: Vec::new(),
@@ -450,6 +451,7 @@ fn referral_timing(
         median_days_to_answer: None,
         overdue: 0,
         came: 0,
+        came_in_time: 0,
         median_days_to_first_session: None,
     };
     let in_groups = |group_id: &str| group_ids.contains(&group_id);
@@ -489,6 +491,9 @@ fn referral_timing(
         if let Some((_, date)) = dates.iter().find(|(g, _)| in_groups(g)) {
             let on = validate::date("date", date)?;
             t.came += 1;
+            if referrals::answered_in_time(received, response_days, on) {
+                t.came_in_time += 1;
+            }
             to_session.push((on - received).num_days());
         }
     }
@@ -634,17 +639,38 @@ pub(crate) fn referrer_feedback(
         }
         None => None,
     };
-    let history = attendance_of(conn, attendee_id)?;
+    // The support offered is that of the referral's episode (from its
+    // receipt to its end, or to now), not of every visit the person ever
+    // made.
+    let span = latest.map(referrals::episode_span);
+    let within = |date: &str| match &span {
+        None => true,
+        Some((from, to)) => date >= from.as_str() && to.as_deref().is_none_or(|to| date <= to),
+    };
+    let history: Vec<AttendanceHistoryEntry> = attendance_of(conn, attendee_id)?
+        .into_iter()
+        .filter(|a| within(&a.date))
+        .collect();
     let attended: Vec<AttendanceHistoryEntry> = history
         .iter()
         .filter(|a| a.mark.attended())
         .cloned()
         .collect();
-    let mut group_list: Vec<String> = groups::memberships_of_attendee(conn, attendee_id)?
-        .into_iter()
-        .map(|m| m.group_name)
-        .collect();
-    group_list.dedup();
+    // Each group once (a person who left and came back has two
+    // memberships, not always side by side), if it overlaps the episode.
+    let mut group_list: Vec<String> = Vec::new();
+    for m in groups::memberships_of_attendee(conn, attendee_id)? {
+        let overlaps = match &span {
+            None => true,
+            Some((from, to)) => {
+                to.as_deref().is_none_or(|to| m.joined_on.as_str() <= to)
+                    && m.left_on.as_deref().is_none_or(|left| left > from.as_str())
+            }
+        };
+        if overlaps && !group_list.contains(&m.group_name) {
+            group_list.push(m.group_name);
+        }
+    }
 
     let mut measures = Vec::new();
     for h in store.person_outcomes(attendee_id)?.instruments {
@@ -711,7 +737,7 @@ pub(crate) fn referrer_feedback(
 
 /// The SNOMED CT codes a message back carries: the referral (the first
 /// contact of the episode) and, once the person came, the support offered.
-/// Only verified concepts are written (`crate::snomed`).
+/// Only verified concepts are written (`crate::snomed::entries`).
 fn message_codes(referred: bool, attended: bool) -> Vec<CodedEntry> {
     use crate::snomed::{self, Concept};
     let mut wanted: Vec<(MessageHeading, Concept)> = Vec::new();
@@ -724,17 +750,7 @@ fn message_codes(referred: bool, attended: bool) -> Vec<CodedEntry> {
     if attended {
         wanted.push((MessageHeading::SupportOffered, snomed::ARTS_BASED_THERAPY));
     }
-    wanted
-        .into_iter()
-        .filter(|(_, c)| c.verified)
-        .map(|(heading, c)| CodedEntry {
-            heading,
-            system: snomed::SYSTEM.into(),
-            code: c.id.into(),
-            term: c.term.into(),
-            checked_against: c.checked_against.iter().map(|s| s.to_string()).collect(),
-        })
-        .collect()
+    snomed::entries(wanted)
 }
 
 pub(crate) fn subject_access(

@@ -1303,6 +1303,17 @@ BEGIN
 END;
 "#;
 
+/// Who a group is for, as a directory lists it: in words, and an optional
+/// youngest and oldest age. On the group's row, so shared and audited with
+/// it.
+const V16_GROUP_ELIGIBILITY: &str = r#"
+ALTER TABLE practice_group ADD COLUMN eligibility TEXT NOT NULL DEFAULT '';
+ALTER TABLE practice_group ADD COLUMN minimum_age INTEGER
+    CHECK (minimum_age IS NULL OR minimum_age BETWEEN 0 AND 120);
+ALTER TABLE practice_group ADD COLUMN maximum_age INTEGER
+    CHECK (maximum_age IS NULL OR maximum_age BETWEEN 0 AND 120);
+"#;
+
 /// Every migration, oldest first. Its length is the schema version this build
 /// writes.
 pub fn migrations() -> Migrations<'static> {
@@ -1322,8 +1333,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V13_LYRICS).foreign_key_check(),
         M::up(V14_CARRIER),
         M::up(V15_RECORD_SEEN),
+        M::up(V16_GROUP_ELIGIBILITY),
     ])
 }
 
 /// The schema version this build of Refrain writes.
-pub const SCHEMA_VERSION: u32 = 15;
+pub const SCHEMA_VERSION: u32 = 16;

@@ -19,7 +19,20 @@ startTime: string | null,
 /**
  * `HH:MM`
  */
-endTime: string | null, capacity: number | null, facilitators: string, archived: boolean, 
+endTime: string | null, capacity: number | null, facilitators: string, 
+/**
+ * Who the group is for, in words (for a directory listing); may be
+ * empty.
+ */
+eligibility: string, 
+/**
+ * The youngest age the group takes, if it has one.
+ */
+minimumAge: number | null, 
+/**
+ * The oldest age the group takes, if it has one.
+ */
+maximumAge: number | null, archived: boolean, 
 /**
  * People who are members today.
  */
@@ -37,9 +50,17 @@ startTime: string,
 /**
  * `HH:MM`, or empty.
  */
-endTime: string, capacity: number | null, facilitators: string, };
+endTime: string, capacity: number | null, facilitators: string, 
+/**
+ * Who the group is for, in words, or empty.
+ */
+eligibility: string, minimumAge: number | null, maximumAge: number | null, };
 
-export type Membership = { id: string, groupId: string, groupName: string, attendeeId: string, attendeeName: string, joinedOn: string, leftOn: string | null, };
+export type Membership = { id: string, groupId: string, groupName: string, attendeeId: string, attendeeName: string, joinedOn: string, leftOn: string | null, 
+/**
+ * The person's information needs, shown beside their name.
+ */
+informationNeeds: InformationNeeds, };
 
 export type GroupDetail = { group: Group, 
 /**
@@ -99,7 +120,11 @@ export type AttendeeSummary = { id: string, fullName: string, preferredName: str
 /**
  * Names of the groups the person is in today.
  */
-groups: Array<string>, archived: boolean, };
+groups: Array<string>, archived: boolean, 
+/**
+ * Shown beside the name in the people list.
+ */
+informationNeeds: InformationNeeds, };
 
 export type ReferralSource = "gpLinkWorker" | "socialPrescriber" | "localOrganisation" | "careHome" | "memoryClinic" | "selfOrFamily" | "other";
 
@@ -181,7 +206,11 @@ daysWaiting: number,
 /**
  * Past the deadline with no answer.
  */
-overdue: boolean, };
+overdue: boolean, 
+/**
+ * The person's information needs, shown beside their name.
+ */
+informationNeeds: InformationNeeds, };
 
 export type AwaitingReplies = { responseDays: number, referrals: Array<AwaitingReferral>, overdue: number, };
 
@@ -215,6 +244,11 @@ overdue: number,
  * after the day it was received.
  */
 came: number, 
+/**
+ * Of those who came, how many first came within the practice's
+ * deadline (the same count of days as for an answer).
+ */
+cameInTime: number, 
 /**
  * Median days from receiving the referral to the first session attended.
  */
@@ -269,7 +303,11 @@ export type EpisodeDue = { attendeeId: string, fullName: string, referralId: str
 /**
  * `intake` (the start) or `discharge` (the end).
  */
-due: Timing, };
+due: Timing, 
+/**
+ * The person's information needs, shown beside their name.
+ */
+informationNeeds: InformationNeeds, };
 
 export type AttendanceHistoryEntry = { sessionId: string, groupName: string, date: string, mark: Mark, carerPresent: boolean, walkIn: boolean, };
 
@@ -351,7 +389,13 @@ mark: Mark | null, carerPresent: boolean,
 /**
  * Not a member of the group on the session's date.
  */
-walkIn: boolean, };
+walkIn: boolean, 
+/**
+ * The start measure of the person's referral, when it is due at this
+ * session (it was referred before it and no start measure has been
+ * taken since): offered beside them, for the therapist.
+ */
+measureDue: EpisodeDue | null, };
 
 export type Register = { session: Session, groupArchived: boolean, 
 /**

@@ -9,13 +9,29 @@ import Attendees from '../screens/Attendees.svelte';
 
 const m = vi.mocked(api);
 
+const NO_NEEDS = {
+  largePrint: false,
+  easyRead: false,
+  contactViaCarer: false,
+  interpreter: false,
+  interpreterLanguage: '',
+  hearingLoop: false,
+};
+
 beforeEach(() => {
   vi.clearAllMocks();
   vi.useFakeTimers({ shouldAdvanceTime: true });
   m.listAttendees.mockImplementation(async (query: string) =>
     [
-      { id: 'A1', fullName: 'Margaret Ellis', preferredName: 'Peggy', groups: ['Singing for the Brain'], archived: false },
-      { id: 'A2', fullName: 'Arthur Bennett', preferredName: '', groups: [], archived: false },
+      {
+        id: 'A1',
+        fullName: 'Margaret Ellis',
+        preferredName: 'Peggy',
+        groups: ['Singing for the Brain'],
+        archived: false,
+        informationNeeds: { ...NO_NEEDS, largePrint: true, contactViaCarer: true },
+      },
+      { id: 'A2', fullName: 'Arthur Bennett', preferredName: '', groups: [], archived: false, informationNeeds: NO_NEEDS },
     ].filter((p) => p.fullName.toLowerCase().includes(query.toLowerCase())),
   );
 });
@@ -56,5 +72,14 @@ describe('Attendees search', () => {
     await user.type(screen.getByLabelText('Search by name'), 'Zed');
     await vi.advanceTimersByTimeAsync(200);
     expect(await screen.findByText('No one found called "Zed".')).toBeTruthy();
+  });
+
+  it('shows each person\'s information needs beside their name, and nothing for someone with none', async () => {
+    render(Attendees);
+    const signs = await screen.findAllByRole('list', { name: /^Information needs of / });
+    expect(signs.map((s) => s.getAttribute('aria-label'))).toEqual(['Information needs of Margaret Ellis']);
+    const words = Array.from(signs[0].querySelectorAll('li')).map((li) => li.textContent?.trim());
+    expect(words).toEqual(expect.arrayContaining(['Large print']));
+    expect(words.length).toBe(2);
   });
 });

@@ -58,6 +58,9 @@ async function room() {
     endTime: '',
     capacity: null,
     facilitators: '',
+    eligibility: '',
+    minimumAge: null,
+    maximumAge: null,
   });
   const dolly = await api.createAttendee({ ...PERSON, fullName: 'Dolores Byrne', preferredName: 'Dolly' });
   const arthur = await api.createAttendee({ ...PERSON, fullName: 'Arthur Bennett' });

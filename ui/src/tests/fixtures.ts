@@ -48,6 +48,7 @@ export function entry(over: Partial<RegisterEntry> = {}): RegisterEntry {
     mark: null,
     carerPresent: false,
     walkIn: false,
+    measureDue: null,
     ...over,
   };
 }

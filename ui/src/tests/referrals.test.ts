@@ -154,6 +154,9 @@ describe('start and end measures of a referral', () => {
       endTime: '',
       capacity: null,
       facilitators: '',
+      eligibility: '',
+      minimumAge: null,
+      maximumAge: null,
     });
     await api.addMember(group.id, p.id, addDays(todayIso(), -8));
     const session = await api.createSession({
@@ -168,6 +171,13 @@ describe('start and end measures of a referral', () => {
 
     openApp();
     const user = userEvent.setup();
+    // Her first session's register offers the start beside her, as the core says.
+    router.go(`#/sessions/${session.id}`);
+    const row = await screen.findByRole('listitem', { name: 'Eve Measured' });
+    expect(
+      within(row).getByRole('button', { name: 'Start measure due for Eve Measured: take ONS4 personal wellbeing now' }),
+    ).toBeTruthy();
+    router.go('#/today');
     const take = await screen.findByRole('button', { name: 'Take ONS4 personal wellbeing at the start for Eve Measured' });
     const due = screen.getByRole('region', { name: 'Measures due' });
     expect(due.textContent).toContain('They have come to a session since the referral.');
@@ -187,12 +197,15 @@ describe('start and end measures of a referral', () => {
     await screen.findByText('ONS4 personal wellbeing at the start is saved for Eve Measured.');
     await waitFor(() => expect(screen.queryByRole('region', { name: 'Measures due' })).toBeNull());
 
-    // The referral ends: its end is due on the person's page.
-    await api.setReferralStatus(referral.id, 'completed', todayIso(), '');
+    // The referral is ended on the person's page: its end measure opens
+    // there and then, "at the end" already chosen.
     router.go(`#/attendees/${p.id}`);
-    const end = await screen.findByRole('button', { name: 'Take ONS4 personal wellbeing at the end' });
-    await user.click(end);
+    await user.click(await screen.findByRole('button', { name: /^Change status of the referral received/ }));
+    const statusDialog = await screen.findByRole('dialog', { name: "Change the referral's status" });
+    await user.selectOptions(within(statusDialog).getByLabelText('New status'), 'completed');
+    await user.click(within(statusDialog).getByRole('button', { name: 'Save status' }));
     const endDialog = await screen.findByRole('dialog', { name: 'ONS4 personal wellbeing at the end for Eve Measured' });
+    expect(endDialog.textContent).toContain('The referral has ended');
     expect((within(endDialog).getByLabelText('Discharge') as HTMLInputElement).checked).toBe(true);
     const answerEnd = async (question: RegExp, value: string) => {
       const q = within(endDialog).getByRole('group', { name: question });
@@ -203,7 +216,7 @@ describe('start and end measures of a referral', () => {
     await answerEnd(/happy/, '6');
     await answerEnd(/anxious/, '3');
     await user.click(within(endDialog).getByRole('button', { name: 'Save answers' }));
-    await screen.findByText('ONS4 personal wellbeing is saved for Eve Measured.');
+    await screen.findByText('ONS4 personal wellbeing at the end is saved for Eve Measured.');
     const table = await screen.findByRole('table', { name: /ONS4 personal wellbeing at the start and the end/ });
     const rows = () =>
       within(table)

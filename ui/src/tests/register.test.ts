@@ -148,6 +148,35 @@ describe('register layout', () => {
   });
 });
 
+describe('measures on the register', () => {
+  it('offers the start measure beside the person the core says is due, and no one else', async () => {
+    const due = {
+      attendeeId: 'A2',
+      fullName: 'Arthur Bennett',
+      referralId: 'R2',
+      instrumentKey: 'ons4',
+      instrumentName: 'ONS4',
+      due: 'intake' as const,
+      informationNeeds: entry().informationNeeds,
+    };
+    await open(
+      register({
+        entries: [
+          entry(),
+          entry({ attendeeId: 'A2', fullName: 'Arthur Bennett', preferredName: '', carerName: '', accessNeeds: '', measureDue: due }),
+        ],
+      }),
+    );
+    const button = within(row('Arthur Bennett')).getByRole('button', {
+      name: 'Start measure due for Arthur Bennett: take ONS4 now',
+    });
+    expect(button.textContent!.trim()).toBe('Start measure due: ONS4');
+    expect(within(row('Margaret Ellis')).queryByRole('button', { name: /measure due/ })).toBeNull();
+    // Part of the row's roving tab order: out of it until the row has focus.
+    expect(button.getAttribute('tabindex')).toBe('-1');
+  });
+});
+
 describe('register keyboard', () => {
   it('P, L, E, A and S mark the focused row', async () => {
     const user = await open();
@@ -454,7 +483,7 @@ describe('walk-ins', () => {
   it('picking someone found by search sends {kind:"existing", attendeeId}', async () => {
     const user = await open();
     m.listAttendees.mockResolvedValue([
-      { id: 'A9', fullName: 'Kwame Mensah', preferredName: '', groups: [], archived: false },
+      { id: 'A9', fullName: 'Kwame Mensah', preferredName: '', groups: [], archived: false, informationNeeds: entry().informationNeeds },
     ]);
     m.addWalkIn.mockImplementation(async () =>
       register({ entries: [...register().entries, entry({ attendeeId: 'A9', fullName: 'Kwame Mensah', walkIn: true, mark: 'present' })] }),
@@ -472,7 +501,7 @@ describe('walk-ins', () => {
 
   it('shows a conflict from the core inside the dialog', async () => {
     const user = await open();
-    m.listAttendees.mockResolvedValue([{ id: 'A9', fullName: 'Kwame Mensah', preferredName: '', groups: [], archived: false }]);
+    m.listAttendees.mockResolvedValue([{ id: 'A9', fullName: 'Kwame Mensah', preferredName: '', groups: [], archived: false, informationNeeds: entry().informationNeeds }]);
     m.addWalkIn.mockRejectedValue({ code: 'conflict', message: "Kwame Mensah's record is archived.", field: null });
     await user.click(screen.getByRole('button', { name: 'Add walk-in' }));
     const dialog = screen.getByRole('dialog');

@@ -35,6 +35,9 @@ const group = (id: string, name: string, archived = false): Group => ({
   endTime: '12:00',
   capacity: null,
   facilitators: '',
+  eligibility: '',
+  minimumAge: null,
+  maximumAge: null,
   archived,
   memberCount: 3,
   nextSession: null,
@@ -206,9 +209,21 @@ describe('Reports', () => {
         medianDaysToAnswer: 13.5,
         overdue: 1,
         came: 2,
+        cameInTime: 1,
         medianDaysToFirstSession: 8,
       },
-      episodes: [],
+      episodes: [
+        {
+          instrumentName: 'ONS4',
+          rater: 'self',
+          started: 3,
+          both: 2,
+          lines: [
+            { label: 'Overall', start: 4.5, end: 6.25, change: 1.75, lowerIsBetter: false, better: true },
+            { label: 'Anxious yesterday', start: 6, end: 3, change: -3, lowerIsBetter: true, better: true },
+          ],
+        },
+      ],
       wellbeing: [],
       narrative: '',
       stamp: { producedAt: '', producedBy: '', appVersion: '', recordsAsOf: '' },
@@ -222,7 +237,14 @@ describe('Reports', () => {
     expect(text).toContain(
       'Answered within 14 days 2 of 4 referrals; 3 answered in all, median 13.5 days to an answer; 1 waiting past the deadline now',
     );
-    expect(text).toContain('Referral to first session 2 of 4 referrals came to a session, median 8 days from the referral');
+    expect(text).toContain('First session within 14 days 1 of 4 referrals; 2 came to a session in all, median 8 days from the referral');
+    // The mean start, end and change the files hold, not only the counts.
+    const means = screen.getByRole('table', { name: /ONS4 \(.*\): means of the 2 referrals/ });
+    const rows = within(means)
+      .getAllByRole('row')
+      .map((r) => Array.from(r.querySelectorAll('th, td'), (c) => c.textContent!.trim()).join(' '));
+    expect(rows).toContain('Overall 4.5 6.25 +1.75 (better)');
+    expect(rows).toContain('Anxious yesterday 6 3 −3 (better)');
   });
 });
 
