@@ -252,6 +252,41 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     execFileSync('pdftoppm', ['-png', '-r', '50', '-f', '1', '-l', '1', join(folder, 'About this music.pdf'), join(ARTIFACTS, '07-handover-sheet')]);
   });
 
+  await step(t, 'a review date puts the playlist on Today', async () => {
+    const d = new Date();
+    const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    await fill('Review how it is working on', today);
+    await press('Save review date');
+    await nav('Today');
+    const due = await text("//section[.//h2[normalize-space(.)='Playlists due for review']]", 'the reviews due');
+    assert.match(due, new RegExp(`Margaret's favourites\\s*For ${PERSON}, due today\\.`));
+    await audited('today-with-a-review-due');
+  });
+
+  await step(t, 'the prescription: its playlist chosen, edited, and handed over', async () => {
+    await nav('Attendees');
+    await press(PERSON);
+    await heading(PERSON);
+    await choose('Playlist made for it', "Margaret's favourites");
+    await control("Open Margaret's favourites");
+    await press('Edit prescription', { startsWith: true });
+    await fill('More on what it is for', 'Half an hour before her bath, and at bedtime');
+    await audited('prescription-edit-form');
+    await press('Save prescription');
+    await noDialog();
+    await press('Change prescription status', { startsWith: true });
+    await choose('New status', 'Handed over');
+    await fill('Note about the change', 'Pack given to her son');
+    await audited('prescription-status-form');
+    await press('Save status');
+    await noDialog();
+    const block = await text("//*[@role='group' and .//h4[normalize-space(.)='Playlist prescription']]", 'the prescription');
+    assert.match(block, /Half an hour before her bath, and at bedtime/);
+    assert.match(block, /Handed over on [^:]+: Pack given to her son/);
+    assert.match(block, /Requested on/);
+    await audited('person-page-prescription-handed-over');
+  });
+
   await step(t, "the register flags it: whose, and why", async () => {
     await nav('Today');
     await press(`Open register for ${GROUP}`, { startsWith: true });

@@ -33,6 +33,7 @@ export const TYPED = [
   'Grew up in Bootle',
   'Sang in the chapel choir',
   'Hummed along and smiled',
+  'Pack given to her son',
   'Feeling calm before bathing',
   // 10-referrals: the person, the referrer, the answer and the summary.
   'Rosa Lindqvist',
