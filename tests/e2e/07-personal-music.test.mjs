@@ -272,7 +272,7 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     await press('Edit prescription', { startsWith: true });
     await fill('More on what it is for', 'Half an hour before her bath, and at bedtime');
     await audited('prescription-edit-form');
-    await press('Save prescription');
+    await press('Save changes');
     await noDialog();
     await press('Change prescription status', { startsWith: true });
     await choose('New status', 'Handed over');

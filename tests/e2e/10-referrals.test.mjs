@@ -208,7 +208,7 @@ test('a referral arrives, waits, is accepted, is measured at the start and the e
     const present = await app.waitForXPath(`//button[@aria-label=${xpathLiteral(`Present ${PERSON}`)}]`);
     // Her first session: the register itself offers her start measure.
     await app.waitForXPath(
-      `//li[@data-testid='register-row'][@aria-label=${xpathLiteral(PERSON)}]//button[starts-with(@aria-label, ${xpathLiteral(`Start measure due for ${PERSON}`)})]`,
+      `//li[@data-testid='register-row'][@aria-label=${xpathLiteral(PERSON)}]//button[starts-with(@aria-label, 'Start measure due:') and contains(@aria-label, ${xpathLiteral(`, for ${PERSON}.`)})]`,
       { message: 'the start measure offered beside her on the register' },
     );
     await shot('10-register-start-measure.png');

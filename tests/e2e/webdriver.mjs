@@ -221,7 +221,30 @@ export class Session {
   /** Save a PNG of the window, once the page has drawn its latest changes. */
   async screenshot(file) {
     await this.executeScript('return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))');
-    const b64 = await this.cmd('GET', '/screenshot');
+    // WebKitWebDriver takes the picture after the window's next paint. The
+    // app draws without WebKit's compositing mode (docs/performance.md), so
+    // a screen where nothing changes (the words, Now playing when paused)
+    // never paints again and the picture would never come: while it is
+    // taken, a 1-pixel mark that cannot be seen (its colour fully
+    // transparent, changing only in its alpha of 0 or 1/255) is repainted
+    // every 50 ms.
+    await this.executeScript(`
+      const mark = document.createElement('div');
+      mark.id = 'refrain-e2e-paint';
+      mark.setAttribute('aria-hidden', 'true');
+      mark.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+      document.documentElement.appendChild(mark);
+      let on = false;
+      window.__refrainPaint = setInterval(() => {
+        on = !on;
+        mark.style.background = on ? 'rgba(0,0,0,0.004)' : 'rgba(0,0,0,0)';
+      }, 50);`);
+    let b64;
+    try {
+      b64 = await this.cmd('GET', '/screenshot');
+    } finally {
+      await this.executeScript(`clearInterval(window.__refrainPaint); document.getElementById('refrain-e2e-paint')?.remove();`);
+    }
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, Buffer.from(b64, 'base64'));
     return file;

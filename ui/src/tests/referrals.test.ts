@@ -175,7 +175,7 @@ describe('start and end measures of a referral', () => {
     router.go(`#/sessions/${session.id}`);
     const row = await screen.findByRole('listitem', { name: 'Eve Measured' });
     expect(
-      within(row).getByRole('button', { name: 'Start measure due for Eve Measured: take ONS4 personal wellbeing now' }),
+      within(row).getByRole('button', { name: 'Start measure due: ONS4 personal wellbeing, for Eve Measured. Take it now' }),
     ).toBeTruthy();
     router.go('#/today');
     const take = await screen.findByRole('button', { name: 'Take ONS4 personal wellbeing at the start for Eve Measured' });

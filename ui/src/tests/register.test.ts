@@ -168,7 +168,7 @@ describe('measures on the register', () => {
       }),
     );
     const button = within(row('Arthur Bennett')).getByRole('button', {
-      name: 'Start measure due for Arthur Bennett: take ONS4 now',
+      name: 'Start measure due: ONS4, for Arthur Bennett. Take it now',
     });
     expect(button.textContent!.trim()).toBe('Start measure due: ONS4');
     expect(within(row('Margaret Ellis')).queryByRole('button', { name: /measure due/ })).toBeNull();
