@@ -13,6 +13,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { filesUnder, needles } from './readable.mjs';
 
 const DATA_DIR = process.env.REFRAIN_DATA_DIR;
@@ -52,6 +53,12 @@ test('reports went only where they were saved, with nothing half-written left', 
   );
   // No copy of a report anywhere the app keeps its own files.
   const roots = [DATA_DIR, process.env.XDG_DATA_HOME, process.env.XDG_CACHE_HOME, process.env.XDG_CONFIG_HOME];
-  const stray = roots.flatMap(filesUnder).filter((f) => /\.(pdf|xlsx|csv|json)$/.test(f) && !f.endsWith('refrain-keys.json'));
+  // The team's own files (its join requests, Syncthing's state: JSON, and
+  // searched for names above) are not reports.
+  const team = [join(DATA_DIR, 'team-files'), join(DATA_DIR, 'syncthing')].map((d) => d + '/');
+  const stray = roots
+    .flatMap(filesUnder)
+    .filter((f) => /\.(pdf|xlsx|csv|json)$/.test(f) && !f.endsWith('refrain-keys.json'))
+    .filter((f) => !team.some((d) => f.startsWith(d)));
   assert.deepEqual(stray, [], 'no report among the app\'s own files');
 });
