@@ -309,6 +309,33 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     await audited('register-with-music-to-avoid');
   });
 
+  await step(t, 'on the register, D while her music plays offers the song off her playlist and onto her avoid list', async () => {
+    const row = `//*[@data-testid='register-row' and @aria-label=${xpathLiteral(PERSON)}]`;
+    const play = await app.waitForXPath(`${row}//button[starts-with(@aria-label, 'Play ') and contains(@aria-label, "'s music")]`, {
+      message: "the button for her own music",
+    });
+    await app.executeScript("arguments[0].scrollIntoView({ block: 'center' })", [play]);
+    await play.click();
+    await app.waitFor(
+      async () =>
+        (await app.executeScript(
+          "return document.querySelector('[data-testid=\"mini-player\"] .player-title')?.textContent.trim() ?? ''",
+        )) === BONNIE,
+      { message: `${BONNIE}, from her playlist, to be playing` },
+    );
+    await play.sendKeys('d');
+    const dialog = await text(
+      `//dialog[@open][.//h2[starts-with(normalize-space(.), ${xpathLiteral(`${BONNIE} upset`)})]]`,
+      'the offer after D',
+    );
+    assert.ok(dialog.includes("Take it off") && dialog.includes("Margaret's favourites"), dialog);
+    assert.ok(dialog.includes('Put it on'), dialog);
+    await audited('register-distress-offer');
+    await press('Not now');
+    await noDialog();
+    await press('Stop');
+  });
+
   await step(t, "playing the session's music asks first", async () => {
     await press('Session and music');
     await press(`Play ${SETLIST}`);

@@ -383,6 +383,25 @@ describe('register keyboard', () => {
     expect(rows().map((r) => r.tabIndex)).toEqual([-1, 0, -1]);
   });
 
+  it('a row chosen by a press shows all it holds only once the press is over, so the first click lands', async () => {
+    const user = await open();
+    const [first, second] = rows();
+    first.focus();
+    expect(first.classList.contains('is-expanded')).toBe(true);
+    const present = within(second).getByRole('button', { name: /^Present/ });
+    // The press alone makes the row the chosen one, still the same size.
+    await user.pointer({ keys: '[MouseLeft>]', target: present });
+    expect(second.classList.contains('is-active')).toBe(true);
+    expect(second.classList.contains('is-expanded')).toBe(false);
+    // Released: the click has landed, then the row opens up.
+    await user.pointer({ keys: '[/MouseLeft]', target: present });
+    await waitFor(() => expect(second.classList.contains('is-expanded')).toBe(true));
+    expect(first.classList.contains('is-expanded')).toBe(false);
+    // The keyboard opens a row at once.
+    await user.keyboard('{ArrowUp}');
+    expect(first.classList.contains('is-expanded')).toBe(true);
+  });
+
   it('C toggles the carer once the person is marked', async () => {
     const reg = register({ entries: [entry({ mark: 'present' })] });
     const user = await open(reg);
