@@ -190,9 +190,18 @@ class Player {
   }
   /** The Play/Pause button: pause when playing, otherwise carry on. */
   toggle() {
-    if (this.latest.status === 'playing') return this.run(() => api.playerPause());
-    if (!this.latest.track) return Promise.resolve(false);
-    return this.run(() => api.playerResume());
+    const s = this.latest;
+    if (s.status === 'playing') return this.run(() => api.playerPause());
+    if (!s.track) return Promise.resolve(false);
+    // A paused song carries on. A stopped one starts again, and may since
+    // have gone on someone's avoid list: it is asked about first, as any
+    // music about to play.
+    if (s.status === 'paused') return this.run(() => api.playerResume());
+    const trackId = s.track.id;
+    return this.checked(
+      () => api.playAvoidFlags([trackId], null),
+      () => api.playerResume(),
+    );
   }
   stop() {
     return this.run(() => api.playerStop());

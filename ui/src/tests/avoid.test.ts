@@ -168,6 +168,30 @@ describe('avoid means avoid', () => {
     await waitFor(async () => expect(await playing()).toBe(true));
     expect(screen.queryByRole('dialog')).toBeNull();
   });
+
+  it('a stopped song put on an avoid list since is asked about before the player plays it again', async () => {
+    const { dolly, tipperary } = await room();
+    router.go('#/music');
+    render(App);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: "Play It's a Long Way to Tipperary" }));
+    await waitFor(async () => expect(await playing()).toBe(true));
+    // Paused and played again: it carries on, nothing asked.
+    const player = within(screen.getByTestId('mini-player'));
+    await user.click(player.getByRole('button', { name: 'Pause' }));
+    await user.click(await player.findByRole('button', { name: 'Play' }));
+    await waitFor(async () => expect(await playing()).toBe(true));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    // Stopped, then it upsets Dolly: Play asks first.
+    await user.click(player.getByRole('button', { name: 'Stop' }));
+    await waitFor(async () => expect((await api.playerState()).status).toBe('stopped'));
+    await api.addAvoid(dolly.id, { kind: 'song', trackId: tipperary.id, title: '', artist: '', why: 'It upset her today' });
+    await user.click(await player.findByRole('button', { name: 'Play' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Someone here must not hear this' }));
+    expect(dialog.getByText('Why: It upset her today')).toBeTruthy();
+    await user.click(dialog.getByRole('button', { name: "Don't play" }));
+    expect(await playing()).toBe(false);
+  });
 });
 
 describe('suggestions', () => {
