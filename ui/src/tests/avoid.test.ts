@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
+import { personInput } from './fixtures';
 import { todayIso } from '../lib/dates';
 import { startRealBackend, type RealBackend } from './real-backend';
 import App from '../App.svelte';
@@ -27,20 +28,6 @@ afterEach(async () => {
   backend.dispose();
 });
 
-const PERSON = {
-  preferredName: '',
-  dateOfBirth: '',
-  phone: '',
-  email: '',
-  carerName: '',
-  accessNeeds: '',
-  communicationNeeds: '',
-  informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
-  notes: '',
-  consentParticipation: { given: true, date: null },
-  consentMedia: { given: false, date: null },
-  consentShareOutcomes: { given: false, date: null },
-};
 const WHY = 'Her late husband sang it to her';
 
 /** A group meeting today with two members, its setlist (Daisy Bell, then Tipperary), and Dolores's avoid list. */
@@ -62,8 +49,8 @@ async function room() {
     minimumAge: null,
     maximumAge: null,
   });
-  const dolly = await api.createAttendee({ ...PERSON, fullName: 'Dolores Byrne', preferredName: 'Dolly' });
-  const arthur = await api.createAttendee({ ...PERSON, fullName: 'Arthur Bennett' });
+  const dolly = await api.createAttendee(personInput('Dolores Byrne', { preferredName: 'Dolly' }));
+  const arthur = await api.createAttendee(personInput('Arthur Bennett'));
   for (const p of [dolly, arthur]) await api.addMember(group.id, p.id, '2025-01-01');
   const session = await api.createSession({
     groupId: group.id,
@@ -177,13 +164,13 @@ describe('avoid means avoid', () => {
     await user.click(await screen.findByRole('button', { name: "Play It's a Long Way to Tipperary" }));
     await waitFor(async () => expect(await playing()).toBe(true));
     // Paused and played again: it carries on, nothing asked.
-    const player = within(screen.getByTestId('mini-player'));
-    await user.click(player.getByRole('button', { name: 'Pause' }));
+    const player = within(await screen.findByTestId('mini-player'));
+    await user.click(await player.findByRole('button', { name: 'Pause' }));
     await user.click(await player.findByRole('button', { name: 'Play' }));
     await waitFor(async () => expect(await playing()).toBe(true));
     expect(screen.queryByRole('dialog')).toBeNull();
     // Stopped, then it upsets Dolly: Play asks first.
-    await user.click(player.getByRole('button', { name: 'Stop' }));
+    await user.click(await player.findByRole('button', { name: 'Stop' }));
     await waitFor(async () => expect((await api.playerState()).status).toBe('stopped'));
     await api.addAvoid(dolly.id, { kind: 'song', trackId: tipperary.id, title: '', artist: '', why: 'It upset her today' });
     await user.click(await player.findByRole('button', { name: 'Play' }));
@@ -197,7 +184,7 @@ describe('avoid means avoid', () => {
 describe('suggestions', () => {
   it('builds a personal playlist from the life story: best first with why, songs to find, nothing to avoid', async () => {
     await api.importSampleMusic();
-    const winnie = await api.createAttendee({ ...PERSON, fullName: 'Winifred Okoro', preferredName: 'Winnie' });
+    const winnie = await api.createAttendee(personInput('Winifred Okoro', { preferredName: 'Winnie' }));
     await api.saveMusicStory(winnie.id, {
       birthYear: '1895',
       places: '',

@@ -1,5 +1,6 @@
 // Small builders for test data, typed against the bindings.
 import type {
+  AttendeeInput,
   PlayerState,
   Playlist,
   PlaylistEntry,
@@ -143,6 +144,26 @@ export function playlistSummary(over: Partial<PlaylistSummary> = {}): PlaylistSu
     attendeeName: null,
     trackCount: 3,
     durationMs: 499_000,
+    ...over,
+  };
+}
+
+/** A person as the person form sends them: consent to take part, nothing else filled in. */
+export function personInput(fullName: string, over: Partial<AttendeeInput> = {}): AttendeeInput {
+  return {
+    fullName,
+    preferredName: '',
+    dateOfBirth: '',
+    phone: '',
+    email: '',
+    carerName: '',
+    accessNeeds: '',
+    communicationNeeds: '',
+    informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
+    notes: '',
+    consentParticipation: { given: true, date: null },
+    consentMedia: { given: false, date: null },
+    consentShareOutcomes: { given: false, date: null },
     ...over,
   };
 }

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, within } from '@testing-library/svelte';
 import * as api from '../lib/api';
+import { personInput } from './fixtures';
 import { startRealBackend, type RealBackend } from './real-backend';
 import App from '../App.svelte';
 import { router } from '../lib/router.svelte';
@@ -21,28 +22,16 @@ afterEach(() => backend.dispose());
 
 describe("a personal playlist's page", () => {
   it("shows the person's information needs", async () => {
-    const peggy = await api.createAttendee({
-      fullName: 'Margaret Hughes',
-      preferredName: '',
-      dateOfBirth: '',
-      phone: '',
-      email: '',
-      carerName: '',
-      accessNeeds: '',
-      communicationNeeds: '',
-      informationNeeds: {
-        largePrint: false,
-        easyRead: false,
-        contactViaCarer: true,
-        interpreter: true,
-        interpreterLanguage: 'Polish',
-        hearingLoop: false,
-      },
-      notes: '',
-      consentParticipation: { given: true, date: null },
-      consentMedia: { given: false, date: null },
-      consentShareOutcomes: { given: false, date: null },
-    });
+    const peggy = await api.createAttendee(personInput('Margaret Hughes', {
+        informationNeeds: {
+          largePrint: false,
+          easyRead: false,
+          contactViaCarer: true,
+          interpreter: true,
+          interpreterLanguage: 'Polish',
+          hearingLoop: false,
+        },
+      }));
     const list = await api.createPlaylist('personal', { name: 'Evening songs', groupId: null, attendeeId: peggy.id });
     router.go(`#/playlists/${list.id}`);
     render(App);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
+import { personInput } from './fixtures';
 import { todayIso } from '../lib/dates';
 import { startRealBackend, type RealBackend } from './real-backend';
 import App from '../App.svelte';
@@ -24,21 +25,7 @@ afterEach(() => backend.dispose());
 
 describe('playlist prescription', () => {
   it('is recorded on a referral, waits on Today, gets its playlist and is handed over', async () => {
-    const dolly = await api.createAttendee({
-      fullName: 'Dolores Byrne',
-      preferredName: 'Dolly',
-      dateOfBirth: '',
-      phone: '',
-      email: '',
-      carerName: '',
-      accessNeeds: '',
-      communicationNeeds: '',
-      informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
-      notes: '',
-      consentParticipation: { given: true, date: null },
-      consentMedia: { given: false, date: null },
-      consentShareOutcomes: { given: false, date: null },
-    });
+    const dolly = await api.createAttendee(personInput('Dolores Byrne', { preferredName: 'Dolly' }));
     await api.addReferral({
       attendeeId: dolly.id,
       source: 'gpLinkWorker',
@@ -117,21 +104,7 @@ describe('playlist prescription', () => {
     await waitFor(() => expect(screen.queryByRole('region', { name: 'Playlists waiting to be made' })).toBeNull());
   });
   it("offers what the referrer says to avoid for the avoid list, each entry confirmed with why", async () => {
-    const margaret = await api.createAttendee({
-      fullName: 'Margaret Hughes',
-      preferredName: 'Peggy',
-      dateOfBirth: '',
-      phone: '',
-      email: '',
-      carerName: '',
-      accessNeeds: '',
-      communicationNeeds: '',
-      informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
-      notes: '',
-      consentParticipation: { given: true, date: null },
-      consentMedia: { given: false, date: null },
-      consentShareOutcomes: { given: false, date: null },
-    });
+    const margaret = await api.createAttendee(personInput('Margaret Hughes', { preferredName: 'Peggy' }));
     const referral = await api.addReferral({
       attendeeId: margaret.id,
       source: 'memoryClinic',
