@@ -8,6 +8,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { todayIso } from '../lib/dates';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
+import { personInput } from './fixtures';
 import { startRealBackend, type RealBackend } from './real-backend';
 import App from '../App.svelte';
 import { router } from '../lib/router.svelte';
@@ -35,21 +36,7 @@ describe('listening log', () => {
     await api.importSampleMusic();
     const tracks = await api.listTracks('', '');
     const byTitle = (t: string) => tracks.find((x) => x.title === t)!;
-    const winnie = await api.createAttendee({
-      fullName: 'Winifred Okoro',
-      preferredName: 'Winnie',
-      dateOfBirth: '',
-      phone: '',
-      email: '',
-      carerName: '',
-      accessNeeds: '',
-      communicationNeeds: '',
-      informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
-      notes: '',
-      consentParticipation: { given: true, date: null },
-      consentMedia: { given: false, date: null },
-      consentShareOutcomes: { given: false, date: null },
-    });
+    const winnie = await api.createAttendee(personInput('Winifred Okoro', { preferredName: 'Winnie' }));
     const list = await api.createPlaylist('personal', { name: "Winnie's songs", groupId: null, attendeeId: winnie.id });
     for (const t of [DAISY, TIPPERARY, BONNIE]) await api.addToPlaylist(list.id, byTitle(t).id, '');
     router.go(`#/playlists/${list.id}`);

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
+import { personInput } from './fixtures';
 import { startRealBackend, type RealBackend } from './real-backend';
 import App from '../App.svelte';
 import { router } from '../lib/router.svelte';
@@ -29,21 +30,7 @@ async function openPerson(id: string) {
 
 describe('music life story', () => {
   it('is written on the person’s page, with the core’s message beside a wrong year', async () => {
-    const sid = await api.createAttendee({
-      fullName: 'Sidney Okoro',
-      preferredName: 'Sid',
-      dateOfBirth: '',
-      phone: '',
-      email: '',
-      carerName: '',
-      accessNeeds: '',
-      communicationNeeds: '',
-      informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
-      notes: '',
-      consentParticipation: { given: true, date: null },
-      consentMedia: { given: false, date: null },
-      consentShareOutcomes: { given: false, date: null },
-    });
+    const sid = await api.createAttendee(personInput('Sidney Okoro', { preferredName: 'Sid' }));
     const user = userEvent.setup();
     const { card } = await openPerson(sid.id);
     await card.findByText('Record a date of birth or a year of birth to see them.');

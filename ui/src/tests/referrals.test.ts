@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
+import { personInput } from './fixtures';
 import { startRealBackend, type RealBackend } from './real-backend';
 import App from '../App.svelte';
 import { router } from '../lib/router.svelte';
@@ -31,21 +32,7 @@ function openApp(hash = '#/today') {
 }
 
 async function referred(name: string, daysAgo: number) {
-  const p = await api.createAttendee({
-    fullName: name,
-    preferredName: '',
-    dateOfBirth: '',
-    phone: '',
-    email: '',
-    carerName: '',
-    accessNeeds: '',
-    communicationNeeds: '',
-    informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
-    notes: '',
-    consentParticipation: { given: false, date: null },
-    consentMedia: { given: false, date: null },
-    consentShareOutcomes: { given: false, date: null },
-  });
+  const p = await api.createAttendee(personInput(name, { consentParticipation: { given: false, date: null } }));
   await api.addReferral({
     attendeeId: p.id,
     source: 'gpLinkWorker',
