@@ -4,8 +4,8 @@
 use chrono::Datelike;
 use refrain_core::avoid;
 use refrain_core::model::{
-    AttendeeInput, AuditAction, AuditFilter, AvoidEntry, AvoidInput, AvoidKind, GroupInput, Mark,
-    MusicStoryInput, PlaylistKind, PractitionerInput,
+    AttendeeInput, AuditAction, AuditFilter, AvoidEntry, AvoidInput, AvoidKind, Group, GroupInput,
+    Mark, MusicStoryInput, PlaylistKind, PractitionerInput,
 };
 use refrain_core::store::today;
 use refrain_core::Store;
@@ -21,6 +21,16 @@ fn person(store: &mut Store, name: &str, dob: &str) -> String {
         })
         .unwrap()
         .id
+}
+
+/// A group with only its name.
+fn new_group(store: &mut Store, name: &str) -> Group {
+    store
+        .create_group(&GroupInput {
+            name: name.into(),
+            ..Default::default()
+        })
+        .unwrap()
 }
 
 fn entry(kind: AvoidKind, track_id: Option<&str>, title: &str, artist: &str) -> AvoidEntry {
@@ -380,18 +390,8 @@ fn the_story_is_audited_exported_and_erased_with_the_person() {
 #[test]
 fn music_someone_must_avoid_is_flagged_for_the_session_the_setlist_and_before_playing() {
     let (_dir, mut store) = store();
-    let group = store
-        .create_group(&GroupInput {
-            name: "Thursday Singing for the Brain".into(),
-            ..Default::default()
-        })
-        .unwrap();
-    let other_group = store
-        .create_group(&GroupInput {
-            name: "Monday Drop-in".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let group = new_group(&mut store, "Thursday Singing for the Brain");
+    let other_group = new_group(&mut store, "Monday Drop-in");
     let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
     let arthur = person(&mut store, "Arthur Bennett", "1938-01-01");
     let eve = person(&mut store, "Eve Carter", "1945-01-01");
@@ -536,12 +536,7 @@ fn playing_a_playlist_outside_a_session_asks_about_the_people_it_is_made_for() {
     // No session today at all: playing from the playlist's own page (no
     // session given) still checks the person it is for and their group.
     let (_dir, mut store) = store();
-    let group = store
-        .create_group(&GroupInput {
-            name: "Thursday Singing for the Brain".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let group = new_group(&mut store, "Thursday Singing for the Brain");
     let margaret = person(&mut store, "Margaret Hughes", "1940-03-03");
     let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
     let eve = person(&mut store, "Eve Carter", "1945-01-01");
@@ -1132,12 +1127,7 @@ fn a_song_that_upset_someone_on_the_register_is_dated_by_the_session_and_offered
 ) {
     use refrain_core::model::{ListeningInput, ListeningPlace};
     let (_dir, mut store) = store();
-    let group = store
-        .create_group(&GroupInput {
-            name: "Thursday Singing for the Brain".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let group = new_group(&mut store, "Thursday Singing for the Brain");
     let dolly = person(&mut store, "Dolores Byrne", "1941-05-02");
     let eve = person(&mut store, "Eve Carter", "1945-01-01");
     store.add_member(&group.id, &dolly, "2020-01-01").unwrap();
