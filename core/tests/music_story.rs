@@ -4,8 +4,8 @@
 use chrono::Datelike;
 use refrain_core::avoid;
 use refrain_core::model::{
-    AttendeeInput, AuditAction, AuditFilter, AvoidEntry, AvoidInput, AvoidKind, Group, GroupInput,
-    Mark, MusicStoryInput, PlaylistKind, PractitionerInput,
+    AttendeeInput, AuditAction, AuditFilter, AvoidEntry, AvoidFlag, AvoidInput, AvoidKind, Group,
+    GroupInput, Mark, MusicStoryInput, PlaylistKind, PractitionerInput,
 };
 use refrain_core::store::today;
 use refrain_core::Store;
@@ -21,6 +21,20 @@ fn person(store: &mut Store, name: &str, dob: &str) -> String {
         })
         .unwrap()
         .id
+}
+
+/// Each flag as (song, whose list, why), in order.
+fn title_whose_why(flags: &[AvoidFlag]) -> Vec<(&str, &str, &str)> {
+    flags
+        .iter()
+        .map(|f| {
+            (
+                f.track_title.as_str(),
+                f.attendee_name.as_str(),
+                f.entry.why.as_str(),
+            )
+        })
+        .collect()
 }
 
 /// A group with only its name.
@@ -435,16 +449,7 @@ fn music_someone_must_avoid_is_flagged_for_the_session_the_setlist_and_before_pl
 
     // The setlist editor: whose, and why, in the setlist's order.
     let flags = store.playlist_avoid_flags(&setlist.id).unwrap();
-    let seen: Vec<(&str, &str, &str)> = flags
-        .iter()
-        .map(|f| {
-            (
-                f.track_title.as_str(),
-                f.attendee_name.as_str(),
-                f.entry.why.as_str(),
-            )
-        })
-        .collect();
+    let seen = title_whose_why(&flags);
     assert_eq!(
         seen,
         [
@@ -570,16 +575,7 @@ fn playing_a_playlist_outside_a_session_asks_about_the_people_it_is_made_for() {
         &[&moon, &danny, &meet],
     );
     let flags = store.playlist_play_avoid_flags(&hers.id, 0, None).unwrap();
-    let whose: Vec<(&str, &str, &str)> = flags
-        .iter()
-        .map(|f| {
-            (
-                f.track_title.as_str(),
-                f.attendee_name.as_str(),
-                f.entry.why.as_str(),
-            )
-        })
-        .collect();
+    let whose = title_whose_why(&flags);
     assert_eq!(
         whose,
         [

@@ -8,6 +8,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import * as api from '../lib/api';
 import type { AttendeeSummary } from '../lib/bindings';
+import { personInput } from './fixtures';
 import { startRealBackend, type RealBackend } from './real-backend';
 import { parseRoute, paths, section } from '../lib/router.svelte';
 import { outcomeSentence, problemText } from '../lib/people-import';
@@ -204,21 +205,7 @@ describe('importing people', () => {
     await chooseFile(user);
     // Someone in the file is recorded meanwhile.
     await backend.invoke('create_attendee', {
-      input: {
-        fullName: 'Bob Stone',
-        preferredName: '',
-        dateOfBirth: '',
-        phone: '',
-        email: '',
-        carerName: '',
-        accessNeeds: '',
-        communicationNeeds: '',
-        informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
-        notes: '',
-        consentParticipation: { given: false, date: null },
-        consentMedia: { given: false, date: null },
-        consentShareOutcomes: { given: false, date: null },
-      },
+      input: personInput('Bob Stone', { consentParticipation: { given: false, date: null } }),
     });
     await user.click(screen.getByRole('button', { name: 'Import 3 people' }));
     const alert = await screen.findByText(/so nobody was imported/);

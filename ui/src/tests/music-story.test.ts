@@ -56,21 +56,8 @@ describe('music life story', () => {
   });
 
   it('keeps songs and artists to avoid, each with why, on that person’s page only', async () => {
-    const blank = {
-      preferredName: '',
-      phone: '',
-      email: '',
-      carerName: '',
-      accessNeeds: '',
-      communicationNeeds: '',
-      informationNeeds: { largePrint: false, easyRead: false, contactViaCarer: false, interpreter: false, interpreterLanguage: '', hearingLoop: false },
-      notes: '',
-      consentParticipation: { given: true, date: null },
-      consentMedia: { given: false, date: null },
-      consentShareOutcomes: { given: false, date: null },
-    };
-    const dolly = await api.createAttendee({ ...blank, fullName: 'Dolores Byrne', dateOfBirth: '1941-05-02' });
-    const arthur = await api.createAttendee({ ...blank, fullName: 'Arthur Bennett', dateOfBirth: '' });
+    const dolly = await api.createAttendee(personInput('Dolores Byrne', { dateOfBirth: '1941-05-02' }));
+    const arthur = await api.createAttendee(personInput('Arthur Bennett'));
     const user = userEvent.setup();
     const { card, view } = await openPerson(dolly.id);
     // The years come from the date of birth.
