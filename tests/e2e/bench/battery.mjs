@@ -5,6 +5,7 @@
 // never part of the tests' pass or fail. docs/performance.md has the figures.
 //
 //   node tests/e2e/bench/battery.mjs [--window S] [--settle S] [--soak [MIN]] [--long [MIN]] [--rounds N]
+//   node tests/e2e/bench/battery.mjs --elimination [register]   # where the drawing goes, region by region
 //
 // REFRAIN_BENCH_COMPARE="LABEL=BIN LABEL=BIN ..." measures several builds side
 // by side in one run (the default states only): each round starts each build
@@ -22,10 +23,12 @@
 // app itself and everything it started: WebKit's web and network
 // processes), as a percentage of one core over the window. Memory is Rss and
 // Pss from /proc/PID/smaps_rollup (Pss shares each shared page out among the
-// processes using it, so the Pss of all processes adds up honestly).
+// processes using it, so the Pss of all processes adds up honestly), and,
+// run as root, the distinct pages all the app's processes hold together
+// (each page once, from /proc/PID/pagemap).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { join } from 'node:path';
 import { newSession } from '../webdriver.mjs';
@@ -51,6 +54,7 @@ function args() {
     else if (a[i] === '--long') opts.long = next() ?? 90;
     else if (a[i] === '--label') opts.label = a[++i];
     else if (a[i] === '--rounds') opts.rounds = next() ?? 1;
+    else if (a[i] === '--elimination') opts.elimination = a[i + 1] && !a[i + 1].startsWith('--') ? a[++i] : 'register';
     else throw new Error(`unknown option ${a[i]}`);
   }
   return opts;
@@ -173,6 +177,51 @@ function breakdown(pid, top = 10) {
   return [...rows.slice(0, top).map(([k, v]) => ({ mapping: k, ...roundAll(v) })), { mapping: `${rows.length - top} others`, ...roundAll(rest) }];
 }
 
+/**
+ * The memory all of `procs` hold together, each physical page counted once
+ * however many of them map it (a shared library in two processes counts
+ * once, where adding up their Rss counts it twice). Read from
+ * /proc/PID/pagemap, which gives page frame numbers only to root (in
+ * MB, or null without them).
+ */
+function distinctMb(procs) {
+  const frames = new Set();
+  for (const p of procs) {
+    let smaps;
+    let fd;
+    try {
+      smaps = readFileSync(`/proc/${p.pid}/smaps`, 'utf8');
+      fd = openSync(`/proc/${p.pid}/pagemap`, 'r');
+    } catch {
+      continue;
+    }
+    try {
+      let range = null;
+      for (const line of smaps.split('\n')) {
+        const head = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+        if (head) {
+          range = [BigInt(`0x${head[1]}`), BigInt(`0x${head[2]}`)];
+          continue;
+        }
+        const rss = /^Rss:\s+(\d+) kB/.exec(line);
+        if (!rss || !range || rss[1] === '0') continue;
+        const pages = Number((range[1] - range[0]) / 4096n);
+        const buf = Buffer.alloc(pages * 8);
+        readSync(fd, buf, 0, buf.length, Number((range[0] / 4096n) * 8n));
+        for (let i = 0; i < pages; i++) {
+          const e = buf.readBigUInt64LE(i * 8);
+          if (e >> 63n) frames.add(e & ((1n << 55n) - 1n));
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  // Without root every frame number reads as 0.
+  if (frames.size <= 1) return null;
+  return (frames.size * 4) / 1024;
+}
+
 /** Memory of each of the app's processes, by role, and the totals. */
 function memoryOf(procs) {
   const by = {};
@@ -187,7 +236,7 @@ function memoryOf(procs) {
     rss += m.rssMb;
     pss += m.pssMb;
   }
-  return { ...by, totalRssMb: rss, totalPssMb: pss };
+  return { ...by, totalRssMb: rss, totalPssMb: pss, distinctMb: distinctMb(procs) };
 }
 
 /** CPU of `pids()` over `seconds`, as % of one core, by role. */
@@ -221,6 +270,9 @@ async function js(script, args = []) {
 /** What the mini player shows. */
 function nowPlaying() {
   return js(`const p = document.querySelector('[data-testid="mini-player"]');
+    if (!p) return { title: document.querySelector('[data-testid="now-playing-title"]')?.textContent.trim() ?? '',
+                     time: '', playing: !!document.querySelector('[data-testid="now-playing"] button:first-of-type')?.textContent.includes('Pause'),
+                     looping: null };
     return { title: p.querySelector('.player-title')?.textContent.trim() ?? '',
              time: p.querySelector('[data-testid="player-time"]')?.textContent.trim() ?? '',
              playing: !!p.querySelector('button[aria-label="Pause"]'),
@@ -295,6 +347,22 @@ async function playSongLooping() {
   await app.waitFor(async () => (await nowPlaying()).looping, { message: 'looping on' });
 }
 
+/** Now playing, for the person listening: opened from the player, left with its keys. */
+async function openNowPlaying() {
+  await press('Now playing, full screen for the person');
+  await press('Open Now playing');
+  await app.waitForXPath("//*[@data-testid='now-playing']");
+}
+
+async function leaveNowPlaying() {
+  // Ctrl + Shift + E, held together (WebDriver's key values).
+  const keys = ['\uE009', '\uE008', 'e'];
+  const actions = [...keys.map((value) => ({ type: 'keyDown', value })), ...[...keys].reverse().map((value) => ({ type: 'keyUp', value }))];
+  await app.cmd('POST', '/actions', { actions: [{ type: 'key', id: 'keyboard', actions }] });
+  await app.cmd('DELETE', '/actions');
+  await app.waitForXPath("//nav[@aria-label='Main']");
+}
+
 async function stopPlaying() {
   const np = await nowPlaying();
   if (np.looping) await press('Loop this track');
@@ -353,7 +421,7 @@ async function measure(name, opts) {
   const mem = memoryOf(appProcesses());
   const np = await nowPlaying();
   const row = { state: name, cpu, memory: roundAll(mem), shown: np.time, playing: np.playing };
-  console.log(`${name.padEnd(28)} cpu ${JSON.stringify(cpu)}  rss ${round(mem.totalRssMb)} MB  pss ${round(mem.totalPssMb)} MB  [${np.time}]`);
+  console.log(`${name.padEnd(28)} cpu ${JSON.stringify(cpu)}  rss ${round(mem.totalRssMb)} MB  pss ${round(mem.totalPssMb)} MB  distinct ${mem.distinctMb == null ? '-' : round(mem.distinctMb)} MB  [${np.time}]`);
   return row;
 }
 
@@ -384,6 +452,9 @@ async function defaultStates(opts) {
   rows.push(await measure('playing, Today', opts));
   await screens.register();
   rows.push(await measure('playing, register', opts));
+  await openNowPlaying();
+  rows.push(await measure('playing, Now playing', opts));
+  await leaveNowPlaying();
   // Minimised: without a window manager, unmapping the window is what a
   // minimise does to it.
   const win = xdotool('search', '--name', '^Refrain$')?.split('\n')[0];
@@ -477,6 +548,7 @@ async function compareRun(opts, builds) {
         each: rows.map((s) => s?.cpu.total),
         rssMb: median(rows.map((s) => s?.memory.totalRssMb)),
         pssMb: median(rows.map((s) => s?.memory.totalPssMb)),
+        distinctMb: median(rows.map((s) => s?.memory.distinctMb).filter((x) => x != null)),
         webRssMb: median(rows.map((s) => s?.memory.web?.rssMb)),
       });
     }
@@ -485,7 +557,7 @@ async function compareRun(opts, builds) {
   results.summary = { states: summary, reference: { cpu: median(refs), each: refs } };
   console.log('\nsummary (% of one core, median over rounds; MB Rss of all processes):');
   for (const row of summary) {
-    console.log(`${row.state.padEnd(28)} ${row.build.padEnd(10)} app ${row.app}  web ${row.web}  all ${row.all} ${JSON.stringify(row.each)}  rss ${row.rssMb} (web ${row.webRssMb})`);
+    console.log(`${row.state.padEnd(28)} ${row.build.padEnd(10)} app ${row.app}  web ${row.web}  all ${row.all} ${JSON.stringify(row.each)}  rss ${row.rssMb} (web ${row.webRssMb})  distinct ${row.distinctMb ?? '-'}`);
   }
   console.log(`reference ${JSON.stringify(results.summary.reference)}`);
 }
@@ -558,6 +630,53 @@ async function longSession(opts) {
   await press('Stop');
 }
 
+/**
+ * Where the drawing goes, by elimination: on one screen, while music plays,
+ * each region in turn is hidden (`visibility: hidden`: still laid out, no
+ * longer painted) and the web process measured, with the screen untouched
+ * before and after. A region whose hiding lowers the web process's CPU is
+ * being painted again while the music plays.
+ */
+const REGIONS = {
+  register: [
+    ['the whole register', '.register-screen'],
+    ['its heading and counts', '.register-head, .register-bar, .register-crumbs'],
+    ['its rows', '.plain-list.register'],
+    ['the banners', '.register-screen .banner'],
+    ['the side navigation', '.sidenav'],
+    ['the mini player', '.mini-player'],
+  ],
+};
+const hidden = (selector) => `${selector} { visibility: hidden !important; }`;
+
+async function elimination(opts) {
+  const regions = REGIONS[opts.elimination];
+  if (!regions) throw new Error(`--elimination: one of ${Object.keys(REGIONS).join(', ')}`);
+  // REFRAIN_BENCH_STYLES='[["name", "css"], ...]': other changes of style to try the same way.
+  const styles = process.env.REFRAIN_BENCH_STYLES
+    ? JSON.parse(process.env.REFRAIN_BENCH_STYLES)
+    : regions.map(([name, selector]) => [`${name} hidden`, hidden(selector)]);
+  await playSongLooping();
+  await screens[opts.elimination]();
+  const restyle = (css) =>
+    js(`let s = document.getElementById('bench-style');
+      if (!s) { s = document.createElement('style'); s.id = 'bench-style'; document.head.append(s); }
+      s.textContent = arguments[0];`, [css]);
+  const rows = [];
+  for (let r = 0; r < opts.rounds; r++) {
+    for (const [name, css, pointer] of [['as it is', ''], ...styles, ['as it is, again', '']]) {
+      await restyle(css);
+      // A third item moves the pointer first: "x y" on the screen.
+      if (pointer) xdotool('mousemove', ...pointer.split(' '));
+      const row = await measure(`${opts.elimination}, ${name}`, opts);
+      rows.push({ round: r + 1, change: name, css, web: row.cpu.web, all: row.cpu.total });
+    }
+  }
+  await restyle('');
+  results.elimination = { screen: opts.elimination, rows };
+  await stopPlaying();
+}
+
 async function main() {
   const opts = args();
   if (!APP || !existsSync(APP)) throw new Error('REFRAIN_APP_BIN must name the built app (run tests/e2e/bench/battery.sh)');
@@ -580,10 +699,11 @@ async function main() {
   results.memoryAfterSampleData = roundAll(memoryOf(appProcesses()));
   try {
     if (opts.soak) await soak(opts);
+    else if (opts.elimination) await elimination(opts);
     else if (opts.long) await longSession(opts);
     else await defaultRun(opts);
   } finally {
-    const file = join(OUT, `battery-${opts.label}-${opts.soak ? 'soak' : opts.long ? 'long' : 'short'}.json`);
+    const file = join(OUT, `battery-${opts.label}-${opts.soak ? 'soak' : opts.elimination ? 'elimination' : opts.long ? 'long' : 'short'}.json`);
     writeFileSync(file, JSON.stringify(results, null, 2));
     console.log(`bench: figures in ${file}`);
     await app.deleteSession().catch(() => {});
