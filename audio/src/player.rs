@@ -41,8 +41,21 @@ pub enum Output {
 
 /// The player thread wakes this often while playing, and reports the state.
 const TICK: Duration = Duration::from_millis(200);
-/// How often the player looks for a sound output while it has none.
-const LOOK_FOR_OUTPUT_EVERY: Duration = Duration::from_secs(3);
+/// How long the player waits before looking for a sound output again, while
+/// it has none, after `looks` looks in a row found none. Speakers plugged in
+/// are found within 3 s at first; after that it looks less and less often,
+/// since each look asks the sound system to open a device (about 10 ms of a
+/// core through ALSA): every 3 s for ever was 0.3% of a core on a laptop
+/// with no sound output, with nothing playing, the whole of the player's
+/// idle cost (docs/performance.md, "Fourth round"). Pressing Play or "Try
+/// again" looks at once, and starts the quick looks again.
+pub(crate) fn look_for_output_after(looks: u32) -> Duration {
+    match looks {
+        0..=9 => Duration::from_secs(3),
+        10..=27 => Duration::from_secs(10),
+        _ => Duration::from_secs(30),
+    }
+}
 /// With nothing to play (stopped, at the end of a queue, or not yet asked to
 /// play) the sound output is closed after this long, and opened again for
 /// the next song. An open output is fed silence all the time: on a laptop
@@ -606,6 +619,8 @@ struct Engine {
     last_report: Instant,
     /// When the output was last looked for, to look again now and then.
     last_output_try: Instant,
+    /// Looks in a row that found no output (see [`look_for_output_after`]).
+    output_looks: u32,
     /// Since when nothing has been heard (stopped, idle or paused) with the
     /// output open; `None` while the music plays or the output is closed.
     quiet_since: Option<Instant>,
@@ -640,6 +655,7 @@ impl Engine {
             message: None,
             last_report: Instant::now(),
             last_output_try: Instant::now(),
+            output_looks: 0,
             quiet_since: None,
             close_stopped_after: CLOSE_STOPPED_OUTPUT_AFTER,
             close_paused_after: CLOSE_PAUSED_OUTPUT_AFTER,
@@ -699,7 +715,7 @@ impl Engine {
             }
             // Speakers plugged in later are found without being asked.
             if self.status == PlayerStatus::NoOutput
-                && self.last_output_try.elapsed() >= LOOK_FOR_OUTPUT_EVERY
+                && self.last_output_try.elapsed() >= look_for_output_after(self.output_looks)
             {
                 let found = catch_unwind(AssertUnwindSafe(|| self.output_found()));
                 if matches!(found, Ok(true)) {
@@ -717,7 +733,12 @@ impl Engine {
         if self.status == PlayerStatus::Playing {
             return TICK.saturating_sub(self.last_report.elapsed());
         }
-        let mut wait = if self.live.is_some() || self.status == PlayerStatus::NoOutput {
+        let mut wait = if self.status == PlayerStatus::NoOutput {
+            // Until the next look for an output.
+            look_for_output_after(self.output_looks)
+                .saturating_sub(self.last_output_try.elapsed())
+                .max(Duration::from_millis(10))
+        } else if self.live.is_some() {
             Duration::from_secs(1)
         } else {
             // Closed and nothing to do: only a command wakes the thread.
@@ -887,8 +908,10 @@ impl Engine {
     fn output_found(&mut self) -> bool {
         self.last_output_try = Instant::now();
         if !self.ensure_output() {
+            self.output_looks = self.output_looks.saturating_add(1);
             return false;
         }
+        self.output_looks = 0;
         self.message = None;
         self.status = if self.index.is_some() {
             PlayerStatus::Paused
@@ -1183,7 +1206,9 @@ impl Engine {
             }
             Cmd::RetryOutput => {
                 // Only when there is no output: one closed because nothing
-                // played is opened again for the next song.
+                // played is opened again for the next song. Asked, the
+                // player looks often again.
+                self.output_looks = 0;
                 if self.status == PlayerStatus::NoOutput && !self.output_found() {
                     self.no_output();
                 }
@@ -1291,6 +1316,35 @@ fn file_label(path: &Path) -> String {
 mod tests {
     use super::*;
     use refrain_core::model::Track;
+
+    /// When the player, with no sound output, looks for one again: the
+    /// moments of its looks over `span`, the first at 0.
+    fn looks_within(span: Duration) -> Vec<Duration> {
+        let mut at = Duration::ZERO;
+        let mut looks = Vec::new();
+        while at < span {
+            looks.push(at);
+            at += look_for_output_after(looks.len() as u32 - 1);
+        }
+        looks
+    }
+
+    #[test]
+    fn speakers_plugged_in_soon_are_found_within_seconds_and_a_long_absence_costs_little() {
+        // The first half minute: a look at least every 3 s.
+        let early = looks_within(Duration::from_secs(30));
+        assert!(early.len() >= 10, "{early:?}");
+        assert!(early
+            .windows(2)
+            .all(|w| w[1] - w[0] <= Duration::from_secs(3)));
+        // An hour with no output: at most 150 looks, against 1,200 at one
+        // every 3 s; and never more than 30 s between two.
+        let hour = looks_within(Duration::from_secs(3600));
+        assert!(hour.len() <= 150, "{} looks in an hour", hour.len());
+        assert!(hour
+            .windows(2)
+            .all(|w| w[1] - w[0] <= Duration::from_secs(30)));
+    }
 
     /// A mono 16-bit WAV of a 440 Hz tone.
     fn tone_wav(path: &Path, seconds: f32) {
