@@ -295,7 +295,12 @@ function invoke(cmd, a = {}) {
 async function openApp(bin = APP) {
   app = await newSession(bin);
   use(app);
-  await openRecords();
+  // The unlock screen is drawn again as the store is found; a button read
+  // just before may be gone (a stale element): look again, once.
+  await openRecords().catch(async (e) => {
+    console.log(`bench: opening the records again (${String(e.message).split('\n')[0].slice(0, 80)})`);
+    await openRecords();
+  });
   const h1 = await heading(null);
   if ((await h1.getText()).trim() === 'Welcome to Refrain') {
     await press('Load sample data');
@@ -515,11 +520,22 @@ const median = (xs) => {
 /** Several builds, each through every default state, in alternating order. */
 async function compareRun(opts, builds) {
   const runs = [];
+  results.compare = runs;
   for (let r = 0; r < opts.rounds; r++) {
     const order = r % 2 ? [...builds].reverse() : builds;
     for (const build of order) {
       console.log(`\n== round ${r + 1}: ${build.label} (${build.bin})`);
-      await openApp(launcherFor(build));
+      try {
+        await openApp(launcherFor(build));
+      } catch (e) {
+        // One launch that does not open is reported, photographed and
+        // skipped; the builds' other rounds still count.
+        const shot = join(OUT, `battery-${opts.label}-round${r + 1}-${build.label}-failed.png`);
+        await app?.screenshot(shot).catch(() => {});
+        console.log(`bench: ${build.label} did not open in round ${r + 1} (${String(e.message).split('\n')[0]}); see ${shot}`);
+        await app?.deleteSession().catch(() => {});
+        continue;
+      }
       try {
         const { states, breakdown } = await defaultStates(opts);
         runs.push({ round: r + 1, label: build.label, bin: build.bin, states, breakdown });
@@ -650,9 +666,12 @@ const REGIONS = {
 const hidden = (selector) => `${selector} { visibility: hidden !important; }`;
 
 async function elimination(opts) {
+  // REFRAIN_BENCH_STYLES='[["name", "css"], ...]': other changes of style to
+  // try the same way, on any of the benchmark's screens.
   const regions = REGIONS[opts.elimination];
-  if (!regions) throw new Error(`--elimination: one of ${Object.keys(REGIONS).join(', ')}`);
-  // REFRAIN_BENCH_STYLES='[["name", "css"], ...]': other changes of style to try the same way.
+  if (!screens[opts.elimination] || (!regions && !process.env.REFRAIN_BENCH_STYLES)) {
+    throw new Error(`--elimination: one of ${Object.keys(REGIONS).join(', ')} (or, with REFRAIN_BENCH_STYLES, ${Object.keys(screens).join(', ')})`);
+  }
   const styles = process.env.REFRAIN_BENCH_STYLES
     ? JSON.parse(process.env.REFRAIN_BENCH_STYLES)
     : regions.map(([name, selector]) => [`${name} hidden`, hidden(selector)]);
