@@ -895,12 +895,16 @@ impl Engine {
     }
 
     /// Opens or closes the output (dropping it closes it), and says so to
-    /// whoever asks the handle.
+    /// whoever asks the handle. Closing, the handle says so before the output
+    /// is let go, so that whoever sees the device let go (ALSA closing its
+    /// file) already reads it as closed.
     fn set_output(&mut self, output: Option<OutputHandle>) {
-        self.output = output;
-        self.shared
-            .output_open
-            .store(self.output.is_some(), Ordering::Release);
+        let open = output.is_some();
+        if !open {
+            self.shared.output_open.store(false, Ordering::Release);
+        }
+        drop(std::mem::replace(&mut self.output, output));
+        self.shared.output_open.store(open, Ordering::Release);
     }
 
     /// Tries to open the output again; when it opens, the player is ready to
