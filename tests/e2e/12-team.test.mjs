@@ -112,10 +112,13 @@ class Laptop {
 }
 
 function syncthingRunning(home) {
+  // `--` ends pgrep's own options: the pattern itself starts with "--".
+  // pgrep exits 1 when nothing matches; anything else is an error to see.
   try {
-    return execFileSync('pgrep', ['-f', `--home=${home}`], { encoding: 'utf8' }).trim() !== '';
-  } catch {
-    return false;
+    return execFileSync('pgrep', ['-f', '--', `--home=${home}`], { encoding: 'utf8' }).trim() !== '';
+  } catch (e) {
+    if (e.status === 1) return false;
+    throw e;
   }
 }
 
