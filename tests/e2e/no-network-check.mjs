@@ -6,7 +6,8 @@
 //   node tests/e2e/no-network-check.mjs --self-test
 //
 // The logs come from `strace -f --seccomp-bpf -q -e signal=none
-// -e trace=execve,socket,connect,bind -o FILE.strace` (see tests/e2e/run.sh);
+// -e trace=execve,socket,connect,bind,clone,... -o FILE.strace` (see
+// tests/e2e/run.sh; calls it does not judge, such as set_robust_list, pass);
 // logs that also hold sendto, sendmsg or sendmmsg are judged the same way.
 // Beside each, FILE.automation may hold the address WebKitWebDriver gave the
 // app in WEBKIT_INSPECTOR_SERVER; see `judge` for what is allowed.

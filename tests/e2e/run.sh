@@ -20,6 +20,9 @@
 #                     (e.g. 05-import), on a fresh data folder
 #   REFRAIN_E2E_COMMAND  a command to run instead of the scenarios, in the same
 #                     set-up (tests/e2e/bench/battery.sh uses it)
+#   REFRAIN_E2E_GTK_SETTINGS  lines for GTK's settings.ini in the app's own
+#                     config folder (e.g. gtk-cursor-blink=false), to try a
+#                     desktop setting in a benchmark
 #   REFRAIN_E2E_ALLOW_NETWORK  set to 1 to run where no network namespace can be
 #                     made (the app then has the machine's network; the trace
 #                     is still checked)
@@ -136,6 +139,10 @@ export NO_AT_BRIDGE=1
 # that 99-nothing-readable can search everything the app wrote.
 export XDG_DATA_HOME="$work/xdg-data" XDG_CACHE_HOME="$work/xdg-cache" XDG_CONFIG_HOME="$work/xdg-config"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
+if [ -n "${REFRAIN_E2E_GTK_SETTINGS:-}" ]; then
+  mkdir -p "$XDG_CONFIG_HOME/gtk-3.0"
+  printf '[Settings]\n%s\n' "$REFRAIN_E2E_GTK_SETTINGS" >"$XDG_CONFIG_HOME/gtk-3.0/settings.ini"
+fi
 
 # A session bus, as every desktop has, at the place the app looks for it
 # ($XDG_RUNTIME_DIR/bus): the single-instance hand-over uses it. On it, a
@@ -204,7 +211,14 @@ printf '%s\n' "${WEBKIT_INSPECTOR_SERVER:-}" >"$REFRAIN_E2E_TRACES/app.$$.automa
 # be the app's, WebKit's or Syncthing's. A scenario whose app runs Syncthing
 # (the team's) asks for the sends as well, by this file: Syncthing's local
 # discovery is UDP, whose destinations only the sends show.
-calls=execve,socket,connect,bind,clone,clone3,fork,vfork
+#
+# set_robust_list is traced only for speed: strace (6.1 at least) stops a new
+# thread or process at every system call it makes until its first traced
+# one, and only then leaves the rest to the seccomp filter. Every thread and
+# fork glibc starts calls set_robust_list first thing, so each is stopped
+# once there instead of at every read and write of its life (which made the
+# app's threads and WebKit's processes many times dearer under test).
+calls=execve,socket,connect,bind,clone,clone3,fork,vfork,set_robust_list
 if [ -e "$REFRAIN_E2E_TRACES/trace-sends" ]; then
   calls="$calls,sendto,sendmsg,sendmmsg"
   : >"$REFRAIN_E2E_TRACES/app.$$.sends"

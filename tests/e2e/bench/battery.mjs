@@ -6,6 +6,7 @@
 //
 //   node tests/e2e/bench/battery.mjs [--window S] [--settle S] [--soak [MIN]] [--long [MIN]] [--rounds N]
 //   node tests/e2e/bench/battery.mjs --elimination [register]   # where the drawing goes, region by region
+//   node tests/e2e/bench/battery.mjs --first-screen   # the first screen (passphrase) left open, its field focused or not
 //
 // REFRAIN_BENCH_COMPARE="LABEL=BIN LABEL=BIN ..." measures several builds side
 // by side in one run (the default states only): each round starts each build
@@ -54,6 +55,7 @@ function args() {
     else if (a[i] === '--long') opts.long = next() ?? 90;
     else if (a[i] === '--label') opts.label = a[++i];
     else if (a[i] === '--rounds') opts.rounds = next() ?? 1;
+    else if (a[i] === '--first-screen') opts.firstScreen = true;
     else if (a[i] === '--elimination') opts.elimination = a[i + 1] && !a[i + 1].startsWith('--') ? a[++i] : 'register';
     else throw new Error(`unknown option ${a[i]}`);
   }
@@ -696,6 +698,51 @@ async function elimination(opts) {
   await stopPlaying();
 }
 
+/**
+ * The first screen, left open: a laptop opened at the hall shows it until the
+ * therapist types the passphrase. Measured as it opens (its field focused, so
+ * the passphrase can be typed at once), with the focus taken off the field,
+ * and with the field focused but its caret not drawn; then any
+ * REFRAIN_BENCH_STYLES. Nothing is unlocked.
+ */
+async function firstScreen(opts) {
+  app = await newSession(APP);
+  use(app);
+  const h1 = await app.waitForXPath('//h1', { timeout: 30_000, message: 'the first screen' });
+  const title = (await h1.getText()).trim();
+  const restyle = (css) =>
+    js(`let s = document.getElementById('bench-style');
+      if (!s) { s = document.createElement('style'); s.id = 'bench-style'; document.head.append(s); }
+      s.textContent = arguments[0];`, [css]);
+  const focusField = () => js(`document.querySelector('input[type="password"]')?.focus(); return document.activeElement?.tagName;`);
+  const blur = () => js(`document.activeElement?.blur(); return document.activeElement?.tagName;`);
+  const extra = process.env.REFRAIN_BENCH_STYLES ? JSON.parse(process.env.REFRAIN_BENCH_STYLES) : [];
+  const variants = [
+    ['as it opens', async () => {}],
+    ['the field not focused', blur],
+    ['focused, caret not drawn', async () => { await focusField(); await restyle('* { caret-color: transparent !important; }'); }],
+    ['focused, read-only (no caret at all)', async () => {
+      await restyle('');
+      await js(`const f = document.querySelector('input[type="password"]'); f.readOnly = true; f.focus();`);
+    }],
+    ...extra.map(([name, css]) => [name, async () => { await focusField(); await restyle(css); }]),
+    ['as it opens, again', async () => {
+      await restyle('');
+      await js(`const f = document.querySelector('input[type="password"]'); f.readOnly = false; f.focus();`);
+    }],
+  ];
+  const rows = [];
+  for (let r = 0; r < opts.rounds; r++) {
+    for (const [name, change] of variants) {
+      await change();
+      const focused = await js(`return document.activeElement?.tagName + (document.activeElement?.type ? ':' + document.activeElement.type : '');`);
+      const row = await measure(`first screen, ${name}`, opts);
+      rows.push({ round: r + 1, change: name, focused, app: row.cpu.app, web: row.cpu.web, all: row.cpu.total, rssMb: row.memory.totalRssMb });
+    }
+  }
+  results.firstScreen = { title, rows };
+}
+
 async function main() {
   const opts = args();
   if (!APP || !existsSync(APP)) throw new Error('REFRAIN_APP_BIN must name the built app (run tests/e2e/bench/battery.sh)');
@@ -711,6 +758,17 @@ async function main() {
     } finally {
       writeFileSync(file, JSON.stringify(results, null, 2));
       console.log(`bench: figures in ${file}`);
+    }
+    return;
+  }
+  if (opts.firstScreen) {
+    const file = join(OUT, `battery-${opts.label}-first-screen.json`);
+    try {
+      await firstScreen(opts);
+    } finally {
+      writeFileSync(file, JSON.stringify(results, null, 2));
+      console.log(`bench: figures in ${file}`);
+      await app?.deleteSession().catch(() => {});
     }
     return;
   }

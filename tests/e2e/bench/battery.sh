@@ -8,6 +8,7 @@
 #   bash tests/e2e/bench/battery.sh --soak [MIN]    # navigation and playback for MIN minutes (10)
 #   bash tests/e2e/bench/battery.sh --long [MIN]    # a setlist of MIN minutes (90) played through
 #   bash tests/e2e/bench/battery.sh --elimination   # the register while playing, each region hidden in turn
+#   bash tests/e2e/bench/battery.sh --first-screen  # the passphrase screen left open (field focused, not, no caret)
 #                                                   # (REFRAIN_BENCH_STYLES='[["name","css"],...]' tries other styles)
 #   ... --window S --settle S                      # the measuring window and the settling time
 #   REFRAIN_BENCH_COMPARE="before=A/refrain after=B/refrain" bash tests/e2e/bench/battery.sh --rounds 2
