@@ -294,9 +294,19 @@ function invoke(cmd, a = {}) {
   });
 }
 
-async function openApp(bin = APP) {
+/** Set by openApp when asked: the first screen measured before it is used. */
+let firstScreenRow = null;
+
+async function openApp(bin = APP, measureFirst = null) {
   app = await newSession(bin);
   use(app);
+  firstScreenRow = null;
+  if (measureFirst) {
+    // The passphrase screen as it opens, its field focused: what a laptop
+    // shows at the start and after the idle lock, until someone types.
+    await app.waitForXPath('//h1', { timeout: 30_000, message: 'the first screen' });
+    firstScreenRow = await measure('idle, first screen', measureFirst);
+  }
   // The unlock screen is drawn again as the store is found; a button read
   // just before may be gone (a stale element): look again, once.
   await openRecords().catch(async (e) => {
@@ -438,6 +448,7 @@ function roundAll(o) {
 
 async function defaultRun(opts) {
   const { states, breakdown } = await defaultStates(opts);
+  if (firstScreenRow) states.unshift(firstScreenRow);
   results.states = states;
   results.breakdown = breakdown;
   results.reference = await measureReference(opts);
@@ -508,7 +519,14 @@ function buildsToCompare() {
  */
 function launcherFor(build) {
   const file = join(process.env.REFRAIN_E2E_TRACES ?? OUT, `..`, `launch-${build.label}`);
-  writeFileSync(file, `#!/bin/sh\nREFRAIN_E2E_APP_UNTRACED='${build.bin}' exec '${APP}' "$@"\n`);
+  // REFRAIN_BENCH_COMPARE_ENV='{"LABEL": {"VAR": "value"}}': what one build's
+  // launch has set beside it (e.g. REFRAIN_E2E_TRACE_CALLS, to measure the
+  // tracing under test itself).
+  const env = JSON.parse(process.env.REFRAIN_BENCH_COMPARE_ENV || '{}')[build.label] ?? {};
+  const set = Object.entries(env)
+    .map(([k, v]) => `${k}='${String(v).replace(/'/g, `'\\''`)}' `)
+    .join('');
+  writeFileSync(file, `#!/bin/sh\n${set}REFRAIN_E2E_APP_UNTRACED='${build.bin}' exec '${APP}' "$@"\n`);
   chmodSync(file, 0o755);
   return file;
 }
@@ -528,7 +546,7 @@ async function compareRun(opts, builds) {
     for (const build of order) {
       console.log(`\n== round ${r + 1}: ${build.label} (${build.bin})`);
       try {
-        await openApp(launcherFor(build));
+        await openApp(launcherFor(build), opts);
       } catch (e) {
         // One launch that does not open is reported, photographed and
         // skipped; the builds' other rounds still count.
@@ -540,6 +558,7 @@ async function compareRun(opts, builds) {
       }
       try {
         const { states, breakdown } = await defaultStates(opts);
+        if (firstScreenRow) states.unshift(firstScreenRow);
         runs.push({ round: r + 1, label: build.label, bin: build.bin, states, breakdown });
       } finally {
         await app.deleteSession().catch(() => {});
@@ -772,7 +791,7 @@ async function main() {
     }
     return;
   }
-  await openApp();
+  await openApp(APP, !opts.soak && !opts.elimination && !opts.long ? opts : null);
   results.memoryAfterSampleData = roundAll(memoryOf(appProcesses()));
   try {
     if (opts.soak) await soak(opts);
