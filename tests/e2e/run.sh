@@ -222,6 +222,12 @@ printf '%s\n' "${WEBKIT_INSPECTOR_SERVER:-}" >"$REFRAIN_E2E_TRACES/app.$$.automa
 # itself costs (the battery benchmark's REFRAIN_BENCH_COMPARE_ENV); the check
 # still judges whatever the log holds.
 calls=${REFRAIN_E2E_TRACE_CALLS:-execve,socket,connect,bind,clone,clone3,fork,vfork,set_robust_list}
+for needed in execve socket connect bind; do
+  case ",$calls," in
+    *",$needed,"*) ;;
+    *) echo "refrain-traced: REFRAIN_E2E_TRACE_CALLS must keep $needed, which the no-network check judges" >&2; exit 1 ;;
+  esac
+done
 if [ -e "$REFRAIN_E2E_TRACES/trace-sends" ]; then
   calls="$calls,sendto,sendmsg,sendmmsg"
   : >"$REFRAIN_E2E_TRACES/app.$$.sends"

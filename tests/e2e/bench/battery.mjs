@@ -721,8 +721,9 @@ async function elimination(opts) {
  * The first screen, left open: a laptop opened at the hall shows it until the
  * therapist types the passphrase. Measured as it opens (its field focused, so
  * the passphrase can be typed at once), with the focus taken off the field,
- * and with the field focused but its caret not drawn; then any
- * REFRAIN_BENCH_STYLES. Nothing is unlocked.
+ * with the field focused but its caret transparent, and focused but
+ * read-only; then any REFRAIN_BENCH_STYLES, and as it opens again. Nothing is
+ * unlocked.
  */
 async function firstScreen(opts) {
   app = await newSession(APP);
