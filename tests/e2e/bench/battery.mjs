@@ -269,6 +269,13 @@ async function js(script, args = []) {
   return app.executeScript(script, args);
 }
 
+/** Puts `css` into the page as the benchmark's one extra stylesheet ('' takes it away). */
+function restyle(css) {
+  return js(`let s = document.getElementById('bench-style');
+    if (!s) { s = document.createElement('style'); s.id = 'bench-style'; document.head.append(s); }
+    s.textContent = arguments[0];`, [css]);
+}
+
 /** What the mini player shows. */
 function nowPlaying() {
   return js(`const p = document.querySelector('[data-testid="mini-player"]');
@@ -698,10 +705,6 @@ async function elimination(opts) {
     : regions.map(([name, selector]) => [`${name} hidden`, hidden(selector)]);
   await playSongLooping();
   await screens[opts.elimination]();
-  const restyle = (css) =>
-    js(`let s = document.getElementById('bench-style');
-      if (!s) { s = document.createElement('style'); s.id = 'bench-style'; document.head.append(s); }
-      s.textContent = arguments[0];`, [css]);
   const rows = [];
   for (let r = 0; r < opts.rounds; r++) {
     for (const [name, css, pointer] of [['as it is', ''], ...styles, ['as it is, again', '']]) {
@@ -730,10 +733,6 @@ async function firstScreen(opts) {
   use(app);
   const h1 = await app.waitForXPath('//h1', { timeout: 30_000, message: 'the first screen' });
   const title = (await h1.getText()).trim();
-  const restyle = (css) =>
-    js(`let s = document.getElementById('bench-style');
-      if (!s) { s = document.createElement('style'); s.id = 'bench-style'; document.head.append(s); }
-      s.textContent = arguments[0];`, [css]);
   const focusField = () => js(`document.querySelector('input[type="password"]')?.focus(); return document.activeElement?.tagName;`);
   const blur = () => js(`document.activeElement?.blur(); return document.activeElement?.tagName;`);
   const extra = process.env.REFRAIN_BENCH_STYLES ? JSON.parse(process.env.REFRAIN_BENCH_STYLES) : [];

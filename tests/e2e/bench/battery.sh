@@ -4,7 +4,7 @@
 # reference player (ffplay or mpv, no display) playing the same file. Run on
 # demand; it is not one of the tests.
 #
-#   bash tests/e2e/bench/battery.sh                 # idle and playing on three screens (about 5 minutes)
+#   bash tests/e2e/bench/battery.sh                 # idle and playing on each screen (about 7 minutes)
 #   bash tests/e2e/bench/battery.sh --soak [MIN]    # navigation and playback for MIN minutes (10)
 #   bash tests/e2e/bench/battery.sh --long [MIN]    # a setlist of MIN minutes (90) played through
 #   bash tests/e2e/bench/battery.sh --elimination   # the register while playing, each region hidden in turn
