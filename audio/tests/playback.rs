@@ -1077,27 +1077,71 @@ mod alsa {
         }
     }
 
-    /// The test's end of the named pipe ALSA writes into. Reads only as much
-    /// as it is allowed, so the sound system runs only as far as the test
-    /// lets it.
+    /// The test's end of the named pipe ALSA writes into. From the first
+    /// sound on it reads only as much as it is allowed, so the sound system
+    /// runs only as far as the test lets it.
+    ///
+    /// Until then it reads freely and keeps only the last tenth of a second
+    /// of silence. While an output opens, cpal lets its writing thread go and
+    /// then asks ALSA the stream's state, which waits for ALSA's lock; a
+    /// writing thread blocked on a full pipe holds that lock, so a pipe the
+    /// test did not read could hang the player whenever it opened the output
+    /// (seen once in CI, on a busy machine). Music reaches the output only
+    /// after it has opened, so reading freely until then keeps the test in
+    /// charge of everything it measures.
     struct Capture {
         state: Arc<(Mutex<CaptureState>, Condvar)>,
         thread: Option<std::thread::JoinHandle<()>>,
     }
 
-    #[derive(Default)]
     struct CaptureState {
         allowed_bytes: usize,
         bytes: Vec<u8>,
+        /// Nothing but silence has come out yet (see [`Capture`]).
+        until_sound: bool,
         /// Read and throw away everything (while the player shuts down).
         drain: bool,
         closed: bool,
     }
 
+    /// Silence kept before the first sound: a tenth of a second.
+    const LEAD_FRAMES: usize = 4_800;
+
+    impl CaptureState {
+        /// Before the first sound: drops all but the last [`LEAD_FRAMES`] of
+        /// silence; at the first sound, starts reading only as far as allowed.
+        fn keep_from_first_sound(&mut self) {
+            let whole = self.bytes.len() / BYTES_PER_FRAME * BYTES_PER_FRAME;
+            let first_sound = self.bytes[..whole]
+                .chunks_exact(BYTES_PER_FRAME)
+                .position(|frame| {
+                    frame
+                        .chunks_exact(4)
+                        .any(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) != 0.0)
+                });
+            let silent = first_sound.unwrap_or(whole / BYTES_PER_FRAME);
+            let dropped = silent.saturating_sub(LEAD_FRAMES);
+            self.bytes.drain(..dropped * BYTES_PER_FRAME);
+            if first_sound.is_some() {
+                self.until_sound = false;
+                self.allowed_bytes = self.bytes.len();
+            }
+        }
+    }
+
     impl Capture {
         fn open(dir: &Path) -> Capture {
             let fifo = dir.join("capture.fifo");
-            let state = Arc::new((Mutex::new(CaptureState::default()), Condvar::new()));
+            let state = Arc::new((
+                Mutex::new(CaptureState {
+                    allowed_bytes: 0,
+                    bytes: Vec::new(),
+                    until_sound: true,
+                    drain: false,
+                    closed: false,
+                }),
+                Condvar::new(),
+            ));
             let shared = state.clone();
             let thread = std::thread::spawn(move || {
                 // Blocks until ALSA opens the pipe for writing.
@@ -1107,10 +1151,10 @@ mod alsa {
                     let want = {
                         let (lock, cv) = &*shared;
                         let mut s = lock.lock().unwrap();
-                        while !s.drain && s.bytes.len() >= s.allowed_bytes {
+                        while !s.drain && !s.until_sound && s.bytes.len() >= s.allowed_bytes {
                             s = cv.wait(s).unwrap();
                         }
-                        if s.drain {
+                        if s.drain || s.until_sound {
                             buf.len()
                         } else {
                             (s.allowed_bytes - s.bytes.len()).min(buf.len())
@@ -1126,6 +1170,9 @@ mod alsa {
                     }
                     if !s.drain {
                         s.bytes.extend_from_slice(&buf[..n]);
+                        if s.until_sound {
+                            s.keep_from_first_sound();
+                        }
                     }
                     cv.notify_all();
                 }
@@ -1140,11 +1187,19 @@ mod alsa {
             self.state.0.lock().unwrap().bytes.len() / BYTES_PER_FRAME
         }
 
-        /// Lets the sound system run `frames` further, and waits until they
-        /// are captured.
+        /// Waits for the first sound if none has come out yet, then lets the
+        /// sound system run `frames` further, and waits until they are
+        /// captured.
         fn advance(&self, frames: usize) {
             let (lock, cv) = &*self.state;
             let mut s = lock.lock().unwrap();
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while s.until_sound {
+                let now = Instant::now();
+                assert!(!s.closed, "the output closed before any sound");
+                assert!(now < deadline, "no sound came out");
+                s = cv.wait_timeout(s, deadline - now).unwrap().0;
+            }
             s.allowed_bytes =
                 s.bytes.len() / BYTES_PER_FRAME * BYTES_PER_FRAME + frames * BYTES_PER_FRAME;
             cv.notify_all();
@@ -1297,7 +1352,7 @@ mod alsa {
                     .play("Test".into(), vec![item(&wav, "A 440")], 0)
                     .unwrap();
                 assert_eq!(s.status, PlayerStatus::Playing);
-                // Enough for what was in flight before, the tone and some after.
+                // Enough for the tone and some after.
                 capture.advance((RATE * 2.5) as usize);
                 rec.wait(|s| s.status == PlayerStatus::Stopped);
                 let samples = capture.samples();
