@@ -783,6 +783,28 @@ pub fn playlist_play_avoid_flags(
     state.with(|s| s.playlist_play_avoid_flags(&playlist_id, start_index, session_id.as_deref()))
 }
 
+/// The song Previous would go back to, checked against who may hear the
+/// music in the player (the playlist `playlist_id` played for `session_id`):
+/// nothing when Previous would start the playing song again.
+#[tauri::command(async)]
+pub fn previous_avoid_flags(
+    state: State<'_, AppState>,
+    music: State<'_, MusicState>,
+    playlist_id: Option<String>,
+    session_id: Option<String>,
+) -> Res<Vec<AvoidFlag>> {
+    match music.player.previous_goes_to() {
+        Some(item) => state.with(|s| {
+            s.going_back_avoid_flags(
+                &item.track.id,
+                playlist_id.as_deref(),
+                session_id.as_deref(),
+            )
+        }),
+        None => Ok(Vec::new()),
+    }
+}
+
 #[tauri::command(async)]
 pub fn person_notes(state: State<'_, AppState>, attendee_id: String) -> Res<Vec<Note>> {
     state.with(|s| s.person_notes(&attendee_id))

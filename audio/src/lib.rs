@@ -222,6 +222,17 @@ impl Player {
     pub fn previous(&self) -> PlayerState {
         self.command(player::Cmd::Previous)
     }
+    /// The song [`Player::previous`] would go back to, when it is another
+    /// song than the one in the player now; `None` when Previous would start
+    /// the current song again, or nothing is queued. So that the song can be
+    /// checked (e.g. against avoid lists) before Previous is carried out. The
+    /// answer is for this moment: as a song plays on, Previous only moves
+    /// towards starting it again, never to another song.
+    pub fn previous_goes_to(&self) -> Option<QueueItem> {
+        let (reply_tx, reply_rx) = mpsc::channel();
+        self.tx.send(player::Msg::PreviousGoesTo(reply_tx)).ok()?;
+        reply_rx.recv_timeout(REPLY_TIMEOUT).ok().flatten()
+    }
     pub fn seek(&self, position_ms: u32) -> PlayerState {
         self.command(player::Cmd::Seek(position_ms))
     }

@@ -104,6 +104,8 @@ pub(crate) enum Cmd {
 
 pub(crate) enum Msg {
     Call(Cmd, mpsc::Sender<Result<PlayerState, AudioError>>),
+    /// Which song Previous would go back to (see `Player::previous_goes_to`).
+    PreviousGoesTo(mpsc::Sender<Option<QueueItem>>),
     /// A song's source ended (its music is over, it broke, or it faded out).
     SourceEnded(u64),
     /// The sound system reported that the output is gone.
@@ -687,6 +689,13 @@ impl Engine {
                     }
                     let _ = reply.send(result);
                 }
+                Ok(Msg::PreviousGoesTo(reply)) => {
+                    let item = self
+                        .previous_index()
+                        .filter(|i| Some(*i) != self.index)
+                        .and_then(|i| self.queue.get(i).cloned());
+                    let _ = reply.send(item);
+                }
                 Ok(Msg::SourceEnded(generation)) => {
                     self.guarded(|e| e.source_ended(generation));
                 }
@@ -829,6 +838,17 @@ impl Engine {
         self.last_report = Instant::now();
         let on_state = &self.on_state;
         let _ = catch_unwind(AssertUnwindSafe(|| on_state(state)));
+    }
+
+    /// Where Previous goes: the start of the song playing if more than
+    /// three seconds in (or it is the first), otherwise the song before.
+    fn previous_index(&self) -> Option<usize> {
+        let i = self.index?;
+        if self.position_ms() > RESTART_THRESHOLD_MS || i == 0 {
+            Some(i)
+        } else {
+            Some(i - 1)
+        }
     }
 
     fn position_ms(&self) -> u32 {
@@ -1161,12 +1181,8 @@ impl Engine {
             }
             Cmd::Previous => {
                 self.message = None;
-                if let Some(i) = self.index {
-                    if self.position_ms() > RESTART_THRESHOLD_MS || i == 0 {
-                        self.go_to(i, 0);
-                    } else {
-                        self.go_to(i - 1, 0);
-                    }
+                if let Some(i) = self.previous_index() {
+                    self.go_to(i, 0);
                 }
             }
             Cmd::Seek(ms) => {

@@ -704,24 +704,30 @@ fn next_previous_seek_and_stop() {
         item(&long, "Long"),
         item(&fixture("tipperary.mp3"), "Tipperary"),
     ];
+    let goes_to = || player.previous_goes_to().map(|q| q.track.title);
+    assert_eq!(goes_to(), None, "nothing queued");
     player.play("Set".into(), queue, 0).unwrap();
     let s = player.next();
     assert_eq!((s.status, s.queue_index), (PlayerStatus::Playing, Some(1)));
     assert_eq!(s.duration_ms, Some(8000));
+    assert_eq!(goes_to().as_deref(), Some("Daisy Bell"));
 
     // Seek, then "previous" when more than 3 s in restarts the song.
     let s = player.seek(5000);
     assert!(s.position_ms.abs_diff(5000) <= 50, "{s:?}");
     let n = rec.len();
     rec.wait_from(n, |s| s.position_ms >= 5100);
+    assert_eq!(goes_to(), None, "the same song again");
     let s = player.previous();
     assert_eq!(s.queue_index, Some(1));
     assert!(s.position_ms < 500, "{s:?}");
     // Near the start, "previous" goes to the song before.
+    assert_eq!(goes_to().as_deref(), Some("Daisy Bell"));
     let s = player.previous();
     assert_eq!(s.queue_index, Some(0));
     assert_eq!(s.track.as_ref().unwrap().title, "Daisy Bell");
     // At the first song, it restarts it.
+    assert_eq!(goes_to(), None, "the first song again");
     let s = player.previous();
     assert_eq!((s.status, s.queue_index), (PlayerStatus::Playing, Some(0)));
 

@@ -587,6 +587,30 @@ fn playing_a_playlist_outside_a_session_asks_about_the_people_it_is_made_for() {
     let flags = store.playlist_play_avoid_flags(&hers.id, 2, None).unwrap();
     assert_eq!(flags.len(), 1);
     assert_eq!(flags[0].track_id, meet.id);
+    // Going back from there to Danny Boy (Previous) asks about it, against
+    // the same people; as a lone song, with no one in a room today, nobody.
+    let flags = store
+        .going_back_avoid_flags(&danny.id, Some(&hers.id), None)
+        .unwrap();
+    assert_eq!(
+        title_whose_why(&flags),
+        [("Danny Boy", "Margaret Hughes", "Sung at her son's funeral")]
+    );
+    assert!(store
+        .going_back_avoid_flags(&moon.id, Some(&hers.id), None)
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .going_back_avoid_flags(&danny.id, None, None)
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .going_back_avoid_flags("no-such-track", Some(&hers.id), None)
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
 
     // A group's setlist on a day without a session: its members.
     let setlist = playlist_of(

@@ -599,20 +599,51 @@ impl Store {
         if !exists {
             return Err(CoreError::NotFound { what: "playlist" });
         }
+        let people = self.people_hearing_a_playlist(playlist_id, session_id)?;
+        let tracks: Vec<_> = playlist_tracks(self.conn(), playlist_id)?
+            .into_iter()
+            .skip(start_index as usize)
+            .collect();
+        flags(self.conn(), &people, &tracks)
+    }
+
+    /// The people a playlist played now may reach: those of
+    /// [`Store::play_avoid_flags`]; with no session, also whoever it is made
+    /// for (played from its own page, on a day with a session or without).
+    fn people_hearing_a_playlist(
+        &self,
+        playlist_id: &str,
+        session_id: Option<&str>,
+    ) -> Result<Vec<(String, String)>> {
         let mut people = self.people_in_the_room(session_id)?;
         if session_id.is_none() {
-            // Played from the playlist's own page: whoever it is made for
-            // may hear it, on a day with a session or without one.
             for p in self.people_a_playlist_is_for(playlist_id)? {
                 if !people.iter().any(|q| q.0 == p.0) {
                     people.push(p);
                 }
             }
         }
-        let tracks: Vec<_> = playlist_tracks(self.conn(), playlist_id)?
-            .into_iter()
-            .skip(start_index as usize)
-            .collect();
-        flags(self.conn(), &people, &tracks)
+        Ok(people)
+    }
+
+    /// A song the player is about to go back to (Previous), from music
+    /// played for `session_id` (else today): checked as
+    /// [`Store::play_avoid_flags`], and when that music is the playlist
+    /// `playlist_id`, against the same people as
+    /// [`Store::playlist_play_avoid_flags`]. Playing a list from one of its
+    /// songs asks only about that song and those after it, so going back
+    /// asks here.
+    pub fn going_back_avoid_flags(
+        &self,
+        track_id: &str,
+        playlist_id: Option<&str>,
+        session_id: Option<&str>,
+    ) -> Result<Vec<AvoidFlag>> {
+        let people = match playlist_id {
+            Some(p) => self.people_hearing_a_playlist(p, session_id)?,
+            None => self.people_in_the_room(session_id)?,
+        };
+        let t: Track = super::library::get(self.conn(), &self.library_dir(), track_id)?;
+        flags(self.conn(), &people, &[(t.id, t.title, t.artist)])
     }
 }

@@ -242,6 +242,9 @@ export const playAvoidFlags = (trackIds: string[], sessionId: string | null) =>
 /** A playlist about to be played from `startIndex` on, checked as `playAvoidFlags`. */
 export const playlistPlayAvoidFlags = (playlistId: string, startIndex: number, sessionId: string | null) =>
   call('playlist_play_avoid_flags', { playlistId, startIndex, sessionId });
+/** The song Previous would go back to (none if it would start the playing song again), checked as the playlist it is in was. */
+export const previousAvoidFlags = (playlistId: string | null, sessionId: string | null) =>
+  call('previous_avoid_flags', { playlistId, sessionId });
 
 // Importing people from a spreadsheet (CSV or Excel).
 /** Reads the file (nothing is saved), with its columns as Refrain guessed them. */

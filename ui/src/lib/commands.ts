@@ -200,6 +200,7 @@ export interface Commands {
   playlist_avoid_flags: { args: { playlistId: string }; result: AvoidFlag[] };
   play_avoid_flags: { args: { trackIds: string[]; sessionId: string | null }; result: AvoidFlag[] };
   playlist_play_avoid_flags: { args: { playlistId: string; startIndex: number; sessionId: string | null }; result: AvoidFlag[] };
+  previous_avoid_flags: { args: { playlistId: string | null; sessionId: string | null }; result: AvoidFlag[] };
   person_notes: { args: { attendeeId: string }; result: Note[] };
   search_notes: { args: { query: string; practitionerId: string | null }; result: NoteHit[] };
   set_actor: { args: { practitionerId: string | null }; result: null };
@@ -362,6 +363,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'playlist_avoid_flags',
   'play_avoid_flags',
   'playlist_play_avoid_flags',
+  'previous_avoid_flags',
   'person_notes',
   'search_notes',
   'set_actor',

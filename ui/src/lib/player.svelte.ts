@@ -54,6 +54,8 @@ class Player {
   /** The last state the core sent, shown or not (plain, not reactive). */
   latest: PlayerState = idlePlayerState();
 
+  /** The playlist now in the player (null: a single track), and the session it was played for (null: today's). */
+  private playedFor: { playlistId: string | null; sessionId: string | null } = { playlistId: null, sessionId: null };
   private unlisten: api.Unlisten | null = null;
   private starting = false;
   private hidden = false;
@@ -124,6 +126,7 @@ class Player {
     this.ready = false;
     this.askFirst?.answer(false);
     this.askFirst = null;
+    this.playedFor = { playlistId: null, sessionId: null };
   }
 
   get playing(): boolean {
@@ -175,18 +178,22 @@ class Player {
   }
 
   /** Plays a playlist from `startIndex`, asking first if someone at `sessionId` (else today) must avoid any of it. */
-  playPlaylist(playlistId: string, startIndex = 0, sessionId: string | null = null) {
-    return this.checked(
+  async playPlaylist(playlistId: string, startIndex = 0, sessionId: string | null = null) {
+    const played = await this.checked(
       () => api.playlistPlayAvoidFlags(playlistId, startIndex, sessionId),
       () => api.playPlaylist(playlistId, startIndex),
     );
+    if (played) this.playedFor = { playlistId, sessionId };
+    return played;
   }
   /** Plays one track, asking first as `playPlaylist` does. */
-  playTrack(trackId: string, sessionId: string | null = null) {
-    return this.checked(
+  async playTrack(trackId: string, sessionId: string | null = null) {
+    const played = await this.checked(
       () => api.playAvoidFlags([trackId], sessionId),
       () => api.playTrack(trackId),
     );
+    if (played) this.playedFor = { playlistId: null, sessionId };
+    return played;
   }
   /** The Play/Pause button: pause when playing, otherwise carry on. */
   toggle() {
@@ -209,8 +216,17 @@ class Player {
   next() {
     return this.run(() => api.playerNext());
   }
+  /**
+   * Back to the start of the song, or to the song before: a song before the
+   * one the list was played from was never asked about, so the song Previous
+   * goes back to is asked about first, as any music about to play.
+   */
   previous() {
-    return this.run(() => api.playerPrevious());
+    const { playlistId, sessionId } = this.playedFor;
+    return this.checked(
+      () => api.previousAvoidFlags(playlistId, sessionId),
+      () => api.playerPrevious(),
+    );
   }
   seek(positionMs: number) {
     return this.run(() => api.playerSeek(positionMs));

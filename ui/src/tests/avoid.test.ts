@@ -139,6 +139,25 @@ describe('avoid means avoid', () => {
     await user.click(within(rows[1]).getByRole('button', { name: /^Play from here/ }));
     await waitFor(async () => expect(await playing()).toBe(true));
     expect(screen.queryByRole('dialog')).toBeNull();
+    // Previous would go back to the song before it, never asked about: it
+    // asks now, and "Don't play" leaves Tipperary playing.
+    const mini = within(await screen.findByTestId('mini-player'));
+    await user.click(mini.getByRole('button', { name: 'Previous' }));
+    let ask = within(await screen.findByRole('dialog', { name: 'Someone here must not hear this' }));
+    expect(ask.getByText('Daisy Bell (A Bicycle Built for Two)')).toBeTruthy();
+    expect(ask.getByText(/on Dolores Byrne's avoid list/)).toBeTruthy();
+    expect(ask.getByText(`Why: ${WHY}`)).toBeTruthy();
+    await user.click(ask.getByRole('button', { name: "Don't play" }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    let now = await api.playerState();
+    expect([now.status, now.queueIndex, now.track?.title]).toEqual(['playing', 1, "It's a Long Way to Tipperary"]);
+    // "Play anyway" goes back to it.
+    await user.click(mini.getByRole('button', { name: 'Previous' }));
+    ask = within(await screen.findByRole('dialog', { name: 'Someone here must not hear this' }));
+    await user.click(ask.getByRole('button', { name: 'Play anyway' }));
+    await waitFor(async () => expect((await api.playerState()).queueIndex).toBe(0));
+    now = await api.playerState();
+    expect([now.status, now.track?.title]).toEqual(['playing', 'Daisy Bell (A Bicycle Built for Two)']);
     await api.playerStop();
 
     await user.click(screen.getByRole('button', { name: 'Play setlist' }));

@@ -14,6 +14,7 @@ vi.mock('../lib/api', () => ({
   playerStop: vi.fn(),
   playerNext: vi.fn(),
   playerPrevious: vi.fn(),
+  previousAvoidFlags: vi.fn(async () => []),
   playerSeek: vi.fn(),
   playerSetVolume: vi.fn(),
   playerFadeOut: vi.fn(),
@@ -150,8 +151,10 @@ describe('mini player', () => {
     expect(m.playerFadeOut).toHaveBeenCalledWith(4000);
     await user.click(screen.getByRole('button', { name: 'Next' }));
     expect(m.playerNext).toHaveBeenCalledTimes(1);
+    // Previous first asks whether the song it goes back to must be avoided.
     await user.click(screen.getByRole('button', { name: 'Previous' }));
-    expect(m.playerPrevious).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(m.playerPrevious).toHaveBeenCalledTimes(1));
+    expect(m.previousAvoidFlags).toHaveBeenCalledWith(null, null);
     await user.click(screen.getByRole('button', { name: 'Stop' }));
     expect(m.playerStop).toHaveBeenCalledTimes(1);
   });
