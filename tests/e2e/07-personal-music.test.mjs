@@ -6,7 +6,8 @@
 // why, builds her a playlist from the suggestions (the song to avoid is not
 // among them; the songs named but not in the library are "to find"), then
 // finds the song flagged on the group's register (whose, and why) and in the
-// setlist editor, and is asked before the session's music plays; the
+// setlist editor, and is asked before the session's music plays (and before
+// Previous goes back to it from a later song); the
 // playlist goes home as a hand-over pack written to the reports folder. Every
 // new screen is photographed (tests/artifacts/07-*.png) and audited with
 // axe-core.
@@ -368,5 +369,37 @@ test("a music life story, a song to avoid, and the avoid rule on the group's reg
     );
     assert.ok(row.includes(`On ${PERSON}'s avoid list: ${WHY}`), row);
     await audited('setlist-with-music-to-avoid');
+  });
+
+  await step(t, 'played from its second song, Previous asks before going back to Daisy Bell', async () => {
+    const playing = () =>
+      app.executeScript(
+        "return document.querySelector('[data-testid=\"mini-player\"] .player-title')?.textContent.trim() ?? ''",
+      );
+    // From My Bonnie on: only Oh! Susanna, still to come, is asked about.
+    await press(`Play from here: ${BONNIE}`);
+    const asked = await text('//dialog[@open]', 'the question before playing');
+    assert.ok(asked.includes(`${SUSANNA}: on ${PERSON}'s avoid list`), asked);
+    assert.ok(!asked.includes(DAISY), asked);
+    await press('Play anyway');
+    await noDialog();
+    await app.waitFor(async () => (await playing()) === BONNIE, { message: `${BONNIE} playing` });
+    // Back to Daisy Bell, never asked about: asked now. (More than three
+    // seconds in, Previous starts the song again, as on every player; on a
+    // slow machine it may take a second press.)
+    let asking = null;
+    for (let tries = 0; asking === null && tries < 3; tries++) {
+      await press('Previous');
+      asking = await app.waitForXPath('//dialog[@open]', { timeout: 2000 }).catch(() => null);
+    }
+    assert.ok(asking, 'Previous asked before going back');
+    const again = await text('//dialog[@open]', 'the question before going back');
+    assert.ok(again.includes(`${DAISY}: on ${PERSON}'s avoid list`), again);
+    assert.ok(again.includes(`Why: ${WHY}`), again);
+    await audited('ask-before-going-back');
+    await press("Don't play");
+    await noDialog();
+    assert.equal(await playing(), BONNIE, 'still the song that was playing');
+    await press('Stop');
   });
 });
