@@ -758,6 +758,51 @@ fn programme_fixture() -> (Fixture, Attendee, Attendee) {
 }
 
 #[test]
+fn a_referral_in_the_period_counts_for_the_group_its_person_joins_after_it() {
+    let (mut f, _, _) = programme_fixture();
+    let elsewhere = f
+        .store
+        .list_groups(false)
+        .unwrap()
+        .into_iter()
+        .find(|g| g.name == "Elsewhere")
+        .unwrap()
+        .id;
+    // Referred in January; joined the choir in February.
+    let hana = person(&mut f.store, "Hana Later");
+    referral(
+        &mut f.store,
+        &hana,
+        ReferralSource::GpLinkWorker,
+        "2025-01-25",
+    );
+    f.store
+        .add_member(&f.choir.id, &hana.id, "2025-02-10")
+        .unwrap();
+    // Referred in January; joined the other group in February.
+    let ivo = person(&mut f.store, "Ivo Elsewhere Later");
+    referral(
+        &mut f.store,
+        &ivo,
+        ReferralSource::GpLinkWorker,
+        "2025-01-26",
+    );
+    f.store
+        .add_member(&elsewhere, &ivo.id, "2025-02-11")
+        .unwrap();
+    let total = |groups: &[String]| {
+        f.store
+            .programme_summary(groups, "2025-01-01", "2025-01-31", "")
+            .unwrap()
+            .referrals_total
+    };
+    // The choir's three as worked out by hand, and Hana's; not Ivo's.
+    assert_eq!(total(std::slice::from_ref(&f.choir.id)), 4);
+    // The other group: Gil's and Ivo's, and Fay's (waiting for a group).
+    assert_eq!(total(std::slice::from_ref(&elsewhere)), 3);
+}
+
+#[test]
 fn the_programme_summary_counts_as_worked_out_by_hand() {
     let (f, _, _) = programme_fixture();
     let s = f

@@ -328,9 +328,15 @@ pub(crate) fn programme(
     s.retention_rate = rate(s.members_retained, s.members_in_period);
 
     // Referrals received in the period, for people in these groups (members
-    // at any time, or who came) or not yet in any group.
-    let mut connected: HashSet<String> = members;
-    connected.extend(came.into_keys());
+    // at any time, or on a register of theirs at any time: someone referred
+    // in the period may join after it) or not yet in any group. "In any
+    // group" and "in these groups" are the same test, so each referral
+    // belongs to the programmes of the groups its person is in.
+    let mut in_these_groups = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM membership WHERE attendee_id = ?1 AND group_id = ?2)
+             OR EXISTS (SELECT 1 FROM attendance a JOIN session s ON s.id = a.session_id
+                        WHERE a.attendee_id = ?1 AND s.group_id = ?2)",
+    )?;
     let mut counts: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT r.attendee_id, r.source, r.status,
@@ -353,8 +359,17 @@ pub(crate) fn programme(
     let mut counted: Vec<(String, String, String)> = Vec::new();
     for row in rows {
         let (who, source, status, in_any_group, referral_id, received_on) = row?;
-        if in_any_group && !connected.contains(&who) {
-            continue;
+        if in_any_group {
+            let mut here = false;
+            for id in &ids {
+                if in_these_groups.query_row(params![who, id], |r| r.get::<_, bool>(0))? {
+                    here = true;
+                    break;
+                }
+            }
+            if !here {
+                continue;
+            }
         }
         counted.push((referral_id, who.clone(), received_on));
         let si = ReferralSource::ALL
