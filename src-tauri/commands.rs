@@ -491,6 +491,13 @@ pub fn player_previous(music: State<'_, MusicState>) -> PlayerState {
     music.player.previous()
 }
 
+/// Previous, once the therapist has agreed to go back to `track_id` (asked
+/// by `previous_avoid_flags`): there, however long the answer took.
+#[tauri::command(async)]
+pub fn player_back_to(music: State<'_, MusicState>, track_id: String) -> PlayerState {
+    music.player.back_to(track_id)
+}
+
 #[tauri::command(async)]
 pub fn player_seek(music: State<'_, MusicState>, position_ms: u32) -> PlayerState {
     music.player.seek(position_ms)

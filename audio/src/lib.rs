@@ -228,10 +228,20 @@ impl Player {
     /// checked (e.g. against avoid lists) before Previous is carried out. The
     /// answer is for this moment: as a song plays on, Previous only moves
     /// towards starting it again, never to another song.
+    ///
+    /// Once the song has been agreed to, [`Player::back_to`] goes there even
+    /// if the song playing has gone past three seconds meanwhile.
     pub fn previous_goes_to(&self) -> Option<QueueItem> {
         let (reply_tx, reply_rx) = mpsc::channel();
         self.tx.send(player::Msg::PreviousGoesTo(reply_tx)).ok()?;
         reply_rx.recv_timeout(REPLY_TIMEOUT).ok().flatten()
+    }
+    /// Previous, once the song it was going back to (`track_id`, from
+    /// [`Player::previous_goes_to`]) has been agreed to: back to the song
+    /// before the one playing if it is still that track, however far into
+    /// the playing song the answer came; otherwise as [`Player::previous`].
+    pub fn back_to(&self, track_id: String) -> PlayerState {
+        self.command(player::Cmd::BackTo(track_id))
     }
     pub fn seek(&self, position_ms: u32) -> PlayerState {
         self.command(player::Cmd::Seek(position_ms))

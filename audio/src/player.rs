@@ -91,6 +91,7 @@ pub(crate) enum Cmd {
     Stop,
     Next,
     Previous,
+    BackTo(String),
     Seek(u32),
     SetVolume(f32),
     FadeOut(u32),
@@ -1182,6 +1183,16 @@ impl Engine {
             Cmd::Previous => {
                 self.message = None;
                 if let Some(i) = self.previous_index() {
+                    self.go_to(i, 0);
+                }
+            }
+            Cmd::BackTo(track_id) => {
+                self.message = None;
+                let before = self
+                    .index
+                    .and_then(|i| i.checked_sub(1))
+                    .filter(|b| self.queue.get(*b).is_some_and(|q| q.track.id == track_id));
+                if let Some(i) = before.or_else(|| self.previous_index()) {
                     self.go_to(i, 0);
                 }
             }

@@ -718,7 +718,16 @@ fn next_previous_seek_and_stop() {
     let n = rec.len();
     rec.wait_from(n, |s| s.position_ms >= 5100);
     assert_eq!(goes_to(), None, "the same song again");
-    let s = player.previous();
+    // Going back to Daisy Bell agreed to (an avoid list's question answered
+    // while the song played on past three seconds): it goes there. For a
+    // track that is not the one before, it is Previous.
+    let s = player.back_to("id-Daisy Bell".into());
+    assert_eq!(s.queue_index, Some(0));
+    let s = player.next();
+    assert_eq!(s.queue_index, Some(1));
+    let s = player.seek(5000);
+    assert!(s.position_ms.abs_diff(5000) <= 50, "{s:?}");
+    let s = player.back_to("id-Tipperary".into());
     assert_eq!(s.queue_index, Some(1));
     assert!(s.position_ms < 500, "{s:?}");
     // Near the start, "previous" goes to the song before.

@@ -461,6 +461,8 @@ export const playerResume = () => call('player_resume');
 export const playerStop = () => call('player_stop');
 export const playerNext = () => call('player_next');
 export const playerPrevious = () => call('player_previous');
+/** Previous, once going back to `trackId` has been agreed to (after `previousAvoidFlags`). */
+export const playerBackTo = (trackId: string) => call('player_back_to', { trackId });
 export const playerSeek = (positionMs: number) =>
   call('player_seek', { positionMs: Math.max(0, Math.round(positionMs)) });
 /** 0 to 1. */

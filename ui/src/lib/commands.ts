@@ -163,6 +163,7 @@ export interface Commands {
   player_stop: { args: Record<string, never>; result: PlayerState };
   player_next: { args: Record<string, never>; result: PlayerState };
   player_previous: { args: Record<string, never>; result: PlayerState };
+  player_back_to: { args: { trackId: string }; result: PlayerState };
   player_seek: { args: { positionMs: number }; result: PlayerState };
   player_set_volume: { args: { volume: number }; result: PlayerState };
   player_fade_out: { args: { ms: number }; result: PlayerState };
@@ -326,6 +327,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'player_stop',
   'player_next',
   'player_previous',
+  'player_back_to',
   'player_seek',
   'player_set_volume',
   'player_fade_out',

@@ -166,15 +166,20 @@ class Player {
    * asks the therapist first. A check that fails never keeps the music from
    * playing (the therapist is told).
    */
-  private async checked(check: () => Promise<AvoidFlag[]>, op: () => Promise<PlayerState>): Promise<boolean> {
+  private async checked(
+    check: () => Promise<AvoidFlag[]>,
+    op: () => Promise<PlayerState>,
+    agreed: (flags: AvoidFlag[]) => Promise<PlayerState> = op,
+  ): Promise<boolean> {
     let flags: AvoidFlag[] = [];
     try {
       flags = await check();
     } catch (e) {
       notices.error(`Refrain could not check the music against people's avoid lists: ${toCommandError(e).message}`);
     }
-    if (flags.length > 0 && !(await this.ask(flags))) return false;
-    return this.run(op);
+    if (flags.length === 0) return this.run(op);
+    if (!(await this.ask(flags))) return false;
+    return this.run(() => agreed(flags));
   }
 
   /** Plays a playlist from `startIndex`, asking first if someone at `sessionId` (else today) must avoid any of it. */
@@ -219,13 +224,16 @@ class Player {
   /**
    * Back to the start of the song, or to the song before: a song before the
    * one the list was played from was never asked about, so the song Previous
-   * goes back to is asked about first, as any music about to play.
+   * goes back to is asked about first, as any music about to play. Once
+   * agreed, it goes to that song, however long the answer took (Previous
+   * itself would by then start the playing song again).
    */
   previous() {
     const { playlistId, sessionId } = this.playedFor;
     return this.checked(
       () => api.previousAvoidFlags(playlistId, sessionId),
       () => api.playerPrevious(),
+      (flags) => api.playerBackTo(flags[0].trackId),
     );
   }
   seek(positionMs: number) {
