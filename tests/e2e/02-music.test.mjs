@@ -11,10 +11,23 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { newSession, xpathLiteral } from './webdriver.mjs';
 import { recordLoudness } from './sound.mjs';
-import { closeApp, control, fill, heading, nav, noDialog, press, scenario, use, openRecords } from './person.mjs';
+import { assertAccessible } from './axe.mjs';
+import {
+  chooseInFileWindow,
+  closeApp,
+  control,
+  fill,
+  heading,
+  nav,
+  noDialog,
+  press,
+  scenario,
+  use,
+  openRecords,
+} from './person.mjs';
 
 const APP = process.env.REFRAIN_APP_BIN;
 const ARTIFACTS = process.env.REFRAIN_E2E_ARTIFACTS ?? 'tests/artifacts';
@@ -146,6 +159,34 @@ test('add music, build a setlist, play it, pause and skip', { timeout: 180_000 }
     assert.ok(loud > 0.01, `the second song should be heard (loudness ${loud.toFixed(4)})`);
     await shot('music-next.png');
     await press('Stop');
+  });
+
+  await step(t, 'a file cut short is added, flagged as maybe damaged, and removed', async () => {
+    // The first 20 KB of a 12-second FLAC: the audio tests' own fixture.
+    const cut = resolve('audio/tests/fixtures/audio/damaged/que-sera-cut.flac');
+    assert.ok(existsSync(cut), cut);
+    await nav('Music');
+    await heading('Music');
+    await press('Import files');
+    await chooseInFileWindow(app, 'Choose music files', cut);
+    const report = await app.waitForXPath("//section[.//h3[normalize-space(.)='One file may be damaged']]", {
+      message: 'the import report with the damaged file',
+      timeout: 30_000,
+    });
+    const said = (await report.getText()).replace(/\s+/g, ' ');
+    assert.ok(said.includes('que-sera-cut.flac may be damaged: only 0:00.2 could be read (it says 0:12).'), said);
+    assert.ok(said.includes('Try playing it before a session'), said);
+    await app.executeScript("arguments[0].scrollIntoView({ block: 'center' })", [report]);
+    await shot('music-may-be-damaged.png');
+    await assertAccessible(app, 'The music library after an import with a damaged file');
+    // Not the group's music: out of the library again for the tests after.
+    await press('Remove Que Sera, Sera from the library');
+    await press('Yes, remove');
+    await noDialog();
+    await app.waitFor(
+      async () => (await app.findElements('xpath', "//button[@aria-label='Play Que Sera, Sera']")).length === 0,
+      { message: 'Que Sera, Sera out of the library' },
+    );
     await app.deleteSession();
     app = null;
   });

@@ -427,10 +427,15 @@ async function pick(options: OpenDialogOptions): Promise<string[]> {
 }
 /** The paths of the music files chosen, or [] if the person closed the window. */
 export const pickMusicFiles = () =>
-  pick({ multiple: true, directory: false, filters: [{ name: 'Music', extensions: MUSIC_EXTENSIONS }] });
+  pick({
+    multiple: true,
+    directory: false,
+    title: 'Choose music files',
+    filters: [{ name: 'Music', extensions: MUSIC_EXTENSIONS }],
+  });
 /** The folder chosen, or null. */
 export const pickMusicFolder = async (): Promise<string | null> =>
-  (await pick({ directory: true, multiple: false }))[0] ?? null;
+  (await pick({ directory: true, multiple: false, title: 'Choose a folder of music' }))[0] ?? null;
 
 // Music: playlists (setlists for groups, personal playlists for people)
 export const listPlaylists = (kind: PlaylistKind | null, groupId: string | null, attendeeId: string | null) =>

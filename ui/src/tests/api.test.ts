@@ -99,10 +99,11 @@ describe('api', () => {
     expect(pick.mock.calls[0][0]).toEqual({
       multiple: true,
       directory: false,
+      title: 'Choose music files',
       filters: [{ name: 'Music', extensions: ['wav', 'flac', 'mp3', 'ogg', 'oga', 'm4a', 'aac'] }],
     });
     expect(await api.pickMusicFolder()).toBe('/music/Old favourites');
-    expect(pick.mock.calls[1][0]).toMatchObject({ directory: true });
+    expect(pick.mock.calls[1][0]).toMatchObject({ directory: true, title: 'Choose a folder of music' });
     api.setFilePicker(async () => null);
     expect(await api.pickMusicFiles()).toEqual([]);
     expect(await api.pickMusicFolder()).toBeNull();
