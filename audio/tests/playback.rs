@@ -1119,6 +1119,24 @@ mod alsa {
         closed: bool,
     }
 
+    /// Waits, a minute at most, until `done` holds for what was captured;
+    /// fails if the output closes first, or with `late`'s words.
+    fn wait<'a>(
+        cv: &Condvar,
+        mut s: std::sync::MutexGuard<'a, CaptureState>,
+        done: impl Fn(&CaptureState) -> bool,
+        late: impl Fn(&CaptureState) -> String,
+    ) -> std::sync::MutexGuard<'a, CaptureState> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !done(&s) {
+            let now = Instant::now();
+            assert!(!s.closed, "the output closed");
+            assert!(now < deadline, "{}", late(&s));
+            s = cv.wait_timeout(s, deadline - now).unwrap().0;
+        }
+        s
+    }
+
     /// Silence kept before the first sound: a tenth of a second.
     const LEAD_FRAMES: usize = 4_800;
 
@@ -1207,29 +1225,23 @@ mod alsa {
         /// captured.
         fn advance(&self, frames: usize) {
             let (lock, cv) = &*self.state;
-            let mut s = lock.lock().unwrap();
-            let deadline = Instant::now() + Duration::from_secs(60);
-            while s.until_sound {
-                let now = Instant::now();
-                assert!(!s.closed, "the output closed before any sound");
-                assert!(now < deadline, "no sound came out");
-                s = cv.wait_timeout(s, deadline - now).unwrap().0;
-            }
+            let s = lock.lock().unwrap();
+            let mut s = wait(cv, s, |s| !s.until_sound, |_| "no sound came out".into());
             s.allowed_bytes =
                 s.bytes.len() / BYTES_PER_FRAME * BYTES_PER_FRAME + frames * BYTES_PER_FRAME;
             cv.notify_all();
-            let deadline = Instant::now() + Duration::from_secs(60);
-            while s.bytes.len() < s.allowed_bytes {
-                let now = Instant::now();
-                assert!(!s.closed, "the output closed");
-                assert!(
-                    now < deadline,
-                    "the sound output did not run ({} of {} bytes)",
-                    s.bytes.len(),
-                    s.allowed_bytes
-                );
-                s = cv.wait_timeout(s, deadline - now).unwrap().0;
-            }
+            let _captured = wait(
+                cv,
+                s,
+                |s| s.bytes.len() >= s.allowed_bytes,
+                |s| {
+                    format!(
+                        "the sound output did not run ({} of {} bytes)",
+                        s.bytes.len(),
+                        s.allowed_bytes
+                    )
+                },
+            );
         }
 
         /// Advances in small steps until `what` holds for the left channel.

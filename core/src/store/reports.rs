@@ -332,44 +332,39 @@ pub(crate) fn programme(
     // in the period may join after it) or not yet in any group. "In any
     // group" and "in these groups" are the same test, so each referral
     // belongs to the programmes of the groups its person is in.
-    let mut in_these_groups = conn.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM membership WHERE attendee_id = ?1 AND group_id = ?2)
-             OR EXISTS (SELECT 1 FROM attendance a JOIN session s ON s.id = a.session_id
-                        WHERE a.attendee_id = ?1 AND s.group_id = ?2)",
-    )?;
+    let group_list = serde_json::to_string(&ids).map_err(|e| {
+        crate::error::CoreError::Report(format!("the groups could not be read ({e})"))
+    })?;
     let mut counts: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT r.attendee_id, r.source, r.status,
                 EXISTS (SELECT 1 FROM membership m WHERE m.attendee_id = r.attendee_id)
                 OR EXISTS (SELECT 1 FROM attendance t WHERE t.attendee_id = r.attendee_id),
+                EXISTS (SELECT 1 FROM membership m WHERE m.attendee_id = r.attendee_id
+                          AND m.group_id IN (SELECT value FROM json_each(?3)))
+                OR EXISTS (SELECT 1 FROM attendance t JOIN session s ON s.id = t.session_id
+                             WHERE t.attendee_id = r.attendee_id
+                               AND s.group_id IN (SELECT value FROM json_each(?3))),
                 r.id, r.received_on
          FROM referral r
          WHERE r.received_on >= ?1 AND r.received_on <= ?2 AND r.archived_at IS NULL",
     )?;
-    let rows = stmt.query_map(params![from, to], |r| {
+    let rows = stmt.query_map(params![from, to, group_list], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, crate::model::ReferralSource>(1)?,
             r.get::<_, crate::model::ReferralStatus>(2)?,
             r.get::<_, bool>(3)?,
-            r.get::<_, String>(4)?,
+            r.get::<_, bool>(4)?,
             r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
         ))
     })?;
     let mut counted: Vec<(String, String, String)> = Vec::new();
     for row in rows {
-        let (who, source, status, in_any_group, referral_id, received_on) = row?;
-        if in_any_group {
-            let mut here = false;
-            for id in &ids {
-                if in_these_groups.query_row(params![who, id], |r| r.get::<_, bool>(0))? {
-                    here = true;
-                    break;
-                }
-            }
-            if !here {
-                continue;
-            }
+        let (who, source, status, in_any_group, in_these_groups, referral_id, received_on) = row?;
+        if in_any_group && !in_these_groups {
+            continue;
         }
         counted.push((referral_id, who.clone(), received_on));
         let si = ReferralSource::ALL
